@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bft top-level build. `make` builds bft.ko for every installed Debian cloud
+# kernel (or for KDIR=) and bftctl. `make check` runs every test stage and
+# `make demo` boots a VM and shows the module working.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD ?= $(CURDIR)/build
+RESULTS := $(BUILD)/results
+export BFT_CACHE ?= $(HOME)/.cache/bft
+
+# Test stages `make check` runs, in order; each writes $(RESULTS)/<stage>.res.
+CHECK_TARGETS ?= lint check-unit check-sim check-fuzz check-vm check-debug
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: all setup check check-stages clean help
+
+all: module bftctl
+
+setup:
+	@scripts/setup.sh
+
+# Setup first, then re-enter make so every stage sees the installed tools.
+check: setup
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@rc=0; \
+	for t in $(CHECK_TARGETS); do \
+		start=$$(date +%s); \
+		$(MAKE) --no-print-directory $$t || rc=1; \
+		echo "== $$t took $$(( $$(date +%s) - start ))s"; \
+	done; \
+	scripts/summary.sh || rc=1; \
+	exit $$rc
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make              build bft.ko (all cloud headers, or KDIR=) and bftctl"
+	@echo "make check        run lint, host tests, VM tests and the debug kernel run"
+	@echo "make demo         boot a VM and show the module working"
+	@echo "make lint         checkpatch --strict and sparse over the kernel sources"

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bft: PBFT Byzantine fault tolerant replication over kernel UDP sockets.
+ *
+ * Module entry points and the per network namespace state.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/netns/generic.h>
+
+#include "bft.h"
+#include "netlink.h"
+
+static unsigned int bft_net_id __read_mostly;
+
+struct bft_net *bft_pernet(const struct net *net)
+{
+	return net_generic(net, bft_net_id);
+}
+
+static int __net_init bft_net_init(struct net *net)
+{
+	struct bft_net *bn = bft_pernet(net);
+
+	bn->net = net;
+	mutex_init(&bn->lock);
+	INIT_LIST_HEAD(&bn->replicas);
+	return 0;
+}
+
+static void __net_exit bft_net_exit(struct net *net)
+{
+	struct bft_net *bn = bft_pernet(net);
+
+	WARN_ON_ONCE(!list_empty(&bn->replicas));
+	mutex_destroy(&bn->lock);
+}
+
+static struct pernet_operations bft_net_ops = {
+	.init = bft_net_init,
+	.exit = bft_net_exit,
+	.id = &bft_net_id,
+	.size = sizeof(struct bft_net),
+};
+
+static int __init bft_init(void)
+{
+	int ret;
+
+	ret = register_pernet_subsys(&bft_net_ops);
+	if (ret)
+		return ret;
+
+	ret = bft_genl_init();
+	if (ret)
+		goto err_pernet;
+
+	pr_info("bft: PBFT replication, version " BFT_MODULE_VERSION "\n");
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&bft_net_ops);
+	return ret;
+}
+
+static void __exit bft_exit(void)
+{
+	/* Netlink first, so no new configuration races the netns teardown. */
+	bft_genl_uninit();
+	unregister_pernet_subsys(&bft_net_ops);
+}
+
+module_init(bft_init);
+module_exit(bft_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("PBFT Byzantine fault tolerant replication");
+MODULE_VERSION(BFT_MODULE_VERSION);
+MODULE_ALIAS_GENL_FAMILY("bft");

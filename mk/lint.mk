@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: checkpatch --strict over every kernel source and sparse (C=2)
+# against each kernel's headers. Writes $(RESULTS)/lint.res.
+
+LINT_FILES = $(wildcard kmod/*.[ch] kmod/engine/*.[ch] uapi/linux/*.h)
+
+.PHONY: lint
+
+lint:
+	@mkdir -p $(RESULTS)
+	@ksrc=$$(scripts/ksrc.sh scripts/checkpatch.pl scripts/spelling.txt \
+		scripts/const_structs.checkpatch) || exit 1; \
+	pass=0; fail=0; \
+	for f in $(LINT_FILES); do \
+		if $$ksrc/scripts/checkpatch.pl --strict --no-tree --quiet \
+			--show-types -f $$f; then \
+			pass=$$((pass + 1)); \
+		else \
+			echo "not ok checkpatch $$f"; fail=$$((fail + 1)); \
+		fi; \
+	done; \
+	for kdir in $(KDIRS); do \
+		log=$$(mktemp); \
+		if $(MAKE) --no-print-directory module KDIRS=$$kdir \
+			KBUILD_ARGS=C=2 >$$log 2>&1 && \
+		   ! grep -E 'warning:|error:' $$log; then \
+			pass=$$((pass + 1)); \
+		else \
+			cat $$log; echo "not ok sparse+W=1 $$kdir"; \
+			fail=$$((fail + 1)); \
+		fi; \
+		rm -f $$log; \
+	done; \
+	echo "lint: $$pass passed, $$fail failed"; \
+	echo "$$pass $$fail" > $(RESULTS)/lint.res; \
+	[ $$fail -eq 0 ]

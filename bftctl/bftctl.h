@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BFTCTL_H
+#define BFTCTL_H
+
+#include <stdbool.h>
+
+struct json_object;
+
+/* Global options, set once by main(). */
+struct bftctl_opts {
+	bool json;
+};
+
+extern struct bftctl_opts opts;
+
+struct bftctl_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+/* Prints @obj (consumed) as pretty JSON on stdout. */
+void print_json(struct json_object *obj);
+
+int cmd_version(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif

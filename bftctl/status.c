@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bftctl version / show: module status in the current network namespace.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <netlink/attr.h>
+
+#include <linux/bft.h>
+
+#include "bftctl.h"
+#include "nl.h"
+
+struct status {
+	char version[BFT_VERSION_MAX];
+	uint32_t proto;
+	uint64_t cookie;
+	uint32_t nr_replicas;
+};
+
+static int parse_status(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[BFT_A_MAX + 1];
+	struct status *st = arg;
+	int err;
+
+	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, BFT_A_MAX, NULL);
+	if (err < 0)
+		return NL_SKIP;
+	if (tb[BFT_A_VERSION])
+		nla_strlcpy(st->version, tb[BFT_A_VERSION], sizeof(st->version));
+	if (tb[BFT_A_PROTO_VERSION])
+		st->proto = nla_get_u32(tb[BFT_A_PROTO_VERSION]);
+	if (tb[BFT_A_NETNS_COOKIE])
+		st->cookie = nla_get_u64(tb[BFT_A_NETNS_COOKIE]);
+	if (tb[BFT_A_NR_REPLICAS])
+		st->nr_replicas = nla_get_u32(tb[BFT_A_NR_REPLICAS]);
+	return NL_OK;
+}
+
+static int get_status(struct status *st)
+{
+	struct bft_nl nl;
+	struct nl_msg *msg;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (bft_nl_open(&nl))
+		return -1;
+	msg = bft_nl_msg(&nl, BFT_CMD_GET_STATUS, 0);
+	if (!msg) {
+		bft_nl_close(&nl);
+		return -1;
+	}
+	err = bft_nl_call(&nl, msg, parse_status, st);
+	bft_nl_close(&nl);
+	if (err) {
+		fprintf(stderr, "bftctl: status: %s\n", strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	struct json_object *o;
+	struct status st;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: bftctl version\n");
+		return 1;
+	}
+	if (get_status(&st))
+		return 1;
+	if (!opts.json) {
+		printf("bftctl %s, bft module %s, wire protocol %u\n",
+		       BFTCTL_VERSION, st.version, st.proto);
+		return 0;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "bftctl", json_object_new_string(BFTCTL_VERSION));
+	json_object_object_add(o, "module", json_object_new_string(st.version));
+	json_object_object_add(o, "protocol", json_object_new_int64(st.proto));
+	print_json(o);
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct json_object *o;
+	struct status st;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: bftctl show\n");
+		return 1;
+	}
+	if (get_status(&st))
+		return 1;
+	if (!opts.json) {
+		printf("bft %s (protocol %u)\n", st.version, st.proto);
+		printf("  netns cookie: %" PRIu64 "\n", st.cookie);
+		printf("  replicas: %u\n", st.nr_replicas);
+		return 0;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "module", json_object_new_string(st.version));
+	json_object_object_add(o, "protocol", json_object_new_int64(st.proto));
+	json_object_object_add(o, "netns_cookie", json_object_new_uint64(st.cookie));
+	json_object_object_add(o, "replicas", json_object_new_array());
+	json_object_object_add(o, "nr_replicas", json_object_new_int64(st.nr_replicas));
+	print_json(o);
+	return 0;
+}

@@ -24,5 +24,7 @@ void print_json(struct json_object *obj);
 
 int cmd_version(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_genkey(int argc, char **argv);
+int cmd_pubkey(int argc, char **argv);
 
 #endif

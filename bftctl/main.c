@@ -15,6 +15,8 @@ struct bftctl_opts opts;
 static const struct bftctl_cmd commands[] = {
 	{ "version", cmd_version, "show bftctl and module versions" },
 	{ "show", cmd_show, "show status of this network namespace" },
+	{ "genkey", cmd_genkey, "generate an X25519 private key" },
+	{ "pubkey", cmd_pubkey, "derive the public key of a private key" },
 };
 
 void print_json(struct json_object *obj)

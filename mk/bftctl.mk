@@ -1,24 +1,58 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# bftctl, the userspace control tool (libnl-genl-3, json-c, libcrypto).
+# bftctl, the userspace control tool, and libbftclient, the client library
+# it is built on (keys, cluster config, client core). Dependencies:
+# libnl-genl-3, json-c, OpenSSL libcrypto.
 
 BFTCTL_OUT := $(BUILD)/bftctl
-BFTCTL_SRCS := $(wildcard bftctl/*.c)
-BFTCTL_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(BFTCTL_SRCS))
 BFTCTL_PKGS := libnl-genl-3.0 json-c libcrypto
-BFTCTL_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iuapi -Ikmod/engine \
-	-DBFTCTL_VERSION='"0.1.0"' \
+BFTCTL_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -fPIC \
+	-Iuapi -Ikmod/engine -DBFTCTL_VERSION='"0.1.0"' \
 	$(shell pkg-config --cflags $(BFTCTL_PKGS) 2>/dev/null)
 BFTCTL_LIBS := $(shell pkg-config --libs $(BFTCTL_PKGS) 2>/dev/null)
 
+LIBBFT_SRCS := $(wildcard bftctl/lib/*.c)
+LIBBFT_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(LIBBFT_SRCS))
+BFTCTL_SRCS := $(wildcard bftctl/*.c)
+BFTCTL_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(BFTCTL_SRCS))
+
 .PHONY: bftctl
 
-bftctl: $(BFTCTL_OUT)/bftctl
+bftctl: $(BFTCTL_OUT)/bftctl $(BFTCTL_OUT)/libbftclient.so
 
-$(BFTCTL_OUT)/bftctl: $(BFTCTL_OBJS)
+$(BFTCTL_OUT)/libbftclient.a: $(LIBBFT_OBJS)
+	$(AR) rcs $@ $^
+
+$(BFTCTL_OUT)/libbftclient.so: $(LIBBFT_OBJS)
+	$(CC) -shared -Wl,-soname,libbftclient.so.0 -o $@ $^ -lcrypto
+
+# bftctl links the static library so the VM image needs no extra .so.
+$(BFTCTL_OUT)/bftctl: $(BFTCTL_OBJS) $(BFTCTL_OUT)/libbftclient.a
 	$(CC) -o $@ $^ $(BFTCTL_LIBS)
 
-$(BFTCTL_OUT)/%.o: bftctl/%.c $(wildcard bftctl/*.h) uapi/linux/bft.h
+$(BFTCTL_OUT)/%.o: bftctl/%.c $(wildcard bftctl/*.h bftctl/lib/*.h) uapi/linux/bft.h
 	@mkdir -p $(@D)
 	$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
--include $(BFTCTL_OBJS:.o=.d)
+
+-include $(BFTCTL_OBJS:.o=.d) $(LIBBFT_OBJS:.o=.d)
+
+# Host tests of the library, with sanitizers.
+BFTCTL_TESTS := $(patsubst selftests/bftctl/%.c,$(BFTCTL_OUT)/tests/%,$(wildcard selftests/bftctl/test_*.c))
+BFTCTL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(BFTCTL_OUT)/tests/%: selftests/bftctl/%.c $(LIBBFT_SRCS) $(wildcard bftctl/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BFTCTL_CFLAGS) $(BFTCTL_SAN) -Ibftctl -o $@ $< $(LIBBFT_SRCS) $(BFTCTL_LIBS)
+
+.PHONY: check-bftctl
+check-bftctl: $(BFTCTL_TESTS)
+	@mkdir -p $(RESULTS)
+	@pass=0; fail=0; \
+	for t in $(BFTCTL_TESTS); do \
+		out=$$($$t); rc=$$?; echo "$$out"; \
+		p=$$(grep -c '^ok ' <<<"$$out"); f=$$(grep -c '^not ok ' <<<"$$out"); \
+		[ $$rc -eq 0 ] || [ $$f -gt 0 ] || f=1; \
+		pass=$$((pass + p)); fail=$$((fail + f)); \
+	done; \
+	echo "$$pass $$fail" > $(RESULTS)/host-bftctl.res; \
+	[ $$fail -eq 0 ]

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bftctl genkey / pubkey: X25519 identities, printed as in wg(8).
+ */
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "bftctl.h"
+#include "lib/keys.h"
+
+int cmd_genkey(int argc, char **argv)
+{
+	char b64[BFT_KEY_B64_LEN + 1];
+	uint8_t priv[BFT_KEY_LEN];
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: bftctl genkey > private.key\n");
+		return 1;
+	}
+	/* The key goes to stdout: keep whatever file catches it private. */
+	umask(077);
+	if (bft_key_generate(priv)) {
+		fprintf(stderr, "bftctl: cannot generate an X25519 key\n");
+		return 1;
+	}
+	bft_key_to_b64(priv, b64);
+	puts(b64);
+	bft_key_wipe(priv, sizeof(priv));
+	bft_key_wipe(b64, sizeof(b64));
+	return 0;
+}
+
+int cmd_pubkey(int argc, char **argv)
+{
+	char b64[BFT_KEY_B64_LEN + 1];
+	uint8_t priv[BFT_KEY_LEN], pub[BFT_KEY_LEN];
+	int err;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: bftctl pubkey < private.key > public.key\n");
+		return 1;
+	}
+	err = bft_key_read_file("-", priv);
+	if (!err)
+		err = bft_key_public(priv, pub);
+	bft_key_wipe(priv, sizeof(priv));
+	if (err) {
+		fprintf(stderr, "bftctl: stdin is not a base64 X25519 private key\n");
+		return 1;
+	}
+	bft_key_to_b64(pub, b64);
+	puts(b64);
+	return 0;
+}

@@ -81,7 +81,7 @@ static int x25519(const uint8_t priv[BFT_KEY_LEN],
 	return err;
 }
 
-static size_t put_principal(uint8_t *p, struct bft_principal pr)
+static size_t put_principal(uint8_t *p, struct bft_principal_id pr)
 {
 	p[0] = pr.kind;
 	p[1] = pr.id & 0xff;
@@ -91,7 +91,7 @@ static size_t put_principal(uint8_t *p, struct bft_principal pr)
 	return 5;
 }
 
-static int principal_cmp(struct bft_principal a, struct bft_principal b)
+static int principal_cmp(struct bft_principal_id a, struct bft_principal_id b)
 {
 	if (a.kind != b.kind)
 		return a.kind < b.kind ? -1 : 1;
@@ -102,7 +102,7 @@ static int principal_cmp(struct bft_principal a, struct bft_principal b)
 
 int bft_key_pairwise(const uint8_t my_priv[BFT_KEY_LEN],
 		     const uint8_t peer_pub[BFT_KEY_LEN], const char *cluster,
-		     struct bft_principal me, struct bft_principal peer,
+		     struct bft_principal_id me, struct bft_principal_id peer,
 		     uint8_t out[BFT_KEY_LEN])
 {
 	uint8_t info[sizeof(PAIRWISE_INFO) - 1 + 10];

@@ -16,15 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/bft_wire.h>
+
 #define BFT_KEY_LEN		32
 #define BFT_KEY_B64_LEN		44	/* without the NUL */
 
-enum bft_principal_kind {
-	BFT_PRINCIPAL_REPLICA = 1,
-	BFT_PRINCIPAL_CLIENT = 2,
-};
-
-struct bft_principal {
+/* kind is enum bft_principal from the wire format. */
+struct bft_principal_id {
 	uint8_t kind;
 	uint32_t id;
 };
@@ -33,7 +31,7 @@ int bft_key_generate(uint8_t priv[BFT_KEY_LEN]);
 int bft_key_public(const uint8_t priv[BFT_KEY_LEN], uint8_t pub[BFT_KEY_LEN]);
 int bft_key_pairwise(const uint8_t my_priv[BFT_KEY_LEN],
 		     const uint8_t peer_pub[BFT_KEY_LEN], const char *cluster,
-		     struct bft_principal me, struct bft_principal peer,
+		     struct bft_principal_id me, struct bft_principal_id peer,
 		     uint8_t out[BFT_KEY_LEN]);
 
 /* Base64 in the wg(8) style: exactly 44 characters for 32 bytes. */

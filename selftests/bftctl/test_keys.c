@@ -31,8 +31,8 @@ static void hex(const char *s, uint8_t *out, size_t n)
 
 int main(void)
 {
-	const struct bft_principal r0 = { BFT_PRINCIPAL_REPLICA, 0 };
-	const struct bft_principal c0 = { BFT_PRINCIPAL_CLIENT, 0 };
+	const struct bft_principal_id r0 = { BFT_PRINCIPAL_REPLICA, 0 };
+	const struct bft_principal_id c0 = { BFT_PRINCIPAL_CLIENT, 0 };
 	uint8_t a_priv[32], a_pub[32], b_priv[32], b_pub[32], pub[32];
 	uint8_t k1[32], k2[32], k3[32], k4[32], key[32];
 	char b64[BFT_KEY_B64_LEN + 1];
@@ -58,7 +58,7 @@ int main(void)
 	CHECK(!bft_key_pairwise(a_priv, b_pub, "other", r0, c0, k3) &&
 	      memcmp(k1, k3, 32), "cluster name separates keys");
 	{
-		struct bft_principal r1 = { BFT_PRINCIPAL_REPLICA, 1 };
+		struct bft_principal_id r1 = { BFT_PRINCIPAL_REPLICA, 1 };
 
 		CHECK(!bft_key_pairwise(a_priv, b_pub, "test", r0, r1, k4) &&
 		      memcmp(k1, k4, 32), "principal ids separate keys");

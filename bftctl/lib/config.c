@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cluster configuration parser. Strict: unknown sections or keys, bad
+ * numbers, duplicate ids and gaps in replica ids are errors with a line
+ * number, never silently ignored.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+enum section { SEC_NONE, SEC_CLUSTER, SEC_REPLICA, SEC_CLIENT, SEC_LOCAL };
+
+struct parser {
+	const char *path;
+	unsigned int line;
+	char *err;
+	size_t errlen;
+	struct bft_conf *c;
+	enum section sec;
+	/* The [Replica] or [Client] section being filled. */
+	bool have_id, have_key, have_ep;
+	struct bft_conf_replica rep;
+	struct bft_conf_client cli;
+	uint8_t seen[BFT_MAX_REPLICAS];
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	size_t off;
+	va_list ap;
+
+	off = (size_t)snprintf(p->err, p->errlen, "%s:%u: ", p->path, p->line);
+	if (off < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + off, p->errlen - off, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
+		       socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon;
+	unsigned long port;
+	char *end;
+	size_t hl;
+
+	memset(ss, 0, sizeof(*ss));
+	colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -EINVAL;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || !colon[1] || port == 0 || port > 65535)
+		return -EINVAL;
+	hl = (size_t)(colon - s);
+	if (s[0] == '[') {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		if (hl < 3 || s[hl - 1] != ']' || hl - 2 >= sizeof(host))
+			return -EINVAL;
+		memcpy(host, s + 1, hl - 2);
+		host[hl - 2] = '\0';
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+			return -EINVAL;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		if (hl >= sizeof(host))
+			return -EINVAL;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+			return -EINVAL;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof(*sin);
+	}
+	return 0;
+}
+
+static int parse_u32(struct parser *p, const char *key, const char *v,
+		     uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long x;
+	char *end;
+
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno || !*v || *end || !isdigit((unsigned char)v[0]) ||
+	    x < min || x > max)
+		return fail(p, "%s: expected an integer in [%u, %u], got '%s'",
+			    key, min, max, v);
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int end_section(struct parser *p)
+{
+	struct bft_conf *c = p->c;
+	uint32_t i;
+
+	if (p->sec == SEC_REPLICA) {
+		if (!p->have_id || !p->have_key || !p->have_ep)
+			return fail(p, "[Replica] needs Id, Endpoint and PublicKey");
+		if (p->seen[p->rep.id])
+			return fail(p, "duplicate replica Id %u", p->rep.id);
+		p->seen[p->rep.id] = 1;
+		c->replicas[p->rep.id] = p->rep;
+		c->n_replicas++;
+	} else if (p->sec == SEC_CLIENT) {
+		struct bft_conf_client *n;
+
+		if (!p->have_id || !p->have_key)
+			return fail(p, "[Client] needs Id and PublicKey");
+		for (i = 0; i < c->n_clients; i++)
+			if (c->clients[i].id == p->cli.id)
+				return fail(p, "duplicate client Id %u", p->cli.id);
+		if (c->n_clients >= BFT_MAX_CLIENTS)
+			return fail(p, "more than %u clients", BFT_MAX_CLIENTS);
+		n = realloc(c->clients, (c->n_clients + 1) * sizeof(*n));
+		if (!n)
+			return fail(p, "out of memory");
+		c->clients = n;
+		c->clients[c->n_clients++] = p->cli;
+	}
+	p->have_id = p->have_key = p->have_ep = false;
+	memset(&p->rep, 0, sizeof(p->rep));
+	memset(&p->cli, 0, sizeof(p->cli));
+	return 0;
+}
+
+struct policy_key {
+	const char *name;
+	size_t off;
+	uint32_t min, max;
+};
+
+#define POLICY(n, f, lo, hi) { n, offsetof(struct bft_conf_policy, f), lo, hi }
+static const struct policy_key policy_keys[] = {
+	POLICY("BatchSize", batch_size, 1, 1024),
+	POLICY("BatchBytes", batch_bytes, 64, BFT_WIRE_MAX_DGRAM),
+	POLICY("BatchDelayUs", batch_delay_us, 0, 1000000),
+	POLICY("Window", window, 1, BFT_MAX_LOG),
+	POLICY("CheckpointInterval", checkpoint_interval, 1, BFT_MAX_LOG / 2),
+	POLICY("LogSize", log_size, 2, BFT_MAX_LOG),
+	POLICY("ViewChangeTimeoutMs", vc_timeout_ms, 10, 3600000),
+	POLICY("ViewChangeTimeoutMaxMs", vc_timeout_max_ms, 10, 3600000),
+	POLICY("ViewChangeBackoff", vc_backoff, 1, 16),
+};
+
+static int cluster_key(struct parser *p, const char *k, const char *v)
+{
+	size_t i;
+
+	if (!strcmp(k, "Name")) {
+		if (!*v || strlen(v) >= sizeof(p->c->name))
+			return fail(p, "Name: 1 to %d characters",
+				    BFT_CONF_NAME_MAX - 1);
+		strcpy(p->c->name, v);
+		return 0;
+	}
+	for (i = 0; i < sizeof(policy_keys) / sizeof(policy_keys[0]); i++)
+		if (!strcmp(k, policy_keys[i].name))
+			return parse_u32(p, k, v, policy_keys[i].min,
+					 policy_keys[i].max,
+					 (uint32_t *)((char *)&p->c->policy +
+						      policy_keys[i].off));
+	return fail(p, "unknown key '%s' in [Cluster]", k);
+}
+
+static int member_key(struct parser *p, const char *k, const char *v)
+{
+	bool replica = p->sec == SEC_REPLICA;
+	uint32_t *id = replica ? &p->rep.id : &p->cli.id;
+	uint8_t *pub = replica ? p->rep.pub : p->cli.pub;
+
+	if (!strcmp(k, "Id")) {
+		if (parse_u32(p, k, v, 0, replica ? BFT_MAX_REPLICAS - 1 :
+			      BFT_MAX_CLIENTS - 1, id))
+			return -1;
+		p->have_id = true;
+	} else if (!strcmp(k, "PublicKey")) {
+		if (bft_key_from_b64(v, pub))
+			return fail(p, "PublicKey: not a base64 32-byte key");
+		p->have_key = true;
+	} else if (replica && !strcmp(k, "Endpoint")) {
+		if (bft_parse_endpoint(v, &p->rep.endpoint,
+				       &p->rep.endpoint_len))
+			return fail(p, "Endpoint: expected ADDR:PORT or [ADDR6]:PORT, got '%s'",
+				    v);
+		p->have_ep = true;
+	} else {
+		return fail(p, "unknown key '%s' in [%s]", k,
+			    replica ? "Replica" : "Client");
+	}
+	return 0;
+}
+
+static int local_key(struct parser *p, const char *k, const char *v)
+{
+	uint32_t id;
+
+	if (!strcmp(k, "Replica")) {
+		if (parse_u32(p, k, v, 0, BFT_MAX_REPLICAS - 1, &id))
+			return -1;
+		p->c->local_replica = id;
+	} else if (!strcmp(k, "PrivateKeyFile")) {
+		free(p->c->private_key_file);
+		p->c->private_key_file = strdup(v);
+		if (!p->c->private_key_file)
+			return fail(p, "out of memory");
+	} else {
+		return fail(p, "unknown key '%s' in [Local]", k);
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_line(struct parser *p, char *s)
+{
+	char *eq, *k, *v;
+
+	s[strcspn(s, "#")] = '\0';
+	s = trim(s);
+	if (!*s)
+		return 0;
+	if (*s == '[') {
+		if (end_section(p))
+			return -1;
+		if (!strcmp(s, "[Cluster]"))
+			p->sec = SEC_CLUSTER;
+		else if (!strcmp(s, "[Replica]"))
+			p->sec = SEC_REPLICA;
+		else if (!strcmp(s, "[Client]"))
+			p->sec = SEC_CLIENT;
+		else if (!strcmp(s, "[Local]"))
+			p->sec = SEC_LOCAL;
+		else
+			return fail(p, "unknown section %s", s);
+		return 0;
+	}
+	eq = strchr(s, '=');
+	if (!eq)
+		return fail(p, "expected 'Key = Value'");
+	*eq = '\0';
+	k = trim(s);
+	v = trim(eq + 1);
+	switch (p->sec) {
+	case SEC_CLUSTER:
+		return cluster_key(p, k, v);
+	case SEC_REPLICA:
+	case SEC_CLIENT:
+		return member_key(p, k, v);
+	case SEC_LOCAL:
+		return local_key(p, k, v);
+	default:
+		return fail(p, "'%s' outside of a section", k);
+	}
+}
+
+static int check_conf(struct parser *p)
+{
+	const struct bft_conf_policy *pol = &p->c->policy;
+	struct bft_conf *c = p->c;
+	uint32_t i;
+
+	if (!c->name[0])
+		return fail(p, "[Cluster] Name is required");
+	if (c->n_replicas < 4)
+		return fail(p, "%u replicas: PBFT needs at least 4 (n >= 3f+1, f >= 1)",
+			    c->n_replicas);
+	for (i = 0; i < c->n_replicas; i++)
+		if (!p->seen[i])
+			return fail(p, "replica ids must be 0..%u: %u is missing",
+				    c->n_replicas - 1, i);
+	if (c->local_replica >= (int64_t)c->n_replicas)
+		return fail(p, "[Local] Replica %lld is not a configured replica",
+			    (long long)c->local_replica);
+	if (pol->checkpoint_interval && pol->log_size &&
+	    pol->log_size < 2 * pol->checkpoint_interval)
+		return fail(p, "LogSize must be at least 2 x CheckpointInterval");
+	if (pol->vc_timeout_ms && pol->vc_timeout_max_ms &&
+	    pol->vc_timeout_max_ms < pol->vc_timeout_ms)
+		return fail(p, "ViewChangeTimeoutMaxMs is below ViewChangeTimeoutMs");
+	return 0;
+}
+
+int bft_conf_load(const char *path, struct bft_conf *c, char *err,
+		  size_t errlen)
+{
+	struct parser p = {
+		.path = path, .err = err, .errlen = errlen, .c = c,
+	};
+	char line[1024];
+	int ret = 0;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	c->local_replica = -1;
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		p.line++;
+		if (!strchr(line, '\n') && !feof(f))
+			ret = fail(&p, "line too long");
+		else
+			ret = parse_line(&p, line);
+	}
+	if (!ret && ferror(f))
+		ret = fail(&p, "read error");
+	fclose(f);
+	if (!ret)
+		ret = end_section(&p);
+	if (!ret)
+		ret = check_conf(&p);
+	if (ret)
+		bft_conf_free(c);
+	return ret;
+}
+
+void bft_conf_free(struct bft_conf *c)
+{
+	free(c->clients);
+	free(c->private_key_file);
+	c->clients = NULL;
+	c->private_key_file = NULL;
+	c->n_clients = 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The cluster configuration file, shared by every replica host and client:
+ *
+ *   [Cluster]
+ *   Name = prod-kv            # binds the pairwise keys to this cluster
+ *   BatchSize = 16            # optional policy, see bftctl(8)
+ *   [Replica]
+ *   Id = 0
+ *   Endpoint = 192.0.2.1:7400 # or [2001:db8::1]:7400
+ *   PublicKey = <base64>
+ *   [Client]
+ *   Id = 0
+ *   PublicKey = <base64>
+ *   [Local]                   # optional, per host
+ *   Replica = 0
+ *   PrivateKeyFile = /etc/bft/replica0.key
+ */
+#ifndef BFT_CONFIG_H
+#define BFT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <linux/bft_wire.h>
+
+#include "keys.h"
+
+#define BFT_CONF_NAME_MAX	64
+
+/* Policy knobs; a zero means "not set, keep the module default". */
+struct bft_conf_policy {
+	uint32_t batch_size;
+	uint32_t batch_bytes;
+	uint32_t batch_delay_us;
+	uint32_t window;
+	uint32_t checkpoint_interval;
+	uint32_t log_size;
+	uint32_t vc_timeout_ms;
+	uint32_t vc_timeout_max_ms;
+	uint32_t vc_backoff;
+};
+
+struct bft_conf_replica {
+	uint32_t id;
+	struct sockaddr_storage endpoint;
+	socklen_t endpoint_len;
+	uint8_t pub[BFT_KEY_LEN];
+};
+
+struct bft_conf_client {
+	uint32_t id;
+	uint8_t pub[BFT_KEY_LEN];
+};
+
+struct bft_conf {
+	char name[BFT_CONF_NAME_MAX];
+	struct bft_conf_policy policy;
+	uint32_t n_replicas;
+	struct bft_conf_replica replicas[BFT_MAX_REPLICAS];	/* by id */
+	uint32_t n_clients;
+	struct bft_conf_client *clients;
+	int64_t local_replica;		/* -1 if absent */
+	char *private_key_file;
+};
+
+/* Returns 0, or -1 with a "file:line: reason" message in @err. */
+int bft_conf_load(const char *path, struct bft_conf *c, char *err,
+		  size_t errlen);
+void bft_conf_free(struct bft_conf *c);
+
+/* f = floor((n - 1) / 3) */
+static inline uint32_t bft_conf_f(const struct bft_conf *c)
+{
+	return (c->n_replicas - 1) / 3;
+}
+
+/* "a.b.c.d:port" or "[v6]:port"; numeric only. */
+int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
+		       socklen_t *len);
+
+#endif

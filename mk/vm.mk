@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# VM tests: the selftests/bft kselftests in QEMU guests.
+#
+#   make check-vm      stages vm-6.1 and vm-6.12 (Debian cloud kernels)
+#   make check-debug   stage vm-debug (KASAN/lockdep/kmemleak/UBSAN kernel
+#                      from linux-source-6.12, built once and cached)
+#   make demo          boot 6.12 and run selftests/vm/demo.sh in the guest
+#   make vm-selftests  only build the guest side of selftests/bft
+#
+# Variables: TESTS="netns nl_policy" runs a subset, BFT_VM_TIMEOUT (s),
+# BFT_QEMU_ACCEL (tcg; kvm is opt-in), BFT_CACHE (debug kernel, sources).
+# Each stage writes $(RESULTS)/<stage>.res; see Documentation/testing.rst.
+
+VM_SELFTESTS := $(BUILD)/selftests/bft
+VM_TEST_SRCS := $(wildcard selftests/bft/*.sh) selftests/bft/settings \
+	selftests/bft/kselftest-list.txt
+VM_TEST_BINS := $(VM_SELFTESTS)/nl_policy $(VM_SELFTESTS)/bft_status
+VM_CFLAGS := -O2 -g -Wall -Werror -D_GNU_SOURCE -Iuapi
+TESTS ?=
+
+# Exported for the scripts and for scripts/summary.sh: stages expected
+# to leave a .res behind. Other mk/*.mk files may append theirs.
+export BFT_QEMU_ACCEL BFT_VM_TIMEOUT
+BFT_STAGES += vm-6.1 vm-6.12 vm-debug
+export BFT_STAGES
+
+.PHONY: vm-selftests check-vm check-debug demo
+
+# kselftest_harness.h comes from linux-source, extracted into the cache.
+$(VM_SELFTESTS)/%: selftests/bft/%.c selftests/bft/bft_nl.h uapi/linux/bft.h
+	@mkdir -p $(@D)
+	@ksrc=$$(scripts/ksrc.sh tools/testing/selftests/kselftest.h \
+		tools/testing/selftests/kselftest_harness.h) || exit 1; \
+	echo "  CC      $@"; \
+	$(CC) $(VM_CFLAGS) -I$$ksrc/tools/testing/selftests -o $@ $<
+
+vm-selftests: $(VM_TEST_BINS)
+	@cp $(VM_TEST_SRCS) $(VM_SELFTESTS)/
+
+check-vm: module bftctl vm-selftests
+	@rc=0; \
+	selftests/vm/stage.sh -T "$(TESTS)" vm-6.1 6.1 $(BUILD) || rc=1; \
+	selftests/vm/stage.sh -T "$(TESTS)" vm-6.12 6.12 $(BUILD) || rc=1; \
+	exit $$rc
+
+# The debug tree is only known once built, so the module for it is built
+# by a nested make with KDIR= pointing into the cache.
+check-debug: bftctl vm-selftests
+	@start=$$(date +%s); \
+	if ! kdir=$$(selftests/vm/debug-kernel.sh); then \
+		mkdir -p $(RESULTS); echo "0 1" > $(RESULTS)/vm-debug.res; \
+		exit 1; \
+	fi; \
+	echo "== vm-debug: kernel ready after $$(( $$(date +%s) - start ))s"; \
+	if ! $(MAKE) --no-print-directory module KDIR=$$kdir; then \
+		mkdir -p $(RESULTS); echo "0 1" > $(RESULTS)/vm-debug.res; \
+		exit 1; \
+	fi; \
+	selftests/vm/stage.sh -T "$(TESTS)" vm-debug debug $(BUILD)
+
+demo: module bftctl vm-selftests
+	@selftests/vm/stage.sh -m demo demo 6.12 $(BUILD)

@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test initramfs (cpio newc + gzip) for one kernel.
+#
+# Usage: mkinitramfs.sh -k KREL -o OUT [-M MODROOT] [-b BFT_KO] [-c BFTCTL]
+#			[-t TESTDIR] [-s KSELFTEST_SRC]
+#   -k KREL	 kernel release (uname -r of the guest)
+#   -M MODROOT	 root holding lib/modules/KREL (default /)
+#   -b BFT_KO	 bft.ko built for KREL
+#   -c BFTCTL	 bftctl binary
+#   -t TESTDIR	 built selftests/bft (scripts and binaries)
+#   -s KSRC	 extracted linux-source tree holding tools/testing/selftests
+#
+# Userspace: busybox for the basics, real bash, iproute2 ip/tc and
+# coreutils timeout (the kselftest runner relies on GNU options); every
+# dynamic binary gets its shared libraries via ldd.  In-tree modules are
+# resolved with their dependencies through the host modprobe, stored
+# uncompressed (busybox insmod cannot read .xz) and indexed by depmod.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+krel='' out='' modroot=/ bft_ko='' bftctl='' testdir='' ksrc=''
+
+# In-tree modules the tests need; builtins are skipped.
+KMODS="veth bridge sch_netem sha256_ssse3"
+
+while getopts k:o:M:b:c:t:s: opt; do
+	case $opt in
+	k) krel=$OPTARG ;;
+	o) out=$OPTARG ;;
+	M) modroot=$OPTARG ;;
+	b) bft_ko=$OPTARG ;;
+	c) bftctl=$OPTARG ;;
+	t) testdir=$OPTARG ;;
+	s) ksrc=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+if [ -z "$krel" ] || [ -z "$out" ]; then
+	echo "usage: see $0" >&2
+	exit 2
+fi
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+moddir=$modroot/lib/modules/$krel
+[ -d "$moddir" ] || die "$moddir missing"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+# Merged /usr, as on the host, so ldd paths land in the right place.
+mkdir -p "$root"/usr/bin "$root"/usr/sbin "$root"/usr/lib "$root"/usr/lib64 \
+	 "$root"/dev "$root"/proc "$root"/sys "$root"/tmp "$root"/run \
+	 "$root"/etc "$root"/var "$root"/root
+for d in bin sbin lib lib64; do
+	ln -s "usr/$d" "$root/$d"
+done
+ln -s ../run "$root/var/run"
+mkdir -p "$root/lib/modules/$krel"
+
+busybox=$(command -v busybox) || die "busybox missing"
+! ldd "$busybox" >/dev/null 2>&1 ||
+	die "$busybox is not static (install busybox-static)"
+install -m 0755 "$busybox" "$root/usr/bin/busybox"
+"$busybox" --list-full | while read -r applet; do
+	[ "${applet##*/}" = busybox ] && continue
+	ln -sf /usr/bin/busybox "$root/$applet"
+done
+
+# Copy what ld.so loads for a binary, the loader included.
+copy_libs() {
+	local lib
+
+	ldd "$1" | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root/$lib" ] ||
+			install -D -m 0755 "$(readlink -f "$lib")" "$root/$lib"
+	done
+}
+
+copy_with_libs() {
+	install -D -m 0755 "$1" "$root/$2"
+	copy_libs "$1"
+}
+
+copy_with_libs "$(command -v bash)" /usr/bin/bash
+copy_with_libs "$(command -v ip)" /usr/sbin/ip
+copy_with_libs "$(command -v tc)" /usr/sbin/tc
+copy_with_libs "$(command -v timeout)" /usr/bin/timeout
+ln -sf ../sbin/ip "$root/usr/bin/ip"
+# netem delay distributions.
+if [ -d /usr/lib/x86_64-linux-gnu/tc ]; then
+	mkdir -p "$root/usr/lib/x86_64-linux-gnu/tc"
+	cp /usr/lib/x86_64-linux-gnu/tc/*.dist "$root/usr/lib/x86_64-linux-gnu/tc/"
+fi
+[ -n "$bftctl" ] && copy_with_libs "$bftctl" /usr/bin/bftctl
+
+# Modules: "insmod PATH" lines for loadable ones, "builtin NAME" otherwise.
+add_module_deps() {
+	local verb path rel m
+
+	# --show-depends takes one module; further words would be parameters.
+	for m in "$@"; do
+		modprobe -d "$modroot" -S "$krel" --show-depends "$m"
+	done | while read -r verb path _; do
+		[ "$verb" = insmod ] || continue
+		rel=${path#"$modroot"}
+		rel=${rel#/lib/modules/"$krel"/}
+		mkdir -p "$root/lib/modules/$krel/$(dirname "$rel")"
+		case $rel in
+		*.xz)	xz -dc "$path" >"$root/lib/modules/$krel/${rel%.xz}" ;;
+		*.zst)	zstd -qdc "$path" >"$root/lib/modules/$krel/${rel%.zst}" ;;
+		*.gz)	gzip -dc "$path" >"$root/lib/modules/$krel/${rel%.gz}" ;;
+		*)	cp "$path" "$root/lib/modules/$krel/$rel" ;;
+		esac
+	done
+}
+
+preload=
+for m in $KMODS; do
+	deps=$(modprobe -d "$modroot" -S "$krel" --show-depends "$m") ||
+		die "module $m not found for $krel"
+	case $deps in
+	builtin*) ;;
+	*) preload="$preload $m" ;;
+	esac
+done
+# shellcheck disable=SC2086
+[ -n "$preload" ] && add_module_deps $preload
+echo "$preload" >"$root/etc/bft-preload"
+
+if [ -n "$bft_ko" ]; then
+	vermagic=$(modinfo -F vermagic "$bft_ko")
+	[ "${vermagic%% *}" = "$krel" ] ||
+		die "$bft_ko is for ${vermagic%% *}, not $krel"
+	mkdir -p "$root/lib/modules/$krel/extra"
+	cp "$bft_ko" "$root/lib/modules/$krel/extra/bft.ko"
+	bft_deps=$(modinfo -F depends "$bft_ko" | tr ',' ' ')
+	# shellcheck disable=SC2086
+	[ -n "$bft_deps" ] && add_module_deps $bft_deps
+fi
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -e "$moddir/$f" ] && cp "$moddir/$f" "$root/lib/modules/$krel/"
+done
+depmod -b "$root" "$krel"
+
+if [ -n "$testdir" ]; then
+	[ -n "$ksrc" ] || die "-t needs -s"
+	kst=$ksrc/tools/testing/selftests/kselftest
+	mkdir -p "$root/kselftest/kselftest" "$root/kselftest/bft"
+	cp "$kst/runner.sh" "$kst/ktap_helpers.sh" "$root/kselftest/kselftest/"
+	cp -a "$testdir/." "$root/kselftest/bft/"
+	for f in "$root"/kselftest/bft/*; do
+		[ -f "$f" ] && [ -x "$f" ] && [ "$(head -c2 "$f")" != '#!' ] &&
+			copy_libs "$f"
+	done
+fi
+
+install -m 0755 "$here/init.sh" "$root/init"
+mkdir -p "$root/vm"
+install -m 0755 "$here/demo.sh" "$root/vm/demo.sh"
+echo "bft-vm" >"$root/etc/hostname"
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+echo "root:x:0:" >"$root/etc/group"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# One VM stage: pick the kernel, build its initramfs, boot, judge.
+#
+# Usage: stage.sh [-m test|demo] [-T "tests"] STAGE KERNEL BUILD
+#   KERNEL  6.1 | 6.12 (newest installed Debian cloud kernel of that
+#	    series) | debug (the tree selftests/vm/debug-kernel.sh prints)
+#   BUILD   the build directory: kmod/*/bft.ko, bftctl/bftctl,
+#	    selftests/bft/ are read, vm/STAGE/ and results/ written
+#
+# A stage that cannot even boot (no kernel, no bft.ko) still writes
+# results/STAGE.res, as one failure, so the summary cannot miss it.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+mode=test tests=''
+
+while getopts m:T: opt; do
+	case $opt in
+	m) mode=$OPTARG ;;
+	T) tests=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 3 ] || { echo "usage: see $0" >&2; exit 2; }
+stage=$1 series=$2 build=$3
+results=$build/results
+outdir=$build/vm/$stage
+
+fail_stage() {
+	echo "== $stage: FAIL: $*" >&2
+	if [ "$mode" = test ]; then
+		mkdir -p "$results"
+		echo "0 1" >"$results/$stage.res"
+	fi
+	exit 1
+}
+
+case $series in
+debug)
+	kdir=$("$here/debug-kernel.sh") || fail_stage "no debug kernel"
+	krel=$(cat "$kdir/include/config/kernel.release")
+	kernel=$kdir/arch/x86/boot/bzImage
+	modroot=$(dirname "$kdir")/modroot
+	timeout=${BFT_VM_TIMEOUT:-1200}
+	;;
+*)
+	kernel=$(printf '%s\n' /boot/vmlinuz-"$series".*-cloud-amd64 |
+		 sort -V | tail -n 1)
+	[ -e "$kernel" ] || fail_stage "no /boot/vmlinuz-$series.*-cloud-amd64"
+	krel=${kernel#/boot/vmlinuz-}
+	modroot=/
+	timeout=${BFT_VM_TIMEOUT:-300}
+	;;
+esac
+[ -r "$kernel" ] || fail_stage "$kernel not readable"
+
+# build/kmod/ is named after the headers' kernel.release, which need not
+# be uname -r (Debian 6.1 headers say "6.1.N"): match on vermagic.
+bft_ko=''
+for ko in "$build"/kmod/*/bft.ko; do
+	[ -e "$ko" ] || continue
+	v=$(modinfo -F vermagic "$ko")
+	if [ "${v%% *}" = "$krel" ]; then
+		bft_ko=$ko
+		break
+	fi
+done
+[ -n "$bft_ko" ] || fail_stage "no bft.ko built for $krel (make module)"
+bftctl=$build/bftctl/bftctl
+[ -x "$bftctl" ] || fail_stage "$bftctl missing (make bftctl)"
+ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest) ||
+	fail_stage "cannot extract the kselftest runner"
+
+mkdir -p "$outdir"
+start=$(date +%s)
+"$here/mkinitramfs.sh" -k "$krel" -M "$modroot" -o "$outdir/initramfs.cpio.gz" \
+	-b "$bft_ko" -c "$bftctl" -t "$build/selftests/bft" -s "$ksrc" ||
+	fail_stage "cannot build the initramfs"
+echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
+
+exec "$here/run-vm.sh" -k "$kernel" -i "$outdir/initramfs.cpio.gz" \
+	-n "$stage" -o "$outdir" -m "$mode" -T "$tests" -t "$timeout" \
+	-r "$results"

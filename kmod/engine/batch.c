@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Primary batching: pending client requests wait in a FIFO of client ids
+ * (one request per client, so the FIFO is bounded by the client count)
+ * until a batch is full by count or bytes, or the flush deadline passes,
+ * and the pipeline window has room.
+ */
+#include "internal.h"
+
+static void queue_push(struct bft_engine *e, u32 c)
+{
+	u32 nc = e->cfg.n_clients;
+
+	if (e->q_len >= nc)
+		return;
+	e->queue[(e->q_head + e->q_len) % nc] = c;
+	e->q_len++;
+}
+
+/* Store a client's request as pending; queue it if we are primary. */
+void bft_queue_request(struct bft_engine *e, const struct bft_req_view *r)
+{
+	struct bft_client *cl = &e->clients[r->client];
+	bool primary = bft_is_primary(e) && e->status == BFT_ST_NORMAL;
+
+	if (cl->pend_state == PEND_QUEUED) {
+		/* Newer request replaces the queued one in place. */
+		e->q_bytes -= e->q_bytes < cl->pend_len ? e->q_bytes :
+			      cl->pend_len;
+	} else {
+		if (cl->pend_state == PEND_NONE)
+			e->n_pend++;
+		cl->pend_state = PEND_QUEUED;
+		if (primary)
+			queue_push(e, r->client);
+	}
+	memcpy(cl->pend, r->raw, r->len);
+	cl->pend_len = r->len;
+	cl->pend_ts = r->ts;
+	e->q_bytes += r->len;
+	if (primary && e->batch_deadline == BFT_NO_DEADLINE)
+		e->batch_deadline = e->now + e->cfg.batch_delay_ms;
+}
+
+/* Rebuild the FIFO from pending requests when a view starts. */
+void bft_queue_reset(struct bft_engine *e)
+{
+	u32 i;
+
+	e->q_head = 0;
+	e->q_len = 0;
+	e->q_bytes = 0;
+	e->batch_deadline = BFT_NO_DEADLINE;
+	for (i = 0; i < e->cfg.n_clients; i++) {
+		struct bft_client *cl = &e->clients[i];
+
+		if (cl->pend_state == PEND_NONE)
+			continue;
+		cl->pend_state = PEND_QUEUED;
+		if (!bft_is_primary(e) || e->status != BFT_ST_NORMAL)
+			continue;
+		queue_push(e, i);
+		e->q_bytes += cl->pend_len;
+	}
+	if (e->q_len)
+		e->batch_deadline = e->now + e->cfg.batch_delay_ms;
+}
+
+static bool window_open(const struct bft_engine *e)
+{
+	return e->next_seq <= e->h + e->cfg.log_size &&
+	       e->next_seq - 1 - e->last_exec < e->cfg.window;
+}
+
+static void propose(struct bft_engine *e)
+{
+	struct bft_slot *s = bft_slot_get(e, e->next_seq);
+	u32 nc = e->cfg.n_clients, len = 0, count = 0, n;
+	u8 d[BFT_DIGEST_LEN];
+
+	while (e->q_len && count < e->cfg.batch_max) {
+		u32 c = e->queue[e->q_head];
+		struct bft_client *cl = &e->clients[c];
+
+		if (cl->pend_state == PEND_QUEUED &&
+		    len + cl->pend_len > e->cfg.batch_bytes)
+			break;
+		e->q_head = (e->q_head + 1) % nc;
+		e->q_len--;
+		if (cl->pend_state != PEND_QUEUED)
+			continue;	/* executed or re-queued meanwhile */
+		memcpy(s->batch + len, cl->pend, cl->pend_len);
+		len += cl->pend_len;
+		count++;
+		e->q_bytes -= e->q_bytes < cl->pend_len ? e->q_bytes :
+			      cl->pend_len;
+		cl->pend_state = PEND_ORDERED;
+	}
+	if (!count)
+		return;
+	/* Requests were validated on arrival; this only hashes. */
+	if (bft_batch_digest(s->batch, len, count, &e->lim, d))
+		return;
+	s->view = e->view;
+	memcpy(s->digest, d, BFT_DIGEST_LEN);
+	memcpy(s->content_digest, d, BFT_DIGEST_LEN);
+	s->batch_len = len;
+	s->count = count;
+	s->flags = SL_PP | SL_BATCH;
+	s->pp_valid = true;
+	s->pp_view = e->view;
+	memcpy(s->pp_digest, d, BFT_DIGEST_LEN);
+	n = bft_enc_preprepare(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
+			       e->next_seq, d, count, s->batch, len);
+	bft_multicast(e, e->tx, n);
+	if (e->next_seq > e->max_seq)
+		e->max_seq = e->next_seq;
+	e->next_seq++;
+	e->ctr.batches++;
+}
+
+void bft_try_batch(struct bft_engine *e)
+{
+	if (e->status != BFT_ST_NORMAL || !bft_is_primary(e) || e->passive) {
+		e->batch_deadline = BFT_NO_DEADLINE;
+		return;
+	}
+	while (e->q_len && window_open(e)) {
+		bool full = e->q_len >= e->cfg.batch_max ||
+			    e->q_bytes >= e->cfg.batch_bytes;
+
+		if (!full && e->now < e->batch_deadline &&
+		    e->batch_deadline != BFT_NO_DEADLINE)
+			break;
+		propose(e);
+	}
+	if (!e->q_len || !window_open(e))
+		e->batch_deadline = BFT_NO_DEADLINE;
+	else if (e->batch_deadline == BFT_NO_DEADLINE)
+		e->batch_deadline = e->now + e->cfg.batch_delay_ms;
+	bft_timer_update(e);
+}

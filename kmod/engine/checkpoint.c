@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoints every K: digest of the replicated state, CHECKPOINT votes,
+ * stable checkpoints at Q matching votes, log garbage collection.
+ *
+ * State digest = SHA256(engine section || service snapshot), where the
+ * engine section is the last executed timestamp of every client (needed
+ * so a replica that installs the state dedups exactly like the others).
+ */
+#include "internal.h"
+
+int bft_ckpt_alloc(struct bft_engine *e)
+{
+	u32 i, n = e->n;
+	size_t per = (size_t)n * BFT_DIGEST_LEN + e->esz;
+
+	e->n_ckrec = e->cfg.log_size / e->cfg.ckpt_interval + 2;
+	e->ck = bft_zalloc(sizeof(*e->ck) * e->n_ckrec);
+	e->ck_mem = bft_zalloc(per * e->n_ckrec);
+	e->peer_ck_seq = bft_zalloc(sizeof(u64) * n);
+	e->peer_ck_digest = bft_zalloc((size_t)n * BFT_DIGEST_LEN);
+	if (!e->ck || !e->ck_mem || !e->peer_ck_seq || !e->peer_ck_digest)
+		return -ENOMEM;
+	for (i = 0; i < e->n_ckrec; i++) {
+		e->ck[i].votes = e->ck_mem + per * i;
+		e->ck[i].ts_snap = e->ck[i].votes + (size_t)n * BFT_DIGEST_LEN;
+	}
+	return 0;
+}
+
+void bft_ckpt_free(struct bft_engine *e)
+{
+	bft_free(e->ck);
+	bft_free(e->ck_mem);
+	bft_free(e->peer_ck_seq);
+	bft_free(e->peer_ck_digest);
+}
+
+static struct bft_ckpt *rec_of(struct bft_engine *e, u64 seq)
+{
+	return &e->ck[(seq / e->cfg.ckpt_interval) % e->n_ckrec];
+}
+
+struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq)
+{
+	struct bft_ckpt *c = rec_of(e, seq);
+
+	return c->valid && c->seq == seq ? c : NULL;
+}
+
+static void rec_reset(struct bft_engine *e, struct bft_ckpt *c)
+{
+	if (c->valid && c->mine)
+		e->ops->snapshot_release(e->ctx, c->seq);
+	c->valid = false;
+	c->mine = false;
+	c->vote_mask = 0;
+}
+
+static struct bft_ckpt *rec_get(struct bft_engine *e, u64 seq)
+{
+	struct bft_ckpt *c = rec_of(e, seq);
+
+	if (!c->valid || c->seq != seq) {
+		rec_reset(e, c);
+		c->valid = true;
+		c->seq = seq;
+		memset(c->votes, 0, (size_t)e->n * BFT_DIGEST_LEN);
+	}
+	return c;
+}
+
+static u32 count_matching(struct bft_engine *e, struct bft_ckpt *c,
+			  const u8 *d)
+{
+	u32 j, k = 0;
+
+	for (j = 0; j < e->n; j++)
+		if ((c->vote_mask & (1ULL << j)) &&
+		    !memcmp(c->votes + (size_t)j * BFT_DIGEST_LEN, d,
+			    BFT_DIGEST_LEN))
+			k++;
+	return k;
+}
+
+/* Snapshot the state at seq, hash it and announce it. */
+int bft_take_checkpoint(struct bft_engine *e, u64 seq)
+{
+	struct bft_ckpt *c = rec_get(e, seq);
+	bft_sha_ctx sha;
+	u64 off = 0;
+	long got;
+	u32 n;
+	int ret;
+
+	if (c->mine)
+		e->ops->snapshot_release(e->ctx, seq);
+	c->mine = false;
+	ret = e->ops->checkpoint(e->ctx, seq);
+	if (ret)
+		return ret;
+	c->mine = true;
+	bft_clients_save(e, c->ts_snap);
+	bft_sha_init(&sha);
+	bft_sha_update(&sha, c->ts_snap, e->esz);
+	for (;;) {
+		got = e->ops->snapshot_read(e->ctx, seq, off, e->io,
+					    e->cfg.xfer_chunk);
+		if (got <= 0)
+			break;
+		if (got > e->cfg.xfer_chunk)
+			got = e->cfg.xfer_chunk;
+		bft_sha_update(&sha, e->io, (u32)got);
+		off += (u64)got;
+	}
+	bft_sha_final(&sha, c->digest);
+	c->size = e->esz + off;
+	e->ctr.checkpoints++;
+	c->vote_mask |= 1ULL << e->id;
+	memcpy(c->votes + (size_t)e->id * BFT_DIGEST_LEN, c->digest,
+	       BFT_DIGEST_LEN);
+	bft_emit(e, BFT_EV_CHECKPOINT, e->id, e->view, seq, c->digest);
+	if (!seq)
+		return 0;
+	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, seq,
+			       c->digest);
+	bft_multicast(e, e->tx, n);
+	if (seq > e->h && count_matching(e, c, c->digest) >= e->q)
+		bft_make_stable(e, seq, c->digest);
+	return 0;
+}
+
+int bft_on_checkpoint(struct bft_engine *e, u32 from,
+		      const struct bft_ckpt_view *v)
+{
+	struct bft_ckpt *c;
+	u32 j, k = 0;
+
+	if (!v->seq || v->seq % e->cfg.ckpt_interval)
+		return BFT_DROP_RESERVED;
+	if (v->seq <= e->h)
+		return BFT_DROP_STALE;
+	if (v->seq > e->peer_ck_seq[from]) {
+		e->peer_ck_seq[from] = v->seq;
+		memcpy(e->peer_ck_digest + (size_t)from * BFT_DIGEST_LEN,
+		       v->digest, BFT_DIGEST_LEN);
+	}
+	if (v->seq <= e->h + e->cfg.log_size) {
+		c = rec_get(e, v->seq);
+		if (c->vote_mask & (1ULL << from)) {
+			if (!memcmp(c->votes + (size_t)from * BFT_DIGEST_LEN,
+				    v->digest, BFT_DIGEST_LEN))
+				return BFT_DROP_DUPLICATE;
+			bft_evidence(e, from, BFT_MSG_CHECKPOINT, 0, v->seq,
+				     v->digest);
+			return BFT_DROP_CONFLICT;
+		}
+		c->vote_mask |= 1ULL << from;
+		memcpy(c->votes + (size_t)from * BFT_DIGEST_LEN, v->digest,
+		       BFT_DIGEST_LEN);
+		if (count_matching(e, c, v->digest) >= e->q)
+			bft_make_stable(e, v->seq, v->digest);
+		return 0;
+	}
+	/* Far ahead of us: Q replicas whose latest checkpoint agrees. */
+	for (j = 0; j < e->n; j++)
+		if (e->peer_ck_seq[j] == v->seq &&
+		    !memcmp(e->peer_ck_digest + (size_t)j * BFT_DIGEST_LEN,
+			    v->digest, BFT_DIGEST_LEN))
+			k++;
+	if (k >= e->q)
+		bft_make_stable(e, v->seq, v->digest);
+	return 0;
+}
+
+/* Checkpoint (seq, digest) is certified by Q replicas: advance h. */
+void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
+{
+	struct bft_ckpt *mine;
+	u32 i;
+
+	if (seq <= e->h)
+		return;
+	e->h = seq;
+	memcpy(e->h_digest, digest, BFT_DIGEST_LEN);
+	if (seq)
+		e->ctr.stable_checkpoints++;
+	for (i = 0; i < e->cfg.log_size; i++)
+		if (e->slots[i].seq && e->slots[i].seq <= seq)
+			bft_slot_clear(e, &e->slots[i]);
+	for (i = 0; i < e->n_ckrec; i++)
+		if (e->ck[i].valid && e->ck[i].seq < seq)
+			rec_reset(e, &e->ck[i]);
+	if (e->max_seq < seq)
+		e->max_seq = seq;
+	if (e->next_seq <= seq)
+		e->next_seq = seq + 1;
+	if (e->passive && !e->passive_limit)
+		e->passive_limit = seq + e->cfg.log_size;
+	bft_emit(e, BFT_EV_STABLE, e->id, e->view, seq, digest);
+	mine = bft_ckpt_find(e, seq);
+	if (seq > e->last_exec || !mine || !mine->mine ||
+	    memcmp(mine->digest, digest, BFT_DIGEST_LEN)) {
+		if (seq > e->last_exec || (mine && mine->mine))
+			bft_xfer_start(e, seq, digest);
+	}
+	if (bft_is_primary(e))
+		bft_try_batch(e);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Engine counters: every message kind, drop reason and MAC operation. */
+#ifndef _BFT_COUNTERS_H
+#define _BFT_COUNTERS_H
+
+#include "port.h"
+#include "../../uapi/linux/bft_wire.h"
+
+struct bft_peer_counters {
+	u64 sent;
+	u64 recv;
+	u64 dropped;
+	u64 mac_failed;
+	u64 evidence;
+};
+
+struct bft_counters {
+	u64 sent[__BFT_MSG_MAX];
+	u64 recv[__BFT_MSG_MAX];	/* accepted after checks */
+	u64 dropped[__BFT_MSG_MAX];
+	u64 drop_reason[__BFT_DROP_MAX];
+	u64 mac_computed;
+	u64 mac_verified;		/* verifications attempted */
+	u64 mac_failed;
+	u64 batches;			/* batches proposed (primary) */
+	u64 batches_executed;
+	u64 requests_executed;
+	u64 readonly_executed;
+	u64 null_executed;
+	u64 replies_resent;		/* duplicates answered from cache */
+	u64 view_changes;		/* view changes started */
+	u64 new_views;			/* views entered */
+	u64 checkpoints;		/* own checkpoints taken */
+	u64 stable_checkpoints;
+	u64 state_transfers;		/* completed */
+	u64 xfer_failures;
+	u64 batch_fetches;
+	u64 evidence;
+	struct bft_peer_counters peer[BFT_MAX_REPLICAS];
+};
+
+#endif /* _BFT_COUNTERS_H */

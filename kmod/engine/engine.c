@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Engine core: creation, configuration, datagram dispatch, authenticated
+ * sending, timers. Protocol phases live in normal.c, batch.c,
+ * checkpoint.c, viewchange.c and xfer.c.
+ */
+#include "internal.h"
+
+u32 bft_f(u32 n)
+{
+	return bft_quorum_f(n);
+}
+
+u32 bft_quorum(u32 n)
+{
+	return bft_quorum_q(n);
+}
+
+void bft_config_defaults(struct bft_config *c)
+{
+	if (!c->ckpt_interval)
+		c->ckpt_interval = 64;
+	if (!c->log_size)
+		c->log_size = 2 * c->ckpt_interval;
+	if (!c->batch_max)
+		c->batch_max = 64;
+	if (!c->batch_bytes)
+		c->batch_bytes = 16384;
+	if (!c->max_op)
+		c->max_op = 1024;
+	if (!c->max_result)
+		c->max_result = 1024;
+	if (!c->window)
+		c->window = 4;
+	if (!c->vc_timeout_ms)
+		c->vc_timeout_ms = 1000;
+	if (!c->vc_timeout_max_ms)
+		c->vc_timeout_max_ms = 30000;
+	if (!c->vc_backoff)
+		c->vc_backoff = 2;
+	if (!c->xfer_retry_ms)
+		c->xfer_retry_ms = 200;
+	if (!c->xfer_chunk)
+		c->xfer_chunk = 16384;
+}
+
+int bft_config_check(const struct bft_config *c)
+{
+	u32 req_max;
+
+	if (c->n < 4 || c->n > BFT_MAX_REPLICAS || c->id >= c->n)
+		return -EINVAL;
+	if (!c->n_clients || c->n_clients > BFT_MAX_CLIENTS)
+		return -EINVAL;
+	if (!c->ckpt_interval || !c->log_size ||
+	    c->log_size % c->ckpt_interval ||
+	    c->log_size / c->ckpt_interval < 2 ||
+	    c->log_size / c->ckpt_interval > BFT_MAX_CKPTS_VC - 2 ||
+	    c->log_size > BFT_MAX_LOG)
+		return -EINVAL;
+	if (c->max_op > BFT_MAX_OP || c->max_result > BFT_MAX_RESULT)
+		return -EINVAL;
+	req_max = BFT_REQ_FIXED + c->max_op + c->n * BFT_MAC_LEN;
+	if (!c->batch_max || c->batch_bytes < req_max ||
+	    c->batch_bytes > BFT_WIRE_MAX_DGRAM - BFT_DATA_FIXED - BFT_MAC_LEN)
+		return -EINVAL;
+	if (!c->window || c->window > c->log_size)
+		return -EINVAL;
+	if (!c->vc_timeout_ms || c->vc_timeout_max_ms < c->vc_timeout_ms ||
+	    c->vc_backoff < 1 || c->vc_backoff > 16 || !c->xfer_retry_ms)
+		return -EINVAL;
+	if (c->xfer_chunk < 64 ||
+	    c->xfer_chunk > BFT_WIRE_MAX_DGRAM - BFT_DATA_FIXED - BFT_MAC_LEN)
+		return -EINVAL;
+	if (c->flags & ~BFT_CFG_F_QUORUM_SHORT)
+		return -EINVAL;
+	return 0;
+}
+
+static void engine_free(struct bft_engine *e)
+{
+	bft_vc_free(e);
+	bft_ckpt_free(e);
+	bft_clients_free(e);
+	bft_free(e->slots);
+	bft_free(e->votes);
+	bft_free(e->batches);
+	bft_free(e->tx);
+	bft_free(e->io);
+	bft_free(e->result);
+	bft_free(e->xfer.staging);
+	bft_free(e);
+}
+
+static int log_alloc(struct bft_engine *e)
+{
+	u32 L = e->cfg.log_size, i;
+
+	e->slots = bft_zalloc(sizeof(*e->slots) * L);
+	e->votes = bft_zalloc(sizeof(*e->votes) * 2 * L * e->n);
+	e->batches = bft_zalloc((size_t)L * e->cfg.batch_bytes);
+	if (!e->slots || !e->votes || !e->batches)
+		return -ENOMEM;
+	for (i = 0; i < L; i++) {
+		e->slots[i].prep = e->votes + (size_t)2 * i * e->n;
+		e->slots[i].commit = e->slots[i].prep + e->n;
+		e->slots[i].batch = e->batches + (size_t)i * e->cfg.batch_bytes;
+	}
+	return 0;
+}
+
+struct bft_engine *bft_engine_create(const struct bft_config *cfg,
+				     const struct bft_ops *ops, void *ctx,
+				     u64 now_ms, int *err)
+{
+	struct bft_engine *e;
+	int ret;
+
+	ret = bft_config_check(cfg);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	e = bft_zalloc(sizeof(*e));
+	if (!e)
+		goto out;
+	e->cfg = *cfg;
+	e->ops = ops;
+	e->ctx = ctx;
+	e->now = now_ms;
+	e->n = cfg->n;
+	e->id = cfg->id;
+	e->f = bft_quorum_f(e->n);
+	e->q = bft_quorum_q(e->n);
+#ifdef BFT_TESTING
+	if (cfg->flags & BFT_CFG_F_QUORUM_SHORT)
+		e->q--;
+#endif
+	e->lim.n = e->n;
+	e->lim.n_clients = cfg->n_clients;
+	e->lim.max_op = cfg->max_op;
+	e->lim.max_result = cfg->max_result;
+	e->lim.batch_max = cfg->batch_max;
+	e->lim.batch_bytes = cfg->batch_bytes;
+	e->lim.log_size = cfg->log_size;
+	e->req_max = BFT_REQ_FIXED + cfg->max_op + e->n * BFT_MAC_LEN;
+	e->esz = cfg->n_clients * 8;
+	e->vc_timeout = cfg->vc_timeout_ms;
+	e->vc_deadline = BFT_NO_DEADLINE;
+	e->batch_deadline = BFT_NO_DEADLINE;
+	e->next_seq = 1;
+	e->tx = bft_zalloc(BFT_WIRE_MAX_DGRAM);
+	e->io = bft_zalloc(BFT_WIRE_MAX_DGRAM);
+	e->result = bft_zalloc(cfg->max_result);
+	e->xfer.staging = bft_zalloc(e->esz);
+	if (!e->tx || !e->io || !e->result || !e->xfer.staging)
+		goto fail;
+	if (log_alloc(e) || bft_clients_alloc(e) || bft_ckpt_alloc(e) ||
+	    bft_vc_alloc(e))
+		goto fail;
+	ret = bft_take_checkpoint(e, 0);
+	if (ret)
+		goto fail;
+	memcpy(e->h_digest, bft_ckpt_find(e, 0)->digest, BFT_DIGEST_LEN);
+	if (err)
+		*err = 0;
+	return e;
+fail:
+	engine_free(e);
+out:
+	if (err)
+		*err = ret;
+	return NULL;
+}
+
+void bft_engine_destroy(struct bft_engine *e)
+{
+	u32 i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->n_ckrec; i++)
+		if (e->ck[i].valid && e->ck[i].mine)
+			e->ops->snapshot_release(e->ctx, e->ck[i].seq);
+	if (e->xfer.active)
+		e->ops->install_done(e->ctx, e->xfer.seq, false);
+	engine_free(e);
+}
+
+int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg)
+{
+	const struct bft_config *o = &e->cfg;
+	int ret = bft_config_check(cfg);
+
+	if (ret)
+		return ret;
+	if (cfg->n != o->n || cfg->id != o->id ||
+	    cfg->n_clients != o->n_clients ||
+	    cfg->ckpt_interval != o->ckpt_interval ||
+	    cfg->log_size != o->log_size || cfg->batch_max != o->batch_max ||
+	    cfg->batch_bytes != o->batch_bytes || cfg->max_op != o->max_op ||
+	    cfg->max_result != o->max_result || cfg->flags != o->flags)
+		return -EINVAL;
+	e->cfg = *cfg;
+	if (e->vc_timeout < cfg->vc_timeout_ms)
+		e->vc_timeout = cfg->vc_timeout_ms;
+	if (e->vc_timeout > cfg->vc_timeout_max_ms)
+		e->vc_timeout = cfg->vc_timeout_max_ms;
+	bft_try_batch(e);
+	return 0;
+}
+
+void bft_engine_get_config(const struct bft_engine *e, struct bft_config *cfg)
+{
+	*cfg = e->cfg;
+}
+
+void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->view = e->view;
+	info->status = e->status;
+	info->primary = bft_primary(e, e->view);
+	info->last_exec = e->last_exec;
+	info->stable_seq = e->h;
+	info->next_seq = e->next_seq;
+	info->f = e->f;
+	info->quorum = e->q;
+	memcpy(info->stable_digest, e->h_digest, BFT_DIGEST_LEN);
+	info->vc_timeout_ms = e->vc_timeout;
+}
+
+const struct bft_counters *bft_engine_counters(const struct bft_engine *e)
+{
+	return &e->ctr;
+}
+
+static void count_drop(struct bft_engine *e, const u8 *buf, u32 len, int r)
+{
+	u32 sender;
+	u8 kind = 0;
+
+	if (r <= 0 || r > BFT_DROP_MAX)
+		r = BFT_DROP_STATE;
+	e->ctr.drop_reason[r]++;
+	if (len >= BFT_HDR_LEN) {
+		kind = buf[5] <= BFT_MSG_MAX ? buf[5] : 0;
+		sender = bft_get32(buf + 8);
+		if (buf[6] == BFT_PRINCIPAL_REPLICA && sender < e->n) {
+			e->ctr.peer[sender].dropped++;
+			if (r == BFT_DROP_MAC)
+				e->ctr.peer[sender].mac_failed++;
+		}
+	}
+	e->ctr.dropped[kind]++;
+}
+
+void bft_engine_count_drop(struct bft_engine *e, const void *buf, u32 len,
+			   int reason)
+{
+	count_drop(e, buf, len, reason);
+}
+
+static int mac_over(struct bft_engine *e, u8 principal, u32 id,
+		    const u8 *buf, u32 len, u8 *tag)
+{
+	struct bft_iov iov = { .base = buf, .len = len };
+
+	return e->ops->mac(e->ctx, principal, id, &iov, 1, tag);
+}
+
+void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len)
+{
+	if (j == e->id || !len)
+		return;
+	if (mac_over(e, BFT_PRINCIPAL_REPLICA, j, buf, len - BFT_MAC_LEN,
+		     buf + len - BFT_MAC_LEN))
+		return;
+	e->ctr.mac_computed++;
+	e->ctr.sent[buf[5]]++;
+	e->ctr.peer[j].sent++;
+	e->ops->send(e->ctx, BFT_PRINCIPAL_REPLICA, j, buf, len);
+}
+
+void bft_multicast(struct bft_engine *e, u8 *buf, u32 len)
+{
+	u32 j;
+
+	for (j = 0; j < e->n; j++)
+		bft_send_replica(e, j, buf, len);
+}
+
+void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len)
+{
+	if (!len || mac_over(e, BFT_PRINCIPAL_CLIENT, c, buf,
+			     len - BFT_MAC_LEN, buf + len - BFT_MAC_LEN))
+		return;
+	e->ctr.mac_computed++;
+	e->ctr.sent[buf[5]]++;
+	e->ops->send(e->ctx, BFT_PRINCIPAL_CLIENT, c, buf, len);
+}
+
+/* Our own authenticator entry of a request (in a batch or direct). */
+bool bft_verify_auth(struct bft_engine *e, const struct bft_req_view *r)
+{
+	u8 tag[BFT_MAC_LEN];
+
+	e->ctr.mac_verified++;
+	if (mac_over(e, BFT_PRINCIPAL_CLIENT, r->client, r->raw,
+		     r->signed_len, tag) ||
+	    bft_memneq(tag, r->auth + (size_t)e->id * BFT_MAC_LEN,
+		       BFT_MAC_LEN)) {
+		e->ctr.mac_failed++;
+		return false;
+	}
+	return true;
+}
+
+static int verify_trailer(struct bft_engine *e, u32 from, const u8 *buf,
+			  u32 len)
+{
+	u8 tag[BFT_MAC_LEN];
+
+	e->ctr.mac_verified++;
+	if (mac_over(e, BFT_PRINCIPAL_REPLICA, from, buf, len - BFT_MAC_LEN,
+		     tag)) {
+		e->ctr.mac_failed++;
+		return BFT_DROP_NO_KEY;
+	}
+	if (bft_memneq(tag, buf + len - BFT_MAC_LEN, BFT_MAC_LEN)) {
+		e->ctr.mac_failed++;
+		return BFT_DROP_MAC;
+	}
+	return 0;
+}
+
+void bft_emit(struct bft_engine *e, u32 type, u32 replica, u64 view, u64 seq,
+	      const u8 *digest)
+{
+	struct bft_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.replica = replica;
+	ev.view = view;
+	ev.seq = seq;
+	if (digest)
+		memcpy(ev.digest, digest, BFT_DIGEST_LEN);
+	if (e->ops->event)
+		e->ops->event(e->ctx, &ev);
+}
+
+void bft_evidence(struct bft_engine *e, u32 replica, u32 kind, u64 view,
+		  u64 seq, const u8 *digest)
+{
+	struct bft_event ev;
+
+	e->ctr.evidence++;
+	if (replica < e->n)
+		e->ctr.peer[replica].evidence++;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = BFT_EV_EVIDENCE;
+	ev.replica = replica;
+	ev.kind = kind;
+	ev.view = view;
+	ev.seq = seq;
+	if (digest)
+		memcpy(ev.digest, digest, BFT_DIGEST_LEN);
+	if (e->ops->event)
+		e->ops->event(e->ctx, &ev);
+}
+
+struct bft_slot *bft_slot_get(struct bft_engine *e, u64 seq)
+{
+	struct bft_slot *s = bft_slot_of(e, seq);
+
+	if (s->seq != seq) {
+		bft_slot_clear(e, s);
+		s->seq = seq;
+	}
+	return s;
+}
+
+void bft_slot_clear(struct bft_engine *e, struct bft_slot *s)
+{
+	struct bft_vote *p = s->prep, *c = s->commit;
+	u8 *b = s->batch;
+
+	memset(p, 0, sizeof(*p) * e->n);
+	memset(c, 0, sizeof(*c) * e->n);
+	memset(s, 0, sizeof(*s));
+	s->prep = p;
+	s->commit = c;
+	s->batch = b;
+}
+
+/*
+ * The view-change timer runs while we know of a request not yet executed;
+ * it restarts on progress, so it measures time without progress.
+ */
+void bft_timer_update(struct bft_engine *e)
+{
+	if (e->status == BFT_ST_VIEW_CHANGE)
+		return;
+	if (bft_has_pending(e) || e->max_seq > e->last_exec) {
+		if (e->vc_deadline == BFT_NO_DEADLINE)
+			e->vc_deadline = e->now + e->vc_timeout;
+	} else {
+		e->vc_deadline = BFT_NO_DEADLINE;
+	}
+}
+
+static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
+		    const u8 *buf, u32 len, u32 flags)
+{
+	union {
+		struct bft_req_view r;
+		struct bft_pp_view pp;
+		struct bft_agree_view a;
+		struct bft_ckpt_view c;
+		struct bft_fetch_view f;
+		struct bft_data_view d;
+		struct bft_vc_view vc;
+		struct bft_nv_view nv;
+	} u;
+	int r;
+
+	if (h->kind == BFT_MSG_REQUEST) {
+		r = bft_wire_parse_request(buf, len, &e->lim, &u.r);
+		if (r)
+			return r;
+		if (!(flags & BFT_RX_VERIFIED) && !bft_verify_auth(e, &u.r))
+			return BFT_DROP_AUTH;
+		if (flags & BFT_RX_VERIFIED)
+			e->ctr.mac_verified++;
+		return bft_on_request(e, &u.r);
+	}
+	if (h->sender >= e->n || h->sender == e->id)
+		return BFT_DROP_SENDER;
+	switch (h->kind) {
+	case BFT_MSG_PRE_PREPARE:
+		r = bft_wire_parse_preprepare(buf, len, &e->lim, &u.pp);
+		break;
+	case BFT_MSG_PREPARE:
+	case BFT_MSG_COMMIT:
+		r = bft_wire_parse_agree(buf, len, &u.a);
+		break;
+	case BFT_MSG_CHECKPOINT:
+		r = bft_wire_parse_checkpoint(buf, len, &u.c);
+		break;
+	case BFT_MSG_VIEW_CHANGE:
+		r = bft_wire_parse_vc(buf, len, &e->lim, &u.vc);
+		break;
+	case BFT_MSG_NEW_VIEW:
+		r = bft_wire_parse_nv(buf, len, &e->lim, &u.nv);
+		break;
+	case BFT_MSG_FETCH:
+		r = bft_wire_parse_fetch(buf, len, &u.f);
+		break;
+	case BFT_MSG_DATA:
+		r = bft_wire_parse_data(buf, len, &e->lim, &u.d);
+		break;
+	default:
+		/* REPLY is for clients only. */
+		return BFT_DROP_KIND;
+	}
+	if (r)
+		return r;
+	if (flags & BFT_RX_VERIFIED) {
+		e->ctr.mac_verified++;
+	} else {
+		r = verify_trailer(e, h->sender, buf, len);
+		if (r)
+			return r;
+	}
+	switch (h->kind) {
+	case BFT_MSG_PRE_PREPARE:
+		return bft_on_preprepare(e, h->sender, &u.pp);
+	case BFT_MSG_PREPARE:
+	case BFT_MSG_COMMIT:
+		return bft_on_agree(e, h->kind, h->sender, &u.a);
+	case BFT_MSG_CHECKPOINT:
+		return bft_on_checkpoint(e, h->sender, &u.c);
+	case BFT_MSG_VIEW_CHANGE:
+		return bft_on_vc(e, h->sender, buf, len);
+	case BFT_MSG_NEW_VIEW:
+		return bft_on_nv(e, h->sender, buf, len);
+	case BFT_MSG_FETCH:
+		return bft_on_fetch(e, h->sender, &u.f);
+	default:
+		return bft_on_data(e, h->sender, &u.d);
+	}
+}
+
+int bft_engine_receive(struct bft_engine *e, const void *data, u32 len,
+		       u32 flags)
+{
+	const u8 *buf = data;
+	struct bft_msg_hdr h;
+	int r;
+
+	r = bft_wire_parse_hdr(buf, len, &h);
+	if (!r)
+		r = dispatch(e, &h, buf, len, flags);
+	if (r) {
+		count_drop(e, buf, len, r);
+		return r;
+	}
+	e->ctr.recv[h.kind]++;
+	if (h.principal == BFT_PRINCIPAL_REPLICA && h.sender < e->n)
+		e->ctr.peer[h.sender].recv++;
+	return 0;
+}
+
+void bft_engine_tick(struct bft_engine *e, u64 now_ms)
+{
+	if (now_ms > e->now)
+		e->now = now_ms;
+	if (e->vc_deadline != BFT_NO_DEADLINE && e->now >= e->vc_deadline) {
+		e->vc_deadline = BFT_NO_DEADLINE;
+		bft_start_view_change(e, e->view + 1);
+	}
+	if (e->batch_deadline != BFT_NO_DEADLINE &&
+	    e->now >= e->batch_deadline)
+		bft_try_batch(e);
+	bft_xfer_tick(e);
+}
+
+static u64 min64(u64 a, u64 b)
+{
+	return a < b ? a : b;
+}
+
+u64 bft_engine_next_deadline(const struct bft_engine *e)
+{
+	u64 d = min64(e->vc_deadline, e->batch_deadline);
+	u32 L = e->cfg.log_size, i;
+
+	if (e->xfer.active)
+		d = min64(d, e->xfer.deadline);
+	for (i = 0; i < L; i++)
+		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))
+			d = min64(d, e->slots[i].fetch_at);
+	return d;
+}
+
+void bft_engine_request_view_change(struct bft_engine *e)
+{
+	bft_start_view_change(e, e->view + 1);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PBFT protocol engine: public API used by the kernel glue, the simulator
+ * and the tests. The engine is a pure state machine: it does no I/O, reads
+ * no clock and takes no locks; the caller serialises all calls for one
+ * engine (one worker per replica) and provides time and effects through
+ * struct bft_ops.
+ */
+#ifndef _BFT_ENGINE_H
+#define _BFT_ENGINE_H
+
+#include "port.h"
+#include "wire.h"
+#include "counters.h"
+
+struct bft_engine;
+
+/* Test-only: quorums one vote short, to prove the simulator catches it. */
+#define BFT_CFG_F_QUORUM_SHORT	0x1
+
+struct bft_config {
+	/* Fixed at create. */
+	u32 n;			/* replicas, >= 4 */
+	u32 id;			/* this replica */
+	u32 n_clients;
+	u32 ckpt_interval;	/* K */
+	u32 log_size;		/* L, multiple of K, default 2K */
+	u32 batch_max;		/* requests per batch (cap) */
+	u32 batch_bytes;	/* bytes of requests per batch (cap) */
+	u32 max_op;
+	u32 max_result;
+	/* Changeable at run time. */
+	u32 batch_delay_ms;	/* flush a partial batch after this */
+	u32 window;		/* W: batches in flight at the primary */
+	u32 vc_timeout_ms;	/* base view-change timeout */
+	u32 vc_timeout_max_ms;
+	u32 vc_backoff;		/* multiplier per consecutive view change */
+	u32 xfer_retry_ms;	/* state transfer / fetch retry */
+	u32 xfer_chunk;		/* state transfer chunk bytes */
+	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */
+};
+
+enum bft_event_type {
+	BFT_EV_VIEW_CHANGE,	/* started a view change to ev->view */
+	BFT_EV_NEW_VIEW,	/* entered view ev->view */
+	BFT_EV_CHECKPOINT,	/* own checkpoint taken at ev->seq */
+	BFT_EV_STABLE,		/* checkpoint ev->seq became stable */
+	BFT_EV_EVIDENCE,	/* ev->replica equivocated at (view, seq) */
+	BFT_EV_XFER_START,	/* state transfer to ev->seq started */
+	BFT_EV_XFER_DONE,	/* state installed at ev->seq */
+	BFT_EV_VIEW_JUMP,	/* followed f+1 replicas into ev->view */
+};
+
+struct bft_event {
+	u32 type;		/* enum bft_event_type */
+	u32 replica;
+	u32 kind;		/* message kind for evidence */
+	u64 view;
+	u64 seq;
+	u8 digest[BFT_DIGEST_LEN];
+};
+
+struct bft_ops {
+	/* HMAC-SHA256 with the key shared with (principal, id). 0 or -err. */
+	int (*mac)(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
+		   u32 niov, u8 tag[BFT_MAC_LEN]);
+	/* Transmit a complete datagram; buf is only valid during the call. */
+	void (*send)(void *ctx, u8 principal, u32 id, const void *buf,
+		     u32 len);
+	/* Run op; return result length (<= cap). readonly must not modify. */
+	u32 (*execute)(void *ctx, u32 client, u64 ts, const void *op,
+		       u32 op_len, bool readonly, void *result, u32 cap);
+	/* Retain a snapshot of the service state as of now (after seq). */
+	int (*checkpoint)(void *ctx, u64 seq);
+	/* Read snapshot bytes; returns bytes (0 = end) or -err. */
+	long (*snapshot_read)(void *ctx, u64 seq, u64 off, void *buf, u32 cap);
+	/* Snapshot seq is no longer needed. */
+	void (*snapshot_release)(void *ctx, u64 seq);
+	/* State transfer: chunks of the service snapshot in order (off 0
+	 * starts a new install), then install_done(ok) commits or aborts.
+	 */
+	int (*install)(void *ctx, u64 seq, u64 off, const void *buf, u32 len);
+	void (*install_done)(void *ctx, u64 seq, bool ok);
+	void (*event)(void *ctx, const struct bft_event *ev);
+	/* Ordered-log delivery, called when batch seq executes. */
+	void (*committed)(void *ctx, u64 seq, u64 view, const void *batch,
+			  u32 len, u32 count);
+};
+
+enum bft_status {
+	BFT_ST_NORMAL,
+	BFT_ST_VIEW_CHANGE,
+	BFT_ST_XFER,		/* normal view, waiting for state */
+};
+
+struct bft_info {
+	u64 view;
+	u32 status;		/* enum bft_status */
+	u32 primary;
+	u64 last_exec;
+	u64 stable_seq;		/* h */
+	u64 next_seq;		/* primary only */
+	u32 f;
+	u32 quorum;
+	u8 stable_digest[BFT_DIGEST_LEN];
+	u64 vc_timeout_ms;	/* current, after backoff */
+};
+
+/* Receive flags. */
+#define BFT_RX_VERIFIED		0x1	/* MAC/authenticator already checked */
+
+#define BFT_NO_DEADLINE		((u64)-1)
+
+/* Fill defaults for fields left 0 (except n, id, n_clients). */
+void bft_config_defaults(struct bft_config *cfg);
+/* 0 if cfg is acceptable, else -EINVAL. */
+int bft_config_check(const struct bft_config *cfg);
+
+/*
+ * Create an engine; takes checkpoint 0 of the (identical) initial service
+ * state. now_ms is the caller's monotonic clock.
+ */
+struct bft_engine *bft_engine_create(const struct bft_config *cfg,
+				     const struct bft_ops *ops, void *ctx,
+				     u64 now_ms, int *err);
+void bft_engine_destroy(struct bft_engine *e);
+
+/* Runtime-changeable fields only; -EINVAL if a fixed field differs. */
+int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg);
+void bft_engine_get_config(const struct bft_engine *e, struct bft_config *cfg);
+
+/* Returns 0 if processed, else the enum bft_drop_reason (also counted). */
+int bft_engine_receive(struct bft_engine *e, const void *buf, u32 len,
+		       u32 flags);
+void bft_engine_tick(struct bft_engine *e, u64 now_ms);
+u64 bft_engine_next_deadline(const struct bft_engine *e);
+void bft_engine_request_view_change(struct bft_engine *e);
+
+void bft_engine_info(const struct bft_engine *e, struct bft_info *info);
+const struct bft_counters *bft_engine_counters(const struct bft_engine *e);
+/* Called by glue for drops it makes itself (e.g. queue full). */
+void bft_engine_count_drop(struct bft_engine *e, const void *buf, u32 len,
+			   int reason);
+
+/* Quorum math (also in quorum.h for the engine itself). */
+u32 bft_f(u32 n);
+u32 bft_quorum(u32 n);
+
+#endif /* _BFT_ENGINE_H */

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Engine internals shared by the engine's own .c files only. */
+#ifndef _BFT_INTERNAL_H
+#define _BFT_INTERNAL_H
+
+#include "engine.h"
+#include "quorum.h"
+
+/* Slot flags. */
+#define SL_PP		0x01	/* accepted pre-prepare for (view, digest) */
+#define SL_AUTH_WAIT	0x02	/* have batch, own auth entry failed */
+#define SL_BATCH	0x04	/* batch content present (content_digest) */
+#define SL_PREPARED	0x08
+#define SL_COMMITTED	0x10
+#define SL_SENT_PREP	0x20
+#define SL_SENT_COMMIT	0x40
+#define SL_FETCH	0x80	/* fetching the batch for digest */
+#define SL_EARLY	0x100	/* pre-prepare seen before its NEW-VIEW */
+
+struct bft_vote {
+	u64 view;
+	u8 digest[BFT_DIGEST_LEN];
+	bool valid;
+};
+
+/* One log entry, seq in (h, h + L]; storage fixed at create. */
+struct bft_slot {
+	u64 seq;		/* 0: unused */
+	u64 view;
+	u8 digest[BFT_DIGEST_LEN];
+	u32 flags;
+	/* Content, possibly from an older view (kept for NEW-VIEW). */
+	u8 content_digest[BFT_DIGEST_LEN];
+	u32 batch_len;
+	u32 count;
+	u8 *batch;
+	/* What a VIEW-CHANGE reports: last pre-prepared and prepared. */
+	bool pp_valid;
+	bool p_valid;
+	u64 pp_view;
+	u64 p_view;
+	u8 pp_digest[BFT_DIGEST_LEN];
+	u8 p_digest[BFT_DIGEST_LEN];
+	struct bft_vote *prep;	/* n entries */
+	struct bft_vote *commit;	/* n entries */
+	u64 fetch_at;
+};
+
+enum { PEND_NONE, PEND_QUEUED, PEND_ORDERED };
+
+struct bft_client {
+	u64 last_ts;		/* replicated: last executed timestamp */
+	u64 reply_view;
+	u32 reply_len;
+	bool have_reply;
+	u8 *reply;		/* max_result bytes */
+	u64 pend_ts;
+	u32 pend_len;
+	u8 pend_state;
+	u8 *pend;		/* req_max bytes */
+};
+
+/* Checkpoint record: own digest and every replica's CHECKPOINT vote. */
+struct bft_ckpt {
+	u64 seq;
+	bool valid;
+	bool mine;		/* own snapshot taken (release it later) */
+	u64 size;		/* snapshot stream bytes, when mine */
+	u8 digest[BFT_DIGEST_LEN];
+	u64 vote_mask;
+	u8 *votes;		/* n * 32 */
+	u8 *ts_snap;		/* n_clients * 8: engine part of the state */
+};
+
+struct bft_xfer {
+	bool active;
+	u64 seq;
+	u8 digest[BFT_DIGEST_LEN];
+	u64 off;
+	u64 total;
+	u32 peer;
+	u64 deadline;
+	bft_sha_ctx sha;
+	u8 *staging;		/* engine section being received */
+};
+
+struct bft_engine {
+	struct bft_config cfg;
+	struct bft_wire_limits lim;
+	const struct bft_ops *ops;
+	void *ctx;
+	u64 now;
+
+	u32 n, f, q, id;
+	u32 req_max;		/* largest REQUEST datagram */
+	u32 esz;		/* engine section of the state, bytes */
+
+	/* View state. */
+	u64 view;
+	u32 status;		/* enum bft_status */
+	u64 vc_timeout;		/* current, after backoff */
+	u64 vc_deadline;	/* view-change timer, BFT_NO_DEADLINE if off */
+	bool progress;		/* executed something in this view */
+	bool passive;		/* jumped into a view without its NEW-VIEW */
+	u64 passive_limit;
+
+	/* Log. */
+	u64 h;			/* stable checkpoint = low watermark */
+	u8 h_digest[BFT_DIGEST_LEN];
+	u64 last_exec;
+	u64 next_seq;		/* primary: next sequence number to assign */
+	u64 max_seq;		/* highest seq with an accepted pre-prepare */
+	struct bft_slot *slots;	/* L */
+	struct bft_vote *votes;	/* 2 * L * n */
+	u8 *batches;		/* L * batch_bytes */
+
+	/* Clients and the primary's batching queue. */
+	struct bft_client *clients;
+	u32 *queue;		/* ring of client ids, n_clients */
+	u32 q_head;
+	u32 q_len;
+	u32 q_bytes;
+	u64 batch_deadline;
+	u8 *client_mem;
+	u32 n_pend;		/* clients with a pending request */
+
+	/* Checkpoints. */
+	u32 n_ckrec;
+	struct bft_ckpt *ck;
+	u8 *ck_mem;
+	u64 *peer_ck_seq;	/* latest CHECKPOINT per replica */
+	u8 *peer_ck_digest;	/* n * 32 */
+
+	/* View change: latest VIEW-CHANGE per replica (own included). */
+	u32 vc_max;
+	u8 *vc_mem;		/* n * vc_max */
+	u32 *vc_len;
+	u64 *vc_view;
+	u8 *nv_buf;		/* latest NEW-VIEW (pending or sent) */
+	u32 nv_len;
+	u64 nv_view;
+	bool nv_pending;	/* waiting for the VIEW-CHANGEs it names */
+	u64 *view_hint;		/* per replica: highest view seen */
+	struct bft_vc_view *vcv;	/* n parsed views, scratch */
+	struct bft_ckpt_h *o_scratch;	/* L */
+	struct bft_vc_entry_h *e_scratch;	/* L */
+
+	struct bft_xfer xfer;
+	u8 *io;			/* xfer_chunk bytes scratch */
+	u8 *tx;			/* BFT_WIRE_MAX_DGRAM */
+	u8 *result;		/* max_result */
+
+	struct bft_counters ctr;
+};
+
+static inline u32 bft_primary(const struct bft_engine *e, u64 view)
+{
+	return (u32)(view % e->n);
+}
+
+static inline bool bft_is_primary(const struct bft_engine *e)
+{
+	return bft_primary(e, e->view) == e->id;
+}
+
+static inline struct bft_slot *bft_slot_of(struct bft_engine *e, u64 seq)
+{
+	return &e->slots[seq % e->cfg.log_size];
+}
+
+static inline bool bft_in_window(const struct bft_engine *e, u64 seq)
+{
+	return seq > e->h && seq <= e->h + e->cfg.log_size;
+}
+
+/* engine.c */
+void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len);
+void bft_multicast(struct bft_engine *e, u8 *buf, u32 len);
+void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len);
+bool bft_verify_auth(struct bft_engine *e, const struct bft_req_view *r);
+void bft_emit(struct bft_engine *e, u32 type, u32 replica, u64 view, u64 seq,
+	      const u8 *digest);
+void bft_evidence(struct bft_engine *e, u32 replica, u32 kind, u64 view,
+		  u64 seq, const u8 *digest);
+void bft_timer_update(struct bft_engine *e);
+struct bft_slot *bft_slot_get(struct bft_engine *e, u64 seq);
+void bft_slot_clear(struct bft_engine *e, struct bft_slot *s);
+
+/* replycache.c */
+int bft_clients_alloc(struct bft_engine *e);
+void bft_clients_free(struct bft_engine *e);
+void bft_cache_reply(struct bft_engine *e, u32 c, u64 view, const u8 *res,
+		     u32 len);
+void bft_send_cached_reply(struct bft_engine *e, u32 c);
+void bft_send_reply(struct bft_engine *e, u32 c, u64 ts, u8 flags,
+		    const u8 *res, u32 len);
+void bft_clients_save(const struct bft_engine *e, u8 *out);
+void bft_clients_load(struct bft_engine *e, const u8 *in);
+bool bft_has_pending(const struct bft_engine *e);
+void bft_pend_clear(struct bft_engine *e, u32 c);
+void bft_pend_sweep(struct bft_engine *e);
+
+/* batch.c */
+void bft_queue_request(struct bft_engine *e, const struct bft_req_view *r);
+void bft_try_batch(struct bft_engine *e);
+void bft_queue_reset(struct bft_engine *e);
+
+/* normal.c */
+int bft_on_request(struct bft_engine *e, const struct bft_req_view *r);
+int bft_on_preprepare(struct bft_engine *e, u32 from,
+		      const struct bft_pp_view *pp);
+int bft_on_agree(struct bft_engine *e, u8 kind, u32 from,
+		 const struct bft_agree_view *a);
+void bft_accept_pp(struct bft_engine *e, struct bft_slot *s);
+void bft_check_slot(struct bft_engine *e, struct bft_slot *s);
+void bft_try_execute(struct bft_engine *e);
+bool bft_may_vote(const struct bft_engine *e, u64 seq);
+void bft_send_agree(struct bft_engine *e, struct bft_slot *s, u8 kind);
+
+/* checkpoint.c */
+int bft_ckpt_alloc(struct bft_engine *e);
+void bft_ckpt_free(struct bft_engine *e);
+int bft_take_checkpoint(struct bft_engine *e, u64 seq);
+int bft_on_checkpoint(struct bft_engine *e, u32 from,
+		      const struct bft_ckpt_view *c);
+void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest);
+struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq);
+
+/* viewchange.c */
+int bft_vc_alloc(struct bft_engine *e);
+void bft_vc_free(struct bft_engine *e);
+void bft_start_view_change(struct bft_engine *e, u64 new_view);
+int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
+int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
+void bft_note_view(struct bft_engine *e, u32 from, u64 view);
+
+/* nvcompute.c: pure NEW-VIEW decision, see Documentation/engine.rst. */
+int bft_nv_compute(u32 n, u32 f, u32 q, u32 log_size,
+		   const struct bft_vc_view *vcs, u32 m,
+		   struct bft_ckpt_h *ckpt, struct bft_ckpt_h *o, u32 *n_o);
+
+/* xfer.c */
+void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest);
+void bft_xfer_tick(struct bft_engine *e);
+int bft_on_fetch(struct bft_engine *e, u32 from,
+		 const struct bft_fetch_view *f);
+int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d);
+void bft_fetch_batch(struct bft_engine *e, struct bft_slot *s);
+
+#endif /* _BFT_INTERNAL_H */

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Normal-case operation: requests, PRE-PREPARE, PREPARE, COMMIT and
+ * in-order execution with replies.
+ */
+#include "internal.h"
+
+static void forward_to_primary(struct bft_engine *e,
+			       const struct bft_req_view *r)
+{
+	u32 p = bft_primary(e, e->view);
+
+	/* The authenticator travels inside: relaying costs no MAC. */
+	e->ctr.sent[BFT_MSG_REQUEST]++;
+	e->ctr.peer[p].sent++;
+	e->ops->send(e->ctx, BFT_PRINCIPAL_REPLICA, p, r->raw, r->len);
+}
+
+int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
+{
+	struct bft_client *cl = &e->clients[r->client];
+	u32 n;
+
+	if (r->flags & BFT_REQ_F_READONLY) {
+		/* Tentative: runs now, the client waits for Q replies. */
+		if (e->xfer.active)
+			return BFT_DROP_STATE;
+		n = e->ops->execute(e->ctx, r->client, r->ts, r->op, r->op_len,
+				    true, e->result, e->cfg.max_result);
+		if (n > e->cfg.max_result)
+			n = 0;
+		e->ctr.readonly_executed++;
+		bft_send_reply(e, r->client, r->ts, BFT_REPLY_F_READONLY,
+			       e->result, n);
+		return 0;
+	}
+	if (r->ts < cl->last_ts)
+		return BFT_DROP_STALE;
+	if (r->ts == cl->last_ts) {
+		if (!cl->have_reply)
+			return BFT_DROP_DUPLICATE;
+		bft_send_cached_reply(e, r->client);
+		return 0;
+	}
+	if (cl->pend_state != PEND_NONE) {
+		if (r->ts < cl->pend_ts)
+			return BFT_DROP_STALE;
+		if (r->ts == cl->pend_ts) {
+			/* A retransmission: the primary may have missed it. */
+			if (bft_is_primary(e))
+				return BFT_DROP_DUPLICATE;
+			forward_to_primary(e, r);
+			return 0;
+		}
+		if (cl->pend_state == PEND_ORDERED)
+			return BFT_DROP_BUSY;
+	}
+	bft_queue_request(e, r);
+	if (bft_is_primary(e))
+		bft_try_batch(e);
+	else if (e->status == BFT_ST_NORMAL)
+		forward_to_primary(e, r);
+	bft_timer_update(e);
+	return 0;
+}
+
+bool bft_may_vote(const struct bft_engine *e, u64 seq)
+{
+	return !e->passive || (e->passive_limit && seq > e->passive_limit);
+}
+
+void bft_send_agree(struct bft_engine *e, struct bft_slot *s, u8 kind)
+{
+	struct bft_vote *v = kind == BFT_MSG_PREPARE ? &s->prep[e->id] :
+				&s->commit[e->id];
+	u32 n;
+
+	v->valid = true;
+	v->view = s->view;
+	memcpy(v->digest, s->digest, BFT_DIGEST_LEN);
+	s->flags |= kind == BFT_MSG_PREPARE ? SL_SENT_PREP : SL_SENT_COMMIT;
+	n = bft_enc_agree(e->tx, BFT_WIRE_MAX_DGRAM, kind, e->id, s->view,
+			  s->seq, s->digest);
+	bft_multicast(e, e->tx, n);
+}
+
+static u32 count_votes(const struct bft_engine *e, const struct bft_slot *s,
+		       const struct bft_vote *v, bool skip_primary)
+{
+	u32 p = bft_primary(e, s->view), j, c = 0;
+
+	for (j = 0; j < e->n; j++) {
+		if (skip_primary && j == p)
+			continue;
+		if (v[j].valid && v[j].view == s->view &&
+		    !memcmp(v[j].digest, s->digest, BFT_DIGEST_LEN))
+			c++;
+	}
+	return c;
+}
+
+void bft_accept_pp(struct bft_engine *e, struct bft_slot *s)
+{
+	s->flags = (s->flags & ~(SL_AUTH_WAIT | SL_EARLY)) | SL_PP;
+	s->pp_valid = true;
+	s->pp_view = s->view;
+	memcpy(s->pp_digest, s->digest, BFT_DIGEST_LEN);
+	if (s->seq > e->max_seq)
+		e->max_seq = s->seq;
+	if (bft_primary(e, s->view) != e->id && bft_may_vote(e, s->seq) &&
+	    !(s->flags & SL_SENT_PREP))
+		bft_send_agree(e, s, BFT_MSG_PREPARE);
+	bft_check_slot(e, s);
+}
+
+void bft_check_slot(struct bft_engine *e, struct bft_slot *s)
+{
+	if (s->view != e->view || e->status != BFT_ST_NORMAL)
+		return;
+	if (s->flags & SL_AUTH_WAIT) {
+		/* f+1 backups vouch: one correct one checked the requests. */
+		if (count_votes(e, s, s->prep, true) >= e->f + 1)
+			bft_accept_pp(e, s);
+		return;
+	}
+	if (!(s->flags & SL_PP))
+		return;
+	if (!(s->flags & SL_PREPARED) &&
+	    count_votes(e, s, s->prep, true) + 1 >= e->q) {
+		s->flags |= SL_PREPARED;
+		s->p_valid = true;
+		s->p_view = s->view;
+		memcpy(s->p_digest, s->digest, BFT_DIGEST_LEN);
+		if (bft_may_vote(e, s->seq) && !(s->flags & SL_SENT_COMMIT))
+			bft_send_agree(e, s, BFT_MSG_COMMIT);
+	}
+	if ((s->flags & SL_PREPARED) && !(s->flags & SL_COMMITTED) &&
+	    count_votes(e, s, s->commit, false) >= e->q) {
+		s->flags |= SL_COMMITTED;
+		bft_try_execute(e);
+	}
+}
+
+static int check_batch_auth(struct bft_engine *e, const struct bft_pp_view *pp,
+			    bool *ok)
+{
+	struct bft_req_view r;
+	u32 off = 0;
+	int ret;
+
+	*ok = true;
+	while ((ret = bft_batch_next(pp->batch, pp->batch_len, &off, &e->lim,
+				     &r)) == 0)
+		if (*ok && !bft_verify_auth(e, &r))
+			*ok = false;
+	return ret == 1 ? 0 : ret;
+}
+
+int bft_on_preprepare(struct bft_engine *e, u32 from,
+		      const struct bft_pp_view *pp)
+{
+	u8 d[BFT_DIGEST_LEN];
+	struct bft_slot *s;
+	bool ok;
+	int ret;
+
+	if (pp->view != e->view) {
+		if (pp->view > e->view)
+			bft_note_view(e, from, pp->view);
+		return BFT_DROP_VIEW;
+	}
+	if (from != bft_primary(e, pp->view))
+		return BFT_DROP_NOT_PRIMARY;
+	if (!bft_in_window(e, pp->seq))
+		return BFT_DROP_WINDOW;
+	if (pp->seq <= e->last_exec)
+		return BFT_DROP_STALE;
+	s = bft_slot_get(e, pp->seq);
+	if ((s->flags & (SL_PP | SL_AUTH_WAIT | SL_EARLY)) &&
+	    s->view == pp->view) {
+		if (!memcmp(s->digest, pp->digest, BFT_DIGEST_LEN))
+			return BFT_DROP_DUPLICATE;
+		bft_evidence(e, from, BFT_MSG_PRE_PREPARE, pp->view, pp->seq,
+			     pp->digest);
+		return BFT_DROP_CONFLICT;
+	}
+	ret = bft_batch_digest(pp->batch, pp->batch_len, pp->count, &e->lim, d);
+	if (ret)
+		return ret;
+	if (memcmp(d, pp->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_DIGEST;
+	ret = check_batch_auth(e, pp, &ok);
+	if (ret)
+		return ret;
+	memcpy(s->batch, pp->batch, pp->batch_len);
+	s->batch_len = pp->batch_len;
+	s->count = pp->count;
+	memcpy(s->content_digest, d, BFT_DIGEST_LEN);
+	s->view = pp->view;
+	memcpy(s->digest, d, BFT_DIGEST_LEN);
+	s->flags = SL_BATCH;
+	if (e->status != BFT_ST_NORMAL) {
+		/* Hold it until the NEW-VIEW for this view is installed. */
+		s->flags |= SL_EARLY | (ok ? 0 : SL_AUTH_WAIT);
+		return 0;
+	}
+	if (ok) {
+		bft_accept_pp(e, s);
+	} else {
+		s->flags |= SL_AUTH_WAIT;
+		bft_check_slot(e, s);
+	}
+	bft_timer_update(e);
+	return 0;
+}
+
+int bft_on_agree(struct bft_engine *e, u8 kind, u32 from,
+		 const struct bft_agree_view *a)
+{
+	struct bft_vote *v;
+	struct bft_slot *s;
+
+	if (a->view != e->view) {
+		if (a->view > e->view)
+			bft_note_view(e, from, a->view);
+		return BFT_DROP_VIEW;
+	}
+	if (kind == BFT_MSG_PREPARE && from == bft_primary(e, a->view))
+		return BFT_DROP_NOT_PRIMARY;
+	if (!bft_in_window(e, a->seq))
+		return BFT_DROP_WINDOW;
+	s = bft_slot_get(e, a->seq);
+	v = kind == BFT_MSG_PREPARE ? &s->prep[from] : &s->commit[from];
+	if (v->valid && v->view == a->view) {
+		if (!memcmp(v->digest, a->digest, BFT_DIGEST_LEN))
+			return BFT_DROP_DUPLICATE;
+		bft_evidence(e, from, kind, a->view, a->seq, a->digest);
+		return BFT_DROP_CONFLICT;
+	}
+	v->valid = true;
+	v->view = a->view;
+	memcpy(v->digest, a->digest, BFT_DIGEST_LEN);
+	bft_check_slot(e, s);
+	return 0;
+}
+
+static void execute_batch(struct bft_engine *e, struct bft_slot *s)
+{
+	struct bft_req_view r;
+	u32 off = 0, n;
+
+	while (!bft_batch_next(s->batch, s->batch_len, &off, &e->lim, &r)) {
+		struct bft_client *cl = &e->clients[r.client];
+
+		if (cl->pend_state != PEND_NONE && cl->pend_ts <= r.ts)
+			bft_pend_clear(e, r.client);
+		/* Ordered twice (retransmission, new view): run once. */
+		if (r.ts <= cl->last_ts)
+			continue;
+		n = e->ops->execute(e->ctx, r.client, r.ts, r.op, r.op_len,
+				    !!(r.flags & BFT_REQ_F_READONLY), e->result,
+				    e->cfg.max_result);
+		if (n > e->cfg.max_result)
+			n = 0;
+		cl->last_ts = r.ts;
+		bft_cache_reply(e, r.client, e->view, e->result, n);
+		bft_send_reply(e, r.client, r.ts, 0, e->result, n);
+		e->ctr.requests_executed++;
+	}
+	if (!s->count)
+		e->ctr.null_executed++;
+}
+
+void bft_try_execute(struct bft_engine *e)
+{
+	bool ran = false;
+
+	while (!e->xfer.active) {
+		u64 seq = e->last_exec + 1;
+		struct bft_slot *s = bft_slot_of(e, seq);
+
+		if (!bft_in_window(e, seq) || s->seq != seq ||
+		    !(s->flags & SL_COMMITTED))
+			break;
+		if (!(s->flags & SL_BATCH) ||
+		    memcmp(s->content_digest, s->digest, BFT_DIGEST_LEN)) {
+			if (!(s->flags & SL_FETCH))
+				bft_fetch_batch(e, s);
+			break;
+		}
+		execute_batch(e, s);
+		if (e->ops->committed)
+			e->ops->committed(e->ctx, seq, s->view, s->batch,
+					  s->batch_len, s->count);
+		e->last_exec = seq;
+		e->ctr.batches_executed++;
+		ran = true;
+		if (e->passive && e->passive_limit &&
+		    e->last_exec >= e->passive_limit)
+			e->passive = false;
+		if (seq % e->cfg.ckpt_interval == 0)
+			bft_take_checkpoint(e, seq);
+	}
+	if (!ran)
+		return;
+	/* Progress: restart the timer and forget the backoff. */
+	e->vc_timeout = e->cfg.vc_timeout_ms;
+	e->vc_deadline = BFT_NO_DEADLINE;
+	bft_timer_update(e);
+	if (bft_is_primary(e))
+		bft_try_batch(e);
+}

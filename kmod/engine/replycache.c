@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-client table: last executed timestamp and reply (so a duplicate is
+ * answered from the cache and never executed twice), plus the one request
+ * a client may have pending. Sized by the configured client count.
+ */
+#include "internal.h"
+
+int bft_clients_alloc(struct bft_engine *e)
+{
+	u32 nc = e->cfg.n_clients, i;
+	size_t per = (size_t)e->cfg.max_result + e->req_max;
+
+	e->clients = bft_zalloc(sizeof(*e->clients) * nc);
+	e->queue = bft_zalloc(sizeof(*e->queue) * nc);
+	e->client_mem = bft_zalloc(per * nc);
+	if (!e->clients || !e->queue || !e->client_mem)
+		return -ENOMEM;
+	for (i = 0; i < nc; i++) {
+		e->clients[i].reply = e->client_mem + per * i;
+		e->clients[i].pend = e->clients[i].reply + e->cfg.max_result;
+	}
+	return 0;
+}
+
+void bft_clients_free(struct bft_engine *e)
+{
+	bft_free(e->clients);
+	bft_free(e->queue);
+	bft_free(e->client_mem);
+}
+
+void bft_cache_reply(struct bft_engine *e, u32 c, u64 view, const u8 *res,
+		     u32 len)
+{
+	struct bft_client *cl = &e->clients[c];
+
+	cl->reply_view = view;
+	cl->reply_len = len;
+	cl->have_reply = true;
+	if (len)
+		memcpy(cl->reply, res, len);
+}
+
+void bft_send_reply(struct bft_engine *e, u32 c, u64 ts, u8 flags,
+		    const u8 *res, u32 len)
+{
+	u32 n = bft_enc_reply(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view, ts, c,
+			      flags, res, len);
+
+	bft_send_client(e, c, e->tx, n);
+}
+
+void bft_send_cached_reply(struct bft_engine *e, u32 c)
+{
+	struct bft_client *cl = &e->clients[c];
+	u32 n;
+
+	n = bft_enc_reply(e->tx, BFT_WIRE_MAX_DGRAM, e->id, cl->reply_view,
+			  cl->last_ts, c, 0, cl->reply, cl->reply_len);
+	bft_send_client(e, c, e->tx, n);
+	e->ctr.replies_resent++;
+}
+
+/* The engine's part of the replicated state: last timestamps. */
+void bft_clients_save(const struct bft_engine *e, u8 *out)
+{
+	u32 i;
+
+	for (i = 0; i < e->cfg.n_clients; i++)
+		bft_put64(out + 8 * (size_t)i, e->clients[i].last_ts);
+}
+
+void bft_clients_load(struct bft_engine *e, const u8 *in)
+{
+	u32 i;
+
+	for (i = 0; i < e->cfg.n_clients; i++) {
+		e->clients[i].last_ts = bft_get64(in + 8 * (size_t)i);
+		/* The cached result belongs to an older timestamp now. */
+		e->clients[i].have_reply = false;
+	}
+	bft_pend_sweep(e);
+}
+
+bool bft_has_pending(const struct bft_engine *e)
+{
+	return e->n_pend != 0;
+}
+
+void bft_pend_clear(struct bft_engine *e, u32 c)
+{
+	struct bft_client *cl = &e->clients[c];
+
+	if (cl->pend_state == PEND_NONE)
+		return;
+	if (cl->pend_state == PEND_QUEUED)
+		e->q_bytes -= e->q_bytes < cl->pend_len ? e->q_bytes :
+			      cl->pend_len;
+	cl->pend_state = PEND_NONE;
+	e->n_pend--;
+}
+
+/* Drop pending requests that are already executed (after a transfer). */
+void bft_pend_sweep(struct bft_engine *e)
+{
+	u32 i;
+
+	for (i = 0; i < e->cfg.n_clients; i++)
+		if (e->clients[i].pend_state != PEND_NONE &&
+		    e->clients[i].pend_ts <= e->clients[i].last_ts)
+			bft_pend_clear(e, i);
+}

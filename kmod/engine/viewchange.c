@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * View change: VIEW-CHANGE with checkpoints and prepared/pre-prepared
+ * entries, joining at f+1, NEW-VIEW built by the new primary and
+ * validated by backups by recomputing O from the VIEW-CHANGE messages
+ * they received directly (nvcompute.c). Storage: the latest VIEW-CHANGE
+ * of each replica, one slot each, so input cannot grow it.
+ */
+#include "internal.h"
+
+int bft_vc_alloc(struct bft_engine *e)
+{
+	u32 n = e->n, L = e->cfg.log_size;
+
+	e->vc_max = BFT_VC_FIXED + BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
+		    L * BFT_VC_ENTRY_LEN + BFT_MAC_LEN;
+	e->vc_mem = bft_zalloc((size_t)n * e->vc_max);
+	e->vc_len = bft_zalloc(sizeof(u32) * n);
+	e->vc_view = bft_zalloc(sizeof(u64) * n);
+	e->nv_buf = bft_zalloc(BFT_NV_FIXED + n * BFT_NV_VC_LEN +
+			       L * BFT_NV_O_LEN + BFT_MAC_LEN);
+	e->view_hint = bft_zalloc(sizeof(u64) * n);
+	e->vcv = bft_zalloc(sizeof(*e->vcv) * n);
+	e->o_scratch = bft_zalloc(sizeof(*e->o_scratch) * L);
+	e->e_scratch = bft_zalloc(sizeof(*e->e_scratch) * L);
+	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->nv_buf ||
+	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch)
+		return -ENOMEM;
+	return 0;
+}
+
+void bft_vc_free(struct bft_engine *e)
+{
+	bft_free(e->vc_mem);
+	bft_free(e->vc_len);
+	bft_free(e->vc_view);
+	bft_free(e->nv_buf);
+	bft_free(e->view_hint);
+	bft_free(e->vcv);
+	bft_free(e->o_scratch);
+	bft_free(e->e_scratch);
+}
+
+static u8 *vc_buf(struct bft_engine *e, u32 j)
+{
+	return e->vc_mem + (size_t)j * e->vc_max;
+}
+
+static void vc_digest(struct bft_engine *e, u32 j, u8 *out)
+{
+	bft_sha_ctx c;
+
+	bft_sha_init(&c);
+	bft_sha_update(&c, vc_buf(e, j), e->vc_len[j] - BFT_MAC_LEN);
+	bft_sha_final(&c, out);
+}
+
+static u32 build_vc(struct bft_engine *e, u64 v)
+{
+	struct bft_ckpt_h ck[BFT_MAX_CKPTS_VC];
+	struct bft_vc_entry_h *ent = e->e_scratch;
+	u32 nc = 0, ne = 0, i;
+	u64 seq;
+
+	ck[nc].seq = e->h;
+	memcpy(ck[nc++].digest, e->h_digest, BFT_DIGEST_LEN);
+	for (seq = e->h + e->cfg.ckpt_interval;
+	     seq <= e->h + e->cfg.log_size && nc < BFT_MAX_CKPTS_VC;
+	     seq += e->cfg.ckpt_interval) {
+		struct bft_ckpt *c = bft_ckpt_find(e, seq);
+
+		if (c && c->mine) {
+			ck[nc].seq = seq;
+			memcpy(ck[nc++].digest, c->digest, BFT_DIGEST_LEN);
+		}
+	}
+	for (i = 1; i <= e->cfg.log_size; i++) {
+		struct bft_slot *s = bft_slot_of(e, e->h + i);
+
+		if (s->seq != e->h + i || !s->pp_valid)
+			continue;
+		memset(&ent[ne], 0, sizeof(ent[ne]));
+		ent[ne].seq = s->seq;
+		ent[ne].pp_view = s->pp_view;
+		memcpy(ent[ne].pp_digest, s->pp_digest, BFT_DIGEST_LEN);
+		if (s->p_valid) {
+			ent[ne].flags = BFT_VC_E_PREPARED;
+			ent[ne].p_view = s->p_view;
+			memcpy(ent[ne].p_digest, s->p_digest, BFT_DIGEST_LEN);
+		}
+		ne++;
+	}
+	return bft_enc_vc(e->tx, BFT_WIRE_MAX_DGRAM, e->id, v, e->h, ck, nc,
+			  ent, ne);
+}
+
+static void try_new_view(struct bft_engine *e);
+static int try_validate_nv(struct bft_engine *e);
+
+void bft_start_view_change(struct bft_engine *e, u64 v)
+{
+	u32 len;
+
+	if (v <= e->view)
+		return;
+	e->status = BFT_ST_VIEW_CHANGE;
+	e->view = v;
+	e->passive = false;
+	e->ctr.view_changes++;
+	e->batch_deadline = BFT_NO_DEADLINE;
+	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
+	len = build_vc(e, v);
+	if (len) {
+		memcpy(vc_buf(e, e->id), e->tx, len);
+		e->vc_len[e->id] = len;
+		e->vc_view[e->id] = v;
+		bft_multicast(e, e->tx, len);
+	}
+	e->vc_deadline = e->now + e->vc_timeout;
+	e->vc_timeout *= e->cfg.vc_backoff;
+	if (e->vc_timeout > e->cfg.vc_timeout_max_ms)
+		e->vc_timeout = e->cfg.vc_timeout_max_ms;
+	try_new_view(e);
+	if (e->nv_pending)
+		try_validate_nv(e);
+}
+
+/* Parse the stored VIEW-CHANGEs for view v; returns how many. */
+static u32 gather(struct bft_engine *e, u64 v, u64 *mask)
+{
+	u32 j, m = 0;
+
+	*mask = 0;
+	for (j = 0; j < e->n; j++) {
+		if (e->vc_view[j] != v || !e->vc_len[j])
+			continue;
+		if (bft_wire_parse_vc(vc_buf(e, j), e->vc_len[j], &e->lim,
+				      &e->vcv[m]))
+			continue;
+		*mask |= 1ULL << j;
+		m++;
+	}
+	return m;
+}
+
+static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
+			 const struct bft_ckpt_h *o, u32 n_o)
+{
+	u8 null[BFT_DIGEST_LEN];
+	u64 top = ck->seq + n_o;
+	u32 i;
+
+	bft_null_digest(null);
+	e->status = BFT_ST_NORMAL;
+	e->passive = false;
+	e->nv_pending = false;
+	e->vc_deadline = BFT_NO_DEADLINE;
+	e->ctr.new_views++;
+	bft_emit(e, BFT_EV_NEW_VIEW, bft_primary(e, e->view), e->view,
+		 ck->seq, ck->digest);
+	if (ck->seq > e->h)
+		bft_make_stable(e, ck->seq, ck->digest);
+	/* Entries above O from older views were decided null-or-nothing. */
+	for (i = 0; i < e->cfg.log_size; i++) {
+		struct bft_slot *s = &e->slots[i];
+
+		if (s->seq > top && s->view < e->view)
+			bft_slot_clear(e, s);
+	}
+	for (i = 0; i < n_o; i++) {
+		struct bft_slot *s;
+
+		if (o[i].seq <= e->h)
+			continue;
+		s = bft_slot_get(e, o[i].seq);
+		if (s->view == e->view && (s->flags & SL_EARLY) &&
+		    memcmp(s->digest, o[i].digest, BFT_DIGEST_LEN))
+			bft_evidence(e, bft_primary(e, e->view),
+				     BFT_MSG_PRE_PREPARE, e->view, s->seq,
+				     s->digest);
+		if (!memcmp(o[i].digest, null, BFT_DIGEST_LEN)) {
+			s->batch_len = 0;
+			s->count = 0;
+			memcpy(s->content_digest, null, BFT_DIGEST_LEN);
+			s->flags |= SL_BATCH;
+		}
+		s->flags &= SL_BATCH;
+		if (o[i].seq <= e->last_exec)
+			s->flags |= SL_COMMITTED;
+		s->view = e->view;
+		memcpy(s->digest, o[i].digest, BFT_DIGEST_LEN);
+		bft_accept_pp(e, s);
+	}
+	if (top > e->max_seq)
+		e->max_seq = top;
+	e->next_seq = (top > e->h ? top : e->h) + 1;
+	/* Pre-prepares of this view that arrived before the NEW-VIEW. */
+	for (i = 0; i < e->cfg.log_size; i++) {
+		struct bft_slot *s = &e->slots[i];
+
+		if (s->seq > top && s->view == e->view &&
+		    (s->flags & SL_EARLY)) {
+			if (s->flags & SL_AUTH_WAIT)
+				s->flags &= ~SL_EARLY;
+			else
+				bft_accept_pp(e, s);
+			bft_check_slot(e, s);
+		}
+	}
+	bft_queue_reset(e);
+	bft_try_execute(e);
+	bft_try_batch(e);
+	bft_timer_update(e);
+}
+
+static void try_new_view(struct bft_engine *e)
+{
+	struct bft_nv_vc_h vv[BFT_MAX_REPLICAS];
+	struct bft_ckpt_h ck;
+	u32 m, n_o, j, k = 0, len;
+	u64 mask;
+
+	if (e->status != BFT_ST_VIEW_CHANGE || !bft_is_primary(e))
+		return;
+	m = gather(e, e->view, &mask);
+	if (m < e->q || bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size,
+				       e->vcv, m, &ck, e->o_scratch, &n_o))
+		return;
+	for (j = 0; j < e->n; j++) {
+		if (!(mask & (1ULL << j)))
+			continue;
+		vv[k].replica = j;
+		vc_digest(e, j, vv[k++].digest);
+	}
+	len = bft_enc_nv(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view, ck.seq,
+			 ck.digest, vv, k, e->o_scratch, n_o);
+	if (!len)
+		return;
+	memcpy(e->nv_buf, e->tx, len);
+	e->nv_len = len;
+	e->nv_view = e->view;
+	bft_multicast(e, e->tx, len);
+	install_view(e, &ck, e->o_scratch, n_o);
+}
+
+/* 0: installed or waiting for VIEW-CHANGEs; else a drop reason. */
+static int try_validate_nv(struct bft_engine *e)
+{
+	struct bft_ckpt_h ck, o;
+	struct bft_nv_view nv;
+	struct bft_nv_vc_h v;
+	u8 d[BFT_DIGEST_LEN];
+	u32 i, m = 0, n_o;
+
+	if (bft_wire_parse_nv(e->nv_buf, e->nv_len, &e->lim, &nv))
+		goto bad;
+	if (nv.n_vc < e->q)
+		goto bad;
+	for (i = 0; i < nv.n_vc; i++) {
+		bft_nv_get_vc(&nv, i, &v);
+		if (e->vc_view[v.replica] < nv.view || !e->vc_len[v.replica])
+			return 0;	/* not here yet; VCs go to everyone */
+		if (e->vc_view[v.replica] > nv.view)
+			goto bad;
+		vc_digest(e, v.replica, d);
+		if (memcmp(d, v.digest, BFT_DIGEST_LEN))
+			goto bad;
+		if (bft_wire_parse_vc(vc_buf(e, v.replica),
+				      e->vc_len[v.replica], &e->lim,
+				      &e->vcv[m++]))
+			goto bad;
+	}
+	if (bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size, e->vcv, m, &ck,
+			   e->o_scratch, &n_o))
+		goto bad;
+	if (ck.seq != nv.ckpt_seq || n_o != nv.n_o ||
+	    memcmp(ck.digest, nv.ckpt_digest, BFT_DIGEST_LEN))
+		goto bad;
+	for (i = 0; i < n_o; i++) {
+		bft_nv_get_o(&nv, i, &o);
+		if (o.seq != e->o_scratch[i].seq ||
+		    memcmp(o.digest, e->o_scratch[i].digest, BFT_DIGEST_LEN))
+			goto bad;
+	}
+	if (nv.view > e->view)
+		e->view = nv.view;
+	install_view(e, &ck, e->o_scratch, n_o);
+	return 0;
+bad:
+	e->nv_pending = false;
+	bft_evidence(e, bft_primary(e, nv.view), BFT_MSG_NEW_VIEW, nv.view, 0,
+		     NULL);
+	return BFT_DROP_NV_INVALID;
+}
+
+int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
+{
+	u64 view = bft_get64(buf + 16);
+
+	if (view < e->view ||
+	    (view == e->view && e->status == BFT_ST_NORMAL && !e->passive))
+		return BFT_DROP_STALE;
+	if (from != bft_primary(e, view))
+		return BFT_DROP_NOT_PRIMARY;
+	if (e->nv_pending && e->nv_view == view &&
+	    e->nv_len == len && !memcmp(e->nv_buf, buf, len - BFT_MAC_LEN))
+		return BFT_DROP_DUPLICATE;
+	memcpy(e->nv_buf, buf, len);
+	e->nv_len = len;
+	e->nv_view = view;
+	e->nv_pending = true;
+	return try_validate_nv(e);
+}
+
+static void maybe_join(struct bft_engine *e)
+{
+	u64 lowest = (u64)-1;
+	u32 j, k = 0;
+
+	for (j = 0; j < e->n; j++) {
+		if (j == e->id || e->vc_view[j] <= e->view)
+			continue;
+		k++;
+		if (e->vc_view[j] < lowest)
+			lowest = e->vc_view[j];
+	}
+	/* f+1 replicas want a higher view: at least one is correct. */
+	if (k >= e->f + 1)
+		bft_start_view_change(e, lowest);
+}
+
+int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
+{
+	u64 v = bft_get64(buf + 16);
+
+	if (v < e->view)
+		return BFT_DROP_STALE;
+	if (v == e->view && e->status == BFT_ST_NORMAL) {
+		/* Sender lags in a view we installed: help it finish. */
+		if (e->vc_view[e->id] == v && e->vc_len[e->id])
+			bft_send_replica(e, from, vc_buf(e, e->id),
+					 e->vc_len[e->id]);
+		if (bft_is_primary(e) && e->nv_view == v && e->nv_len)
+			bft_send_replica(e, from, e->nv_buf, e->nv_len);
+		return 0;
+	}
+	if (e->vc_view[from] > v)
+		return BFT_DROP_STALE;
+	if (e->vc_view[from] == v && e->vc_len[from]) {
+		if (e->vc_len[from] == len &&
+		    !memcmp(vc_buf(e, from), buf, len - BFT_MAC_LEN))
+			return BFT_DROP_DUPLICATE;
+		bft_evidence(e, from, BFT_MSG_VIEW_CHANGE, v, 0, NULL);
+		return BFT_DROP_CONFLICT;
+	}
+	memcpy(vc_buf(e, from), buf, len);
+	e->vc_len[from] = len;
+	e->vc_view[from] = v;
+	maybe_join(e);
+	try_new_view(e);
+	if (e->nv_pending && e->nv_view >= e->view)
+		try_validate_nv(e);
+	return 0;
+}
+
+/*
+ * f+1 replicas run a view above ours (seen in authenticated ordering
+ * messages): we missed its NEW-VIEW. Follow them passively, sending no
+ * PREPARE/COMMIT until a checkpoint proves we are past anything that
+ * NEW-VIEW could have assigned.
+ */
+void bft_note_view(struct bft_engine *e, u32 from, u64 view)
+{
+	u64 best = 0;
+	u32 i, j, k;
+
+	if (view > e->view_hint[from])
+		e->view_hint[from] = view;
+	/* Largest view that f+1 replicas have reached or passed. */
+	for (i = 0; i < e->n; i++) {
+		if (e->view_hint[i] <= e->view || e->view_hint[i] <= best)
+			continue;
+		for (j = 0, k = 0; j < e->n; j++)
+			k += e->view_hint[j] >= e->view_hint[i];
+		if (k >= e->f + 1)
+			best = e->view_hint[i];
+	}
+	if (!best)
+		return;
+	e->view = best;
+	e->status = BFT_ST_NORMAL;
+	e->passive = true;
+	e->passive_limit = 0;
+	e->vc_deadline = BFT_NO_DEADLINE;
+	bft_emit(e, BFT_EV_VIEW_JUMP, from, best, e->last_exec, NULL);
+	bft_queue_reset(e);
+	bft_timer_update(e);
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Wire codec: decoders validate every length, count and reserved field
+ * and return an enum bft_drop_reason (0 on success); encoders return the
+ * datagram length (MAC space included) or 0 if it does not fit.
+ */
+#ifndef _BFT_WIRE_H
+#define _BFT_WIRE_H
+
+#include "port.h"
+#include "../../uapi/linux/bft_wire.h"
+
+#define BFT_HDR_LEN		16
+#define BFT_REQ_FIXED		32
+#define BFT_PP_FIXED		72
+#define BFT_AGREE_FIXED		64
+#define BFT_REPLY_FIXED		48
+#define BFT_CKPT_FIXED		56
+#define BFT_VC_FIXED		40
+#define BFT_VC_CKPT_LEN		40
+#define BFT_VC_ENTRY_LEN	96
+#define BFT_NV_FIXED		72
+#define BFT_NV_VC_LEN		40
+#define BFT_NV_O_LEN		40
+#define BFT_FETCH_FIXED		72
+#define BFT_DATA_FIXED		88
+
+/* Size caps the decoders enforce; all come from the replica config. */
+struct bft_wire_limits {
+	u32 n;			/* replicas */
+	u32 n_clients;
+	u32 max_op;
+	u32 max_result;
+	u32 batch_max;		/* requests per batch */
+	u32 batch_bytes;	/* bytes of requests per batch */
+	u32 log_size;		/* L */
+};
+
+struct bft_msg_hdr {
+	u8 kind;
+	u8 principal;
+	u8 key_id;
+	u32 sender;
+	u32 len;
+};
+
+struct bft_req_view {
+	const u8 *raw;		/* whole REQUEST datagram */
+	u32 len;
+	u32 signed_len;		/* bytes covered by the authenticator */
+	u32 client;
+	u64 ts;
+	const u8 *op;
+	u32 op_len;
+	u8 flags;
+	u8 n_auth;
+	const u8 *auth;
+};
+
+struct bft_pp_view {
+	u64 view;
+	u64 seq;
+	const u8 *digest;
+	u32 count;
+	const u8 *batch;
+	u32 batch_len;
+};
+
+struct bft_agree_view {
+	u64 view;
+	u64 seq;
+	const u8 *digest;
+};
+
+struct bft_reply_view {
+	u32 replica;
+	u64 view;
+	u64 ts;
+	u32 client;
+	u8 flags;
+	const u8 *result;
+	u32 result_len;
+};
+
+struct bft_ckpt_view {
+	u64 seq;
+	const u8 *digest;
+};
+
+/* Host-order forms used to build and examine VIEW-CHANGE / NEW-VIEW. */
+struct bft_ckpt_h {
+	u64 seq;
+	u8 digest[BFT_DIGEST_LEN];
+};
+
+struct bft_vc_entry_h {
+	u64 seq;
+	u64 pp_view;
+	u64 p_view;
+	u8 pp_digest[BFT_DIGEST_LEN];
+	u8 p_digest[BFT_DIGEST_LEN];
+	u32 flags;
+};
+
+struct bft_vc_view {
+	u32 replica;
+	u64 new_view;
+	u64 stable_seq;
+	u16 n_ckpt;
+	u16 n_entries;
+	const u8 *ckpt;		/* n_ckpt * BFT_VC_CKPT_LEN */
+	const u8 *entries;	/* n_entries * BFT_VC_ENTRY_LEN */
+};
+
+struct bft_nv_vc_h {
+	u32 replica;
+	u8 digest[BFT_DIGEST_LEN];
+};
+
+struct bft_nv_view {
+	u64 view;
+	u64 ckpt_seq;
+	const u8 *ckpt_digest;
+	u16 n_vc;
+	u16 n_o;
+	const u8 *vc;		/* n_vc * BFT_NV_VC_LEN */
+	const u8 *o;		/* n_o * BFT_NV_O_LEN */
+};
+
+struct bft_fetch_view {
+	u8 what;
+	u64 seq;
+	u64 offset;
+	const u8 *digest;
+};
+
+struct bft_data_view {
+	u8 what;
+	u64 seq;
+	u64 offset;
+	u64 total;
+	u32 chunk_len;
+	u32 count;
+	const u8 *digest;
+	const u8 *chunk;
+};
+
+/* Decoders. */
+int bft_wire_parse_hdr(const u8 *buf, u32 len, struct bft_msg_hdr *h);
+int bft_wire_parse_request(const u8 *buf, u32 len,
+			   const struct bft_wire_limits *lim,
+			   struct bft_req_view *r);
+int bft_wire_parse_preprepare(const u8 *buf, u32 len,
+			      const struct bft_wire_limits *lim,
+			      struct bft_pp_view *pp);
+int bft_wire_parse_agree(const u8 *buf, u32 len, struct bft_agree_view *a);
+int bft_wire_parse_reply(const u8 *buf, u32 len,
+			 const struct bft_wire_limits *lim,
+			 struct bft_reply_view *r);
+int bft_wire_parse_checkpoint(const u8 *buf, u32 len, struct bft_ckpt_view *c);
+int bft_wire_parse_vc(const u8 *buf, u32 len,
+		      const struct bft_wire_limits *lim, struct bft_vc_view *vc);
+int bft_wire_parse_nv(const u8 *buf, u32 len,
+		      const struct bft_wire_limits *lim, struct bft_nv_view *nv);
+int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f);
+int bft_wire_parse_data(const u8 *buf, u32 len,
+			const struct bft_wire_limits *lim,
+			struct bft_data_view *d);
+/* Full structural check of any datagram, by kind. */
+int bft_wire_parse_any(const u8 *buf, u32 len,
+		       const struct bft_wire_limits *lim);
+
+void bft_vc_get_ckpt(const struct bft_vc_view *vc, u32 i,
+		     struct bft_ckpt_h *c);
+void bft_vc_get_entry(const struct bft_vc_view *vc, u32 i,
+		      struct bft_vc_entry_h *e);
+void bft_nv_get_vc(const struct bft_nv_view *nv, u32 i, struct bft_nv_vc_h *v);
+void bft_nv_get_o(const struct bft_nv_view *nv, u32 i, struct bft_ckpt_h *o);
+
+/*
+ * Walk a batch: *off starts at 0; returns 0 and fills r for each request,
+ * 1 at the end, or a drop reason (BFT_DROP_INNER etc).
+ */
+int bft_batch_next(const u8 *batch, u32 len, u32 *off,
+		   const struct bft_wire_limits *lim, struct bft_req_view *r);
+/* Validates a whole batch (count, each request) and computes D(batch). */
+int bft_batch_digest(const u8 *batch, u32 len, u32 count,
+		     const struct bft_wire_limits *lim, u8 out[BFT_DIGEST_LEN]);
+void bft_req_digest(const struct bft_req_view *r, u8 out[BFT_DIGEST_LEN]);
+void bft_null_digest(u8 out[BFT_DIGEST_LEN]);
+
+/* Encoders. */
+void bft_wire_put_hdr(u8 *buf, u8 kind, u8 principal, u8 key_id, u32 sender,
+		      u32 len);
+/* The authenticator (n_auth tags) is left zeroed for the caller. */
+u32 bft_enc_request(u8 *buf, u32 cap, u32 client, u64 ts, const void *op,
+		    u32 op_len, u8 flags, u8 n_auth);
+u32 bft_enc_preprepare(u8 *buf, u32 cap, u32 sender, u64 view, u64 seq,
+		       const u8 *digest, u32 count, const void *batch,
+		       u32 batch_len);
+u32 bft_enc_agree(u8 *buf, u32 cap, u8 kind, u32 sender, u64 view, u64 seq,
+		  const u8 *digest);
+u32 bft_enc_reply(u8 *buf, u32 cap, u32 replica, u64 view, u64 ts,
+		  u32 client, u8 flags, const void *result, u32 result_len);
+u32 bft_enc_checkpoint(u8 *buf, u32 cap, u32 sender, u64 seq,
+		       const u8 *digest);
+u32 bft_enc_vc(u8 *buf, u32 cap, u32 sender, u64 new_view, u64 stable_seq,
+	       const struct bft_ckpt_h *ckpt, u32 n_ckpt,
+	       const struct bft_vc_entry_h *ent, u32 n_ent);
+u32 bft_enc_nv(u8 *buf, u32 cap, u32 sender, u64 view, u64 ckpt_seq,
+	       const u8 *ckpt_digest, const struct bft_nv_vc_h *vc, u32 n_vc,
+	       const struct bft_ckpt_h *o, u32 n_o);
+u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
+		  const u8 *digest);
+u32 bft_enc_data(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
+		 u64 total, u32 count, const u8 *digest, const void *chunk,
+		 u32 chunk_len);
+
+/* Key callback for the stateless verifier: HMAC-SHA256 over iov. */
+struct bft_iov {
+	const void *base;
+	u32 len;
+};
+
+typedef int (*bft_mac_fn)(void *ctx, u8 principal, u32 id,
+			  const struct bft_iov *iov, u32 niov,
+			  u8 tag[BFT_MAC_LEN]);
+
+/*
+ * Stateless check a receive path may run before queueing (e.g. softirq):
+ * header sanity, then the MAC trailer, or for a REQUEST the authenticator
+ * entry of replica self. Returns 0 or an enum bft_drop_reason.
+ */
+int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
+		    bft_mac_fn mac, void *ctx);
+
+#endif /* _BFT_WIRE_H */

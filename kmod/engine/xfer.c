@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * State transfer: a replica behind a stable checkpoint fetches the state
+ * stream (engine section, then service snapshot) in order, one chunk at a
+ * time, hashing as it goes; the install commits only if the hash equals
+ * the digest certified by Q CHECKPOINTs. Also fetches single batches a
+ * NEW-VIEW assigned but we never received (checked by their digest).
+ */
+#include "internal.h"
+
+static u32 next_peer(const struct bft_engine *e, u32 p)
+{
+	p = (p + 1) % e->n;
+	if (p == e->id)
+		p = (p + 1) % e->n;
+	return p;
+}
+
+static void send_fetch(struct bft_engine *e)
+{
+	struct bft_xfer *x = &e->xfer;
+	u32 n;
+
+	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STATE,
+			  x->seq, x->off, x->digest);
+	bft_send_replica(e, x->peer, e->tx, n);
+	x->deadline = e->now + e->cfg.xfer_retry_ms;
+}
+
+static void xfer_restart(struct bft_engine *e)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	x->off = 0;
+	x->total = 0;
+	bft_sha_init(&x->sha);
+	x->peer = next_peer(e, x->peer);
+	send_fetch(e);
+}
+
+void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	if (x->active) {
+		if (x->seq >= seq)
+			return;
+		e->ops->install_done(e->ctx, x->seq, false);
+		e->ctr.xfer_failures++;
+	}
+	x->active = true;
+	x->seq = seq;
+	memcpy(x->digest, digest, BFT_DIGEST_LEN);
+	x->peer = e->id;
+	bft_emit(e, BFT_EV_XFER_START, e->id, e->view, seq, digest);
+	xfer_restart(e);
+}
+
+static void fetch_batch_send(struct bft_engine *e, struct bft_slot *s)
+{
+	u32 n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id,
+			      BFT_FETCH_BATCH, s->seq, 0, s->digest);
+
+	bft_multicast(e, e->tx, n);
+	s->fetch_at = e->now + e->cfg.xfer_retry_ms;
+}
+
+void bft_fetch_batch(struct bft_engine *e, struct bft_slot *s)
+{
+	s->flags |= SL_FETCH;
+	fetch_batch_send(e, s);
+}
+
+void bft_xfer_tick(struct bft_engine *e)
+{
+	u32 i;
+
+	if (e->xfer.active && e->now >= e->xfer.deadline) {
+		/* Slow or lying peer: continue from another one. */
+		e->xfer.peer = next_peer(e, e->xfer.peer);
+		send_fetch(e);
+	}
+	for (i = 0; i < e->cfg.log_size; i++) {
+		struct bft_slot *s = &e->slots[i];
+
+		if (s->seq && (s->flags & SL_FETCH) && e->now >= s->fetch_at)
+			fetch_batch_send(e, s);
+	}
+}
+
+static int serve_state(struct bft_engine *e, u32 from,
+		       const struct bft_fetch_view *f)
+{
+	struct bft_ckpt *c = bft_ckpt_find(e, f->seq);
+	u32 chunk = e->cfg.xfer_chunk, n;
+	const u8 *src;
+	long got;
+
+	if (!c || !c->mine || memcmp(c->digest, f->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_XFER;
+	if (f->offset >= c->size)
+		return BFT_DROP_XFER;
+	if (f->offset < e->esz) {
+		if (chunk > e->esz - f->offset)
+			chunk = (u32)(e->esz - f->offset);
+		src = c->ts_snap + f->offset;
+		got = chunk;
+	} else {
+		got = e->ops->snapshot_read(e->ctx, f->seq, f->offset - e->esz,
+					    e->io, chunk);
+		if (got <= 0 || got > chunk)
+			return BFT_DROP_XFER;
+		src = e->io;
+	}
+	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STATE,
+			 f->seq, f->offset, c->size, 0, c->digest, src,
+			 (u32)got);
+	bft_send_replica(e, from, e->tx, n);
+	return 0;
+}
+
+int bft_on_fetch(struct bft_engine *e, u32 from,
+		 const struct bft_fetch_view *f)
+{
+	struct bft_slot *s;
+	u32 n;
+
+	if (f->what == BFT_FETCH_STATE)
+		return serve_state(e, from, f);
+	s = bft_slot_of(e, f->seq);
+	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
+	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_XFER;
+	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_BATCH,
+			 f->seq, 0, s->batch_len, s->count, s->content_digest,
+			 s->batch, s->batch_len);
+	bft_send_replica(e, from, e->tx, n);
+	return 0;
+}
+
+static void xfer_finish(struct bft_engine *e)
+{
+	struct bft_xfer *x = &e->xfer;
+	u8 d[BFT_DIGEST_LEN];
+	u32 i;
+
+	bft_sha_final(&x->sha, d);
+	if (memcmp(d, x->digest, BFT_DIGEST_LEN)) {
+		e->ops->install_done(e->ctx, x->seq, false);
+		e->ctr.xfer_failures++;
+		xfer_restart(e);
+		return;
+	}
+	e->ops->install_done(e->ctx, x->seq, true);
+	x->active = false;
+	bft_clients_load(e, x->staging);
+	e->last_exec = x->seq;
+	if (e->max_seq < x->seq)
+		e->max_seq = x->seq;
+	for (i = 0; i < e->cfg.log_size; i++)
+		if (e->slots[i].seq && e->slots[i].seq <= x->seq)
+			bft_slot_clear(e, &e->slots[i]);
+	e->ctr.state_transfers++;
+	bft_emit(e, BFT_EV_XFER_DONE, e->id, e->view, x->seq, x->digest);
+	/* Keep a snapshot so we can serve this checkpoint in turn. */
+	bft_take_checkpoint(e, x->seq);
+	bft_try_execute(e);
+	bft_timer_update(e);
+}
+
+static int on_state_data(struct bft_engine *e, u32 from,
+			 const struct bft_data_view *d)
+{
+	struct bft_xfer *x = &e->xfer;
+	const u8 *p = d->chunk;
+	u64 off = d->offset;
+	u32 len = d->chunk_len, k;
+
+	if (!x->active || from != x->peer || d->seq != x->seq ||
+	    off != x->off ||
+	    memcmp(d->digest, x->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_XFER;
+	if (!off)
+		x->total = d->total;
+	if (d->total != x->total || !len || x->total < e->esz)
+		return BFT_DROP_XFER;
+	bft_sha_update(&x->sha, p, len);
+	if (off < e->esz) {
+		k = len < e->esz - off ? len : (u32)(e->esz - off);
+		memcpy(x->staging + off, p, k);
+		p += k;
+		off += k;
+		len -= k;
+	}
+	if (len && e->ops->install(e->ctx, x->seq, off - e->esz, p, len)) {
+		e->ops->install_done(e->ctx, x->seq, false);
+		xfer_restart(e);
+		return BFT_DROP_XFER;
+	}
+	x->off = d->offset + d->chunk_len;
+	if (x->off == x->total)
+		xfer_finish(e);
+	else
+		send_fetch(e);
+	return 0;
+}
+
+int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d)
+{
+	u8 dg[BFT_DIGEST_LEN];
+	struct bft_slot *s;
+
+	if (d->what == BFT_FETCH_STATE)
+		return on_state_data(e, from, d);
+	s = bft_slot_of(e, d->seq);
+	if (s->seq != d->seq || !(s->flags & SL_FETCH) ||
+	    memcmp(s->digest, d->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_XFER;
+	if (bft_batch_digest(d->chunk, d->chunk_len, d->count, &e->lim, dg) ||
+	    memcmp(dg, s->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_DIGEST;
+	memcpy(s->batch, d->chunk, d->chunk_len);
+	s->batch_len = d->chunk_len;
+	s->count = d->count;
+	memcpy(s->content_digest, dg, BFT_DIGEST_LEN);
+	s->flags = (s->flags & ~SL_FETCH) | SL_BATCH;
+	e->ctr.batch_fetches++;
+	bft_try_execute(e);
+	return 0;
+}

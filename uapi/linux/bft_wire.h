@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * bft wire format: the UDP datagrams exchanged by replicas and clients.
+ *
+ * All integers are little-endian. Every datagram starts with struct bft_hdr;
+ * hdr.len is the total datagram length. Point-to-point messages end with a
+ * 32-byte HMAC-SHA256 trailer over all preceding bytes, keyed with the
+ * pairwise key of sender and receiver. A REQUEST instead ends with an
+ * authenticator: n_auth tags, tag i keyed with the key of the client and
+ * replica i, each over the bytes before the authenticator.
+ *
+ * Structures below document layouts; encoders and decoders access fields
+ * by offset, so they never need aligned storage. See
+ * Documentation/wire-format.rst.
+ */
+#ifndef _UAPI_LINUX_BFT_WIRE_H
+#define _UAPI_LINUX_BFT_WIRE_H
+
+#include <linux/types.h>
+
+#define BFT_WIRE_MAGIC		0x31544642U	/* "BFT1" */
+#define BFT_WIRE_VERSION	1
+#define BFT_MAC_LEN		32
+#define BFT_DIGEST_LEN		32
+#define BFT_WIRE_MAX_DGRAM	65507		/* IPv4 UDP payload limit */
+#define BFT_MAX_REPLICAS	64
+#define BFT_MAX_CLIENTS		65536
+#define BFT_MAX_OP		8192
+#define BFT_MAX_RESULT		8192
+#define BFT_MAX_CKPTS_VC	8		/* checkpoints in a VIEW-CHANGE */
+#define BFT_MAX_LOG		256		/* max L (log window) */
+
+enum bft_msg_kind {
+	BFT_MSG_UNSPEC,
+	BFT_MSG_REQUEST,
+	BFT_MSG_PRE_PREPARE,
+	BFT_MSG_PREPARE,
+	BFT_MSG_COMMIT,
+	BFT_MSG_REPLY,
+	BFT_MSG_CHECKPOINT,
+	BFT_MSG_VIEW_CHANGE,
+	BFT_MSG_NEW_VIEW,
+	BFT_MSG_FETCH,
+	BFT_MSG_DATA,
+
+	__BFT_MSG_MAX
+};
+#define BFT_MSG_MAX (__BFT_MSG_MAX - 1)
+
+enum bft_principal {
+	BFT_PRINCIPAL_REPLICA,
+	BFT_PRINCIPAL_CLIENT,
+};
+
+/* Why a datagram was dropped; counters are kept per reason. */
+enum bft_drop_reason {
+	BFT_DROP_NONE,
+	BFT_DROP_SHORT,		/* shorter than its fixed layout */
+	BFT_DROP_MAGIC,
+	BFT_DROP_VERSION,
+	BFT_DROP_KIND,		/* unknown or unexpected message kind */
+	BFT_DROP_LEN,		/* hdr.len disagrees with datagram/fields */
+	BFT_DROP_TOO_LONG,	/* above a size cap */
+	BFT_DROP_PRINCIPAL,	/* wrong principal type for this kind */
+	BFT_DROP_SENDER,	/* unknown sender id, or ourselves */
+	BFT_DROP_RESERVED,	/* reserved field or flag bit set */
+	BFT_DROP_NO_KEY,	/* no key for the sender */
+	BFT_DROP_MAC,		/* bad MAC trailer */
+	BFT_DROP_AUTH,		/* bad authenticator entry in a request */
+	BFT_DROP_NAUTH,		/* authenticator size != n */
+	BFT_DROP_OP_LEN,	/* operation too long */
+	BFT_DROP_BATCH_COUNT,	/* batch count 0/over cap/mismatch */
+	BFT_DROP_BATCH_BYTES,	/* batch bytes over cap */
+	BFT_DROP_DIGEST,	/* digest does not match contents */
+	BFT_DROP_INNER,		/* malformed request inside a batch */
+	BFT_DROP_VC_FORMAT,	/* malformed VIEW-CHANGE/NEW-VIEW lists */
+	BFT_DROP_VIEW,		/* message for another view */
+	BFT_DROP_WINDOW,	/* sequence number outside (h, H] */
+	BFT_DROP_NOT_PRIMARY,	/* ordering message from a non-primary */
+	BFT_DROP_DUPLICATE,	/* already have it */
+	BFT_DROP_STALE,		/* old timestamp, checkpoint or view */
+	BFT_DROP_CONFLICT,	/* equivocation, recorded as evidence */
+	BFT_DROP_BUSY,		/* no room: client already has one in flight */
+	BFT_DROP_NV_INVALID,	/* NEW-VIEW whose O does not recompute */
+	BFT_DROP_XFER,		/* unexpected or bad state-transfer data */
+	BFT_DROP_STATE,		/* not acceptable in the current state */
+	BFT_DROP_QUEUE_FULL,	/* receive queue overflow (glue) */
+
+	__BFT_DROP_MAX
+};
+#define BFT_DROP_MAX (__BFT_DROP_MAX - 1)
+
+/* 16 bytes, starts every datagram. */
+struct bft_hdr {
+	__le32 magic;
+	__u8 version;
+	__u8 kind;		/* enum bft_msg_kind */
+	__u8 principal;		/* enum bft_principal of the sender */
+	__u8 key_id;		/* key generation, for rotation */
+	__le32 sender;		/* replica or client id */
+	__le32 len;		/* total datagram length */
+};
+
+#define BFT_REQ_F_READONLY	0x01
+#define BFT_REQ_F_ALL		(BFT_REQ_F_READONLY)
+
+/* REQUEST <o, t, c>: sender is the client. */
+struct bft_request {
+	struct bft_hdr hdr;
+	__le64 timestamp;
+	__le32 op_len;
+	__u8 flags;		/* BFT_REQ_F_* */
+	__u8 n_auth;		/* authenticator entries, must equal n */
+	__le16 reserved;
+	/* __u8 op[op_len]; __u8 auth[n_auth][BFT_MAC_LEN]; */
+};
+
+/*
+ * PRE-PREPARE <v, n, D(batch)> followed by the batch: count complete
+ * REQUEST datagrams (with authenticators) back to back, batch_len bytes.
+ * D(batch) = SHA256(le32 count || SHA256(req_1 without auth) || ...).
+ */
+struct bft_preprepare {
+	struct bft_hdr hdr;
+	__le64 view;
+	__le64 seq;
+	__u8 digest[BFT_DIGEST_LEN];
+	__le32 count;
+	__le32 batch_len;
+	/* requests, then __u8 mac[BFT_MAC_LEN]; */
+};
+
+/* PREPARE and COMMIT carry only the digest. */
+struct bft_agree {
+	struct bft_hdr hdr;
+	__le64 view;
+	__le64 seq;
+	__u8 digest[BFT_DIGEST_LEN];
+	/* __u8 mac[BFT_MAC_LEN]; */
+};
+
+#define BFT_REPLY_F_READONLY	0x01	/* tentative read-only execution */
+
+/* REPLY <v, t, c, i, r>: sender is replica i. */
+struct bft_reply {
+	struct bft_hdr hdr;
+	__le64 view;
+	__le64 timestamp;
+	__le32 client;
+	__le32 result_len;
+	__u8 flags;		/* BFT_REPLY_F_* */
+	__u8 reserved[7];
+	/* __u8 result[result_len]; __u8 mac[BFT_MAC_LEN]; */
+};
+
+/* CHECKPOINT <n, D(state)>. */
+struct bft_checkpoint {
+	struct bft_hdr hdr;
+	__le64 seq;
+	__u8 digest[BFT_DIGEST_LEN];
+	/* __u8 mac[BFT_MAC_LEN]; */
+};
+
+struct bft_vc_ckpt {
+	__le64 seq;
+	__u8 digest[BFT_DIGEST_LEN];
+};
+
+#define BFT_VC_E_PREPARED	0x01	/* p_view/p_digest valid */
+#define BFT_VC_E_ALL		(BFT_VC_E_PREPARED)
+
+/* Per sequence number: last pre-prepared and last prepared (view, D). */
+struct bft_vc_entry {
+	__le64 seq;
+	__le64 pp_view;
+	__le64 p_view;
+	__u8 pp_digest[BFT_DIGEST_LEN];
+	__u8 p_digest[BFT_DIGEST_LEN];
+	__le32 flags;		/* BFT_VC_E_* */
+	__le32 reserved;
+};
+
+/*
+ * VIEW-CHANGE <v+1, h, C, P, Q, i>: h is the sender's stable checkpoint,
+ * C the checkpoints it holds (seq ascending, first is h), then one entry
+ * per sequence number above h that it pre-prepared (seq ascending).
+ */
+struct bft_view_change {
+	struct bft_hdr hdr;
+	__le64 new_view;
+	__le64 stable_seq;
+	__le16 n_ckpt;
+	__le16 n_entries;
+	__le32 reserved;
+	/* struct bft_vc_ckpt ckpt[n_ckpt]; */
+	/* struct bft_vc_entry entry[n_entries]; */
+	/* __u8 mac[BFT_MAC_LEN]; */
+};
+
+struct bft_nv_vc {
+	__le32 replica;
+	__le32 reserved;
+	__u8 digest[BFT_DIGEST_LEN];	/* SHA256 of the VIEW-CHANGE sans MAC */
+};
+
+struct bft_nv_entry {
+	__le64 seq;
+	__u8 digest[BFT_DIGEST_LEN];	/* D(empty batch) for a null request */
+};
+
+/*
+ * NEW-VIEW <v, V, O>: V names the VIEW-CHANGE messages used (ascending
+ * replica id), O assigns every sequence number in (ckpt_seq, max] a
+ * digest, ascending and without gaps.
+ */
+struct bft_new_view {
+	struct bft_hdr hdr;
+	__le64 view;
+	__le64 ckpt_seq;
+	__u8 ckpt_digest[BFT_DIGEST_LEN];
+	__le16 n_vc;
+	__le16 n_o;
+	__le32 reserved;
+	/* struct bft_nv_vc vc[n_vc]; struct bft_nv_entry o[n_o]; mac */
+};
+
+enum bft_fetch_what {
+	BFT_FETCH_STATE = 1,	/* checkpoint snapshot at seq, from offset */
+	BFT_FETCH_BATCH = 2,	/* batch with digest at seq */
+};
+
+struct bft_fetch {
+	struct bft_hdr hdr;
+	__u8 what;		/* enum bft_fetch_what */
+	__u8 reserved[7];
+	__le64 seq;
+	__le64 offset;
+	__u8 digest[BFT_DIGEST_LEN];
+	/* __u8 mac[BFT_MAC_LEN]; */
+};
+
+struct bft_data {
+	struct bft_hdr hdr;
+	__u8 what;		/* enum bft_fetch_what */
+	__u8 reserved[7];
+	__le64 seq;
+	__le64 offset;
+	__le64 total;		/* total stream length */
+	__le32 chunk_len;
+	__le32 count;		/* BFT_FETCH_BATCH: requests in the batch */
+	__u8 digest[BFT_DIGEST_LEN];
+	/* __u8 chunk[chunk_len]; __u8 mac[BFT_MAC_LEN]; */
+};
+
+#endif /* _UAPI_LINUX_BFT_WIRE_H */

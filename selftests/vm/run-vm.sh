@@ -49,7 +49,7 @@ rm -f "$console" "$verdict"
 # Kernel log lines (timestamped, possibly glued to other output) that
 # fail the run.
 splat='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|recursive locking'
-splat="$splat|lockdep|suspected memory leak|unreferenced object|Call Trace"
+splat="$splat|lockdep is turned off|locking correctness validator|suspected memory leak|unreferenced object|Call Trace"
 splat="$splat|general protection fault|Kernel panic|blocked for more than"
 klog='\[ *[0-9]+\.[0-9]+\].*'
 

@@ -1,7 +1,255 @@
 // SPDX-License-Identifier: GPL-2.0
-/* In-process replicas over a perfect network. */
+/* In-process replicas over a perfect (or lossy-by-replica) network. */
+#include <stdio.h>
 #include "harness.h"
+#include "cluster.h"
+
+static struct tc tc;
+
+static u64 macs(u32 i)
+{
+	const struct bft_counters *c = bft_engine_counters(tc.r[i].e);
+
+	return c->mac_computed + c->mac_verified;
+}
+
+static bool same_state(void)
+{
+	u32 i;
+
+	for (i = 1; i < tc.n; i++)
+		if (!tc.down[i] && tc.r[i].counter != tc.r[0].counter)
+			return false;
+	return true;
+}
+
+static void t_normal_b1(void)
+{
+	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0 };
+	const struct bft_counters *c;
+	u64 m0;
+	u32 i;
+
+	T_EQ(tc_init(&tc, 4, 2, &o), 0);
+	m0 = macs(0);
+	for (i = 0; i < 20; i++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+		T_CHECK(!tc.c[0].busy);
+	}
+	T_EQ(tc.c[0].accepted, 20);
+	for (i = 0; i < 4; i++) {
+		T_EQ(tc.r[i].executed_seqs, 20);
+		T_EQ(tc.r[i].counter, 20);
+	}
+	/* MACs at the primary per request: 2 + 4(n-1)/b = 14 */
+	T_EQ(macs(0) - m0, 20 * 14);
+	c = bft_engine_counters(tc.r[0].e);
+	T_EQ(c->sent[BFT_MSG_PRE_PREPARE], 20 * 3);
+	T_EQ(c->recv[BFT_MSG_PREPARE], 20 * 3);
+	T_EQ(c->recv[BFT_MSG_COMMIT], 20 * 3);
+	T_EQ(c->sent[BFT_MSG_REPLY], 20);
+	T_EQ(c->mac_failed, 0);
+	for (i = 0; i < __BFT_DROP_MAX; i++)
+		T_EQ(c->drop_reason[i], 0);
+	tc_free(&tc);
+}
+
+static void batch_run(u32 b, u32 rounds)
+{
+	struct bft_config o = { .batch_max = b, .batch_delay_ms = 5,
+				.batch_bytes = 65536 - 200 };
+	u64 m0, total = (u64)b * rounds;
+	u32 i, k;
+
+	T_EQ(tc_init(&tc, 4, b, &o), 0);
+	m0 = macs(0);
+	for (k = 0; k < rounds; k++) {
+		for (i = 0; i < b; i++)
+			tc_submit(&tc, i, false, false);
+		tc_run(&tc);
+	}
+	for (i = 0; i < b; i++)
+		T_EQ(tc.c[i].accepted, rounds);
+	T_EQ(bft_engine_counters(tc.r[0].e)->batches, rounds);
+	/* 2 per request + 4(n-1) per batch, measured exactly. */
+	T_EQ(macs(0) - m0, 2 * total + 12 * rounds);
+	printf("# n=4 b=%u: %.3f MAC ops per committed request at primary\n",
+	       b, (double)(macs(0) - m0) / (double)total);
+	T_CHECK(same_state());
+	tc_free(&tc);
+}
+
+static void t_batch16(void)
+{
+	batch_run(16, 3);
+}
+
+static void t_batch64(void)
+{
+	batch_run(64, 2);
+}
+
+static void t_batch_deadline(void)
+{
+	struct bft_config o = { .batch_max = 8, .batch_delay_ms = 10 };
+
+	T_EQ(tc_init(&tc, 4, 4, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_submit(&tc, 1, false, false);
+	tc_run(&tc);
+	T_CHECK(tc.c[0].busy);	/* partial batch waits for the deadline */
+	T_EQ(bft_engine_next_deadline(tc.r[0].e), tc.now + 10);
+	tc_advance(&tc, 10, 1);
+	T_CHECK(!tc.c[0].busy && !tc.c[1].busy);
+	T_EQ(bft_engine_counters(tc.r[0].e)->batches, 1);
+	tc_free(&tc);
+}
+
+static void t_reply_cache(void)
+{
+	struct bft_config o = { .batch_max = 1 };
+	const struct bft_counters *c;
+	u32 i;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	/* Retransmit the same request to everyone: cached, not re-run. */
+	tc.c[0].busy = true;
+	memset(tc.c[0].got, 0, sizeof(tc.c[0].got));
+	tc_advance(&tc, 600, 100);
+	T_EQ(tc.c[0].accepted, 2);
+	for (i = 0; i < 4; i++) {
+		c = bft_engine_counters(tc.r[i].e);
+		T_EQ(c->requests_executed, 1);
+		T_EQ(c->replies_resent, 1);
+		T_EQ(tc.r[i].counter, 1);
+	}
+	tc_free(&tc);
+}
+
+static void t_readonly(void)
+{
+	T_EQ(tc_init(&tc, 4, 1, NULL), 0);
+	tc_submit(&tc, 0, true, true);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	T_EQ(tc.c[0].last_result, 0);
+	T_EQ(bft_engine_counters(tc.r[1].e)->readonly_executed, 1);
+	T_EQ(bft_engine_counters(tc.r[1].e)->batches_executed, 0);
+	tc_free(&tc);
+}
+
+static void t_checkpoint_gc(void)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.log_size = 8, .window = 2 };
+	struct bft_info info;
+	u32 i, k;
+
+	T_EQ(tc_init(&tc, 4, 3, &o), 0);
+	for (k = 0; k < 10; k++) {
+		for (i = 0; i < 3; i++)
+			tc_submit(&tc, i, false, false);
+		tc_run(&tc);
+	}
+	for (i = 0; i < 4; i++) {
+		bft_engine_info(tc.r[i].e, &info);
+		T_EQ(info.last_exec, 30);
+		T_EQ(info.stable_seq, 28);
+		T_EQ(bft_engine_counters(tc.r[i].e)->stable_checkpoints, 7);
+		T_EQ(bft_engine_counters(tc.r[i].e)->checkpoints, 8);
+	}
+	T_CHECK(same_state());
+	tc_free(&tc);
+}
+
+static void t_view_change(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	struct bft_info info;
+	u32 i;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	tc.down[0] = true;	/* primary crashes */
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_CHECK(tc.c[0].busy);
+	tc_advance(&tc, 3000, 50);
+	T_CHECK(!tc.c[0].busy);
+	T_EQ(tc.c[0].accepted, 2);
+	for (i = 1; i < 4; i++) {
+		bft_engine_info(tc.r[i].e, &info);
+		T_EQ(info.view, 1);
+		T_EQ(info.status, BFT_ST_NORMAL);
+		T_EQ(tc.r[i].counter, 2);
+		T_EQ(bft_engine_counters(tc.r[i].e)->new_views, 1);
+	}
+	/* The next request goes straight to the new primary. */
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 3);
+	tc_free(&tc);
+}
+
+static void t_state_transfer(void)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.log_size = 8 };
+	struct bft_info info;
+	u32 k;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.down[3] = true;
+	for (k = 0; k < 13; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	T_EQ(tc.c[0].accepted, 13);
+	tc.down[3] = false;
+	for (k = 0; k < 6; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+		tc_advance(&tc, 300, 100);
+	}
+	bft_engine_info(tc.r[3].e, &info);
+	T_EQ(bft_engine_counters(tc.r[3].e)->state_transfers, 1);
+	T_EQ(info.last_exec, 19);
+	T_CHECK(same_state());
+	T_EQ(tc.r[3].counter, 19);
+	tc_free(&tc);
+}
+
+static void t_bad_mac_dropped(void)
+{
+	struct bft_config o = { .batch_max = 1 };
+	const struct bft_counters *c;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.corrupt_mac_from[2] = true;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);	/* n=4 tolerates one bad replica */
+	c = bft_engine_counters(tc.r[0].e);
+	T_EQ(c->drop_reason[BFT_DROP_MAC], 2);	/* its PREPARE + COMMIT */
+	T_EQ(c->peer[2].mac_failed, 2);
+	tc_free(&tc);
+}
 
 UNIT_TESTS(cluster_tests) = {
+	{ "cluster_n4_b1_mac_count", t_normal_b1 },
+	{ "cluster_n4_b16_mac_count", t_batch16 },
+	{ "cluster_n4_b64_mac_count", t_batch64 },
+	{ "cluster_batch_deadline", t_batch_deadline },
+	{ "cluster_reply_cache", t_reply_cache },
+	{ "cluster_readonly", t_readonly },
+	{ "cluster_checkpoint_gc", t_checkpoint_gc },
+	{ "cluster_view_change", t_view_change },
+	{ "cluster_state_transfer", t_state_transfer },
+	{ "cluster_bad_mac_dropped", t_bad_mac_dropped },
 	UNIT_END
 };

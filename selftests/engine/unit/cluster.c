@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/* In-process test cluster used by the unit tests. */
+#include <stdio.h>
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include "cluster.h"
+
+struct tc_msg {
+	struct tc_msg *next;
+	u8 to_principal;
+	u32 to;
+	u32 from;		/* replica id or client id + TC_MAX_N */
+	u32 len;
+	u8 data[];
+};
+
+static struct tc_msg *qhead, *qtail;
+
+static void key_for(u8 p1, u32 a, u8 p2, u32 b, u8 key[32])
+{
+	u8 in[16];
+
+	/* Symmetric pairwise key, derived deterministically for tests. */
+	if (p1 == p2 && a > b) {
+		u32 t = a;
+
+		a = b;
+		b = t;
+	}
+	if (p1 > p2) {
+		u8 tp = p1;
+		u32 t = a;
+
+		p1 = p2;
+		p2 = tp;
+		a = b;
+		b = t;
+	}
+	memset(in, 0, sizeof(in));
+	in[0] = p1;
+	in[1] = p2;
+	memcpy(in + 4, &a, 4);
+	memcpy(in + 8, &b, 4);
+	SHA256(in, sizeof(in), key);
+}
+
+static void hmac_iov(const u8 key[32], const struct bft_iov *iov, u32 niov,
+		     u8 tag[32])
+{
+	u8 buf[BFT_WIRE_MAX_DGRAM];
+	unsigned int tl = 32;
+	u32 off = 0, i;
+
+	for (i = 0; i < niov; i++) {
+		memcpy(buf + off, iov[i].base, iov[i].len);
+		off += iov[i].len;
+	}
+	HMAC(EVP_sha256(), key, 32, buf, off, tag, &tl);
+}
+
+static int op_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
+		  u32 niov, u8 tag[BFT_MAC_LEN])
+{
+	struct tc_replica *r = ctx;
+	u8 key[32];
+
+	key_for(BFT_PRINCIPAL_REPLICA, r->id, principal, id, key);
+	hmac_iov(key, iov, niov, tag);
+	return 0;
+}
+
+static void enqueue(u8 to_principal, u32 to, u32 from, const void *buf,
+		    u32 len)
+{
+	struct tc_msg *m = malloc(sizeof(*m) + len);
+
+	m->next = NULL;
+	m->to_principal = to_principal;
+	m->to = to;
+	m->from = from;
+	m->len = len;
+	memcpy(m->data, buf, len);
+	if (qtail)
+		qtail->next = m;
+	else
+		qhead = m;
+	qtail = m;
+}
+
+static void op_send(void *ctx, u8 principal, u32 id, const void *buf, u32 len)
+{
+	struct tc_replica *r = ctx;
+
+	if (r->tc->down[r->id])
+		return;
+	enqueue(principal, id, r->id, buf, len);
+	if (r->tc->corrupt_mac_from[r->id])
+		qtail->data[len - 1] ^= 1;
+}
+
+static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
+		      u32 op_len, bool readonly, void *result, u32 cap)
+{
+	struct tc_replica *r = ctx;
+
+	(void)client;
+	(void)ts;
+	(void)op;
+	if (!readonly)
+		r->counter += op_len;
+	if (cap < 8)
+		return 0;
+	memcpy(result, &r->counter, 8);
+	return 8;
+}
+
+static int op_checkpoint(void *ctx, u64 seq)
+{
+	struct tc_replica *r = ctx;
+	u32 i;
+
+	for (i = 0; i < TC_MAX_SNAP; i++) {
+		if (!r->snap_used[i] || r->snap_seq[i] == seq) {
+			r->snap_used[i] = true;
+			r->snap_seq[i] = seq;
+			r->snap_val[i] = r->counter;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static long op_snapshot_read(void *ctx, u64 seq, u64 off, void *buf, u32 cap)
+{
+	struct tc_replica *r = ctx;
+	u32 i;
+
+	for (i = 0; i < TC_MAX_SNAP; i++) {
+		if (r->snap_used[i] && r->snap_seq[i] == seq) {
+			if (off >= 8)
+				return 0;
+			if (cap > 8 - off)
+				cap = (u32)(8 - off);
+			memcpy(buf, (u8 *)&r->snap_val[i] + off, cap);
+			return cap;
+		}
+	}
+	return -ENOENT;
+}
+
+static void op_snapshot_release(void *ctx, u64 seq)
+{
+	struct tc_replica *r = ctx;
+	u32 i;
+
+	for (i = 0; i < TC_MAX_SNAP; i++)
+		if (r->snap_used[i] && r->snap_seq[i] == seq)
+			r->snap_used[i] = false;
+}
+
+static int op_install(void *ctx, u64 seq, u64 off, const void *buf, u32 len)
+{
+	struct tc_replica *r = ctx;
+
+	(void)seq;
+	if (off + len > 8)
+		return -EINVAL;
+	memcpy(r->inst + off, buf, len);
+	r->inst_len = off + len;
+	return 0;
+}
+
+static void op_install_done(void *ctx, u64 seq, bool ok)
+{
+	struct tc_replica *r = ctx;
+
+	if (ok && r->inst_len == 8) {
+		memcpy(&r->counter, r->inst, 8);
+		r->last_seq = seq;
+		if (seq < 4096)
+			r->exec_log[seq] = r->counter;
+	}
+	r->inst_len = 0;
+}
+
+static void op_event(void *ctx, const struct bft_event *ev)
+{
+	struct tc_replica *r = ctx;
+
+	if (ev->type < 16)
+		r->events[ev->type]++;
+}
+
+static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
+			 u32 len, u32 count)
+{
+	struct tc_replica *r = ctx;
+
+	(void)view;
+	(void)batch;
+	(void)len;
+	(void)count;
+	r->executed_seqs++;
+	r->last_seq = seq;
+	if (seq < 4096)
+		r->exec_log[seq] = r->counter;
+}
+
+static const struct bft_ops tc_ops = {
+	.mac = op_mac,
+	.send = op_send,
+	.execute = op_execute,
+	.checkpoint = op_checkpoint,
+	.snapshot_read = op_snapshot_read,
+	.snapshot_release = op_snapshot_release,
+	.install = op_install,
+	.install_done = op_install_done,
+	.event = op_event,
+	.committed = op_committed,
+};
+
+int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over)
+{
+	u32 i;
+	int err;
+
+	memset(tc, 0, sizeof(*tc));
+	tc->n = n;
+	tc->nc = nc;
+	tc->now = 1000;
+	if (over)
+		tc->cfg = *over;
+	tc->cfg.n = n;
+	tc->cfg.n_clients = nc;
+	bft_config_defaults(&tc->cfg);
+	for (i = 0; i < n; i++) {
+		struct bft_config c = tc->cfg;
+
+		c.id = i;
+		tc->r[i].tc = tc;
+		tc->r[i].id = i;
+		tc->r[i].e = bft_engine_create(&c, &tc_ops, &tc->r[i], tc->now,
+					       &err);
+		if (!tc->r[i].e)
+			return err;
+	}
+	return 0;
+}
+
+void tc_free(struct tc *tc)
+{
+	struct tc_msg *m;
+	u32 i;
+
+	for (i = 0; i < tc->n; i++)
+		bft_engine_destroy(tc->r[i].e);
+	while ((m = qhead)) {
+		qhead = m->next;
+		free(m);
+	}
+	qtail = NULL;
+}
+
+u32 tc_primary(struct tc *tc)
+{
+	struct bft_info info;
+	u32 i;
+
+	for (i = 0; i < tc->n; i++) {
+		if (tc->down[i])
+			continue;
+		bft_engine_info(tc->r[i].e, &info);
+		return info.primary;
+	}
+	return 0;
+}
+
+void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all)
+{
+	struct tc_client *cl = &tc->c[c];
+	struct bft_iov iov;
+	u8 op[3] = { 1, 2, 3 };
+	u32 i;
+
+	cl->ts++;
+	cl->busy = true;
+	cl->readonly = readonly;
+	memset(cl->got, 0, sizeof(cl->got));
+	cl->req_len = bft_enc_request(cl->req, sizeof(cl->req), c, cl->ts, op,
+				      1 + c % 3,
+				      readonly ? BFT_REQ_F_READONLY : 0,
+				      (u8)tc->n);
+	iov.base = cl->req;
+	iov.len = cl->req_len - tc->n * BFT_MAC_LEN;
+	for (i = 0; i < tc->n; i++) {
+		u8 key[32];
+
+		key_for(BFT_PRINCIPAL_CLIENT, c, BFT_PRINCIPAL_REPLICA, i, key);
+		hmac_iov(key, &iov, 1, cl->req + iov.len + i * BFT_MAC_LEN);
+	}
+	cl->sent_at = tc->now;
+	if (to_all || readonly) {
+		for (i = 0; i < tc->n; i++)
+			enqueue(BFT_PRINCIPAL_REPLICA, i, TC_MAX_N + c, cl->req,
+				cl->req_len);
+	} else {
+		enqueue(BFT_PRINCIPAL_REPLICA, tc_primary(tc), TC_MAX_N + c,
+			cl->req, cl->req_len);
+	}
+}
+
+static void client_rx(struct tc *tc, u32 c, const u8 *buf, u32 len)
+{
+	struct bft_wire_limits lim = { .n = tc->n, .max_result = 1024 };
+	struct tc_client *cl = &tc->c[c];
+	struct bft_reply_view rv;
+	struct bft_iov iov = { buf, len - BFT_MAC_LEN };
+	u8 key[32], tag[32];
+	u32 i, k = 0, need;
+	u64 val;
+
+	if (bft_wire_parse_reply(buf, len, &lim, &rv) || rv.client != c)
+		return;
+	key_for(BFT_PRINCIPAL_CLIENT, c, BFT_PRINCIPAL_REPLICA, rv.replica,
+		key);
+	hmac_iov(key, &iov, 1, tag);
+	if (memcmp(tag, buf + len - BFT_MAC_LEN, 32))
+		return;
+	if (!cl->busy || rv.ts != cl->ts || rv.result_len != 8)
+		return;
+	memcpy(&val, rv.result, 8);
+	cl->results[rv.replica] = val;
+	cl->got[rv.replica] = true;
+	need = cl->readonly ? bft_quorum(tc->n) : bft_f(tc->n) + 1;
+	for (i = 0; i < tc->n; i++)
+		k += cl->got[i] && cl->results[i] == val;
+	if (k >= need) {
+		cl->busy = false;
+		cl->accepted++;
+		cl->last_result = val;
+	}
+}
+
+u32 tc_run(struct tc *tc)
+{
+	struct tc_msg *m;
+	u32 k = 0;
+
+	while ((m = qhead)) {
+		qhead = m->next;
+		if (!qhead)
+			qtail = NULL;
+		k++;
+		if (m->to_principal == BFT_PRINCIPAL_CLIENT) {
+			if (m->from >= TC_MAX_N || !tc->down[m->from])
+				client_rx(tc, m->to, m->data, m->len);
+		} else if (m->to < tc->n && !tc->down[m->to] &&
+			   (m->from >= TC_MAX_N || !tc->down[m->from])) {
+			bft_engine_receive(tc->r[m->to].e, m->data, m->len, 0);
+		}
+		free(m);
+	}
+	tc->delivered += k;
+	return k;
+}
+
+void tc_advance(struct tc *tc, u64 ms, u64 step)
+{
+	u64 end = tc->now + ms;
+	u32 i;
+
+	while (tc->now < end) {
+		tc->now += step;
+		for (i = 0; i < tc->n; i++)
+			if (!tc->down[i])
+				bft_engine_tick(tc->r[i].e, tc->now);
+		for (i = 0; i < tc->nc; i++) {
+			struct tc_client *cl = &tc->c[i];
+			u32 j;
+
+			if (!cl->busy || tc->now - cl->sent_at < 500)
+				continue;
+			/* Retransmit to all replicas. */
+			cl->sent_at = tc->now;
+			for (j = 0; j < tc->n; j++)
+				enqueue(BFT_PRINCIPAL_REPLICA, j,
+					TC_MAX_N + i, cl->req, cl->req_len);
+		}
+		tc_run(tc);
+	}
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* In-process test cluster: n engines, clients, a FIFO network. */
+#ifndef _BFT_UNIT_CLUSTER_H
+#define _BFT_UNIT_CLUSTER_H
+
+#include "engine.h"
+
+#define TC_MAX_N	16
+#define TC_MAX_C	128
+#define TC_MAX_SNAP	16
+
+struct tc;
+
+struct tc_replica {
+	struct tc *tc;
+	u32 id;
+	struct bft_engine *e;
+	u64 counter;		/* the service: a counter */
+	u64 snap_seq[TC_MAX_SNAP];
+	u64 snap_val[TC_MAX_SNAP];
+	bool snap_used[TC_MAX_SNAP];
+	u8 inst[8];
+	u64 inst_len;
+	u64 executed_seqs;
+	u64 last_seq;
+	u64 exec_log[4096];	/* counter value after each seq */
+	u32 events[16];
+};
+
+struct tc_client {
+	u64 ts;
+	bool busy;
+	bool readonly;
+	u8 req[2048];
+	u32 req_len;
+	u64 sent_at;
+	u64 results[TC_MAX_N];
+	bool got[TC_MAX_N];
+	u64 accepted;
+	u64 last_result;
+};
+
+struct tc {
+	u32 n;
+	u32 nc;
+	u64 now;
+	struct bft_config cfg;
+	struct tc_replica r[TC_MAX_N];
+	struct tc_client c[TC_MAX_C];
+	bool down[TC_MAX_N];	/* drops all traffic to and from */
+	bool corrupt_mac_from[TC_MAX_N];
+	u32 delivered;
+};
+
+int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over);
+void tc_free(struct tc *tc);
+/* Client c sends one request (to the primary, or all if to_all). */
+void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all);
+/* Deliver until the network is quiet; returns datagrams delivered. */
+u32 tc_run(struct tc *tc);
+/* Advance time by ms in steps, ticking engines and client timers. */
+void tc_advance(struct tc *tc, u64 ms, u64 step);
+u32 tc_primary(struct tc *tc);
+
+#endif

@@ -124,6 +124,8 @@ void check_init(struct sim_check *c, int nrep, uint64_t correct)
 	c->seq_state = kv_new(sizeof(struct seq_rec));
 	c->req_exec = kv_new(sizeof(struct req_rec));
 	c->req_accept = kv_new(sizeof(uint64_t));
+	c->seq_batch = kv_new(sizeof(struct seq_rec));
+	c->rep_last = kv_new(sizeof(uint64_t));
 }
 
 void check_free(struct sim_check *c)
@@ -131,6 +133,8 @@ void check_free(struct sim_check *c)
 	kv_free(c->seq_state);
 	kv_free(c->req_exec);
 	kv_free(c->req_accept);
+	kv_free(c->seq_batch);
+	kv_free(c->rep_last);
 }
 
 void check_fail(struct sim_check *c, sim_time_t at, const char *fmt, ...)
@@ -161,34 +165,32 @@ void check_exec(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 		uint32_t client, uint64_t t, uint64_t result)
 {
 	struct req_rec *r;
-	uint64_t *acc;
+	uint64_t *acc, *last;
 	int created;
 
 	if (!is_correct(c, rep))
 		return;
 	c->execs++;
-	if (seq < c->last_seq[rep])
+	last = kv_get(c->rep_last, (uint64_t)rep << 56 |
+		      (c->incarnation[rep] & 0xffff) << 40 | client, 1, NULL);
+	if (t <= *last)
 		check_fail(c, at,
-			   "SAFETY: replica %d executed seq %" PRIu64
-			   " after seq %" PRIu64, rep, seq, c->last_seq[rep]);
-	c->last_seq[rep] = seq;
+			   "SAFETY: r%d executed c%u t=%" PRIu64
+			   " after t=%" PRIu64 " (double execution)",
+			   rep, client, t, *last);
+	*last = t;
 	r = kv_get(c->req_exec, req_key(client, t), 1, &created);
 	if (created) {
 		r->seq = seq;
 		r->result = result;
 		r->rep = rep;
-	} else if (r->seq != seq) {
-		check_fail(c, at,
-			   "SAFETY: request c%u t=%" PRIu64
-			   " executed at seq %" PRIu64 " by r%d and at seq %"
-			   PRIu64 " by r%d (double execution / disagreement)",
-			   client, t, r->seq, r->rep, seq, rep);
 	} else if (r->result != result) {
 		check_fail(c, at,
-			   "SAFETY: request c%u t=%" PRIu64 " seq %" PRIu64
-			   ": result %016" PRIx64 " at r%d vs %016" PRIx64
-			   " at r%d", client, t, seq, r->result, r->rep,
-			   result, rep);
+			   "SAFETY: request c%u t=%" PRIu64 ": result %016"
+			   PRIx64 " at r%d (seq~%" PRIu64 ") vs %016" PRIx64
+			   " at r%d (seq~%" PRIu64 "): different histories",
+			   client, t, r->result, r->rep, r->seq, result, rep,
+			   seq);
 	}
 	acc = kv_get(c->req_accept, req_key(client, t), 0, NULL);
 	if (acc && *acc != result)
@@ -198,32 +200,47 @@ void check_exec(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 			   PRIx64, client, *acc, t, rep, result);
 }
 
-void check_state(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
-		 const uint8_t digest[32])
+static void check_digest(struct sim_check *c, struct sim_kv *m,
+			 const char *what, sim_time_t at, int rep,
+			 uint64_t seq, const uint8_t digest[32])
 {
 	struct seq_rec *s;
 	int created;
 
 	if (!is_correct(c, rep))
 		return;
-	s = kv_get(c->seq_state, seq, 1, &created);
+	s = kv_get(m, seq, 1, &created);
 	if (created) {
 		memcpy(s->digest, digest, 32);
 		s->rep = rep;
 	} else if (memcmp(s->digest, digest, 32)) {
 		check_fail(c, at,
-			   "SAFETY: state after seq %" PRIu64
+			   "SAFETY: %s at seq %" PRIu64
 			   " differs: r%d %02x%02x%02x%02x.. vs r%d %02x%02x%02x%02x..",
-			   seq, s->rep, s->digest[0], s->digest[1],
+			   what, seq, s->rep, s->digest[0], s->digest[1],
 			   s->digest[2], s->digest[3], rep, digest[0],
 			   digest[1], digest[2], digest[3]);
 	}
 }
 
+void check_batch(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
+		 const uint8_t digest[32])
+{
+	c->batches++;
+	check_digest(c, c->seq_batch, "executed batch", at, rep, seq, digest);
+}
+
+void check_state(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
+		 const uint8_t digest[32])
+{
+	check_digest(c, c->seq_state, "state after", at, rep, seq, digest);
+}
+
 void check_reset(struct sim_check *c, int rep, uint64_t seq)
 {
-	if (rep >= 0 && rep < SIM_MAX_NODES)
-		c->last_seq[rep] = seq;
+	(void)seq;
+	if (rep >= 0 && rep < 64)
+		c->incarnation[rep]++;
 }
 
 void check_accept(struct sim_check *c, sim_time_t at, uint32_t client,

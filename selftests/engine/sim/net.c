@@ -21,6 +21,11 @@ void net_init(struct sim_net *net, struct sim_sched *s, struct sim_trace *t,
 	sim_rng_seed(&net->rng, seed, 1);
 }
 
+static int side_of(const struct sim_partition *p, int node)
+{
+	return node < 64 ? (int)(p->side >> node & 1) : 0;
+}
+
 int net_partitioned(const struct sim_net *net, sim_time_t now, int a, int b)
 {
 	int i;
@@ -32,7 +37,7 @@ int net_partitioned(const struct sim_net *net, sim_time_t now, int a, int b)
 
 		if (now < p->from || now >= p->until)
 			continue;
-		if (((p->side >> a) & 1) != ((p->side >> b) & 1))
+		if (side_of(p, a) != side_of(p, b))
 			return 1;
 	}
 	return 0;
@@ -144,7 +149,8 @@ void net_random_cfg(struct sim_net_cfg *c, struct sim_rng *r, int nodes,
 
 		p->from = sim_rng_below(r, stable_at);
 		p->until = p->from + sim_rng_range(r, 1, stable_at - p->from);
-		p->side = sim_rng_next(r) & ((1ULL << nodes) - 1);
+		p->side = sim_rng_next(r) &
+			  (nodes >= 64 ? ~0ULL : (1ULL << nodes) - 1);
 	}
 }
 

@@ -15,9 +15,9 @@
 
 typedef uint64_t sim_time_t;
 
-#define SIM_MS			1000ULL
-#define SIM_SEC			1000000ULL
-#define SIM_MAX_NODES		32
+#define SIM_MS			((sim_time_t)1000)
+#define SIM_SEC			((sim_time_t)1000000)
+#define SIM_MAX_NODES		96
 #define SIM_NEVER		UINT64_MAX
 
 /* ------------------------------------------------------------------ */
@@ -99,7 +99,7 @@ void trace_dump(struct sim_trace *t, FILE *f, size_t last);
 
 struct sim_partition {
 	sim_time_t from, until;
-	uint64_t side;		/* bit i set: node i on side A */
+	uint64_t side;		/* bit i set: node i on side A (nodes >= 64: B) */
 };
 
 #define SIM_MAX_PARTS	4
@@ -157,9 +157,12 @@ struct sim_check {
 	struct sim_kv *req_exec;
 	/* (client, t) -> accepted result */
 	struct sim_kv *req_accept;
-	/* per replica: last executed seq in this incarnation */
-	uint64_t last_seq[SIM_MAX_NODES];
-	uint64_t execs, accepts;
+	/* seq -> D(batch) executed there */
+	struct sim_kv *seq_batch;
+	/* (replica, incarnation, client) -> last executed t */
+	struct sim_kv *rep_last;
+	uint64_t incarnation[64];
+	uint64_t execs, accepts, batches;
 };
 
 void check_init(struct sim_check *c, int nrep, uint64_t correct);
@@ -169,10 +172,14 @@ void check_fail(struct sim_check *c, sim_time_t at, const char *fmt, ...)
 /* A correct replica executed request (client, t) at seq. */
 void check_exec(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 		uint32_t client, uint64_t t, uint64_t result);
-/* A correct replica finished seq with this state digest. */
+/* A correct replica executed the batch with digest D at seq. */
+void check_batch(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
+		 const uint8_t digest[32]);
+/* A correct replica checkpointed seq with this service state digest. */
 void check_state(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 		 const uint8_t digest[32]);
 /* The replica restarted empty, or installed a snapshot at seq. */
+/* (its per-client execution history starts over) */
 void check_reset(struct sim_check *c, int rep, uint64_t seq);
 /* A correct client accepted result for its request t. */
 void check_accept(struct sim_check *c, sim_time_t at, uint32_t client,

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Simulator runs (run.c) and the command line driver (main.c). */
+#ifndef SIM_DRIVER_H
+#define SIM_DRIVER_H
+
+#include "sim.h"
+
+struct opts {
+	uint64_t seed, start;
+	long seeds;
+	int single;
+	int jobs;
+	int n, byz, nbyz, byzc, crash, faults, broken, byz_primary;
+	int trace, last, quiet, macs, blind;
+	const char *res;
+	char replay[256];	/* forced options, for replay lines */
+};
+
+struct run_result {
+	int failed;
+	int n, byz;
+	uint64_t events;
+	uint64_t prim_mac, prim_reqs, prim_batches;
+};
+
+void cfg_for_seed(struct sim_cfg *c, const struct opts *o, uint64_t seed);
+int run_one(const struct sim_cfg *cfg, const struct opts *o,
+	    struct run_result *res);
+
+#endif

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Deterministic Byzantine simulator: n replicas running the real engine
+ * sources, correct clients running the real client core, Byzantine
+ * replicas (a wrapped engine whose outputs are mutated) and Byzantine
+ * clients, on the simulated network of simcore.h.
+ */
+#ifndef SIM_H
+#define SIM_H
+
+#include "simcore.h"
+#include "crypto.h"
+#include "engine.h"
+#include "client.h"
+
+#define SIM_MAX_REP	16
+#define SIM_MAX_CLI	80
+#define SIM_NODES	(SIM_MAX_REP + SIM_MAX_CLI)
+#define SIM_SNAPS	16
+#define SIM_CAPTURE	64
+
+enum sim_byz {
+	BYZ_NONE,
+	BYZ_SILENT,	/* sends nothing */
+	BYZ_EQUIVOCATE,	/* as primary: different batches per backup */
+	BYZ_MACFORGE,	/* garbage MACs, spoofed senders, flipped bits */
+	BYZ_REPLAY,	/* re-sends captured old messages */
+	BYZ_VCLIAR,	/* bogus VIEW-CHANGE / NEW-VIEW certificates */
+	BYZ_FLOOD,	/* junk and valid-looking messages */
+	BYZ_NSTRAT
+};
+
+enum sim_byzc {
+	BYZC_NONE,
+	BYZC_SPLIT,	/* different ops, same timestamp, per replica */
+	BYZC_BADAUTH,	/* one valid authenticator entry, rest garbage */
+	BYZC_NSTRAT
+};
+
+struct sim_cfg {
+	uint64_t seed;
+	int n, f;
+	int nclients;		/* correct clients */
+	int nbyzc;		/* Byzantine clients */
+	int byz;		/* enum sim_byz for the Byzantine replicas */
+	int nbyz;		/* how many (highest ids first after 0) */
+	int byz_primary;	/* include replica 0 (primary of view 0) */
+	int byzc;		/* enum sim_byzc */
+	int reqs;		/* requests per correct client */
+	int ro_pct;		/* read-only share, percent */
+	int batch, window, ckpt;
+	int crash;		/* crash + restart one correct replica */
+	int faults;		/* network faults before stabilisation */
+	int broken_quorum;	/* engine BFT_CFG_F_QUORUM_SHORT */
+	sim_time_t stable_at;
+	sim_time_t live_bound;	/* per request, after stabilisation */
+	sim_time_t crash_at, restart_at;
+	int crash_rep;
+	uint32_t vc_ms, vc_max_ms, cli_ms;
+	uint32_t batch_delay_ms;
+	uint32_t think_ms;	/* max client think time */
+	uint64_t max_events;
+	int trace;		/* print every event */
+	int trace_last;		/* events printed on failure */
+	int quiet;
+};
+
+struct sim_snap {
+	uint64_t seq;
+	int used;
+	uint8_t data[SIM_SNAP_LEN];
+};
+
+struct sim;
+
+struct sim_replica {
+	struct sim *sim;
+	int id;
+	int up;
+	int byz;		/* enum sim_byz, BYZ_NONE if correct */
+	struct bft_engine *e;
+	struct sim_service svc;
+	uint64_t timer_gen;
+	sim_time_t timer_at;
+	struct sim_snap snap[SIM_SNAPS];
+	uint8_t staging[SIM_SNAP_LEN];
+	uint32_t staged;
+	uint64_t cur_seq;	/* seq of the batch being executed */
+	uint64_t restarts;
+	/* Byzantine state */
+	struct sim_rng brng;
+	int capn, capi;
+	struct {
+		int to;
+		uint32_t len;
+		uint8_t *buf;
+	} cap[SIM_CAPTURE];
+	uint64_t byz_sent;
+};
+
+struct sim_client {
+	struct sim *sim;
+	int id;			/* engine client id */
+	int node;
+	int byz;		/* enum sim_byzc */
+	struct bft_cli cli;
+	int submitted, done;
+	int pending;
+	int pending_ro;
+	sim_time_t submit_at;
+	uint64_t timer_gen;
+	sim_time_t timer_at;
+	uint64_t bts;		/* Byzantine client timestamp */
+	sim_time_t lat_sum, lat_max;
+};
+
+struct sim_stats {
+	uint64_t events, accepted, view_changes, new_views, xfers;
+	uint64_t evidence, conflicts, byz_msgs, stable_ckpts;
+	sim_time_t end;
+};
+
+struct sim {
+	struct sim_cfg cfg;
+	struct sim_sched sched;
+	struct sim_net net;
+	struct sim_trace trace;
+	struct sim_check check;
+	struct sim_rng rng;	/* behaviour (clients, Byzantine) */
+	int nnodes;
+	int ncli;		/* nclients + nbyzc */
+	struct sim_kv *keys;	/* (node, node) -> HMAC pads */
+	uint8_t *scratch;	/* BFT_WIRE_MAX_DGRAM */
+	struct sim_replica rep[SIM_MAX_REP];
+	struct sim_client cl[SIM_MAX_CLI];
+	struct sim_stats st;
+	int clients_done;
+	sim_time_t all_done_at;
+};
+
+/* node.c */
+void sim_keys_init(struct sim *s);
+int sim_mac(struct sim *s, int self, int peer, const struct bft_iov *iov,
+	    uint32_t niov, uint8_t tag[BFT_MAC_LEN]);
+void sim_mac_trailer(struct sim *s, int self, int peer, uint8_t *buf,
+		     uint32_t len);
+int sim_rep_start(struct sim *s, int i);
+void sim_rep_stop(struct sim_replica *r);
+void sim_rep_deliver(struct sim_replica *r, int from, const uint8_t *buf,
+		     uint32_t len);
+void sim_rep_timer(struct sim_replica *r, uint64_t gen);
+void sim_rep_resched(struct sim_replica *r);
+void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
+		      uint32_t len);
+int sim_mtype(const uint8_t *buf, size_t len);
+const char *sim_mtype_name(int mt);
+void sim_engine_config(struct sim *s, struct bft_config *c, int id);
+
+/* byz.c */
+void byz_output(struct sim_replica *r, int to, const uint8_t *buf,
+		uint32_t len);
+void byz_input(struct sim_replica *r, int from, const uint8_t *buf,
+	       uint32_t len);
+void byz_act(struct sim_replica *r);
+const char *byz_name(int strat);
+int byz_parse(const char *name);
+
+/* clients.c */
+int sim_client_start(struct sim *s, int c);
+void sim_client_stop(struct sim_client *c);
+void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
+			uint32_t len);
+void sim_client_event(struct sim_client *c, uint64_t arg);
+const char *byzc_name(int strat);
+int byzc_parse(const char *name);
+
+#define SIM_NOW_MS(s)	((s)->sched.now / SIM_MS)
+
+#endif

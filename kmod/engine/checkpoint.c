@@ -87,7 +87,7 @@ static u32 count_matching(struct bft_engine *e, struct bft_ckpt *c,
 int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 {
 	struct bft_ckpt *c = rec_get(e, seq);
-	bft_sha_ctx sha;
+	struct bft_sha_ctx sha;
 	u64 off = 0;
 	long got;
 	u32 n;

@@ -517,7 +517,7 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 		e->now = now_ms;
 	if (e->vc_deadline != BFT_NO_DEADLINE && e->now >= e->vc_deadline) {
 		e->vc_deadline = BFT_NO_DEADLINE;
-		bft_start_view_change(e, e->view + 1);
+		bft_vc_timeout(e);
 	}
 	if (e->batch_deadline != BFT_NO_DEADLINE &&
 	    e->now >= e->batch_deadline)

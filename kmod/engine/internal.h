@@ -80,7 +80,7 @@ struct bft_xfer {
 	u64 total;
 	u32 peer;
 	u64 deadline;
-	bft_sha_ctx sha;
+	struct bft_sha_ctx sha;
 	u8 *staging;		/* engine section being received */
 };
 
@@ -100,6 +100,7 @@ struct bft_engine {
 	u32 status;		/* enum bft_status */
 	u64 vc_timeout;		/* current, after backoff */
 	u64 vc_deadline;	/* view-change timer, BFT_NO_DEADLINE if off */
+	u64 vc_armed;		/* in view change: Q VCs in, give up then */
 	bool progress;		/* executed something in this view */
 	bool passive;		/* jumped into a view without its NEW-VIEW */
 	u64 passive_limit;
@@ -144,6 +145,7 @@ struct bft_engine {
 	struct bft_vc_view *vcv;	/* n parsed views, scratch */
 	struct bft_ckpt_h *o_scratch;	/* L */
 	struct bft_vc_entry_h *e_scratch;	/* L */
+	struct bft_nv_vc_h *vv_scratch;	/* n */
 
 	struct bft_xfer xfer;
 	u8 *io;			/* xfer_chunk bytes scratch */
@@ -230,6 +232,7 @@ struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq);
 int bft_vc_alloc(struct bft_engine *e);
 void bft_vc_free(struct bft_engine *e);
 void bft_start_view_change(struct bft_engine *e, u64 new_view);
+void bft_vc_timeout(struct bft_engine *e);
 int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 void bft_note_view(struct bft_engine *e, u32 from, u64 view);

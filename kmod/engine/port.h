@@ -16,21 +16,24 @@
 #include <crypto/algapi.h>
 #include <crypto/sha2.h>
 
-typedef struct sha256_state bft_sha_ctx;
+struct bft_sha_ctx {
+	struct sha256_state s;
+};
 
-static inline void bft_sha_init(bft_sha_ctx *c)
+static inline void bft_sha_init(struct bft_sha_ctx *c)
 {
-	sha256_init(c);
+	sha256_init(&c->s);
 }
 
-static inline void bft_sha_update(bft_sha_ctx *c, const void *p, u32 len)
+static inline void bft_sha_update(struct bft_sha_ctx *c, const void *p,
+				  u32 len)
 {
-	sha256_update(c, p, len);
+	sha256_update(&c->s, p, len);
 }
 
-static inline void bft_sha_final(bft_sha_ctx *c, u8 *out)
+static inline void bft_sha_final(struct bft_sha_ctx *c, u8 *out)
 {
-	sha256_final(c, out);
+	sha256_final(&c->s, out);
 }
 
 /* Large, long-lived tables: only allocated at create/configure time. */
@@ -51,63 +54,8 @@ static inline bool bft_memneq(const void *a, const void *b, size_t n)
 
 #else /* userspace */
 
-#include <stdint.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <string.h>
-#include <stdlib.h>
-#include <errno.h>
-#include <openssl/sha.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int64_t s64;
-
-typedef SHA256_CTX bft_sha_ctx;
-
-/* The low-level SHA256 API is deprecated in OpenSSL 3 but allocation-free. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-
-static inline void bft_sha_init(bft_sha_ctx *c)
-{
-	SHA256_Init(c);
-}
-
-static inline void bft_sha_update(bft_sha_ctx *c, const void *p, u32 len)
-{
-	SHA256_Update(c, p, len);
-}
-
-static inline void bft_sha_final(bft_sha_ctx *c, u8 *out)
-{
-	SHA256_Final(out, c);
-}
-#pragma GCC diagnostic pop
-
-static inline void *bft_zalloc(size_t sz)
-{
-	return calloc(1, sz ? sz : 1);
-}
-
-static inline void bft_free(void *p)
-{
-	free(p);
-}
-
-/* Constant time: the result must not depend on where bytes differ. */
-static inline bool bft_memneq(const void *a, const void *b, size_t n)
-{
-	const volatile u8 *x = a, *y = b;
-	u8 d = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d |= x[i] ^ y[i];
-	return d != 0;
-}
+/* libc + OpenSSL; kept apart since it is not kernel code (no checkpatch). */
+#include "port_user.inc"
 
 #endif /* __KERNEL__ */
 
@@ -130,22 +78,22 @@ static inline u64 bft_get64(const u8 *p)
 
 static inline void bft_put16(u8 *p, u16 v)
 {
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
 }
 
 static inline void bft_put32(u8 *p, u32 v)
 {
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-	p[2] = (u8)(v >> 16);
-	p[3] = (u8)(v >> 24);
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
 }
 
 static inline void bft_put64(u8 *p, u64 v)
 {
-	bft_put32(p, (u32)v);
-	bft_put32(p + 4, (u32)(v >> 32));
+	bft_put32(p, v & 0xffffffff);
+	bft_put32(p + 4, v >> 32);
 }
 
 #endif /* _BFT_PORT_H */

@@ -23,8 +23,10 @@ int bft_vc_alloc(struct bft_engine *e)
 	e->vcv = bft_zalloc(sizeof(*e->vcv) * n);
 	e->o_scratch = bft_zalloc(sizeof(*e->o_scratch) * L);
 	e->e_scratch = bft_zalloc(sizeof(*e->e_scratch) * L);
+	e->vv_scratch = bft_zalloc(sizeof(*e->vv_scratch) * n);
 	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->nv_buf ||
-	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch)
+	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch ||
+	    !e->vv_scratch)
 		return -ENOMEM;
 	return 0;
 }
@@ -39,6 +41,7 @@ void bft_vc_free(struct bft_engine *e)
 	bft_free(e->vcv);
 	bft_free(e->o_scratch);
 	bft_free(e->e_scratch);
+	bft_free(e->vv_scratch);
 }
 
 static u8 *vc_buf(struct bft_engine *e, u32 j)
@@ -48,7 +51,7 @@ static u8 *vc_buf(struct bft_engine *e, u32 j)
 
 static void vc_digest(struct bft_engine *e, u32 j, u8 *out)
 {
-	bft_sha_ctx c;
+	struct bft_sha_ctx c;
 
 	bft_sha_init(&c);
 	bft_sha_update(&c, vc_buf(e, j), e->vc_len[j] - BFT_MAC_LEN);
@@ -97,6 +100,83 @@ static u32 build_vc(struct bft_engine *e, u64 v)
 static void try_new_view(struct bft_engine *e);
 static int try_validate_nv(struct bft_engine *e);
 
+static u32 vc_count(const struct bft_engine *e, u64 v)
+{
+	u32 j, k = 0;
+
+	for (j = 0; j < e->n; j++)
+		k += e->vc_view[j] == v && e->vc_len[j];
+	return k;
+}
+
+/*
+ * PBFT: the timer for view v starts only once Q VIEW-CHANGEs for v are
+ * in (and the timeout backs off then); otherwise a replica climbs views
+ * alone and never meets the others again. Until NEW-VIEW arrives the
+ * replica resends its VIEW-CHANGE every vc_timeout_ms, so losses before
+ * the network stabilises cannot leave the new primary short of Q.
+ */
+static void vc_arm(struct bft_engine *e)
+{
+	e->vc_armed = e->now + e->vc_timeout;
+	e->vc_timeout *= e->cfg.vc_backoff;
+	if (e->vc_timeout > e->cfg.vc_timeout_max_ms)
+		e->vc_timeout = e->cfg.vc_timeout_max_ms;
+	if (e->vc_armed < e->vc_deadline)
+		e->vc_deadline = e->vc_armed;
+}
+
+static void vc_resend_timer(struct bft_engine *e)
+{
+	e->vc_deadline = e->now + e->cfg.vc_timeout_ms;
+	if (e->vc_armed < e->vc_deadline)
+		e->vc_deadline = e->vc_armed;
+}
+
+/*
+ * Not armed: Q replicas are at our view or above, but split. Move up to
+ * the lowest higher view one of them is in, so the groups meet.
+ */
+static u64 vc_split_target(const struct bft_engine *e)
+{
+	u64 hi = (u64)-1;
+	u32 j, k = 0;
+
+	for (j = 0; j < e->n; j++) {
+		if (!e->vc_len[j] || e->vc_view[j] < e->view)
+			continue;
+		k++;
+		if (e->vc_view[j] > e->view && e->vc_view[j] < hi)
+			hi = e->vc_view[j];
+	}
+	return k >= e->q && hi != (u64)-1 ? hi : 0;
+}
+
+/* The view-change timer expired. */
+void bft_vc_timeout(struct bft_engine *e)
+{
+	u32 len = e->vc_len[e->id];
+	u64 hi;
+
+	if (e->status != BFT_ST_VIEW_CHANGE ||
+	    (e->vc_armed != BFT_NO_DEADLINE && e->now >= e->vc_armed)) {
+		bft_start_view_change(e, e->view + 1);
+		return;
+	}
+	if (e->vc_armed == BFT_NO_DEADLINE) {
+		hi = vc_split_target(e);
+		if (hi) {
+			bft_start_view_change(e, hi);
+			return;
+		}
+	}
+	if (len && e->vc_view[e->id] == e->view) {
+		memcpy(e->tx, vc_buf(e, e->id), len);
+		bft_multicast(e, e->tx, len);
+	}
+	vc_resend_timer(e);
+}
+
 void bft_start_view_change(struct bft_engine *e, u64 v)
 {
 	u32 len;
@@ -116,10 +196,10 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 		e->vc_view[e->id] = v;
 		bft_multicast(e, e->tx, len);
 	}
-	e->vc_deadline = e->now + e->vc_timeout;
-	e->vc_timeout *= e->cfg.vc_backoff;
-	if (e->vc_timeout > e->cfg.vc_timeout_max_ms)
-		e->vc_timeout = e->cfg.vc_timeout_max_ms;
+	e->vc_armed = BFT_NO_DEADLINE;
+	vc_resend_timer(e);
+	if (vc_count(e, v) >= e->q)
+		vc_arm(e);
 	try_new_view(e);
 	if (e->nv_pending)
 		try_validate_nv(e);
@@ -215,7 +295,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 
 static void try_new_view(struct bft_engine *e)
 {
-	struct bft_nv_vc_h vv[BFT_MAX_REPLICAS];
+	struct bft_nv_vc_h *vv = e->vv_scratch;
 	struct bft_ckpt_h ck;
 	u32 m, n_o, j, k = 0, len;
 	u64 mask;
@@ -356,6 +436,9 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 	memcpy(vc_buf(e, from), buf, len);
 	e->vc_len[from] = len;
 	e->vc_view[from] = v;
+	if (e->status == BFT_ST_VIEW_CHANGE && v == e->view &&
+	    vc_count(e, v) == e->q)
+		vc_arm(e);
 	maybe_join(e);
 	try_new_view(e);
 	if (e->nv_pending && e->nv_view >= e->view)

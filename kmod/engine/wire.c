@@ -37,8 +37,10 @@ int bft_wire_parse_hdr(const u8 *buf, u32 len, struct bft_msg_hdr *h)
 		return BFT_DROP_TOO_LONG;
 	if (h->principal > BFT_PRINCIPAL_CLIENT)
 		return BFT_DROP_PRINCIPAL;
-	if ((h->kind == BFT_MSG_REQUEST) !=
-	    (h->principal == BFT_PRINCIPAL_CLIENT))
+	/* Only clients send requests, and clients send nothing else. */
+	if (h->kind == BFT_MSG_REQUEST ?
+	    h->principal != BFT_PRINCIPAL_CLIENT :
+	    h->principal != BFT_PRINCIPAL_REPLICA)
 		return BFT_DROP_PRINCIPAL;
 	return 0;
 }
@@ -460,7 +462,7 @@ int bft_batch_next(const u8 *batch, u32 len, u32 *off,
 
 void bft_req_digest(const struct bft_req_view *r, u8 out[BFT_DIGEST_LEN])
 {
-	bft_sha_ctx c;
+	struct bft_sha_ctx c;
 
 	bft_sha_init(&c);
 	bft_sha_update(&c, r->raw, r->signed_len);
@@ -472,7 +474,7 @@ int bft_batch_digest(const u8 *batch, u32 len, u32 count,
 {
 	struct bft_req_view r;
 	u8 d[BFT_DIGEST_LEN], c4[4];
-	bft_sha_ctx c;
+	struct bft_sha_ctx c;
 	u32 off = 0, k = 0;
 	int ret;
 
@@ -500,7 +502,7 @@ int bft_batch_digest(const u8 *batch, u32 len, u32 count,
 void bft_null_digest(u8 out[BFT_DIGEST_LEN])
 {
 	u8 c4[4] = { 0 };
-	bft_sha_ctx c;
+	struct bft_sha_ctx c;
 
 	bft_sha_init(&c);
 	bft_sha_update(&c, c4, 4);

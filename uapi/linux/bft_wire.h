@@ -45,6 +45,7 @@ enum bft_msg_kind {
 
 	__BFT_MSG_MAX
 };
+
 #define BFT_MSG_MAX (__BFT_MSG_MAX - 1)
 
 enum bft_principal {
@@ -88,6 +89,7 @@ enum bft_drop_reason {
 
 	__BFT_DROP_MAX
 };
+
 #define BFT_DROP_MAX (__BFT_DROP_MAX - 1)
 
 /* 16 bytes, starts every datagram. */

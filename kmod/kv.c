@@ -398,7 +398,7 @@ void bft_kv_digest(const struct bft_kv *kv, u8 *digest)
 {
 	const struct kv_table *t = kv->live;
 	u8 hdr[BFT_KV_SNAP_HDR_LEN];
-	bft_sha_ctx sha;
+	struct bft_sha_ctx sha;
 	u32 i, s;
 
 	/* Same bytes as kv_serialize, streamed: no allocation. */
@@ -486,7 +486,7 @@ u64 bft_kv_snapshot_len(const struct bft_kv *kv, u64 seq)
 int bft_kv_snapshot_digest(const struct bft_kv *kv, u64 seq, u8 *digest)
 {
 	struct kv_snap *sn = kv_snap_find(kv, seq);
-	bft_sha_ctx sha;
+	struct bft_sha_ctx sha;
 	u64 off;
 	u32 n;
 

@@ -10,6 +10,7 @@
 
 #include "bft.h"
 #include "netlink.h"
+#include "replica.h"
 
 static unsigned int bft_net_id __read_mostly;
 
@@ -31,8 +32,16 @@ static int __net_init bft_net_init(struct net *net)
 static void __net_exit bft_net_exit(struct net *net)
 {
 	struct bft_net *bn = bft_pernet(net);
+	struct bft_replica *r, *tmp;
 
-	WARN_ON_ONCE(!list_empty(&bn->replicas));
+	/* Namespace teardown and rmmod both end every replica here. */
+	mutex_lock(&bn->lock);
+	list_for_each_entry_safe(r, tmp, &bn->replicas, node) {
+		list_del(&r->node);
+		bft_replica_destroy(r);
+	}
+	bn->nr_replicas = 0;
+	mutex_unlock(&bn->lock);
 	mutex_destroy(&bn->lock);
 }
 

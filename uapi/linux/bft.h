@@ -60,6 +60,9 @@ enum bft_status_flags {
 
 #define BFT_STATUS_F_ALL	(BFT_STATUS_F_COUNTERS)
 
+/* Replica instance names are unique per network namespace. */
+#define BFT_NAME_MAX		16	/* including the NUL */
+
 enum bft_attr {
 	BFT_A_UNSPEC,
 	BFT_A_VERSION,		/* string */
@@ -68,10 +71,157 @@ enum bft_attr {
 	BFT_A_NR_REPLICAS,	/* u32: replica instances in this netns */
 	BFT_A_STATUS_FLAGS,	/* u32: BFT_STATUS_F_* */
 	BFT_A_PAD,
+	BFT_A_NAME,		/* string: replica instance in this netns */
+	BFT_A_REPLICA_ID,	/* u32: our id in the cluster, < n */
+	BFT_A_N,		/* u32: cluster size n, 4..BFT_MAX_REPLICAS */
+	BFT_A_N_CLIENTS,	/* u32: client ids are 0..n_clients-1 */
+	BFT_A_LISTEN,		/* binary: struct sockaddr_in or sockaddr_in6 */
+	BFT_A_POLICY,		/* nest: BFT_POLICY_A_* */
+	BFT_A_PEER,		/* nest: BFT_PEER_A_* */
+	BFT_A_CLIENT,		/* nest: BFT_CLIENT_A_* */
+	BFT_A_PEERS,		/* nest of BFT_A_PEER (dump output) */
+	BFT_A_INFO,		/* nest: BFT_INFO_A_* (read only) */
+	BFT_A_COUNTERS,		/* nest of BFT_A_COUNTER (read only) */
+	BFT_A_COUNTER,		/* nest: BFT_COUNTER_A_* */
+	BFT_A_EVENT,		/* nest: BFT_EVENT_A_* (multicast) */
+	BFT_A_LOG,		/* nest: BFT_LOG_A_* (multicast) */
+	BFT_A_SERVICE,		/* nest: BFT_SERVICE_A_* (limits at create) */
 
 	__BFT_A_MAX
 };
 
 #define BFT_A_MAX (__BFT_A_MAX - 1)
+
+/* Replica policy. All optional; absent fields keep their value. */
+enum bft_policy_attr {
+	BFT_POLICY_A_UNSPEC,
+	BFT_POLICY_A_BATCH_SIZE,	/* u32: requests per batch */
+	BFT_POLICY_A_BATCH_BYTES,	/* u32: request bytes per batch */
+	BFT_POLICY_A_BATCH_DELAY_MS,	/* u32: flush a partial batch after */
+	BFT_POLICY_A_WINDOW,		/* u32: batches in flight (W) */
+	BFT_POLICY_A_CKPT_INTERVAL,	/* u32: K, fixed at creation */
+	BFT_POLICY_A_LOG_SIZE,		/* u32: L, fixed at creation */
+	BFT_POLICY_A_VC_TIMEOUT_MS,	/* u32: base view-change timeout */
+	BFT_POLICY_A_VC_TIMEOUT_MAX_MS,	/* u32: backoff ceiling */
+	BFT_POLICY_A_VC_BACKOFF,	/* u32: multiplier per failed view */
+
+	__BFT_POLICY_A_MAX
+};
+
+#define BFT_POLICY_A_MAX (__BFT_POLICY_A_MAX - 1)
+
+/* A replica peer: one per other replica of the cluster. */
+enum bft_peer_attr {
+	BFT_PEER_A_UNSPEC,
+	BFT_PEER_A_ID,		/* u32 */
+	BFT_PEER_A_ENDPOINT,	/* binary: struct sockaddr_in or sockaddr_in6 */
+	BFT_PEER_A_KEY,		/* binary[32]: pairwise HMAC key, write only */
+	BFT_PEER_A_KEY_ID,	/* u8: key generation, for rotation */
+	BFT_PEER_A_COUNTERS,	/* nest of BFT_A_COUNTER (read only) */
+
+	__BFT_PEER_A_MAX
+};
+
+#define BFT_PEER_A_MAX (__BFT_PEER_A_MAX - 1)
+
+enum bft_client_attr {
+	BFT_CLIENT_A_UNSPEC,
+	BFT_CLIENT_A_ID,	/* u32, < n_clients */
+	BFT_CLIENT_A_KEY,	/* binary[32]: pairwise HMAC key, write only */
+	BFT_CLIENT_A_KEY_ID,	/* u8 */
+
+	__BFT_CLIENT_A_MAX
+};
+
+#define BFT_CLIENT_A_MAX (__BFT_CLIENT_A_MAX - 1)
+
+/* Replica state, as the engine sees it. */
+enum bft_info_attr {
+	BFT_INFO_A_UNSPEC,
+	BFT_INFO_A_VIEW,		/* u64 */
+	BFT_INFO_A_STATUS,		/* u32: enum bft_replica_status */
+	BFT_INFO_A_PRIMARY,		/* u32 */
+	BFT_INFO_A_LAST_EXEC,		/* u64: last executed sequence number */
+	BFT_INFO_A_STABLE_SEQ,		/* u64: low watermark h */
+	BFT_INFO_A_STABLE_DIGEST,	/* binary[32]: its state digest */
+	BFT_INFO_A_F,			/* u32 */
+	BFT_INFO_A_QUORUM,		/* u32 */
+	BFT_INFO_A_VC_TIMEOUT_MS,	/* u64: current, after backoff */
+	BFT_INFO_A_PAD,
+
+	__BFT_INFO_A_MAX
+};
+
+#define BFT_INFO_A_MAX (__BFT_INFO_A_MAX - 1)
+
+enum bft_replica_status {
+	BFT_REPLICA_NORMAL,
+	BFT_REPLICA_VIEW_CHANGE,
+	BFT_REPLICA_STATE_TRANSFER,
+};
+
+/* Counters are self-describing (name, value) pairs. */
+enum bft_counter_attr {
+	BFT_COUNTER_A_UNSPEC,
+	BFT_COUNTER_A_NAME,	/* string */
+	BFT_COUNTER_A_VALUE,	/* u64 */
+	BFT_COUNTER_A_PAD,
+
+	__BFT_COUNTER_A_MAX
+};
+
+#define BFT_COUNTER_A_MAX (__BFT_COUNTER_A_MAX - 1)
+
+enum bft_nl_event_type {
+	BFT_EVENT_VIEW_CHANGE,	/* started a view change to VIEW */
+	BFT_EVENT_NEW_VIEW,	/* entered VIEW */
+	BFT_EVENT_CHECKPOINT,	/* took its own checkpoint at SEQ */
+	BFT_EVENT_STABLE,	/* checkpoint SEQ became stable */
+	BFT_EVENT_EVIDENCE,	/* REPLICA equivocated at (VIEW, SEQ) */
+	BFT_EVENT_XFER_START,	/* state transfer to SEQ started */
+	BFT_EVENT_XFER_DONE,	/* state at SEQ installed */
+	BFT_EVENT_VIEW_JUMP,	/* followed f+1 replicas into VIEW */
+};
+
+enum bft_event_attr {
+	BFT_EVENT_A_UNSPEC,
+	BFT_EVENT_A_TYPE,	/* u32: enum bft_nl_event_type */
+	BFT_EVENT_A_VIEW,	/* u64 */
+	BFT_EVENT_A_SEQ,	/* u64 */
+	BFT_EVENT_A_REPLICA,	/* u32: the replica concerned */
+	BFT_EVENT_A_KIND,	/* u32: message kind, for evidence */
+	BFT_EVENT_A_DIGEST,	/* binary[32] */
+	BFT_EVENT_A_PAD,
+
+	__BFT_EVENT_A_MAX
+};
+
+#define BFT_EVENT_A_MAX (__BFT_EVENT_A_MAX - 1)
+
+/* One executed batch of the ordered log. */
+enum bft_log_attr {
+	BFT_LOG_A_UNSPEC,
+	BFT_LOG_A_SEQ,		/* u64 */
+	BFT_LOG_A_VIEW,		/* u64 */
+	BFT_LOG_A_COUNT,	/* u32: requests in the batch (0: null) */
+	BFT_LOG_A_BATCH,	/* binary: the REQUEST datagrams, back to back */
+	BFT_LOG_A_PAD,
+
+	__BFT_LOG_A_MAX
+};
+
+#define BFT_LOG_A_MAX (__BFT_LOG_A_MAX - 1)
+
+/* Built-in key-value service limits, fixed at creation. */
+enum bft_service_attr {
+	BFT_SERVICE_A_UNSPEC,
+	BFT_SERVICE_A_MAX_KEYS,		/* u32 */
+	BFT_SERVICE_A_MAX_KEY_LEN,	/* u32 */
+	BFT_SERVICE_A_MAX_VALUE_LEN,	/* u32 */
+
+	__BFT_SERVICE_A_MAX
+};
+
+#define BFT_SERVICE_A_MAX (__BFT_SERVICE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_BFT_H */

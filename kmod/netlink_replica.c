@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Replica, peer and client commands of the "bft" family. Every request is
+ * validated completely before anything changes, so a rejected request
+ * leaves the configuration as it was.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/genetlink.h>
+
+#include <linux/bft.h>
+
+#include "bft.h"
+#include "netlink.h"
+#include "replica.h"
+#include "service.h"
+
+#define BFT_DEFAULT_CLIENTS	16
+#define BFT_DEFAULT_KV_KEYS	4096
+#define BFT_DEFAULT_KV_KEY	64
+#define BFT_DEFAULT_KV_VALUE	1024
+
+/* True (with an extack message) if required attribute @type is absent. */
+#define need(info, nest, tb, type, msg) ({				\
+	struct netlink_ext_ack *__ea = (info)->extack;			\
+	bool __miss = !(tb)[type];					\
+									\
+	if (__miss) {							\
+		NL_SET_ERR_MSG(__ea, msg);				\
+		NL_SET_ERR_ATTR_MISS(__ea, nest, type);			\
+	}								\
+	__miss;								\
+})
+
+/* A struct sockaddr_in or sockaddr_in6 in an attribute, port required. */
+static int parse_addr(struct genl_info *info, const struct nlattr *a,
+		      union bft_sockaddr *out)
+{
+	const struct sockaddr *sa = nla_data(a);
+
+	memset(out, 0, sizeof(*out));
+	if (sa->sa_family == AF_INET && nla_len(a) == sizeof(out->sin)) {
+		memcpy(&out->sin, sa, sizeof(out->sin));
+		if (out->sin.sin_port)
+			return 0;
+	} else if (sa->sa_family == AF_INET6 &&
+		   nla_len(a) == sizeof(out->sin6)) {
+		memcpy(&out->sin6, sa, sizeof(out->sin6));
+		if (out->sin6.sin6_port)
+			return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(info->extack, a,
+			    "expected a sockaddr_in or sockaddr_in6 with a port");
+	return -EINVAL;
+}
+
+/* Looks up the replica named in the request; bn->lock held. */
+static struct bft_replica *get_replica(struct bft_net *bn,
+				       struct genl_info *info)
+{
+	struct bft_replica *r;
+
+	if (need(info, NULL, info->attrs, BFT_A_NAME,
+		 "replica name (BFT_A_NAME) is required"))
+		return ERR_PTR(-EINVAL);
+	r = bft_replica_find(bn, nla_data(info->attrs[BFT_A_NAME]));
+	if (!r) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[BFT_A_NAME],
+				    "no replica of that name in this namespace");
+		return ERR_PTR(-ENOENT);
+	}
+	return r;
+}
+
+static void policy_apply(struct nlattr **tb, struct bft_config *c)
+{
+	static const struct {
+		int attr;
+		size_t off;
+	} map[] = {
+		{ BFT_POLICY_A_BATCH_SIZE, offsetof(struct bft_config, batch_max) },
+		{ BFT_POLICY_A_BATCH_BYTES, offsetof(struct bft_config, batch_bytes) },
+		{ BFT_POLICY_A_BATCH_DELAY_MS, offsetof(struct bft_config, batch_delay_ms) },
+		{ BFT_POLICY_A_WINDOW, offsetof(struct bft_config, window) },
+		{ BFT_POLICY_A_CKPT_INTERVAL, offsetof(struct bft_config, ckpt_interval) },
+		{ BFT_POLICY_A_LOG_SIZE, offsetof(struct bft_config, log_size) },
+		{ BFT_POLICY_A_VC_TIMEOUT_MS, offsetof(struct bft_config, vc_timeout_ms) },
+		{ BFT_POLICY_A_VC_TIMEOUT_MAX_MS, offsetof(struct bft_config, vc_timeout_max_ms) },
+		{ BFT_POLICY_A_VC_BACKOFF, offsetof(struct bft_config, vc_backoff) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (tb[map[i].attr])
+			*(u32 *)((u8 *)c + map[i].off) =
+				nla_get_u32(tb[map[i].attr]);
+}
+
+static int parse_policy(struct genl_info *info, struct bft_config *c)
+{
+	struct nlattr *tb[BFT_POLICY_A_MAX + 1];
+	int err;
+
+	if (!info->attrs[BFT_A_POLICY])
+		return 0;
+	err = nla_parse_nested(tb, BFT_POLICY_A_MAX, info->attrs[BFT_A_POLICY],
+			       bft_policy_policy, info->extack);
+	if (err)
+		return err;
+	policy_apply(tb, c);
+	return 0;
+}
+
+#define bft_bad_policy \
+	"invalid policy: need L a multiple of K with 2 <= L/K <= 6, W <= L, VC max >= base, and a batch that holds one maximal request"
+
+int bft_nl_replica_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct nlattr **a = info->attrs;
+	struct bft_replica_params p = { };
+	struct bft_replica *r;
+	int err;
+
+	if (need(info, NULL, a, BFT_A_NAME, "replica name (BFT_A_NAME) is required") ||
+	    need(info, NULL, a, BFT_A_REPLICA_ID, "replica id (BFT_A_REPLICA_ID) is required") ||
+	    need(info, NULL, a, BFT_A_N, "cluster size (BFT_A_N) is required") ||
+	    need(info, NULL, a, BFT_A_LISTEN, "listen address (BFT_A_LISTEN) is required"))
+		return -EINVAL;
+
+	p.name = nla_data(a[BFT_A_NAME]);
+	if (!p.name[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[BFT_A_NAME], "empty replica name");
+		return -EINVAL;
+	}
+	p.id = nla_get_u32(a[BFT_A_REPLICA_ID]);
+	p.n = nla_get_u32(a[BFT_A_N]);
+	if (p.id >= p.n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[BFT_A_REPLICA_ID],
+				    "replica id must be below the cluster size");
+		return -EINVAL;
+	}
+	p.n_clients = a[BFT_A_N_CLIENTS] ? nla_get_u32(a[BFT_A_N_CLIENTS]) :
+					   BFT_DEFAULT_CLIENTS;
+	err = parse_addr(info, a[BFT_A_LISTEN], &p.listen);
+	if (err)
+		return err;
+
+	p.kv_max_keys = BFT_DEFAULT_KV_KEYS;
+	p.kv_max_key = BFT_DEFAULT_KV_KEY;
+	p.kv_max_value = BFT_DEFAULT_KV_VALUE;
+	if (a[BFT_A_SERVICE]) {
+		struct nlattr *tb[BFT_SERVICE_A_MAX + 1];
+
+		err = nla_parse_nested(tb, BFT_SERVICE_A_MAX, a[BFT_A_SERVICE],
+				       bft_service_policy, info->extack);
+		if (err)
+			return err;
+		if (tb[BFT_SERVICE_A_MAX_KEYS])
+			p.kv_max_keys = nla_get_u32(tb[BFT_SERVICE_A_MAX_KEYS]);
+		if (tb[BFT_SERVICE_A_MAX_KEY_LEN])
+			p.kv_max_key = nla_get_u32(tb[BFT_SERVICE_A_MAX_KEY_LEN]);
+		if (tb[BFT_SERVICE_A_MAX_VALUE_LEN])
+			p.kv_max_value = nla_get_u32(tb[BFT_SERVICE_A_MAX_VALUE_LEN]);
+	}
+
+	p.cfg.n = p.n;
+	p.cfg.id = p.id;
+	p.cfg.n_clients = p.n_clients;
+	err = parse_policy(info, &p.cfg);
+	if (err)
+		return err;
+	bft_config_defaults(&p.cfg);
+	if (bft_config_check(&p.cfg)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[BFT_A_POLICY], bft_bad_policy);
+		return -EINVAL;
+	}
+
+	mutex_lock(&bn->lock);
+	if (bft_replica_find(bn, p.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[BFT_A_NAME],
+				    "a replica of that name already exists");
+		err = -EEXIST;
+		goto out;
+	}
+	r = bft_replica_create(bn, &p, info->extack);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	list_add_tail(&r->node, &bn->replicas);
+	bn->nr_replicas++;
+	err = 0;
+out:
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+int bft_nl_replica_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct bft_replica *r;
+	int err = 0;
+
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else {
+		list_del(&r->node);
+		bn->nr_replicas--;
+		bft_replica_destroy(r);
+	}
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+int bft_nl_replica_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct bft_replica *r;
+	struct bft_config cfg;
+	int err;
+
+	if (need(info, NULL, info->attrs, BFT_A_POLICY,
+		 "nothing to set: BFT_A_POLICY is required"))
+		return -EINVAL;
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	mutex_lock(&r->lock);
+	bft_engine_get_config(r->engine, &cfg);
+	err = parse_policy(info, &cfg);
+	if (!err && bft_config_check(&cfg)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[BFT_A_POLICY],
+				    bft_bad_policy);
+		err = -EINVAL;
+	}
+	if (!err && bft_engine_set_config(r->engine, &cfg)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[BFT_A_POLICY],
+				    "K and L are fixed once the replica exists");
+		err = -EINVAL;
+	}
+	mutex_unlock(&r->lock);
+out:
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+static u8 key_id_of(const struct nlattr *a)
+{
+	return a ? nla_get_u8(a) : 0;
+}
+
+static int parse_member(struct genl_info *info, int attr,
+			const struct nla_policy *pol, int maxtype,
+			struct nlattr **tb)
+{
+	if (attr == BFT_A_PEER &&
+	    need(info, NULL, info->attrs, attr, "peer (BFT_A_PEER) is required"))
+		return -EINVAL;
+	if (attr == BFT_A_CLIENT &&
+	    need(info, NULL, info->attrs, attr, "client (BFT_A_CLIENT) is required"))
+		return -EINVAL;
+	return nla_parse_nested(tb, maxtype, info->attrs[attr], pol,
+				info->extack);
+}
+
+int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct nlattr *tb[BFT_PEER_A_MAX + 1];
+	struct nlattr *nest = info->attrs[BFT_A_PEER];
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	union bft_sockaddr ep;
+	struct bft_replica *r;
+	u32 id;
+	int err;
+
+	err = parse_member(info, BFT_A_PEER, bft_peer_policy, BFT_PEER_A_MAX, tb);
+	if (err)
+		return err;
+	if (need(info, nest, tb, BFT_PEER_A_ID, "peer id is required") ||
+	    need(info, nest, tb, BFT_PEER_A_ENDPOINT, "peer endpoint is required") ||
+	    need(info, nest, tb, BFT_PEER_A_KEY, "peer key is required"))
+		return -EINVAL;
+	err = parse_addr(info, tb[BFT_PEER_A_ENDPOINT], &ep);
+	if (err)
+		return err;
+	id = nla_get_u32(tb[BFT_PEER_A_ID]);
+
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else if (id == r->id) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+				    "a replica is not its own peer");
+		err = -EINVAL;
+	} else if (id >= r->n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+				    "peer id is not below the cluster size");
+		err = -EINVAL;
+	} else if (ep.sa.sa_family != r->listen.sa.sa_family) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ENDPOINT],
+				    "peer address family differs from the listen address");
+		err = -EAFNOSUPPORT;
+	} else if (rcu_access_pointer(r->peers[id]) && !replace) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+				    "peer exists (use NLM_F_REPLACE to rotate its key)");
+		err = -EEXIST;
+	} else {
+		err = bft_replica_set_peer(r, id, nla_data(tb[BFT_PEER_A_KEY]),
+					   key_id_of(tb[BFT_PEER_A_KEY_ID]),
+					   &ep);
+	}
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+int bft_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct nlattr *tb[BFT_PEER_A_MAX + 1];
+	struct bft_replica *r;
+	u32 id;
+	int err;
+
+	err = parse_member(info, BFT_A_PEER, bft_peer_policy, BFT_PEER_A_MAX, tb);
+	if (err)
+		return err;
+	if (need(info, info->attrs[BFT_A_PEER], tb, BFT_PEER_A_ID,
+		 "peer id is required"))
+		return -EINVAL;
+	id = nla_get_u32(tb[BFT_PEER_A_ID]);
+
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else if (id >= r->n || !rcu_access_pointer(r->peers[id])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+				    "no such peer");
+		err = -ENOENT;
+	} else {
+		bft_replica_del_peer(r, &r->peers[id]);
+	}
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct nlattr *tb[BFT_CLIENT_A_MAX + 1];
+	struct nlattr *nest = info->attrs[BFT_A_CLIENT];
+	struct bft_replica *r;
+	u32 id;
+	int err;
+
+	err = parse_member(info, BFT_A_CLIENT, bft_client_policy,
+			   BFT_CLIENT_A_MAX, tb);
+	if (err)
+		return err;
+	if (need(info, nest, tb, BFT_CLIENT_A_ID, "client id is required") ||
+	    need(info, nest, tb, BFT_CLIENT_A_KEY, "client key is required"))
+		return -EINVAL;
+	id = nla_get_u32(tb[BFT_CLIENT_A_ID]);
+
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else if (id >= r->n_clients) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_CLIENT_A_ID],
+				    "client id is not below the replica's client count");
+		err = -EINVAL;
+	} else if (rcu_access_pointer(r->clients[id]) && !replace) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_CLIENT_A_ID],
+				    "client exists (use NLM_F_REPLACE to rotate its key)");
+		err = -EEXIST;
+	} else {
+		err = bft_replica_set_client(r, id,
+					     nla_data(tb[BFT_CLIENT_A_KEY]),
+					     key_id_of(tb[BFT_CLIENT_A_KEY_ID]));
+	}
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+int bft_nl_client_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct nlattr *tb[BFT_CLIENT_A_MAX + 1];
+	struct bft_replica *r;
+	u32 id;
+	int err;
+
+	err = parse_member(info, BFT_A_CLIENT, bft_client_policy,
+			   BFT_CLIENT_A_MAX, tb);
+	if (err)
+		return err;
+	if (need(info, info->attrs[BFT_A_CLIENT], tb, BFT_CLIENT_A_ID,
+		 "client id is required"))
+		return -EINVAL;
+	id = nla_get_u32(tb[BFT_CLIENT_A_ID]);
+
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else if (id >= r->n_clients || !rcu_access_pointer(r->clients[id])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_CLIENT_A_ID],
+				    "no such client");
+		err = -ENOENT;
+	} else {
+		bft_replica_del_peer(r, &r->clients[id]);
+	}
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+int bft_nl_view_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct bft_replica *r;
+	int err = 0;
+
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else {
+		mutex_lock(&r->lock);
+		bft_engine_request_view_change(r->engine);
+		mutex_unlock(&r->lock);
+		/* Let the worker send what the engine queued and re-arm. */
+		queue_work(r->wq, &r->work);
+	}
+	mutex_unlock(&bn->lock);
+	return err;
+}
+
+static int put_addr(struct sk_buff *msg, int type, const union bft_sockaddr *a)
+{
+	return nla_put(msg, type, a->sa.sa_family == AF_INET6 ?
+		       sizeof(a->sin6) : sizeof(a->sin), a);
+}
+
+static int put_info(struct sk_buff *msg, struct bft_replica *r)
+{
+	struct bft_info in;
+	struct nlattr *nest;
+
+	bft_engine_info(r->engine, &in);
+	nest = nla_nest_start(msg, BFT_A_INFO);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_VIEW, in.view, BFT_INFO_A_PAD) ||
+	    nla_put_u32(msg, BFT_INFO_A_STATUS, in.status) ||
+	    nla_put_u32(msg, BFT_INFO_A_PRIMARY, in.primary) ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_LAST_EXEC, in.last_exec,
+			      BFT_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_STABLE_SEQ, in.stable_seq,
+			      BFT_INFO_A_PAD) ||
+	    nla_put(msg, BFT_INFO_A_STABLE_DIGEST, BFT_DIGEST_LEN,
+		    in.stable_digest) ||
+	    nla_put_u32(msg, BFT_INFO_A_F, in.f) ||
+	    nla_put_u32(msg, BFT_INFO_A_QUORUM, in.quorum) ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_VC_TIMEOUT_MS, in.vc_timeout_ms,
+			      BFT_INFO_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_policy(struct sk_buff *msg, struct bft_replica *r)
+{
+	struct bft_config c;
+	struct nlattr *nest;
+
+	bft_engine_get_config(r->engine, &c);
+	nest = nla_nest_start(msg, BFT_A_POLICY);
+	if (!nest ||
+	    nla_put_u32(msg, BFT_POLICY_A_BATCH_SIZE, c.batch_max) ||
+	    nla_put_u32(msg, BFT_POLICY_A_BATCH_BYTES, c.batch_bytes) ||
+	    nla_put_u32(msg, BFT_POLICY_A_BATCH_DELAY_MS, c.batch_delay_ms) ||
+	    nla_put_u32(msg, BFT_POLICY_A_WINDOW, c.window) ||
+	    nla_put_u32(msg, BFT_POLICY_A_CKPT_INTERVAL, c.ckpt_interval) ||
+	    nla_put_u32(msg, BFT_POLICY_A_LOG_SIZE, c.log_size) ||
+	    nla_put_u32(msg, BFT_POLICY_A_VC_TIMEOUT_MS, c.vc_timeout_ms) ||
+	    nla_put_u32(msg, BFT_POLICY_A_VC_TIMEOUT_MAX_MS,
+			c.vc_timeout_max_ms) ||
+	    nla_put_u32(msg, BFT_POLICY_A_VC_BACKOFF, c.vc_backoff))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_peers(struct sk_buff *msg, struct bft_replica *r)
+{
+	const struct bft_counters *ctr = bft_engine_counters(r->engine);
+	struct nlattr *peers, *nest;
+	struct bft_peer *p;
+	int err = 0;
+	u32 i;
+
+	peers = nla_nest_start(msg, BFT_A_PEERS);
+	if (!peers)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	for (i = 0; i < r->n && !err; i++) {
+		p = rcu_dereference(r->peers[i]);
+		if (!p)
+			continue;
+		nest = nla_nest_start(msg, BFT_A_PEER);
+		if (!nest || nla_put_u32(msg, BFT_PEER_A_ID, i) ||
+		    put_addr(msg, BFT_PEER_A_ENDPOINT, &p->endpoint) ||
+		    nla_put_u8(msg, BFT_PEER_A_KEY_ID, p->key_id) ||
+		    bft_nl_put_peer_counters(msg, &ctr->peer[i]))
+			err = -EMSGSIZE;
+		else
+			nla_nest_end(msg, nest);
+	}
+	rcu_read_unlock();
+	if (!err)
+		nla_nest_end(msg, peers);
+	return err;
+}
+
+/* One replica's description; @full adds per-peer detail. */
+static int fill_replica(struct sk_buff *msg, struct bft_replica *r, u32 portid,
+			u32 seq, int flags, bool full)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(msg, portid, seq, &bft_genl_family, flags,
+			  BFT_CMD_REPLICA_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	mutex_lock(&r->lock);
+	err = -EMSGSIZE;
+	if (nla_put_string(msg, BFT_A_NAME, r->name) ||
+	    nla_put_u32(msg, BFT_A_REPLICA_ID, r->id) ||
+	    nla_put_u32(msg, BFT_A_N, r->n) ||
+	    nla_put_u32(msg, BFT_A_N_CLIENTS, r->n_clients) ||
+	    put_addr(msg, BFT_A_LISTEN, &r->listen) ||
+	    put_policy(msg, r) || put_info(msg, r))
+		goto out;
+	if (full && (bft_nl_put_counters(msg, r) || put_peers(msg, r)))
+		goto out;
+	err = 0;
+out:
+	mutex_unlock(&r->lock);
+	if (err) {
+		genlmsg_cancel(msg, hdr);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+int bft_nl_replica_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct bft_replica *r;
+	struct sk_buff *msg;
+	int err;
+
+	/* Counters of a large cluster exceed a page. */
+	msg = genlmsg_new(64 * 1024, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&bn->lock);
+	r = get_replica(bn, info);
+	if (IS_ERR(r))
+		err = PTR_ERR(r);
+	else
+		err = fill_replica(msg, r, info->snd_portid, info->snd_seq, 0,
+				   true);
+	mutex_unlock(&bn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dumps list every replica without counters; GET by name has them all. */
+int bft_nl_replica_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct bft_net *bn = bft_pernet(sock_net(skb->sk));
+	struct bft_replica *r;
+	long idx = 0;
+	int err = 0;
+
+	mutex_lock(&bn->lock);
+	list_for_each_entry(r, &bn->replicas, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		err = fill_replica(skb, r, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, false);
+		if (err)
+			break;
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&bn->lock);
+	/* A partial dump continues; an empty skb with an error is fatal. */
+	return err && !skb->len ? err : skb->len;
+}

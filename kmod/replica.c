@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Replica instances: creation, keys, and teardown that is safe while
+ * datagrams are still arriving.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "bft.h"
+#include "replica.h"
+#include "service.h"
+
+struct bft_replica *bft_replica_find(struct bft_net *bn, const char *name)
+{
+	struct bft_replica *r;
+
+	lockdep_assert_held(&bn->lock);
+	list_for_each_entry(r, &bn->replicas, node)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+/* Caller holds bn->lock; the old entry is freed after a grace period. */
+static void peer_replace(struct bft_replica *r, struct bft_peer __rcu **slot,
+			 struct bft_peer *new)
+{
+	struct bft_peer *old;
+
+	old = rcu_replace_pointer(*slot, new,
+				  lockdep_is_held(&r->bn->lock));
+	if (!old)
+		return;
+	/* Softirq may still be computing with the old key. */
+	synchronize_net();
+	bft_mac_key_destroy(&old->key);
+	kfree(old);
+}
+
+static struct bft_peer *peer_new(const u8 *key, u8 key_id)
+{
+	struct bft_peer *p;
+	int err;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	err = bft_mac_key_init(&p->key, key, BFT_MAC_KEY_LEN);
+	if (err) {
+		kfree(p);
+		return ERR_PTR(err);
+	}
+	p->key_id = key_id;
+	return p;
+}
+
+int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
+			 u8 key_id, const union bft_sockaddr *ep)
+{
+	struct bft_peer *p = peer_new(key, key_id);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	p->endpoint = *ep;
+	peer_replace(r, &r->peers[id], p);
+	return 0;
+}
+
+int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
+			   u8 key_id)
+{
+	struct bft_peer *p = peer_new(key, key_id);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	peer_replace(r, &r->clients[id], p);
+	return 0;
+}
+
+void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot)
+{
+	peer_replace(r, slot, NULL);
+}
+
+static void replica_free(struct bft_replica *r)
+{
+	u32 i;
+
+	/* Only reached once no softirq can see r: no grace period needed. */
+	for (i = 0; i < BFT_MAX_REPLICAS; i++) {
+		struct bft_peer *p = rcu_dereference_protected(r->peers[i], 1);
+
+		if (p) {
+			bft_mac_key_destroy(&p->key);
+			kfree(p);
+		}
+	}
+	for (i = 0; r->clients && i < r->n_clients; i++) {
+		struct bft_peer *p = rcu_dereference_protected(r->clients[i], 1);
+
+		if (p) {
+			bft_mac_key_destroy(&p->key);
+			kfree(p);
+		}
+	}
+	if (r->engine)
+		bft_engine_destroy(r->engine);
+	bft_service_destroy(r);
+	if (r->wq)
+		destroy_workqueue(r->wq);
+	free_percpu(r->rx_stats);
+	kvfree(r->client_ep);
+	kvfree(r->clients);
+	mutex_destroy(&r->lock);
+	kfree(r);
+}
+
+struct bft_replica *bft_replica_create(struct bft_net *bn,
+				       const struct bft_replica_params *p,
+				       struct netlink_ext_ack *extack)
+{
+	struct bft_replica *r;
+	int err = -ENOMEM;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->bn = bn;
+	strscpy(r->name, p->name, sizeof(r->name));
+	r->id = p->id;
+	r->n = p->n;
+	r->n_clients = p->n_clients;
+	r->listen = p->listen;
+	mutex_init(&r->lock);
+	skb_queue_head_init(&r->rxq);
+	INIT_WORK(&r->work, bft_worker);
+	timer_setup(&r->timer, bft_timer_fn, 0);
+
+	r->clients = kvcalloc(p->n_clients, sizeof(*r->clients), GFP_KERNEL);
+	r->client_ep = kvcalloc(p->n_clients, sizeof(*r->client_ep),
+				GFP_KERNEL);
+	r->rx_stats = alloc_percpu(struct bft_rx_stats);
+	if (!r->clients || !r->client_ep || !r->rx_stats)
+		goto err;
+	r->wq = alloc_ordered_workqueue("bft-%s", WQ_MEM_RECLAIM, r->name);
+	if (!r->wq)
+		goto err;
+
+	err = bft_service_create(r, p->kv_max_keys, p->kv_max_key,
+				 p->kv_max_value);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot create the key-value service");
+		goto err;
+	}
+	r->engine = bft_engine_create(&p->cfg, &bft_kernel_ops, r,
+				      bft_now_ms(), &err);
+	if (!r->engine) {
+		NL_SET_ERR_MSG(extack, "engine rejected the configuration");
+		goto err;
+	}
+
+	/* Last: from here on datagrams arrive. */
+	err = bft_socket_open(bn->net, &p->listen, r, bft_udp_recv, &r->sock);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot bind the listen address");
+		goto err;
+	}
+	return r;
+
+err:
+	replica_free(r);
+	return ERR_PTR(err);
+}
+
+/* Caller holds bn->lock and has unlinked r. Safe under full traffic. */
+void bft_replica_destroy(struct bft_replica *r)
+{
+	/* No new datagrams after this, and none still in softirq. */
+	rcu_assign_sk_user_data(r->sock->sk, NULL);
+	bft_socket_close(r->sock);
+	synchronize_net();
+
+	mutex_lock(&r->lock);
+	r->dying = true;
+	mutex_unlock(&r->lock);
+	/* The worker re-arms the timer and the timer queues the worker. */
+	del_timer_sync(&r->timer);
+	cancel_work_sync(&r->work);
+	del_timer_sync(&r->timer);
+	skb_queue_purge(&r->rxq);
+	replica_free(r);
+}

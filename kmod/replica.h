@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _BFT_REPLICA_H
+#define _BFT_REPLICA_H
+
+#include <linux/bft.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+
+#include "crypto.h"
+#include "socket.h"
+#include "engine/engine.h"
+
+struct bft_net;
+struct bft_kv;
+
+/* The key and endpoint of one other principal (replica or client). */
+struct bft_peer {
+	struct bft_mac_key key;
+	u8 key_id;
+	union bft_sockaddr endpoint;	/* replicas only */
+};
+
+/* Counters of the receive path, which runs before the worker. */
+struct bft_rx_stats {
+	u64 drop[__BFT_DROP_MAX];
+	u64 mac_verified;
+	u64 mac_failed;
+	u64 rx_packets;
+	u64 rx_bytes;
+};
+
+/* Counters of the glue itself. */
+struct bft_glue_stats {
+	u64 tx_errors;
+	u64 tx_no_endpoint;
+	u64 log_delivered;
+	u64 events;
+};
+
+struct bft_replica {
+	struct list_head node;		/* in bft_net.replicas, bn->lock */
+	struct bft_net *bn;
+	char name[BFT_NAME_MAX];
+	u32 id;
+	u32 n;
+	u32 n_clients;
+	union bft_sockaddr listen;
+	struct socket *sock;
+
+	/* Keys: written under bn->lock, read under RCU from any context. */
+	struct bft_peer __rcu *peers[BFT_MAX_REPLICAS];
+	struct bft_peer __rcu **clients;	/* n_clients */
+
+	/* The engine and service belong to whoever holds this lock. */
+	struct mutex lock;
+	struct bft_engine *engine;
+	struct bft_kv *kv;
+	union bft_sockaddr *client_ep;	/* learned from verified requests */
+	struct bft_glue_stats glue;
+
+	/* Softirq -> worker hand-off, bounded in packets and bytes. */
+	struct sk_buff_head rxq;
+	atomic_t rxq_bytes;
+	struct workqueue_struct *wq;
+	struct work_struct work;
+	struct timer_list timer;
+	bool dying;			/* under lock */
+
+	struct bft_rx_stats __percpu *rx_stats;
+};
+
+/* Bounds of the receive queue. */
+#define BFT_RXQ_MAX_PACKETS	1024
+#define BFT_RXQ_MAX_BYTES	(8 << 20)
+/* Datagrams the worker handles before yielding the CPU. */
+#define BFT_WORK_BUDGET		64
+
+struct bft_replica_params {
+	const char *name;
+	u32 id;
+	u32 n;
+	u32 n_clients;
+	union bft_sockaddr listen;
+	struct bft_config cfg;
+	u32 kv_max_keys;
+	u32 kv_max_key;
+	u32 kv_max_value;
+};
+
+struct bft_replica *bft_replica_create(struct bft_net *bn,
+				       const struct bft_replica_params *p,
+				       struct netlink_ext_ack *extack);
+void bft_replica_destroy(struct bft_replica *r);
+struct bft_replica *bft_replica_find(struct bft_net *bn, const char *name);
+
+/* Key management; caller holds bn->lock. */
+int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
+			 u8 key_id, const union bft_sockaddr *ep);
+int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
+			   u8 key_id);
+void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot);
+
+/* receive.c */
+int bft_udp_recv(struct sock *sk, struct sk_buff *skb);
+const union bft_sockaddr *bft_rx_source(struct sk_buff *skb);
+void bft_rx_stats_sum(struct bft_replica *r, struct bft_rx_stats *sum);
+
+/* worker.c */
+void bft_worker(struct work_struct *work);
+void bft_timer_fn(struct timer_list *t);
+u64 bft_now_ms(void);
+
+/* send.c */
+extern const struct bft_ops bft_kernel_ops;
+int bft_mac_lookup(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
+		   u32 niov, u8 tag[BFT_MAC_LEN]);
+
+#endif /* _BFT_REPLICA_H */

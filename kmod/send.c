@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Engine effects that leave the replica: MACs with pairwise keys, and
+ * datagrams to replicas and clients. Called from the worker, except
+ * bft_mac_lookup(), which the receive path also uses from softirq.
+ */
+#include <linux/rcupdate.h>
+
+#include "netlink.h"
+#include "replica.h"
+#include "service.h"
+
+#define BFT_MAX_IOV	4
+
+static struct bft_peer *peer_of(struct bft_replica *r, u8 principal, u32 id)
+{
+	if (principal == BFT_PRINCIPAL_REPLICA)
+		return id < r->n ? rcu_dereference(r->peers[id]) : NULL;
+	if (principal == BFT_PRINCIPAL_CLIENT)
+		return id < r->n_clients ? rcu_dereference(r->clients[id]) : NULL;
+	return NULL;
+}
+
+int bft_mac_lookup(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
+		   u32 niov, u8 tag[BFT_MAC_LEN])
+{
+	struct bft_replica *r = ctx;
+	struct kvec kv[BFT_MAX_IOV];
+	struct bft_peer *p;
+	int err = -ENOKEY;
+	u32 i;
+
+	if (WARN_ON_ONCE(niov > BFT_MAX_IOV))
+		return -EINVAL;
+	for (i = 0; i < niov; i++) {
+		kv[i].iov_base = (void *)iov[i].base;
+		kv[i].iov_len = iov[i].len;
+	}
+	rcu_read_lock();
+	p = peer_of(r, principal, id);
+	if (p)
+		err = bft_mac_compute(&p->key, kv, niov, tag);
+	rcu_read_unlock();
+	return err;
+}
+
+static void bft_send(void *ctx, u8 principal, u32 id, const void *buf,
+		     u32 len)
+{
+	struct bft_replica *r = ctx;
+	union bft_sockaddr dst;
+	struct bft_peer *p;
+	bool have = false;
+
+	if (principal == BFT_PRINCIPAL_CLIENT) {
+		if (id < r->n_clients && r->client_ep[id].sa.sa_family) {
+			dst = r->client_ep[id];
+			have = true;
+		}
+	} else {
+		rcu_read_lock();
+		p = peer_of(r, principal, id);
+		if (p) {
+			dst = p->endpoint;
+			have = true;
+		}
+		rcu_read_unlock();
+	}
+	if (!have || !r->sock) {
+		r->glue.tx_no_endpoint++;
+		return;
+	}
+	if (bft_socket_send(r->sock, &dst, buf, len))
+		r->glue.tx_errors++;
+}
+
+const struct bft_ops bft_kernel_ops = {
+	.mac = bft_mac_lookup,
+	.send = bft_send,
+	.execute = bft_service_execute,
+	.checkpoint = bft_service_checkpoint,
+	.snapshot_read = bft_service_snapshot_read,
+	.snapshot_release = bft_service_snapshot_release,
+	.install = bft_service_install,
+	.install_done = bft_service_install_done,
+	.event = bft_nl_event,
+	.committed = bft_nl_log,
+};

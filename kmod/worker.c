@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The replica worker: the only context that runs the engine. It drains the
+ * receive queue in bounded rounds, drives engine time, and keeps a single
+ * timer armed for the engine's next deadline.
+ */
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+
+#include "replica.h"
+
+u64 bft_now_ms(void)
+{
+	return ktime_get_ns() / NSEC_PER_MSEC;
+}
+
+/* Caller holds r->lock. */
+static void arm_timer(struct bft_replica *r, u64 now)
+{
+	u64 deadline = bft_engine_next_deadline(r->engine);
+	unsigned long delay;
+
+	if (deadline == BFT_NO_DEADLINE || r->dying)
+		return;
+	delay = deadline > now ? msecs_to_jiffies(deadline - now) : 0;
+	mod_timer(&r->timer, jiffies + max(delay, 1UL));
+}
+
+/* Clients are answered where their last authenticated request came from. */
+static void learn_client(struct bft_replica *r, struct sk_buff *skb)
+{
+	const struct bft_hdr *h = (const struct bft_hdr *)skb->data;
+	u32 id = le32_to_cpu(h->sender);
+
+	if (h->principal == BFT_PRINCIPAL_CLIENT && id < r->n_clients)
+		r->client_ep[id] = *bft_rx_source(skb);
+}
+
+void bft_worker(struct work_struct *work)
+{
+	struct bft_replica *r = container_of(work, struct bft_replica, work);
+	struct sk_buff *skb;
+	int budget = BFT_WORK_BUDGET;
+	u64 now;
+
+	mutex_lock(&r->lock);
+	if (r->dying)
+		goto out;
+	now = bft_now_ms();
+	bft_engine_tick(r->engine, now);
+	while (budget-- && (skb = skb_dequeue(&r->rxq))) {
+		atomic_sub(skb->truesize, &r->rxq_bytes);
+		learn_client(r, skb);
+		bft_engine_receive(r->engine, skb->data, skb->len,
+				   BFT_RX_VERIFIED);
+		consume_skb(skb);
+	}
+	/* Flushes batches and fires timeouts that input made due. */
+	now = bft_now_ms();
+	bft_engine_tick(r->engine, now);
+	arm_timer(r, now);
+	if (!skb_queue_empty(&r->rxq))
+		queue_work(r->wq, &r->work);
+out:
+	mutex_unlock(&r->lock);
+}
+
+void bft_timer_fn(struct timer_list *t)
+{
+	struct bft_replica *r = from_timer(r, t, timer);
+
+	queue_work(r->wq, &r->work);
+}

@@ -9,7 +9,9 @@
 BFTCTL=${BFTCTL:-bftctl}
 BFT_STATUS=${BFT_STATUS:-$(dirname "$0")/bft_status}
 # Kernel log patterns that fail a test wherever they appear.
-BFT_DMESG_BAD='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|lockdep|Call Trace|unreferenced object|general protection'
+BFT_DMESG_BAD='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|recursive locking'
+BFT_DMESG_BAD="$BFT_DMESG_BAD|lockdep is turned off|Call Trace|unreferenced object"
+BFT_DMESG_BAD="$BFT_DMESG_BAD|general protection"
 
 bft_loaded() {
 	[ -d /sys/module/bft ]

@@ -142,24 +142,26 @@ static int end_section(struct parser *p)
 	return 0;
 }
 
-struct policy_key {
-	const char *name;
-	size_t off;
-	uint32_t min, max;
+/* Ranges mirror the kernel's netlink policy, so errors show up early. */
+const struct bft_policy_key bft_policy_keys[] = {
+	{ "BatchSize", "batch-size", BFT_POLICY_A_BATCH_SIZE, 1, 1024 },
+	{ "BatchBytes", "batch-bytes", BFT_POLICY_A_BATCH_BYTES, 64,
+	  BFT_WIRE_MAX_DGRAM },
+	{ "BatchDelayMs", "batch-delay-ms", BFT_POLICY_A_BATCH_DELAY_MS, 0,
+	  10000 },
+	{ "Window", "window", BFT_POLICY_A_WINDOW, 1, BFT_MAX_LOG },
+	{ "CheckpointInterval", "checkpoint-interval",
+	  BFT_POLICY_A_CKPT_INTERVAL, 1, BFT_MAX_LOG / 2 },
+	{ "LogSize", "log-size", BFT_POLICY_A_LOG_SIZE, 2, BFT_MAX_LOG },
+	{ "ViewChangeTimeoutMs", "vc-timeout-ms", BFT_POLICY_A_VC_TIMEOUT_MS,
+	  10, 3600000 },
+	{ "ViewChangeTimeoutMaxMs", "vc-timeout-max-ms",
+	  BFT_POLICY_A_VC_TIMEOUT_MAX_MS, 10, 3600000 },
+	{ "ViewChangeBackoff", "vc-backoff", BFT_POLICY_A_VC_BACKOFF, 1, 16 },
 };
 
-#define POLICY(n, f, lo, hi) { n, offsetof(struct bft_conf_policy, f), lo, hi }
-static const struct policy_key policy_keys[] = {
-	POLICY("BatchSize", batch_size, 1, 1024),
-	POLICY("BatchBytes", batch_bytes, 64, BFT_WIRE_MAX_DGRAM),
-	POLICY("BatchDelayUs", batch_delay_us, 0, 1000000),
-	POLICY("Window", window, 1, BFT_MAX_LOG),
-	POLICY("CheckpointInterval", checkpoint_interval, 1, BFT_MAX_LOG / 2),
-	POLICY("LogSize", log_size, 2, BFT_MAX_LOG),
-	POLICY("ViewChangeTimeoutMs", vc_timeout_ms, 10, 3600000),
-	POLICY("ViewChangeTimeoutMaxMs", vc_timeout_max_ms, 10, 3600000),
-	POLICY("ViewChangeBackoff", vc_backoff, 1, 16),
-};
+const size_t bft_n_policy_keys =
+	sizeof(bft_policy_keys) / sizeof(bft_policy_keys[0]);
 
 static int cluster_key(struct parser *p, const char *k, const char *v)
 {
@@ -172,12 +174,17 @@ static int cluster_key(struct parser *p, const char *k, const char *v)
 		strcpy(p->c->name, v);
 		return 0;
 	}
-	for (i = 0; i < sizeof(policy_keys) / sizeof(policy_keys[0]); i++)
-		if (!strcmp(k, policy_keys[i].name))
-			return parse_u32(p, k, v, policy_keys[i].min,
-					 policy_keys[i].max,
-					 (uint32_t *)((char *)&p->c->policy +
-						      policy_keys[i].off));
+	for (i = 0; i < bft_n_policy_keys; i++) {
+		const struct bft_policy_key *pk = &bft_policy_keys[i];
+		uint32_t val;
+
+		if (strcmp(k, pk->conf))
+			continue;
+		if (parse_u32(p, k, v, pk->min, pk->max, &val))
+			return -1;
+		bft_policy_set(&p->c->policy, pk->attr, val);
+		return 0;
+	}
 	return fail(p, "unknown key '%s' in [Cluster]", k);
 }
 
@@ -300,11 +307,15 @@ static int check_conf(struct parser *p)
 	if (c->local_replica >= (int64_t)c->n_replicas)
 		return fail(p, "[Local] Replica %lld is not a configured replica",
 			    (long long)c->local_replica);
-	if (pol->checkpoint_interval && pol->log_size &&
-	    pol->log_size < 2 * pol->checkpoint_interval)
+	if (bft_policy_has(pol, BFT_POLICY_A_CKPT_INTERVAL) &&
+	    bft_policy_has(pol, BFT_POLICY_A_LOG_SIZE) &&
+	    pol->val[BFT_POLICY_A_LOG_SIZE] <
+	    2 * pol->val[BFT_POLICY_A_CKPT_INTERVAL])
 		return fail(p, "LogSize must be at least 2 x CheckpointInterval");
-	if (pol->vc_timeout_ms && pol->vc_timeout_max_ms &&
-	    pol->vc_timeout_max_ms < pol->vc_timeout_ms)
+	if (bft_policy_has(pol, BFT_POLICY_A_VC_TIMEOUT_MS) &&
+	    bft_policy_has(pol, BFT_POLICY_A_VC_TIMEOUT_MAX_MS) &&
+	    pol->val[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] <
+	    pol->val[BFT_POLICY_A_VC_TIMEOUT_MS])
 		return fail(p, "ViewChangeTimeoutMaxMs is below ViewChangeTimeoutMs");
 	return 0;
 }

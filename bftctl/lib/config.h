@@ -24,24 +24,41 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <linux/bft.h>
 #include <linux/bft_wire.h>
 
 #include "keys.h"
 
 #define BFT_CONF_NAME_MAX	64
 
-/* Policy knobs; a zero means "not set, keep the module default". */
+/* Replica policy, indexed by BFT_POLICY_A_*; @set has a bit per attr. */
 struct bft_conf_policy {
-	uint32_t batch_size;
-	uint32_t batch_bytes;
-	uint32_t batch_delay_us;
-	uint32_t window;
-	uint32_t checkpoint_interval;
-	uint32_t log_size;
-	uint32_t vc_timeout_ms;
-	uint32_t vc_timeout_max_ms;
-	uint32_t vc_backoff;
+	uint32_t val[BFT_POLICY_A_MAX + 1];
+	uint32_t set;
 };
+
+/* One policy knob: its config-file key, bftctl keyword and range. */
+struct bft_policy_key {
+	const char *conf;
+	const char *cli;
+	int attr;
+	uint32_t min, max;
+};
+
+extern const struct bft_policy_key bft_policy_keys[];
+extern const size_t bft_n_policy_keys;
+
+static inline void bft_policy_set(struct bft_conf_policy *p, int attr,
+				  uint32_t v)
+{
+	p->val[attr] = v;
+	p->set |= 1u << attr;
+}
+
+static inline bool bft_policy_has(const struct bft_conf_policy *p, int attr)
+{
+	return p->set & (1u << attr);
+}
 
 struct bft_conf_replica {
 	uint32_t id;

@@ -90,9 +90,14 @@ int main(void)
 	sin6 = (struct sockaddr_in6 *)&c.replicas[2].endpoint;
 	CHECK(c.n_replicas == 4 && bft_conf_f(&c) == 1 && c.n_clients == 1 &&
 	      c.clients[0].id == 7, "members counted, f = 1");
-	CHECK(!strcmp(c.name, "t1") && c.policy.batch_size == 16 &&
-	      c.policy.checkpoint_interval == 8 && c.policy.log_size == 16 &&
-	      c.policy.window == 0, "cluster name and policy");
+	CHECK(!strcmp(c.name, "t1") &&
+	      c.policy.val[BFT_POLICY_A_BATCH_SIZE] == 16 &&
+	      c.policy.val[BFT_POLICY_A_CKPT_INTERVAL] == 8 &&
+	      c.policy.val[BFT_POLICY_A_LOG_SIZE] == 16 &&
+	      c.policy.set == (1u << BFT_POLICY_A_BATCH_SIZE |
+			       1u << BFT_POLICY_A_CKPT_INTERVAL |
+			       1u << BFT_POLICY_A_LOG_SIZE),
+	      "cluster name and policy");
 	CHECK(sin->sin_family == AF_INET && ntohs(sin->sin_port) == 7400 &&
 	      ntohl(sin->sin_addr.s_addr) == 0x0a000002, "IPv4 endpoint");
 	CHECK(sin6->sin6_family == AF_INET6 && ntohs(sin6->sin6_port) == 7401,

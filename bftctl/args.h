@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BFTCTL_ARGS_H
+#define BFTCTL_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netlink/msg.h>
+
+#include "lib/config.h"
+
+/* Parses a decimal u32 in [min, max] for keyword @what; prints on error. */
+int arg_u32(const char *what, const char *s, uint32_t min, uint32_t max,
+	    uint32_t *out);
+/* ADDR:PORT or [ADDR6]:PORT into a sockaddr attribute. */
+int put_endpoint(struct nl_msg *msg, int type, const char *what,
+		 const char *s);
+int put_sockaddr(struct nl_msg *msg, int type,
+		 const struct sockaddr_storage *ss);
+/* A key from "key B64" or "key-file PATH". */
+int arg_key(const char *kw, const char *val, uint8_t key[BFT_KEY_LEN]);
+
+/*
+ * Policy keywords (batch-size, window, ...). If argv[0] is one, appends
+ * it to @policy and returns 2 (arguments consumed); 0 if not a policy
+ * keyword; -1 on a bad value.
+ */
+int arg_policy(int argc, char **argv, struct bft_conf_policy *policy);
+/* Writes the set fields of @p as a BFT_A_POLICY nest, if any. */
+int put_policy(struct nl_msg *msg, const struct bft_conf_policy *p);
+void usage_policy(void);
+
+#endif

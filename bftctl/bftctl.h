@@ -26,5 +26,12 @@ int cmd_version(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_genkey(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
+int cmd_replica(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_peer(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_view_change(int argc, char **argv);
+int cmd_setconf(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 #endif

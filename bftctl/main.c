@@ -14,7 +14,14 @@ struct bftctl_opts opts;
 
 static const struct bftctl_cmd commands[] = {
 	{ "version", cmd_version, "show bftctl and module versions" },
-	{ "show", cmd_show, "show status of this network namespace" },
+	{ "show", cmd_show, "show replicas, their state and counters" },
+	{ "replica", cmd_replica, "add, delete or show replica instances" },
+	{ "peer", cmd_peer, "add or delete a replica's peer" },
+	{ "client", cmd_client, "add or delete a replica's client" },
+	{ "set", cmd_set, "change a replica's policy (batching, timeouts)" },
+	{ "setconf", cmd_setconf, "apply a cluster configuration file" },
+	{ "view-change", cmd_view_change, "ask a replica to start a view change" },
+	{ "monitor", cmd_monitor, "print events (and the ordered log) as they happen" },
 	{ "genkey", cmd_genkey, "generate an X25519 private key" },
 	{ "pubkey", cmd_pubkey, "derive the public key of a private key" },
 };

@@ -3,6 +3,7 @@
  * Generic netlink plumbing for bftctl on top of libnl-genl-3.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +82,7 @@ struct nl_msg *bft_nl_msg(struct bft_nl *nl, int cmd, int flags)
 struct call_state {
 	int err;
 	int done;
+	bool quiet;
 };
 
 /* Prints NLMSGERR_ATTR_MSG from an extended ACK, if the kernel sent one. */
@@ -118,7 +120,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	(void)nla;
 	st->err = e->error;
 	st->done = 1;
-	if (e->error)
+	if (e->error && !st->quiet)
 		print_extack(nlh, e);
 	return NL_STOP;
 }
@@ -132,15 +134,16 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-int bft_nl_call(struct bft_nl *nl, struct nl_msg *msg,
-		int (*cb)(struct nl_msg *, void *), void *arg)
+static int nl_call(struct bft_nl *nl, struct nl_msg *msg,
+		   int (*cb)(struct nl_msg *, void *), void *arg, bool quiet)
 {
-	struct call_state st = { 0 };
+	struct call_state st = { .quiet = quiet };
 	struct nl_cb *c;
 	int err;
 
 	c = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!c) {
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -154,6 +157,8 @@ int bft_nl_call(struct bft_nl *nl, struct nl_msg *msg,
 	if (!(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
 		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(nl->sk, msg);
+	/* Requests may carry keys. */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (err < 0) {
 		fprintf(stderr, "bftctl: send: %s\n", nl_geterror(err));
@@ -169,7 +174,19 @@ int bft_nl_call(struct bft_nl *nl, struct nl_msg *msg,
 		}
 	}
 	nl_cb_put(c);
-	if (st.err == -EPERM)
+	if (st.err == -EPERM && !quiet)
 		fprintf(stderr, "bftctl: operation not permitted (CAP_NET_ADMIN needed in this network namespace)\n");
 	return st.err;
+}
+
+int bft_nl_call(struct bft_nl *nl, struct nl_msg *msg,
+		int (*cb)(struct nl_msg *, void *), void *arg)
+{
+	return nl_call(nl, msg, cb, arg, false);
+}
+
+int bft_nl_call_quiet(struct bft_nl *nl, struct nl_msg *msg,
+		      int (*cb)(struct nl_msg *, void *), void *arg)
+{
+	return nl_call(nl, msg, cb, arg, true);
 }

@@ -23,4 +23,8 @@ struct nl_msg *bft_nl_msg(struct bft_nl *nl, int cmd, int flags);
 int bft_nl_call(struct bft_nl *nl, struct nl_msg *msg,
 		int (*cb)(struct nl_msg *, void *), void *arg);
 
+/* The same, printing nothing about a refusal. */
+int bft_nl_call_quiet(struct bft_nl *nl, struct nl_msg *msg,
+		      int (*cb)(struct nl_msg *, void *), void *arg);
+
 #endif

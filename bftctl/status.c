@@ -88,31 +88,3 @@ int cmd_version(int argc, char **argv)
 	print_json(o);
 	return 0;
 }
-
-int cmd_show(int argc, char **argv)
-{
-	struct json_object *o;
-	struct status st;
-
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: bftctl show\n");
-		return 1;
-	}
-	if (get_status(&st))
-		return 1;
-	if (!opts.json) {
-		printf("bft %s (protocol %u)\n", st.version, st.proto);
-		printf("  netns cookie: %" PRIu64 "\n", st.cookie);
-		printf("  replicas: %u\n", st.nr_replicas);
-		return 0;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "module", json_object_new_string(st.version));
-	json_object_object_add(o, "protocol", json_object_new_int64(st.proto));
-	json_object_object_add(o, "netns_cookie", json_object_new_uint64(st.cookie));
-	json_object_object_add(o, "replicas", json_object_new_array());
-	json_object_object_add(o, "nr_replicas", json_object_new_int64(st.nr_replicas));
-	print_json(o);
-	return 0;
-}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bftctl show [NAME]: replicas of this network namespace with their state,
+ * policy, counters and peers; -j prints the same as JSON.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <netlink/attr.h>
+
+#include <linux/bft.h>
+
+#include "bftctl.h"
+#include "lib/config.h"
+#include "nl.h"
+
+static const char *const status_names[] = {
+	[BFT_REPLICA_NORMAL] = "normal",
+	[BFT_REPLICA_VIEW_CHANGE] = "view-change",
+	[BFT_REPLICA_STATE_TRANSFER] = "state-transfer",
+};
+
+static void addr_str(const struct nlattr *a, char *buf, size_t len)
+{
+	const struct sockaddr *sa = nla_data(a);
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET && nla_len(a) >= (int)sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *sin = nla_data(a);
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+	} else if (sa->sa_family == AF_INET6 &&
+		   nla_len(a) >= (int)sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *sin6 = nla_data(a);
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else {
+		snprintf(buf, len, "?");
+	}
+}
+
+static void hex(const struct nlattr *a, char *buf, size_t len)
+{
+	const uint8_t *p = nla_data(a);
+	int i, n = nla_len(a);
+
+	for (i = 0; i < n && (size_t)(2 * i + 2) < len; i++)
+		sprintf(buf + 2 * i, "%02x", p[i]);
+}
+
+static uint64_t get_u(struct nlattr **tb, int t)
+{
+	if (!tb[t])
+		return 0;
+	return nla_len(tb[t]) == 8 ? nla_get_u64(tb[t]) : nla_get_u32(tb[t]);
+}
+
+/* Counters nest -> JSON object {name: value}. */
+static struct json_object *counters(const struct nlattr *nest)
+{
+	struct json_object *o = json_object_new_object();
+	struct nlattr *c, *tb[BFT_COUNTER_A_MAX + 1];
+	int rem;
+
+	nla_for_each_nested(c, nest, rem) {
+		if (nla_parse_nested(tb, BFT_COUNTER_A_MAX, c, NULL) ||
+		    !tb[BFT_COUNTER_A_NAME] || !tb[BFT_COUNTER_A_VALUE])
+			continue;
+		json_object_object_add(o, nla_get_string(tb[BFT_COUNTER_A_NAME]),
+				       json_object_new_uint64(nla_get_u64(tb[BFT_COUNTER_A_VALUE])));
+	}
+	return o;
+}
+
+static void print_counters(struct json_object *o, const char *indent)
+{
+	int col = 0;
+
+	json_object_object_foreach(o, k, v) {
+		uint64_t x = json_object_get_uint64(v);
+
+		/* Zeroes are noise in text; -j shows every counter. */
+		if (!x)
+			continue;
+		printf("%s%s %" PRIu64, col ? "  " : indent, k, x);
+		if (++col == 4) {
+			putchar('\n');
+			col = 0;
+		}
+	}
+	if (col)
+		putchar('\n');
+}
+
+static struct json_object *nest_u(const struct nlattr *nest, int max,
+				  const char *const *names)
+{
+	struct json_object *o = json_object_new_object();
+	struct nlattr *tb[32];
+	int t;
+
+	if (nla_parse_nested(tb, max, (struct nlattr *)nest, NULL))
+		return o;
+	for (t = 1; t <= max; t++)
+		if (names[t] && tb[t])
+			json_object_object_add(o, names[t],
+					       json_object_new_uint64(get_u(tb, t)));
+	return o;
+}
+
+static const char *const policy_names[BFT_POLICY_A_MAX + 1] = {
+	[BFT_POLICY_A_BATCH_SIZE] = "batch-size",
+	[BFT_POLICY_A_BATCH_BYTES] = "batch-bytes",
+	[BFT_POLICY_A_BATCH_DELAY_MS] = "batch-delay-ms",
+	[BFT_POLICY_A_WINDOW] = "window",
+	[BFT_POLICY_A_CKPT_INTERVAL] = "checkpoint-interval",
+	[BFT_POLICY_A_LOG_SIZE] = "log-size",
+	[BFT_POLICY_A_VC_TIMEOUT_MS] = "vc-timeout-ms",
+	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = "vc-timeout-max-ms",
+	[BFT_POLICY_A_VC_BACKOFF] = "vc-backoff",
+};
+
+/* Parses one REPLICA_GET reply into a JSON object. */
+static int parse_replica(struct nl_msg *msg, void *arg)
+{
+	struct json_object *list = arg, *o, *peers;
+	struct nlattr *tb[BFT_A_MAX + 1];
+	struct nlattr *in[BFT_INFO_A_MAX + 1];
+	char buf[128];
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, BFT_A_MAX, NULL) ||
+	    !tb[BFT_A_NAME])
+		return NL_SKIP;
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(nla_get_string(tb[BFT_A_NAME])));
+	json_object_object_add(o, "id", json_object_new_uint64(get_u(tb, BFT_A_REPLICA_ID)));
+	json_object_object_add(o, "n", json_object_new_uint64(get_u(tb, BFT_A_N)));
+	json_object_object_add(o, "clients", json_object_new_uint64(get_u(tb, BFT_A_N_CLIENTS)));
+	if (tb[BFT_A_LISTEN]) {
+		addr_str(tb[BFT_A_LISTEN], buf, sizeof(buf));
+		json_object_object_add(o, "listen", json_object_new_string(buf));
+	}
+	if (tb[BFT_A_INFO] &&
+	    !nla_parse_nested(in, BFT_INFO_A_MAX, tb[BFT_A_INFO], NULL)) {
+		uint64_t st = get_u(in, BFT_INFO_A_STATUS);
+
+		json_object_object_add(o, "view", json_object_new_uint64(get_u(in, BFT_INFO_A_VIEW)));
+		json_object_object_add(o, "primary", json_object_new_uint64(get_u(in, BFT_INFO_A_PRIMARY)));
+		json_object_object_add(o, "status", json_object_new_string(st < 3 ? status_names[st] : "?"));
+		json_object_object_add(o, "last_executed", json_object_new_uint64(get_u(in, BFT_INFO_A_LAST_EXEC)));
+		json_object_object_add(o, "stable_checkpoint", json_object_new_uint64(get_u(in, BFT_INFO_A_STABLE_SEQ)));
+		if (in[BFT_INFO_A_STABLE_DIGEST]) {
+			hex(in[BFT_INFO_A_STABLE_DIGEST], buf, sizeof(buf));
+			json_object_object_add(o, "stable_digest", json_object_new_string(buf));
+		}
+		json_object_object_add(o, "f", json_object_new_uint64(get_u(in, BFT_INFO_A_F)));
+		json_object_object_add(o, "quorum", json_object_new_uint64(get_u(in, BFT_INFO_A_QUORUM)));
+		json_object_object_add(o, "vc_timeout_ms", json_object_new_uint64(get_u(in, BFT_INFO_A_VC_TIMEOUT_MS)));
+	}
+	if (tb[BFT_A_POLICY])
+		json_object_object_add(o, "policy", nest_u(tb[BFT_A_POLICY], BFT_POLICY_A_MAX, policy_names));
+	if (tb[BFT_A_COUNTERS])
+		json_object_object_add(o, "counters", counters(tb[BFT_A_COUNTERS]));
+	if (tb[BFT_A_PEERS]) {
+		struct nlattr *p, *pt[BFT_PEER_A_MAX + 1];
+		int rem;
+
+		peers = json_object_new_array();
+		nla_for_each_nested(p, tb[BFT_A_PEERS], rem) {
+			struct json_object *po;
+
+			if (nla_parse_nested(pt, BFT_PEER_A_MAX, p, NULL))
+				continue;
+			po = json_object_new_object();
+			json_object_object_add(po, "id", json_object_new_uint64(get_u(pt, BFT_PEER_A_ID)));
+			if (pt[BFT_PEER_A_ENDPOINT]) {
+				addr_str(pt[BFT_PEER_A_ENDPOINT], buf, sizeof(buf));
+				json_object_object_add(po, "endpoint", json_object_new_string(buf));
+			}
+			json_object_object_add(po, "key_id", json_object_new_uint64(pt[BFT_PEER_A_KEY_ID] ? nla_get_u8(pt[BFT_PEER_A_KEY_ID]) : 0));
+			if (pt[BFT_PEER_A_COUNTERS])
+				json_object_object_add(po, "counters", counters(pt[BFT_PEER_A_COUNTERS]));
+			json_object_array_add(peers, po);
+		}
+		json_object_object_add(o, "peers", peers);
+	}
+	json_object_array_add(list, o);
+	return NL_OK;
+}
+
+static const char *s_of(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "?";
+}
+
+static uint64_t u_of(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_uint64(v) : 0;
+}
+
+static void print_replica(struct json_object *o)
+{
+	struct json_object *v;
+	size_t i;
+
+	printf("replica %s: id %" PRIu64 " of %" PRIu64 " (f=%" PRIu64 ", quorum %" PRIu64 "), listen %s, clients %" PRIu64 "\n",
+	       s_of(o, "name"), u_of(o, "id"), u_of(o, "n"), u_of(o, "f"),
+	       u_of(o, "quorum"), s_of(o, "listen"), u_of(o, "clients"));
+	printf("  view %" PRIu64 ", primary %" PRIu64 ", status %s, view-change timeout %" PRIu64 " ms\n",
+	       u_of(o, "view"), u_of(o, "primary"), s_of(o, "status"),
+	       u_of(o, "vc_timeout_ms"));
+	printf("  executed %" PRIu64 ", stable checkpoint %" PRIu64 " digest %.16s\n",
+	       u_of(o, "last_executed"), u_of(o, "stable_checkpoint"),
+	       s_of(o, "stable_digest"));
+	if (json_object_object_get_ex(o, "policy", &v)) {
+		printf("  policy:");
+		json_object_object_foreach(v, k, pv)
+			printf(" %s %" PRIu64, k, json_object_get_uint64(pv));
+		putchar('\n');
+	}
+	if (json_object_object_get_ex(o, "counters", &v)) {
+		printf("  counters:\n");
+		print_counters(v, "    ");
+	}
+	if (!json_object_object_get_ex(o, "peers", &v))
+		return;
+	for (i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *p = json_object_array_get_idx(v, i), *pc;
+
+		printf("  peer %" PRIu64 ": %s key-id %" PRIu64 "\n", u_of(p, "id"),
+		       s_of(p, "endpoint"), u_of(p, "key_id"));
+		if (json_object_object_get_ex(p, "counters", &pc))
+			print_counters(pc, "    ");
+	}
+}
+
+static int get_one(struct bft_nl *nl, const char *name, struct json_object *list)
+{
+	struct nl_msg *msg = bft_nl_msg(nl, BFT_CMD_REPLICA_GET, 0);
+	int err;
+
+	if (!msg || nla_put_string(msg, BFT_A_NAME, name)) {
+		nlmsg_free(msg);
+		return -1;
+	}
+	err = bft_nl_call(nl, msg, parse_replica, list);
+	if (err)
+		fprintf(stderr, "bftctl: show %s: %s\n", name, strerror(-err));
+	return err;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct json_object *names, *list;
+	struct bft_nl nl;
+	struct nl_msg *msg;
+	int err = 0;
+	size_t i;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: bftctl show [NAME]\n");
+		return 1;
+	}
+	if (bft_nl_open(&nl))
+		return 1;
+	list = json_object_new_array();
+	if (argc == 2) {
+		err = get_one(&nl, argv[1], list);
+	} else {
+		/* The dump lists names; GET by name carries the counters. */
+		names = json_object_new_array();
+		msg = bft_nl_msg(&nl, BFT_CMD_REPLICA_GET, NLM_F_DUMP);
+		err = msg ? bft_nl_call(&nl, msg, parse_replica, names) : -ENOMEM;
+		for (i = 0; !err && i < json_object_array_length(names); i++)
+			err = get_one(&nl, s_of(json_object_array_get_idx(names, i), "name"), list);
+		json_object_put(names);
+	}
+	bft_nl_close(&nl);
+	if (err) {
+		json_object_put(list);
+		return 1;
+	}
+	if (opts.json) {
+		print_json(list);
+		return 0;
+	}
+	if (!json_object_array_length(list))
+		printf("no replicas in this network namespace\n");
+	for (i = 0; i < json_object_array_length(list); i++)
+		print_replica(json_object_array_get_idx(list, i));
+	json_object_put(list);
+	return 0;
+}

@@ -494,7 +494,8 @@ int bft_kv_snapshot_digest(const struct bft_kv *kv, u64 seq, u8 *digest)
 		return -ENOENT;
 	bft_sha_init(&sha);
 	for (off = 0; off < sn->len; off += n) {
-		n = sn->len - off > 0x40000000 ? 0x40000000 : sn->len - off;
+		n = sn->len - off > 0x40000000 ? 0x40000000 :
+		    (u32)(sn->len - off);
 		bft_sha_update(&sha, sn->buf + off, n);
 	}
 	bft_sha_final(&sha, digest);

@@ -18,7 +18,7 @@ struct bft_kv_limits {
 	u32 max_key;		/* key bytes, 1..BFT_KV_KEY_MAX */
 	u32 max_value;		/* value bytes; ops and results fit BFT_MAX_* */
 	u32 max_keys;		/* entries, 1..BFT_KV_KEYS_MAX */
-	u32 max_snaps;		/* snapshots retained at once */
+	u32 max_snaps;		/* retained at once; engine needs L/K + 2 */
 };
 
 struct bft_kv_stats {

@@ -10,6 +10,8 @@
 
 #include "kv.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static int tests, failed;
 
 #define CHECK(cond, ...) do {						\

@@ -81,7 +81,7 @@ static u32 ref_exec(const u8 *op, u32 len, bool ro, u8 *out, u32 cap)
 	l2 = op[8] | op[9] << 8 | op[10] << 16 | (u32)op[11] << 24;
 	if (code > 4 || 12ULL + kl + l1 + l2 != len ||
 	    (code == 0 && (fl || kl || l2)) ||
-	    ((code == 1) && (fl || l2)) ||
+	    (code == 1 && (fl || l2)) ||
 	    ((code == 2 || code == 3) && (fl || l1 || l2)) ||
 	    (code == 4 && (fl > 1 || (fl && l1))))
 		return ref_result(out, cap, BFT_KV_E_BAD_OP, 0, NULL, 0);

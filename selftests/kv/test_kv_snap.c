@@ -123,13 +123,13 @@ static void test_reads(void)
 
 	build_abc(kv);
 	bft_kv_checkpoint(kv, 9);
-	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+	for (c = 0; c < ARRAY_SIZE(chunks); c++) {
+		u32 cap = chunks[c] < sizeof(part) ? chunks[c] : sizeof(part);
+
 		off = 0;
 		ok = true;
 		memset(buf, 0, sizeof(buf));
-		while ((r = bft_kv_snapshot_read(kv, 9, off, part,
-				chunks[c] < sizeof(part) ? chunks[c] :
-				sizeof(part))) > 0) {
+		while ((r = bft_kv_snapshot_read(kv, 9, off, part, cap)) > 0) {
 			if (off + r > sizeof(buf)) {
 				ok = false;
 				break;
@@ -201,7 +201,7 @@ static void test_install(void)
 
 	build_abc(src);
 	bft_kv_digest(src, d0);
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
 		dst = kvt_new(8, 8, 4, 2);
 		kvt_put(dst, "zz", "old");
 		CHECK(!install(dst, 3, abc_snap, sizeof(abc_snap), steps[i]) &&

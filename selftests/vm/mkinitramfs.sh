@@ -94,16 +94,20 @@ if [ -d /usr/lib/x86_64-linux-gnu/tc ]; then
 	mkdir -p "$root/usr/lib/x86_64-linux-gnu/tc"
 	cp /usr/lib/x86_64-linux-gnu/tc/*.dist "$root/usr/lib/x86_64-linux-gnu/tc/"
 fi
-[ -n "$bftctl" ] && copy_with_libs "$bftctl" /usr/bin/bftctl
+if [ -n "$bftctl" ]; then
+	copy_with_libs "$bftctl" /usr/bin/bftctl
+fi
 
 # Modules: "insmod PATH" lines for loadable ones, "builtin NAME" otherwise.
 add_module_deps() {
-	local verb path rel m
+	local verb path rel m deps=$root/.deps
 
 	# --show-depends takes one module; further words would be parameters.
 	for m in "$@"; do
-		modprobe -d "$modroot" -S "$krel" --show-depends "$m"
-	done | while read -r verb path _; do
+		modprobe -d "$modroot" -S "$krel" --show-depends "$m" ||
+			die "module $m not found for $krel"
+	done >"$deps"
+	while read -r verb path _; do
 		[ "$verb" = insmod ] || continue
 		rel=${path#"$modroot"}
 		rel=${rel#/lib/modules/"$krel"/}
@@ -114,10 +118,11 @@ add_module_deps() {
 		*.gz)	gzip -dc "$path" >"$root/lib/modules/$krel/${rel%.gz}" ;;
 		*)	cp "$path" "$root/lib/modules/$krel/$rel" ;;
 		esac
-	done
+	done <"$deps"
+	rm -f "$deps"
 }
 
-preload=
+preload=''
 for m in $KMODS; do
 	deps=$(modprobe -d "$modroot" -S "$krel" --show-depends "$m") ||
 		die "module $m not found for $krel"
@@ -126,8 +131,8 @@ for m in $KMODS; do
 	*) preload="$preload $m" ;;
 	esac
 done
-# shellcheck disable=SC2086
-[ -n "$preload" ] && add_module_deps $preload
+# shellcheck disable=SC2086 # one word per module
+add_module_deps $preload
 echo "$preload" >"$root/etc/bft-preload"
 
 if [ -n "$bft_ko" ]; then
@@ -138,7 +143,7 @@ if [ -n "$bft_ko" ]; then
 	cp "$bft_ko" "$root/lib/modules/$krel/extra/bft.ko"
 	bft_deps=$(modinfo -F depends "$bft_ko" | tr ',' ' ')
 	# shellcheck disable=SC2086
-	[ -n "$bft_deps" ] && add_module_deps $bft_deps
+	add_module_deps $bft_deps
 fi
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -e "$moddir/$f" ] && cp "$moddir/$f" "$root/lib/modules/$krel/"
@@ -151,9 +156,12 @@ if [ -n "$testdir" ]; then
 	mkdir -p "$root/kselftest/kselftest" "$root/kselftest/bft"
 	cp "$kst/runner.sh" "$kst/ktap_helpers.sh" "$root/kselftest/kselftest/"
 	cp -a "$testdir/." "$root/kselftest/bft/"
+	# Compiled tests (anything executable but a script) need their libs.
 	for f in "$root"/kselftest/bft/*; do
-		[ -f "$f" ] && [ -x "$f" ] && [ "$(head -c2 "$f")" != '#!' ] &&
+		if [ -f "$f" ] && [ -x "$f" ] && [ "$(head -c2 "$f")" != '#!' ]
+		then
 			copy_libs "$f"
+		fi
 	done
 fi
 

@@ -11,8 +11,11 @@ BFTCTL_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -fPIC \
 	$(shell pkg-config --cflags $(BFTCTL_PKGS) 2>/dev/null)
 BFTCTL_LIBS := $(shell pkg-config --libs $(BFTCTL_PKGS) 2>/dev/null)
 
-LIBBFT_SRCS := $(wildcard bftctl/lib/*.c)
-LIBBFT_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(LIBBFT_SRCS))
+# The client core and the wire/KV codecs are the kernel's own sources.
+LIBBFT_KSRCS := kmod/engine/wire.c kmod/engine/client.c kmod/kv_codec.c
+LIBBFT_SRCS := $(wildcard bftctl/lib/*.c) $(LIBBFT_KSRCS)
+LIBBFT_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(wildcard bftctl/lib/*.c)) \
+	$(patsubst kmod/%.c,$(BFTCTL_OUT)/kmod/%.o,$(LIBBFT_KSRCS))
 BFTCTL_SRCS := $(wildcard bftctl/*.c)
 BFTCTL_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(BFTCTL_SRCS))
 
@@ -24,13 +27,17 @@ $(BFTCTL_OUT)/libbftclient.a: $(LIBBFT_OBJS)
 	$(AR) rcs $@ $^
 
 $(BFTCTL_OUT)/libbftclient.so: $(LIBBFT_OBJS)
-	$(CC) -shared -Wl,-soname,libbftclient.so.0 -o $@ $^ -lcrypto
+	$(CC) -shared -Wl,-soname,libbftclient.so.0 -o $@ $^ -lcrypto -lpthread
 
 # bftctl links the static library so the VM image needs no extra .so.
 $(BFTCTL_OUT)/bftctl: $(BFTCTL_OBJS) $(BFTCTL_OUT)/libbftclient.a
 	$(CC) -o $@ $^ $(BFTCTL_LIBS)
 
 $(BFTCTL_OUT)/%.o: bftctl/%.c $(wildcard bftctl/*.h bftctl/lib/*.h) uapi/linux/bft.h
+	@mkdir -p $(@D)
+	$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
+
+$(BFTCTL_OUT)/kmod/%.o: kmod/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
 

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libbftclient: invoke operations on a bft cluster (bft.ko or bftd
+ * replicas) with Byzantine fault tolerant results.
+ *
+ * A client is a principal listed in the cluster's config file ([Client]
+ * Id + PublicKey). Opening derives one HMAC key per replica from the
+ * client's X25519 private key; the private key is wiped right after.
+ * Each invoke sends one REQUEST (one outstanding request per client, as
+ * in PBFT) and returns once f+1 replicas sent the same result (Q = 2f+1
+ * for a read-only invoke, which falls back to an ordered request when the
+ * replicas disagree). Lost datagrams are retransmitted to all replicas.
+ *
+ * A struct bft_client is not thread-safe: use one per thread, each with
+ * its own client id (replicas keep one reply per client id).
+ *
+ *	struct bft_client *c;
+ *	char err[256], val[64];
+ *	long n;
+ *
+ *	if (bft_client_open(&c, "/etc/bft/cluster.conf", 7,
+ *			    "/etc/bft/client7.key", NULL, err, sizeof(err)))
+ *		errx(1, "%s", err);
+ *	bft_client_put(c, "k", 1, "v", 1, 0);
+ *	n = bft_client_get(c, "k", 1, val, sizeof(val), true, 0);
+ *	bft_client_close(c);
+ *
+ * Link with -lbftclient -lcrypto.
+ */
+#ifndef BFTCLIENT_H
+#define BFTCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bft_client;
+
+/* Errors: every call returns one of these (negative) or a success value. */
+enum bft_client_error {
+	BFT_OK = 0,
+	BFT_E_TIMEOUT = -1,	/* no f+1 (or Q) matching replies in time */
+	BFT_E_CONFLICT = -2,	/* replies disagree: none can reach f+1 */
+	BFT_E_LIMIT = -3,	/* over a limit: op size, KV key/value/count */
+	BFT_E_CONFIG = -4,	/* bad config file, client id or key file */
+	BFT_E_INVAL = -5,	/* bad argument */
+	BFT_E_TOOBIG = -6,	/* result larger than the caller's buffer */
+	BFT_E_SYSTEM = -7,	/* socket or memory error (errno is set) */
+	BFT_E_NOT_FOUND = -8,	/* KV: no such key */
+	BFT_E_CAS_MISMATCH = -9,	/* KV: CAS expected value differs */
+	BFT_E_REJECTED = -10,	/* KV: malformed or refused operation */
+	BFT_E_PROTO = -11,	/* KV: certified result is malformed */
+};
+
+/* Optional tuning; zero fields keep the defaults. */
+struct bft_client_opts {
+	uint32_t retransmit_ms;	/* first retransmission (100) */
+	uint32_t retransmit_max_ms;	/* backoff cap (800) */
+	uint32_t max_op;	/* replicas' operation limit (1024) */
+	uint32_t max_result;	/* replicas' result limit (1024) */
+};
+
+/*
+ * Open a client: parse the config file at conf, check that client_id is
+ * one of its [Client] entries and that the private key in key_file
+ * matches that entry's PublicKey, and derive the per-replica keys. The
+ * socket is IPv4 or dual-stack IPv6 as the replica endpoints need.
+ * Returns BFT_OK with *out set, or BFT_E_CONFIG / BFT_E_SYSTEM with a
+ * message in err (if errlen > 0).
+ */
+int bft_client_open(struct bft_client **out, const char *conf,
+		    uint32_t client_id, const char *key_file,
+		    const struct bft_client_opts *opts, char *err,
+		    size_t errlen);
+/* Close the socket and wipe the keys; NULL is accepted. */
+void bft_client_close(struct bft_client *c);
+
+/*
+ * Run op (len bytes, opaque to the library) and copy the certified result
+ * into result (cap bytes). timeout_ms bounds the whole call; 0 means
+ * 5000 ms, negative means no bound. Returns the result length, or
+ * BFT_E_TIMEOUT, BFT_E_CONFLICT, BFT_E_LIMIT (op above max_op),
+ * BFT_E_TOOBIG, BFT_E_INVAL, BFT_E_SYSTEM.
+ */
+long bft_client_invoke(struct bft_client *c, const void *op, size_t len,
+		       void *result, size_t cap, int timeout_ms);
+/* The same for an operation that does not modify state. */
+long bft_client_invoke_ro(struct bft_client *c, const void *op, size_t len,
+			  void *result, size_t cap, int timeout_ms);
+
+/*
+ * Key-value helpers for the built-in service (uapi/linux/bft_kv.h). Each
+ * returns a transport error as above, or maps the service's status:
+ * BFT_E_NOT_FOUND, BFT_E_CAS_MISMATCH, BFT_E_LIMIT (key or value too
+ * long, store full, result too big), BFT_E_REJECTED (empty key, bad op),
+ * BFT_E_PROTO. bft_client_kv_status() gives the exact status.
+ */
+int bft_client_put(struct bft_client *c, const void *key, size_t key_len,
+		   const void *val, size_t val_len, int timeout_ms);
+/* Returns the value length (copied to val, cap bytes) or an error. */
+long bft_client_get(struct bft_client *c, const void *key, size_t key_len,
+		    void *val, size_t cap, bool readonly, int timeout_ms);
+int bft_client_del(struct bft_client *c, const void *key, size_t key_len,
+		   int timeout_ms);
+/*
+ * Replace the value if it equals expected (absent: if the key does not
+ * exist; expected must then be empty). On BFT_E_CAS_MISMATCH the current
+ * value is copied to cur (cur_cap bytes) and its length stored in
+ * *cur_len, when cur_len is not NULL.
+ */
+#define BFT_CLIENT_CAS_ABSENT	0x1
+int bft_client_cas(struct bft_client *c, const void *key, size_t key_len,
+		   const void *expected, size_t exp_len, const void *val,
+		   size_t val_len, unsigned int flags, void *cur,
+		   size_t cur_cap, size_t *cur_len, int timeout_ms);
+/*
+ * enum bft_kv_status of the last helper call that got a result (else -1);
+ * *flags (if not NULL) gets its BFT_KV_R_* flags, e.g. CREATED.
+ */
+int bft_client_kv_status(const struct bft_client *c, unsigned int *flags);
+
+struct bft_client_stats {
+	uint64_t requests;	/* invokes started */
+	uint64_t sent;		/* datagrams, retransmissions included */
+	uint64_t retransmits;
+	uint64_t replies;	/* authenticated replies counted */
+	uint64_t dropped;	/* malformed, forged or stale datagrams */
+	uint64_t conflicts;
+	uint64_t ro_fallbacks;	/* read-only invokes that were ordered */
+	uint64_t timeouts;
+	uint64_t send_errors;
+};
+
+void bft_client_get_stats(const struct bft_client *c,
+			  struct bft_client_stats *st);
+/* Replicas (n) and tolerated faults (f) of the open cluster. */
+uint32_t bft_client_n(const struct bft_client *c);
+uint32_t bft_client_f(const struct bft_client *c);
+/* A short description of an error code. */
+const char *bft_client_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

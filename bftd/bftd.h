@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bftd: the PBFT engine of bft.ko as a userspace replica daemon. Same
+ * engine and KV service sources, same wire format and config file, so a
+ * bftd replica can serve in a cluster with kernel replicas. One thread
+ * owns the engine, as the kernel worker does.
+ */
+#ifndef BFTD_H
+#define BFTD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "engine.h"
+#include "../kmod/kv.h"
+#include "../bftctl/lib/config.h"
+#include "../bftctl/lib/hmac.h"
+
+/* Datagrams per recvmmsg/sendmmsg call. */
+#define BFTD_BATCH		64
+/* Bytes of queued output before a forced flush. */
+#define BFTD_TX_ARENA		(1 << 20)
+
+/* Counters of the glue: the engine keeps its own (struct bft_counters). */
+struct bftd_stats {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t rx_calls;		/* recvmmsg calls that returned data */
+	uint64_t drop[__BFT_DROP_MAX];	/* before the engine, by reason */
+	uint64_t mac_verified;
+	uint64_t mac_failed;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t tx_calls;		/* sendmmsg calls */
+	uint64_t tx_errors;
+	uint64_t tx_no_endpoint;	/* reply to a client never heard from */
+	uint64_t events;
+	uint64_t committed;		/* batches delivered in order */
+};
+
+struct bftd_txq {
+	struct mmsghdr msg[BFTD_BATCH];
+	struct iovec iov[BFTD_BATCH];
+	unsigned int count;
+	size_t used;
+	uint8_t *arena;
+};
+
+struct bftd_rxq {
+	struct mmsghdr msg[BFTD_BATCH];
+	struct iovec iov[BFTD_BATCH];
+	struct sockaddr_storage src[BFTD_BATCH];
+	uint8_t *buf;			/* BFTD_BATCH * BFT_WIRE_MAX_DGRAM */
+};
+
+struct bftd {
+	struct bft_conf conf;
+	uint32_t id;
+	uint32_t n;
+	uint32_t n_clients;		/* highest client id + 1 */
+	int verbose;			/* -v count */
+	const char *status_path;
+
+	struct bft_engine *engine;
+	struct bft_kv *kv;
+	struct bft_hmac rmac[BFT_MAX_REPLICAS];
+	struct bft_hmac *cmac;		/* n_clients; unkeyed if not listed */
+
+	int fd;
+	int family;
+	struct sockaddr_storage rep_ep[BFT_MAX_REPLICAS];
+	socklen_t rep_len[BFT_MAX_REPLICAS];
+	struct sockaddr_storage *cli_ep;	/* learned from requests */
+	socklen_t *cli_len;
+
+	struct bftd_txq tx;
+	struct bftd_rxq rx;
+	struct bftd_stats st;
+};
+
+/* ops.c: keys and the engine callbacks. */
+extern const struct bft_ops bftd_ops;
+int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
+	      size_t errlen);
+void bftd_keys_free(struct bftd *d);
+int bftd_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
+	     u32 niov, u8 tag[BFT_MAC_LEN]);
+
+/* net.c: the UDP socket, batched receive and transmit. */
+int bftd_net_open(struct bftd *d, const struct sockaddr_storage *listen,
+		  socklen_t len, char *err, size_t errlen);
+void bftd_net_close(struct bftd *d);
+/* One recvmmsg batch through the engine: datagrams handled, or -errno. */
+int bftd_rx(struct bftd *d, uint64_t now_ms);
+void bftd_tx_queue(struct bftd *d, const struct sockaddr_storage *dst,
+		   socklen_t dst_len, const void *buf, uint32_t len);
+void bftd_tx_flush(struct bftd *d);
+
+/* status.c: counters and the status file. */
+void bftd_dump(const struct bftd *d, FILE *f);
+int bftd_status_write(const struct bftd *d);
+uint64_t bftd_mono_ms(void);
+
+#endif

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bftd: a PBFT replica in userspace, built from the engine and KV service
+ * sources of bft.ko. It reads the same cluster config file as `bftctl
+ * setconf`, so the same cluster can mix kernel and userspace replicas.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bftd.h"
+
+/* How often the status file is refreshed while something changes. */
+#define BFTD_STATUS_MS	100
+
+static volatile sig_atomic_t got_stop, got_dump;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_dump = 1;
+	else
+		got_stop = 1;
+}
+
+struct bftd_args {
+	const char *conf;
+	const char *key;
+	const char *listen;
+	long replica;			/* -1: [Local] Replica */
+	struct bft_kv_limits kv;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bftd -c CONF [-r ID] [-k KEYFILE] [-l ADDR:PORT] [-s STATUSFILE] [-v]\n"
+		"            [--max-keys N] [--max-key-len N] [--max-value-len N]\n\n"
+		"  -c, --config FILE     cluster config file (as for bftctl setconf)\n"
+		"  -r, --replica ID      replica id (default: [Local] Replica)\n"
+		"  -k, --key FILE        X25519 private key (default: [Local] PrivateKeyFile)\n"
+		"  -l, --listen ADDR:PORT  bind here instead of the replica's Endpoint\n"
+		"  -s, --status FILE     keep a status file (view, last_exec, digests)\n"
+		"  -v, --verbose         counters at exit; twice: checkpoint events\n"
+		"  --max-keys, --max-key-len, --max-value-len  KV service limits\n"
+		"                        (must match on every replica)\n\n"
+		"SIGUSR1 prints the counters; SIGINT/SIGTERM stop the replica.\n");
+}
+
+static int parse_u32(const char *s, const char *what, uint32_t max,
+		     uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max) {
+		fprintf(stderr, "bftd: %s: expected an integer in [0, %u], got '%s'\n",
+			what, max, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct bftd_args *a,
+		      struct bftd *d)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "replica", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "status", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "max-keys", required_argument, NULL, 'K' },
+		{ "max-key-len", required_argument, NULL, 'L' },
+		{ "max-value-len", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:r:k:l:s:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			a->conf = optarg;
+			break;
+		case 'r':
+			if (parse_u32(optarg, "--replica", BFT_MAX_REPLICAS - 1, &v))
+				return -1;
+			a->replica = v;
+			break;
+		case 'k':
+			a->key = optarg;
+			break;
+		case 'l':
+			a->listen = optarg;
+			break;
+		case 's':
+			d->status_path = optarg;
+			break;
+		case 'v':
+			d->verbose++;
+			break;
+		case 'K':
+			if (parse_u32(optarg, "--max-keys", BFT_KV_KEYS_MAX,
+				      &a->kv.max_keys))
+				return -1;
+			break;
+		case 'L':
+			if (parse_u32(optarg, "--max-key-len", BFT_KV_KEY_MAX,
+				      &a->kv.max_key))
+				return -1;
+			break;
+		case 'V':
+			if (parse_u32(optarg, "--max-value-len", BFT_MAX_OP,
+				      &a->kv.max_value))
+				return -1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "bftd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!a->conf) {
+		fprintf(stderr, "bftd: a config file is required (-c CONF)\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Cluster policy from the config file onto the engine config. */
+static void apply_policy(const struct bft_conf_policy *p,
+			 struct bft_config *cfg)
+{
+	static const struct {
+		int attr;
+		size_t off;
+	} map[] = {
+		{ BFT_POLICY_A_BATCH_SIZE, offsetof(struct bft_config, batch_max) },
+		{ BFT_POLICY_A_BATCH_BYTES, offsetof(struct bft_config, batch_bytes) },
+		{ BFT_POLICY_A_BATCH_DELAY_MS, offsetof(struct bft_config, batch_delay_ms) },
+		{ BFT_POLICY_A_WINDOW, offsetof(struct bft_config, window) },
+		{ BFT_POLICY_A_CKPT_INTERVAL, offsetof(struct bft_config, ckpt_interval) },
+		{ BFT_POLICY_A_LOG_SIZE, offsetof(struct bft_config, log_size) },
+		{ BFT_POLICY_A_VC_TIMEOUT_MS, offsetof(struct bft_config, vc_timeout_ms) },
+		{ BFT_POLICY_A_VC_TIMEOUT_MAX_MS, offsetof(struct bft_config, vc_timeout_max_ms) },
+		{ BFT_POLICY_A_VC_BACKOFF, offsetof(struct bft_config, vc_backoff) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (bft_policy_has(p, map[i].attr))
+			*(u32 *)((u8 *)cfg + map[i].off) = p->val[map[i].attr];
+}
+
+/* Replica id, key file and the key itself; the key is checked against
+ * this replica's PublicKey so a mix-up fails here, not as MAC drops.
+ */
+static int load_identity(struct bftd *d, const struct bftd_args *a,
+			 uint8_t priv[BFT_KEY_LEN])
+{
+	const char *key = a->key ? a->key : d->conf.private_key_file;
+	uint8_t pub[BFT_KEY_LEN];
+	int64_t id = a->replica >= 0 ? a->replica : d->conf.local_replica;
+	int err;
+
+	if (id < 0) {
+		fprintf(stderr, "bftd: %s has no [Local] Replica: pass -r ID\n",
+			a->conf);
+		return -1;
+	}
+	if (id >= d->conf.n_replicas) {
+		fprintf(stderr, "bftd: replica %" PRId64 " is not in %s (ids 0..%u)\n",
+			id, a->conf, d->conf.n_replicas - 1);
+		return -1;
+	}
+	if (!key) {
+		fprintf(stderr, "bftd: %s has no [Local] PrivateKeyFile: pass -k KEYFILE\n",
+			a->conf);
+		return -1;
+	}
+	d->id = (uint32_t)id;
+	err = bft_key_read_file(key, priv);
+	if (err) {
+		fprintf(stderr, "bftd: %s: %s\n", key, err == -EINVAL ?
+			"not a base64 X25519 private key" : strerror(-err));
+		return -1;
+	}
+	if (bft_key_public(priv, pub) ||
+	    memcmp(pub, d->conf.replicas[d->id].pub, BFT_KEY_LEN)) {
+		fprintf(stderr, "bftd: %s is not the private key of replica %u (its public key differs from the config)\n",
+			key, d->id);
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(struct bftd *d, const struct bftd_args *a)
+{
+	struct bft_config cfg = { 0 };
+	struct sockaddr_storage listen;
+	struct bft_kv_limits kl = a->kv;
+	uint8_t priv[BFT_KEY_LEN];
+	socklen_t llen;
+	char err[256] = "";
+	uint32_t i;
+	int ret;
+
+	if (bft_conf_load(a->conf, &d->conf, err, sizeof(err))) {
+		fprintf(stderr, "bftd: %s\n", err);
+		return -1;
+	}
+	d->n = d->conf.n_replicas;
+	/* As bftctl setconf: client slots up to the highest id. */
+	d->n_clients = 1;
+	for (i = 0; i < d->conf.n_clients; i++)
+		if (d->conf.clients[i].id + 1 > d->n_clients)
+			d->n_clients = d->conf.clients[i].id + 1;
+	d->cli_ep = calloc(d->n_clients, sizeof(*d->cli_ep));
+	d->cli_len = calloc(d->n_clients, sizeof(*d->cli_len));
+	if (!d->cli_ep || !d->cli_len) {
+		fprintf(stderr, "bftd: out of memory\n");
+		return -1;
+	}
+
+	ret = load_identity(d, a, priv);
+	if (!ret) {
+		ret = bftd_keys(d, priv, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "bftd: %s\n", err);
+	}
+	bft_key_wipe(priv, sizeof(priv));
+	if (ret)
+		return -1;
+
+	cfg.n = d->n;
+	cfg.id = d->id;
+	cfg.n_clients = d->n_clients;
+	apply_policy(&d->conf.policy, &cfg);
+	bft_config_defaults(&cfg);
+	if (bft_config_check(&cfg)) {
+		fprintf(stderr, "bftd: %s: invalid policy: need L a multiple of K with 2 <= L/K <= 6, W <= L, ViewChangeTimeoutMaxMs >= ViewChangeTimeoutMs, and BatchBytes >= %u (one maximal request)\n",
+			a->conf, BFT_REQ_FIXED + cfg.max_op + d->n * BFT_MAC_LEN);
+		return -1;
+	}
+	bft_kv_limits_default(&kl);
+	if (bft_kv_limits_check(&kl)) {
+		fprintf(stderr, "bftd: invalid key-value limits\n");
+		return -1;
+	}
+	d->kv = bft_kv_create(&kl, &ret);
+	if (!d->kv) {
+		fprintf(stderr, "bftd: cannot create the key-value store: %s\n",
+			strerror(-ret));
+		return -1;
+	}
+	d->engine = bft_engine_create(&cfg, &bftd_ops, d, bftd_mono_ms(), &ret);
+	if (!d->engine) {
+		fprintf(stderr, "bftd: the engine rejected the configuration: %s\n",
+			strerror(-ret));
+		return -1;
+	}
+
+	listen = d->conf.replicas[d->id].endpoint;
+	llen = d->conf.replicas[d->id].endpoint_len;
+	if (a->listen && bft_parse_endpoint(a->listen, &listen, &llen)) {
+		fprintf(stderr, "bftd: --listen: expected ADDR:PORT or [ADDR6]:PORT, got '%s'\n",
+			a->listen);
+		return -1;
+	}
+	if (bftd_net_open(d, &listen, llen, err, sizeof(err))) {
+		fprintf(stderr, "bftd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void teardown(struct bftd *d)
+{
+	bftd_net_close(d);
+	if (d->engine)
+		bft_engine_destroy(d->engine);
+	if (d->kv)
+		bft_kv_destroy(d->kv);
+	bftd_keys_free(d);
+	free(d->cli_ep);
+	free(d->cli_len);
+	bft_conf_free(&d->conf);
+}
+
+/* Something a status reader compares changed since the last write. */
+static bool status_changed(const struct bftd *d, struct bft_info *last)
+{
+	struct bft_info now;
+	bool changed;
+
+	bft_engine_info(d->engine, &now);
+	changed = now.last_exec != last->last_exec || now.view != last->view ||
+		  now.status != last->status ||
+		  now.stable_seq != last->stable_seq;
+	*last = now;
+	return changed;
+}
+
+static int run(struct bftd *d)
+{
+	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
+	uint64_t now, dl, next_status = 0;
+	struct bft_info last = { .last_exec = UINT64_MAX };
+	struct timespec ts;
+	sigset_t mask, old;
+	int r, rounds;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGUSR1);
+	/* Signals are only delivered inside ppoll: no lost wake-ups. */
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sigdelset(&old, SIGINT);
+	sigdelset(&old, SIGTERM);
+	sigdelset(&old, SIGUSR1);
+	while (!got_stop) {
+		now = bftd_mono_ms();
+		bft_engine_tick(d->engine, now);
+		bftd_tx_flush(d);
+		if (got_dump) {
+			got_dump = 0;
+			bftd_dump(d, stderr);
+			bftd_status_write(d);
+		}
+		if (d->status_path && now >= next_status) {
+			if (status_changed(d, &last))
+				bftd_status_write(d);
+			next_status = now + BFTD_STATUS_MS;
+		}
+		dl = bft_engine_next_deadline(d->engine);
+		if (dl > now + BFTD_STATUS_MS)
+			dl = now + BFTD_STATUS_MS;
+		dl = dl > now ? dl - now : 0;
+		ts.tv_sec = (time_t)(dl / 1000);
+		ts.tv_nsec = (long)(dl % 1000) * 1000000;
+		r = ppoll(&pfd, 1, &ts, &old);
+		if (r < 0 && errno != EINTR) {
+			perror("bftd: ppoll");
+			return 1;
+		}
+		/* A few batches at a time, then timers get their turn. */
+		for (rounds = 0; r > 0 && rounds < 8; rounds++) {
+			r = bftd_rx(d, bftd_mono_ms());
+			bftd_tx_flush(d);
+			if (r < 0) {
+				fprintf(stderr, "bftd: recvmmsg: %s\n",
+					strerror(-r));
+				return 1;
+			}
+			if (r < BFTD_BATCH)
+				break;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bftd_args a = { .replica = -1 };
+	struct sigaction sa;
+	struct bftd d;
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	d.fd = -1;
+	if (parse_args(argc, argv, &a, &d))
+		return 2;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (setup(&d, &a)) {
+		teardown(&d);
+		return 1;
+	}
+	if (d.verbose)
+		fprintf(stderr, "bftd[%u]: replica %u of %u (f=%u), cluster '%s', %u client slots\n",
+			d.id, d.id, d.n, (d.n - 1) / 3, d.conf.name,
+			d.n_clients);
+	ret = run(&d);
+	bftd_status_write(&d);
+	if (d.verbose)
+		bftd_dump(&d, stderr);
+	teardown(&d);
+	return ret;
+}

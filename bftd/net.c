@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bftd's UDP socket. Input arrives in batches of up to BFTD_BATCH
+ * datagrams (recvmmsg); each is authenticated before the engine sees it,
+ * as bft.ko does in softirq. Output the engine produces while handling a
+ * batch is queued and leaves in one sendmmsg call.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bftd.h"
+
+#define BFTD_SOCKBUF	(4 << 20)
+
+/* Replica endpoints in the socket's family (v4-mapped on IPv6). */
+static int peer_endpoints(struct bftd *d, char *err, size_t errlen)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct bft_conf_replica *r = &d->conf.replicas[i];
+		const struct sockaddr_in *s4 = (const void *)&r->endpoint;
+		struct sockaddr_in6 *d6 = (void *)&d->rep_ep[i];
+
+		if (r->endpoint.ss_family == d->family) {
+			memcpy(&d->rep_ep[i], &r->endpoint, r->endpoint_len);
+			d->rep_len[i] = r->endpoint_len;
+		} else if (d->family == AF_INET6) {
+			memset(d6, 0, sizeof(*d6));
+			d6->sin6_family = AF_INET6;
+			d6->sin6_port = s4->sin_port;
+			d6->sin6_addr.s6_addr[10] = 0xff;
+			d6->sin6_addr.s6_addr[11] = 0xff;
+			memcpy(&d6->sin6_addr.s6_addr[12], &s4->sin_addr, 4);
+			d->rep_len[i] = sizeof(*d6);
+		} else {
+			snprintf(err, errlen,
+				 "replica %u has an IPv6 endpoint but this replica listens on IPv4 (use -l [::]:PORT)",
+				 i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int bftd_net_open(struct bftd *d, const struct sockaddr_storage *listen,
+		  socklen_t len, char *err, size_t errlen)
+{
+	int one = 1, off = 0, bufsz = BFTD_SOCKBUF, i;
+
+	d->family = listen->ss_family;
+	if (peer_endpoints(d, err, errlen))
+		return -EINVAL;
+	d->rx.buf = malloc((size_t)BFTD_BATCH * BFT_WIRE_MAX_DGRAM);
+	d->tx.arena = malloc(BFTD_TX_ARENA);
+	if (!d->rx.buf || !d->tx.arena) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	d->fd = socket(d->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (d->fd < 0)
+		goto sys;
+	if (d->family == AF_INET6 &&
+	    setsockopt(d->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)))
+		goto sys;
+	setsockopt(d->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Best effort (capped by net.core.[rw]mem_max): absorbs bursts. */
+	setsockopt(d->fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	setsockopt(d->fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+	if (bind(d->fd, (const struct sockaddr *)listen, len))
+		goto sys;
+	for (i = 0; i < BFTD_BATCH; i++) {
+		d->rx.iov[i].iov_base = d->rx.buf + (size_t)i * BFT_WIRE_MAX_DGRAM;
+		d->rx.msg[i].msg_hdr.msg_iov = &d->rx.iov[i];
+		d->rx.msg[i].msg_hdr.msg_iovlen = 1;
+		d->rx.msg[i].msg_hdr.msg_name = &d->rx.src[i];
+		d->tx.msg[i].msg_hdr.msg_iov = &d->tx.iov[i];
+		d->tx.msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
+sys:
+	snprintf(err, errlen, "UDP socket: %s", strerror(errno));
+	return -errno;
+}
+
+void bftd_net_close(struct bftd *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	free(d->rx.buf);
+	free(d->tx.arena);
+	d->rx.buf = NULL;
+	d->tx.arena = NULL;
+}
+
+/* Clients are answered where their last authenticated request came from. */
+static void learn_client(struct bftd *d, const struct bft_msg_hdr *h,
+			 const struct sockaddr_storage *src, socklen_t len)
+{
+	if (h->principal != BFT_PRINCIPAL_CLIENT || h->sender >= d->n_clients ||
+	    len > sizeof(*src))
+		return;
+	memcpy(&d->cli_ep[h->sender], src, len);
+	d->cli_len[h->sender] = len;
+}
+
+static void rx_one(struct bftd *d, const uint8_t *buf, uint32_t len,
+		   const struct sockaddr_storage *src, socklen_t slen)
+{
+	struct bft_msg_hdr h;
+	int reason;
+
+	d->st.rx_packets++;
+	d->st.rx_bytes += len;
+	reason = bft_wire_verify(buf, len, d->id, d->n, bftd_mac, d);
+	if (!reason)
+		reason = bft_wire_parse_hdr(buf, len, &h);
+	if (reason) {
+		if (reason == BFT_DROP_MAC || reason == BFT_DROP_AUTH)
+			d->st.mac_failed++;
+		if (reason > 0 && reason < __BFT_DROP_MAX)
+			d->st.drop[reason]++;
+		return;
+	}
+	d->st.mac_verified++;
+	learn_client(d, &h, src, slen);
+	bft_engine_receive(d->engine, buf, len, BFT_RX_VERIFIED);
+}
+
+int bftd_rx(struct bftd *d, uint64_t now_ms)
+{
+	int n, i;
+
+	for (i = 0; i < BFTD_BATCH; i++) {
+		d->rx.iov[i].iov_len = BFT_WIRE_MAX_DGRAM;
+		d->rx.msg[i].msg_hdr.msg_namelen = sizeof(d->rx.src[i]);
+		d->rx.msg[i].msg_hdr.msg_flags = 0;
+	}
+	n = recvmmsg(d->fd, d->rx.msg, BFTD_BATCH, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	d->st.rx_calls++;
+	for (i = 0; i < n; i++) {
+		const struct msghdr *m = &d->rx.msg[i].msg_hdr;
+
+		if (m->msg_flags & MSG_TRUNC) {
+			d->st.rx_packets++;
+			d->st.drop[BFT_DROP_TOO_LONG]++;
+			continue;
+		}
+		rx_one(d, d->rx.iov[i].iov_base, d->rx.msg[i].msg_len,
+		       &d->rx.src[i], m->msg_namelen);
+	}
+	/* Flushes batches and fires timeouts that this input made due. */
+	bft_engine_tick(d->engine, now_ms);
+	return n;
+}
+
+void bftd_tx_queue(struct bftd *d, const struct sockaddr_storage *dst,
+		   socklen_t dst_len, const void *buf, uint32_t len)
+{
+	struct bftd_txq *q = &d->tx;
+	struct msghdr *m;
+
+	if (len > BFTD_TX_ARENA) {
+		d->st.tx_errors++;
+		return;
+	}
+	if (q->count == BFTD_BATCH || q->used + len > BFTD_TX_ARENA)
+		bftd_tx_flush(d);
+	memcpy(q->arena + q->used, buf, len);
+	q->iov[q->count].iov_base = q->arena + q->used;
+	q->iov[q->count].iov_len = len;
+	m = &q->msg[q->count].msg_hdr;
+	m->msg_name = (void *)dst;
+	m->msg_namelen = dst_len;
+	q->used += len;
+	q->count++;
+}
+
+void bftd_tx_flush(struct bftd *d)
+{
+	struct bftd_txq *q = &d->tx;
+	unsigned int done = 0, i;
+	int r;
+
+	while (done < q->count) {
+		r = sendmmsg(d->fd, q->msg + done, q->count - done, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Skip the datagram that failed; UDP may lose it. */
+			d->st.tx_errors++;
+			done++;
+			continue;
+		}
+		d->st.tx_calls++;
+		for (i = done; i < done + (unsigned int)r; i++)
+			d->st.tx_bytes += q->iov[i].iov_len;
+		d->st.tx_packets += r;
+		done += r;
+	}
+	q->count = 0;
+	q->used = 0;
+}

@@ -3,6 +3,9 @@
 #define BFTCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/bft.h>
 
 struct json_object;
 
@@ -18,6 +21,17 @@ struct bftctl_cmd {
 	int (*fn)(int argc, char **argv);
 	const char *usage;
 };
+
+/* Module status in the current network namespace. */
+struct status {
+	char version[BFT_VERSION_MAX];
+	uint32_t proto;
+	uint64_t cookie;
+	uint32_t nr_replicas;
+};
+
+/* 0, or -1 with a message printed. */
+int get_status(struct status *st);
 
 /* Prints @obj (consumed) as pretty JSON on stdout. */
 void print_json(struct json_object *obj);

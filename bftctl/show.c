@@ -262,7 +262,8 @@ static int get_one(struct bft_nl *nl, const char *name, struct json_object *list
 
 int cmd_show(int argc, char **argv)
 {
-	struct json_object *names, *list;
+	struct json_object *names, *list, *top;
+	struct status st;
 	struct bft_nl nl;
 	struct nl_msg *msg;
 	int err = 0;
@@ -272,7 +273,7 @@ int cmd_show(int argc, char **argv)
 		fprintf(stderr, "usage: bftctl show [NAME]\n");
 		return 1;
 	}
-	if (bft_nl_open(&nl))
+	if (get_status(&st) || bft_nl_open(&nl))
 		return 1;
 	list = json_object_new_array();
 	if (argc == 2) {
@@ -292,9 +293,16 @@ int cmd_show(int argc, char **argv)
 		return 1;
 	}
 	if (opts.json) {
-		print_json(list);
+		top = json_object_new_object();
+		json_object_object_add(top, "module", json_object_new_string(st.version));
+		json_object_object_add(top, "protocol", json_object_new_int64(st.proto));
+		json_object_object_add(top, "netns_cookie", json_object_new_uint64(st.cookie));
+		json_object_object_add(top, "replicas", list);
+		print_json(top);
 		return 0;
 	}
+	printf("bft %s (protocol %u), netns cookie %" PRIu64 "\n", st.version,
+	       st.proto, st.cookie);
 	if (!json_object_array_length(list))
 		printf("no replicas in this network namespace\n");
 	for (i = 0; i < json_object_array_length(list); i++)

@@ -14,13 +14,6 @@
 #include "bftctl.h"
 #include "nl.h"
 
-struct status {
-	char version[BFT_VERSION_MAX];
-	uint32_t proto;
-	uint64_t cookie;
-	uint32_t nr_replicas;
-};
-
 static int parse_status(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[BFT_A_MAX + 1];
@@ -41,7 +34,7 @@ static int parse_status(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int get_status(struct status *st)
+int get_status(struct status *st)
 {
 	struct bft_nl nl;
 	struct nl_msg *msg;

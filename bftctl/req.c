@@ -81,7 +81,7 @@ static int parse(int argc, char **argv, struct req *r)
 	uint32_t v;
 	int c;
 
-	optind = 1;
+	optind = 0;	/* glibc: full re-init, permuting */
 	while ((c = getopt_long(argc, argv, "c:i:k:t:jh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':

@@ -45,6 +45,7 @@ struct bft_client {
 	unsigned int kv_flags;
 	uint64_t timeouts;
 	uint64_t send_errors;
+	bool announced;			/* every replica has our address */
 };
 
 static uint64_t mono_ms(void)
@@ -324,8 +325,18 @@ static int drain(struct bft_client *c, void *result, size_t cap, long *len)
 		if (res.result_len)
 			memcpy(result, res.result, res.result_len);
 		*len = res.result_len;
+		c->announced = true;
 		return 1;
 	}
+}
+
+static void announce(struct bft_client *c)
+{
+	u32 i, primary = (u32)(c->core.view % c->n);
+
+	for (i = 0; i < c->n; i++)
+		if (i != primary)
+			cli_send(c, i, c->core.req, c->core.req_len);
 }
 
 static long invoke(struct bft_client *c, const void *op, size_t len,
@@ -349,6 +360,14 @@ static long invoke(struct bft_client *c, const void *op, size_t len,
 	r = bft_cli_submit(&c->core, op, (u32)len, ro, now);
 	if (r)
 		return r == -ENOMEM ? BFT_E_SYSTEM : BFT_E_INVAL;
+	/*
+	 * Replicas reply to the address our last request came from, and
+	 * backups only see requests inside PRE-PREPAREs: until our first
+	 * result, send the request to all (read-only ones already are), or
+	 * the first reply quorum waits for a retransmission timeout.
+	 */
+	if (!c->announced && !ro)
+		announce(c);
 	for (;;) {
 		r = drain(c, result, cap, &ret);
 		if (r) {

@@ -44,7 +44,7 @@ $(BFTD_OUT)/asan/bftd: $(BFTD_ASAN_OBJS)
 BFTD_KVCHECK := $(BFTD_OUT)/asan/kvcheck
 $(BFTD_KVCHECK): selftests/bftd/kvcheck.c $(LIBBFT_SRCS) $(wildcard bftctl/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BFTCTL_CFLAGS) -O1 $(BFTD_SAN) -o $@ $< $(LIBBFT_SRCS) $(BFTD_LIBS)
+	$(CC) $(BFTCTL_CFLAGS) -O1 $(BFTD_SAN) -Ibftctl -o $@ $< $(LIBBFT_SRCS) $(BFTD_LIBS)
 
 BFT_STAGES += $(if $(filter check-bftd,$(CHECK_TARGETS)),host-bftd)
 

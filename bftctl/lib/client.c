@@ -343,12 +343,13 @@ static long invoke(struct bft_client *c, const void *op, size_t len,
 		   bool ro, void *result, size_t cap, int timeout_ms)
 {
 	uint64_t now = mono_ms(), end, dl;
-	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	struct pollfd pfd = { .events = POLLIN };
 	long ret = 0;
 	int r;
 
 	if (!c || (len && !op) || (cap && !result))
 		return BFT_E_INVAL;
+	pfd.fd = c->fd;
 	if (len > c->max_op)
 		return BFT_E_LIMIT;
 	if (!timeout_ms)
@@ -439,10 +440,9 @@ static int kv_run(struct bft_client *c, u32 len, bool ro, int timeout_ms,
 {
 	long n;
 
+	c->kv_flags = 0;
 	if (!len)
 		return BFT_E_LIMIT;
-	c->kv_status = -1;
-	c->kv_flags = 0;
 	n = invoke(c, c->op, len, ro, c->res, c->max_result, timeout_ms);
 	return kv_result(c, n, v);
 }
@@ -459,6 +459,7 @@ int bft_client_put(struct bft_client *c, const void *key, size_t key_len,
 
 	if (!c || bad_buf(key, key_len) || bad_buf(val, val_len))
 		return BFT_E_INVAL;
+	c->kv_status = -1;
 	if (key_len > UINT16_MAX || val_len > c->max_op)
 		return BFT_E_LIMIT;
 	return kv_run(c, bft_kv_enc_put(c->op, c->max_op, key, (u32)key_len,
@@ -474,6 +475,7 @@ long bft_client_get(struct bft_client *c, const void *key, size_t key_len,
 
 	if (!c || bad_buf(key, key_len) || bad_buf(val, cap))
 		return BFT_E_INVAL;
+	c->kv_status = -1;
 	if (key_len > UINT16_MAX)
 		return BFT_E_LIMIT;
 	ret = kv_run(c, bft_kv_enc_get(c->op, c->max_op, key, (u32)key_len),
@@ -494,6 +496,7 @@ int bft_client_del(struct bft_client *c, const void *key, size_t key_len,
 
 	if (!c || bad_buf(key, key_len))
 		return BFT_E_INVAL;
+	c->kv_status = -1;
 	if (key_len > UINT16_MAX)
 		return BFT_E_LIMIT;
 	return kv_run(c, bft_kv_enc_del(c->op, c->max_op, key, (u32)key_len),
@@ -513,6 +516,7 @@ int bft_client_cas(struct bft_client *c, const void *key, size_t key_len,
 	    (flags & ~BFT_CLIENT_CAS_ABSENT) ||
 	    ((flags & BFT_CLIENT_CAS_ABSENT) && exp_len))
 		return BFT_E_INVAL;
+	c->kv_status = -1;
 	if (key_len > UINT16_MAX || exp_len > c->max_op ||
 	    val_len > c->max_op)
 		return BFT_E_LIMIT;

@@ -58,6 +58,8 @@ struct bft_client {
 	u32 pend_len;
 	u8 pend_state;
 	u8 *pend;		/* req_max bytes */
+	u64 fwd_ts;		/* last request relayed to the primary, */
+	u64 fwd_view;		/* and in which view: relay once per view */
 };
 
 /* Checkpoint record: own digest and every replica's CHECKPOINT vote. */
@@ -146,6 +148,7 @@ struct bft_engine {
 	struct bft_ckpt_h *o_scratch;	/* L */
 	struct bft_vc_entry_h *e_scratch;	/* L */
 	struct bft_nv_vc_h *vv_scratch;	/* n */
+	u64 *vc_helped;		/* per replica: 1 + view we last helped */
 
 	struct bft_xfer xfer;
 	u8 *io;			/* xfer_chunk bytes scratch */

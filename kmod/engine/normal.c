@@ -8,8 +8,16 @@
 static void forward_to_primary(struct bft_engine *e,
 			       const struct bft_req_view *r)
 {
+	struct bft_client *cl = &e->clients[r->client];
 	u32 p = bft_primary(e, e->view);
 
+	/* Once per view: replicas that disagree on the primary must not
+	 * bounce a request between them forever.
+	 */
+	if (cl->fwd_ts == r->ts && cl->fwd_view == e->view)
+		return;
+	cl->fwd_ts = r->ts;
+	cl->fwd_view = e->view;
 	/* The authenticator travels inside: relaying costs no MAC. */
 	e->ctr.sent[BFT_MSG_REQUEST]++;
 	e->ctr.peer[p].sent++;

@@ -24,9 +24,10 @@ int bft_vc_alloc(struct bft_engine *e)
 	e->o_scratch = bft_zalloc(sizeof(*e->o_scratch) * L);
 	e->e_scratch = bft_zalloc(sizeof(*e->e_scratch) * L);
 	e->vv_scratch = bft_zalloc(sizeof(*e->vv_scratch) * n);
+	e->vc_helped = bft_zalloc(sizeof(*e->vc_helped) * n);
 	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->nv_buf ||
 	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch ||
-	    !e->vv_scratch)
+	    !e->vv_scratch || !e->vc_helped)
 		return -ENOMEM;
 	return 0;
 }
@@ -42,6 +43,7 @@ void bft_vc_free(struct bft_engine *e)
 	bft_free(e->o_scratch);
 	bft_free(e->e_scratch);
 	bft_free(e->vv_scratch);
+	bft_free(e->vc_helped);
 }
 
 static u8 *vc_buf(struct bft_engine *e, u32 j)
@@ -287,6 +289,14 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 			bft_check_slot(e, s);
 		}
 	}
+	/*
+	 * Forget requests still pending from the old view. A Byzantine
+	 * client's request that only we can authenticate would otherwise
+	 * keep our timer running, and be proposed by us as primary, in
+	 * every view. Correct clients retransmit to all replicas.
+	 */
+	for (i = 0; i < e->cfg.n_clients; i++)
+		bft_pend_clear(e, i);
 	bft_queue_reset(e);
 	bft_try_execute(e);
 	bft_try_batch(e);
@@ -416,7 +426,14 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 	if (v < e->view)
 		return BFT_DROP_STALE;
 	if (v == e->view && e->status == BFT_ST_NORMAL) {
-		/* Sender lags in a view we installed: help it finish. */
+		/*
+		 * Sender lags in a view we installed: help it finish, once
+		 * per view, or two replicas in the view answer each other's
+		 * help forever (a late or resent VIEW-CHANGE starts it).
+		 */
+		if (e->vc_helped[from] >= v + 1)
+			return 0;
+		e->vc_helped[from] = v + 1;
 		if (e->vc_view[e->id] == v && e->vc_len[e->id])
 			bft_send_replica(e, from, vc_buf(e, e->id),
 					 e->vc_len[e->id]);

@@ -351,6 +351,14 @@ u32 tc_run(struct tc *tc)
 		if (!qhead)
 			qtail = NULL;
 		k++;
+		if (tc->drop_pct) {
+			tc->rng = tc->rng * 6364136223846793005ULL +
+				  1442695040888963407ULL;
+			if ((tc->rng >> 33) % 100 < tc->drop_pct) {
+				free(m);
+				continue;
+			}
+		}
 		if (m->to_principal == BFT_PRINCIPAL_CLIENT) {
 			if (m->from >= TC_MAX_N || !tc->down[m->from])
 				client_rx(tc, m->to, m->data, m->len);

@@ -50,6 +50,8 @@ struct tc {
 	bool down[TC_MAX_N];	/* drops all traffic to and from */
 	bool corrupt_mac_from[TC_MAX_N];
 	u32 delivered;
+	u32 drop_pct;		/* random loss, deterministic PRNG */
+	u64 rng;
 };
 
 int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over);

@@ -240,6 +240,72 @@ static void t_bad_mac_dropped(void)
 	tc_free(&tc);
 }
 
+/* Every pair of replicas agrees on every sequence both executed. */
+static bool logs_agree(void)
+{
+	u32 i, j;
+	u64 s;
+
+	for (i = 0; i < tc.n; i++)
+		for (j = i + 1; j < tc.n; j++)
+			for (s = 1; s < 4096; s++) {
+				u64 a = tc.r[i].exec_log[s];
+				u64 b = tc.r[j].exec_log[s];
+
+				if (a && b && a != b)
+					return false;
+			}
+	return true;
+}
+
+static void lossy_run(u64 seed, u32 drop)
+{
+	struct bft_config o = { .batch_max = 4, .batch_delay_ms = 2,
+				.ckpt_interval = 4, .log_size = 8,
+				.vc_timeout_ms = 300 };
+	u32 i, k, busy;
+
+	T_EQ(tc_init(&tc, 4, 3, &o), 0);
+	tc.rng = seed;
+	tc.drop_pct = drop;
+	for (k = 0; k < 12; k++) {
+		for (i = 0; i < 3; i++)
+			if (!tc.c[i].busy)
+				tc_submit(&tc, i, false, false);
+		tc_advance(&tc, 200, 10);
+		T_CHECK(logs_agree());
+	}
+	tc.drop_pct = 0;
+	for (k = 0, busy = 1; k < 60 && busy; k++) {
+		tc_advance(&tc, 1000, 10);
+		for (i = 0, busy = 0; i < 3; i++)
+			busy += tc.c[i].busy;
+	}
+	if (busy)
+		printf("# seed %llu: %u clients still busy\n",
+		       (unsigned long long)seed, busy);
+	T_EQ(busy, 0);
+	T_CHECK(logs_agree());
+	tc_free(&tc);
+}
+
+static void t_lossy(void)
+{
+	u64 seed;
+
+	for (seed = 1; seed <= 20; seed++) {
+		int before = t_failed_checks;
+
+		lossy_run(seed, 15);
+		if (t_failed_checks != before) {
+			printf("# failing seed %llu\n",
+			       (unsigned long long)seed);
+			tc_free(&tc);
+			return;
+		}
+	}
+}
+
 UNIT_TESTS(cluster_tests) = {
 	{ "cluster_n4_b1_mac_count", t_normal_b1 },
 	{ "cluster_n4_b16_mac_count", t_batch16 },
@@ -251,5 +317,6 @@ UNIT_TESTS(cluster_tests) = {
 	{ "cluster_view_change", t_view_change },
 	{ "cluster_state_transfer", t_state_transfer },
 	{ "cluster_bad_mac_dropped", t_bad_mac_dropped },
+	{ "cluster_lossy_15pct_20_seeds", t_lossy },
 	UNIT_END
 };

@@ -111,7 +111,7 @@ static int build_replica_add(struct nl_msg *msg, void *arg)
 			    nla_put_u32(msg, BFT_A_N, v))
 				return -1;
 		} else if (!strcmp(argv[0], "clients")) {
-			if (arg_u32("clients", argv[1], 1, 4096, &v) ||
+			if (arg_u32("clients", argv[1], 1, BFT_NL_MAX_CLIENTS, &v) ||
 			    nla_put_u32(msg, BFT_A_N_CLIENTS, v))
 				return -1;
 		} else if (!strcmp(argv[0], "listen")) {
@@ -222,6 +222,7 @@ int cmd_view_change(int argc, char **argv)
 struct member {
 	bool peer;
 	bool del;
+	bool replace;
 	int argc;
 	char **argv;
 };
@@ -235,7 +236,8 @@ static int build_member(struct nl_msg *msg, void *arg)
 	uint32_t v;
 	int i, err = -1;
 
-	if (nla_put_string(msg, BFT_A_NAME, m->argv[0]))
+	if (nla_put_string(msg, BFT_A_NAME, m->argv[0]) ||
+	    (m->replace && nla_put_flag(msg, BFT_A_REPLACE)))
 		return -1;
 	nest = nla_nest_start(msg, m->peer ? BFT_A_PEER : BFT_A_CLIENT);
 	if (!nest)
@@ -247,7 +249,7 @@ static int build_member(struct nl_msg *msg, void *arg)
 			goto out;
 		if (!strcmp(kw, "id")) {
 			if (arg_u32("id", m->argv[i + 1], 0, m->peer ?
-				    BFT_MAX_REPLICAS - 1 : BFT_MAX_CLIENTS - 1, &v) ||
+				    BFT_MAX_REPLICAS - 1 : BFT_NL_MAX_CLIENTS - 1, &v) ||
 			    nla_put_u32(msg, m->peer ? BFT_PEER_A_ID :
 					BFT_CLIENT_A_ID, v))
 				goto out;
@@ -283,7 +285,6 @@ out:
 static int member_cmd(bool peer, int argc, char **argv)
 {
 	struct member m = { .peer = peer };
-	int flags = 0;
 
 	if (argc < 3 || (strcmp(argv[1], "add") && strcmp(argv[1], "del"))) {
 		fprintf(stderr, peer ?
@@ -297,12 +298,12 @@ static int member_cmd(bool peer, int argc, char **argv)
 	m.argc = argc - 2;
 	m.argv = argv + 2;
 	if (!m.del && !strcmp(argv[argc - 1], "replace")) {
-		flags = NLM_F_REPLACE;
+		m.replace = true;
 		m.argc--;
 	}
 	return bft_simple(m.del ? (peer ? BFT_CMD_PEER_DEL : BFT_CMD_CLIENT_DEL) :
 			  (peer ? BFT_CMD_PEER_NEW : BFT_CMD_CLIENT_NEW),
-			  flags, build_member, &m);
+			  0, build_member, &m);
 }
 
 int cmd_peer(int argc, char **argv)

@@ -97,9 +97,9 @@ static int send_member(struct bft_nl *nl, struct setconf *s, bool peer,
 			peer ? "replica" : "client", id);
 		return 1;
 	}
-	msg = bft_nl_msg(nl, peer ? BFT_CMD_PEER_NEW : BFT_CMD_CLIENT_NEW,
-			 NLM_F_REPLACE);
-	if (!msg || nla_put_string(msg, BFT_A_NAME, s->name))
+	msg = bft_nl_msg(nl, peer ? BFT_CMD_PEER_NEW : BFT_CMD_CLIENT_NEW, 0);
+	if (!msg || nla_put_string(msg, BFT_A_NAME, s->name) ||
+	    nla_put_flag(msg, BFT_A_REPLACE))
 		goto out;
 	nest = nla_nest_start(msg, peer ? BFT_A_PEER : BFT_A_CLIENT);
 	if (!nest ||

@@ -50,7 +50,7 @@ const struct nla_policy bft_peer_policy[BFT_PEER_A_MAX + 1] = {
 };
 
 const struct nla_policy bft_client_policy[BFT_CLIENT_A_MAX + 1] = {
-	[BFT_CLIENT_A_ID] = NLA_POLICY_MAX(NLA_U32, BFT_MAX_CLIENTS - 1),
+	[BFT_CLIENT_A_ID] = NLA_POLICY_MAX(NLA_U32, BFT_NL_MAX_CLIENTS - 1),
 	[BFT_CLIENT_A_KEY] = NLA_POLICY_EXACT_LEN(BFT_MAC_KEY_LEN),
 	[BFT_CLIENT_A_KEY_ID] = { .type = NLA_U8 },
 };
@@ -69,12 +69,13 @@ static const struct nla_policy bft_replica_policy[BFT_A_MAX + 1] = {
 	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = BFT_NAME_MAX - 1 },
 	[BFT_A_REPLICA_ID] = NLA_POLICY_MAX(NLA_U32, BFT_MAX_REPLICAS - 1),
 	[BFT_A_N] = NLA_POLICY_RANGE(NLA_U32, 4, BFT_MAX_REPLICAS),
-	[BFT_A_N_CLIENTS] = NLA_POLICY_RANGE(NLA_U32, 1, 4096),
+	[BFT_A_N_CLIENTS] = NLA_POLICY_RANGE(NLA_U32, 1, BFT_NL_MAX_CLIENTS),
 	[BFT_A_LISTEN] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[BFT_A_POLICY] = NLA_POLICY_NESTED(bft_policy_policy),
 	[BFT_A_PEER] = NLA_POLICY_NESTED(bft_peer_policy),
 	[BFT_A_CLIENT] = NLA_POLICY_NESTED(bft_client_policy),
 	[BFT_A_SERVICE] = NLA_POLICY_NESTED(bft_service_policy),
+	[BFT_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static int bft_nl_get_status(struct sk_buff *skb, struct genl_info *info)

@@ -274,7 +274,7 @@ int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct nlattr *tb[BFT_PEER_A_MAX + 1];
 	struct nlattr *nest = info->attrs[BFT_A_PEER];
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	bool replace = nla_get_flag(info->attrs[BFT_A_REPLACE]);
 	union bft_sockaddr ep;
 	struct bft_replica *r;
 	u32 id;
@@ -310,7 +310,7 @@ int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EAFNOSUPPORT;
 	} else if (rcu_access_pointer(r->peers[id]) && !replace) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
-				    "peer exists (use NLM_F_REPLACE to rotate its key)");
+				    "peer exists (set BFT_A_REPLACE to rotate its key)");
 		err = -EEXIST;
 	} else {
 		err = bft_replica_set_peer(r, id, nla_data(tb[BFT_PEER_A_KEY]),
@@ -355,7 +355,7 @@ int bft_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	bool replace = nla_get_flag(info->attrs[BFT_A_REPLACE]);
 	struct nlattr *tb[BFT_CLIENT_A_MAX + 1];
 	struct nlattr *nest = info->attrs[BFT_A_CLIENT];
 	struct bft_replica *r;
@@ -381,7 +381,7 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 	} else if (rcu_access_pointer(r->clients[id]) && !replace) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_CLIENT_A_ID],
-				    "client exists (use NLM_F_REPLACE to rotate its key)");
+				    "client exists (set BFT_A_REPLACE to rotate its key)");
 		err = -EEXIST;
 	} else {
 		err = bft_replica_set_client(r, id,

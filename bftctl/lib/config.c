@@ -128,8 +128,8 @@ static int end_section(struct parser *p)
 		for (i = 0; i < c->n_clients; i++)
 			if (c->clients[i].id == p->cli.id)
 				return fail(p, "duplicate client Id %u", p->cli.id);
-		if (c->n_clients >= BFT_MAX_CLIENTS)
-			return fail(p, "more than %u clients", BFT_MAX_CLIENTS);
+		if (c->n_clients >= BFT_NL_MAX_CLIENTS)
+			return fail(p, "more than %u clients", BFT_NL_MAX_CLIENTS);
 		n = realloc(c->clients, (c->n_clients + 1) * sizeof(*n));
 		if (!n)
 			return fail(p, "out of memory");
@@ -196,7 +196,7 @@ static int member_key(struct parser *p, const char *k, const char *v)
 
 	if (!strcmp(k, "Id")) {
 		if (parse_u32(p, k, v, 0, replica ? BFT_MAX_REPLICAS - 1 :
-			      BFT_MAX_CLIENTS - 1, id))
+			      BFT_NL_MAX_CLIENTS - 1, id))
 			return -1;
 		p->have_id = true;
 	} else if (!strcmp(k, "PublicKey")) {

@@ -63,6 +63,9 @@ enum bft_status_flags {
 /* Replica instance names are unique per network namespace. */
 #define BFT_NAME_MAX		16	/* including the NUL */
 
+/* Client ids of a replica are 0..n_clients-1. */
+#define BFT_NL_MAX_CLIENTS	4096
+
 enum bft_attr {
 	BFT_A_UNSPEC,
 	BFT_A_VERSION,		/* string */
@@ -86,6 +89,7 @@ enum bft_attr {
 	BFT_A_EVENT,		/* nest: BFT_EVENT_A_* (multicast) */
 	BFT_A_LOG,		/* nest: BFT_LOG_A_* (multicast) */
 	BFT_A_SERVICE,		/* nest: BFT_SERVICE_A_* (limits at create) */
+	BFT_A_REPLACE,		/* flag: PEER/CLIENT_NEW may replace (key rotation) */
 
 	__BFT_A_MAX
 };

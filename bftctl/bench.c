@@ -241,11 +241,13 @@ static int mix_op(struct bench_thread *t)
 	}
 	n = bft_client_get(t->cli, key, klen, val, BFT_MAX_OP, b->readonly,
 			   (int)b->timeout_ms);
+	/* Before our first PUT the key may hold anything (earlier runs). */
 	if (n == BFT_E_NOT_FOUND && !t->last_len[k])
 		return BFT_OK;
 	if (n < 0)
 		return (int)n;
-	if ((uint32_t)n != t->last_len[k] || memcmp(val, t->last[k], n))
+	if (t->last_len[k] && ((uint32_t)n != t->last_len[k] ||
+			       memcmp(val, t->last[k], n)))
 		t->mismatches++;
 	return BFT_OK;
 }

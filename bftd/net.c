@@ -97,13 +97,36 @@ void bftd_net_close(struct bftd *d)
 	d->tx.arena = NULL;
 }
 
-/* Clients are answered where their last authenticated request came from. */
+static bool same_addr(const struct sockaddr_storage *a,
+		      const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		       a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return a6->sin6_port == b6->sin6_port &&
+	       !memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr));
+}
+
+/*
+ * Clients are answered where their last authenticated request came from,
+ * unless a replica relayed it: backups forward requests to the primary.
+ */
 static void learn_client(struct bftd *d, const struct bft_msg_hdr *h,
 			 const struct sockaddr_storage *src, socklen_t len)
 {
+	uint32_t i;
+
 	if (h->principal != BFT_PRINCIPAL_CLIENT || h->sender >= d->n_clients ||
 	    len > sizeof(*src))
 		return;
+	for (i = 0; i < d->n; i++)
+		if (same_addr(src, &d->rep_ep[i]))
+			return;
 	memcpy(&d->cli_ep[h->sender], src, len);
 	d->cli_len[h->sender] = len;
 }

@@ -140,6 +140,9 @@ int bftd_status_write(const struct bftd *d)
 		info.stable_seq, sd, kd, ks.keys, c->requests_executed,
 		c->batches_executed, c->view_changes, c->state_transfers,
 		d->st.mac_failed, drops);
+	for (k = 1; k < __BFT_DROP_MAX; k++)
+		if (d->st.drop[k])
+			fprintf(f, "rx_drop_%d %" PRIu64 "\n", k, d->st.drop[k]);
 	if (fclose(f)) {
 		unlink(tmp);
 		return -EIO;

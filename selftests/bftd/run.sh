@@ -1,0 +1,252 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host integration test: bftd replicas (ASan/UBSan build) on loopback
+# serving clients through libbftclient (bftctl req, bftctl bench, kvcheck).
+# n=4: exact KV round trips, a mixed multi-client load, exact agreement of
+# every replica on last_exec and the state digest, a crashed primary
+# (view change), a restarted replica catching up, a timeout beyond f
+# faults, and clean ASan shutdowns. Then the same core with n=7.
+#
+# Env: BFTD BFTCTL KVCHECK WORK [RES]. Writes "<passed> <failed>" to RES.
+set -u
+
+: "${BFTD:?}" "${BFTCTL:?}" "${KVCHECK:?}" "${WORK:?}"
+RES=${RES:-/dev/null}
+LIMIT=${BFTD_TEST_SECS:-100}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+pass=0
+fail=0
+num=0
+
+ok() {
+	num=$((num + 1))
+	if [ "$1" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $num $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $num $2"
+	fi
+}
+
+check() {
+	local desc=$1
+	shift
+	"$@" >/dev/null 2>&1
+	ok $? "$desc"
+}
+
+finish() {
+	stop_all
+	echo "$pass $fail" >"$RES"
+	echo "# host-bftd: $pass passed, $fail failed (${SECONDS}s)"
+}
+trap 'finish; exit 1' INT TERM
+# The whole test is bounded: a hang fails instead of blocking make.
+(
+	trap 'kill $s 2>/dev/null; exit 0' TERM
+	sleep "$LIMIT" &
+	s=$!
+	wait $s
+	kill -TERM $$ 2>/dev/null
+) &
+watchdog=$!
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+chmod 700 "$WORK"
+echo "TAP version 13"
+
+gen_keys 7 || { echo "not ok 1 generate keys"; echo "0 1" >"$RES"; exit 1; }
+C=$WORK/c.key
+REQ=("$BFTCTL" req -t 5000)
+
+# Replicas of run $1 whose logs show a sanitizer report.
+san_clean() {
+	! grep -lE 'Sanitizer|runtime error|LEAK' "$WORK"/log* 2>/dev/null
+}
+
+# ---- library against fake replicas ----
+base=$(free_ports 4)
+write_conf "$WORK/mock.conf" 4 "$base" 4
+out=$("$KVCHECK" mock "$WORK/mock.conf" "$C" 1 "$WORK"/r{0,1,2,3}.key 2>&1)
+while read -r l; do
+	case $l in
+	"ok "*) ok 0 "${l#ok [0-9]* }" ;;
+	"not ok "*) ok 1 "${l#not ok [0-9]* }" ;;
+	esac
+done <<<"$out"
+
+# ---- n = 4 ----
+base=$(free_ports 4)
+CONF=$WORK/n4.conf
+write_conf "$CONF" 4 "$base" 16 "ViewChangeTimeoutMs = 300" \
+	"CheckpointInterval = 16" "LogSize = 32"
+KV_ARGS=(--max-value-len 512 --max-keys 256)
+start_cluster "$CONF" 4 "${KV_ARGS[@]}"
+ok $? "n=4: 4 bftd replicas up on 127.0.0.1:$base-$((base + 3))"
+
+out=$("${REQ[@]}" -c "$CONF" -i 0 -k "$C" put greeting "hello world")
+ok $? "bftctl req put greeting (got '$out')"
+[ "$out" = "ok (created)" ]
+ok $? "put reports the key created"
+out=$("${REQ[@]}" -c "$CONF" -i 1 -k "$C" get greeting)
+[ "$out" = "hello world" ]
+ok $? "bftctl req get greeting == 'hello world' (got '$out')"
+out=$("${REQ[@]}" -c "$CONF" -i 1 -k "$C" --ro get greeting)
+[ "$out" = "hello world" ]
+ok $? "bftctl req --ro get greeting == 'hello world'"
+out=$("$BFTCTL" -j req -t 5000 -c "$CONF" -i 2 -k "$C" cas greeting "hello world" bye)
+grep -q '"ok":true' <<<"$(tr -d ' \n' <<<"$out")"
+ok $? "bftctl -j req cas greeting: ok"
+out=$("${REQ[@]}" -c "$CONF" -i 2 -k "$C" get greeting)
+[ "$out" = "bye" ]
+ok $? "get after cas == 'bye'"
+"${REQ[@]}" -c "$CONF" -i 2 -k "$C" get missing >/dev/null 2>"$WORK/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "not found" "$WORK/err"
+ok $? "get of a missing key: exit 1, 'not found' (rc $rc)"
+"${REQ[@]}" -c "$CONF" -i 0 -k "$WORK/other.key" get greeting 2>"$WORK/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "not the private key of client 0" "$WORK/err"
+ok $? "wrong client key: exit 2 with a clear message (rc $rc)"
+"$BFTCTL" req -c "$CONF" -i 0 get greeting 2>/dev/null
+ok $(($? != 2)) "req without -k: usage error, exit 2"
+"$BFTCTL" req -c "$CONF" -i 0 -k "$C" frob x 2>/dev/null
+ok $(($? != 2)) "req with an unknown operation: exit 2"
+"$BFTD" -c "$CONF" -r 9 -k "$WORK/r0.key" 2>"$WORK/err"
+rc=$?
+[ $rc -ne 0 ] && grep -q "replica 9 is not in" "$WORK/err"
+ok $? "bftd -r 9 on a 4-replica config fails clearly"
+"$BFTD" -c "$CONF" -r 1 -k "$WORK/r0.key" 2>"$WORK/err"
+rc=$?
+[ $rc -ne 0 ] && grep -q "not the private key of replica 1" "$WORK/err"
+ok $? "bftd with another replica's key fails clearly"
+
+out=$("$KVCHECK" live "$CONF" "$C" 3 512 2>&1)
+while read -r l; do
+	case $l in
+	"ok "*) ok 0 "kvcheck: ${l#ok [0-9]* }" ;;
+	"not ok "*) ok 1 "kvcheck: ${l#not ok [0-9]* }" ;;
+	esac
+done <<<"$out"
+
+# Several clients, mixed PUT/GET over their own keys, values checked.
+out=$("$BFTCTL" -j bench -c "$CONF" -k "$C" --clients 4 --ids 4 \
+	--duration 2 --mix 60/40 --op-size 64 --timeout 3000)
+rc=$?
+ops=$(json_num ops <<<"$out")
+mism=$(json_num mismatches <<<"$out")
+errs=$(( $(json_num timeouts <<<"$out") + $(json_num conflicts <<<"$out") ))
+[ $rc -eq 0 ] && [ "${ops:-0}" -ge 300 ] && [ "$mism" = 0 ] && [ "$errs" = 0 ]
+ok $? "bench: 4 clients, mixed put/get: ${ops:-0} ops, ${mism:-?} wrong values, ${errs:-?} timeouts+conflicts"
+out=$("$BFTCTL" -j bench -c "$CONF" -k "$C" --clients 2 --ids 8 \
+	--duration 1 --readonly --mix 0/1 --keys 4)
+rc=$?
+ops=$(json_num ops <<<"$out")
+[ $rc -eq 0 ] && [ "${ops:-0}" -ge 100 ] && [ "$(json_num conflicts <<<"$out")" = 0 ]
+ok $? "bench: read-only GETs with Q replies: ${ops:-0} ops"
+
+wait_converged 10 0 1 2 3
+ok $? "n=4: all replicas agree exactly: view/last_exec/state digest $(converged 0 1 2 3)"
+le=$(st 0 last_exec)
+[ "${le:-0}" -ge 1000 ]
+ok $? "n=4: last_exec $le covers the ordered requests (>= 1000)"
+for i in 0 1 2 3; do
+	[ "$(st $i requests_executed)" = "$(st 0 requests_executed)" ] &&
+		[ "$(st $i mac_failed)" = 0 ] && [ "$(st $i rx_drops)" = 0 ]
+	ok $? "replica $i: same requests executed ($(st $i requests_executed)), MAC failures $(st $i mac_failed), receive drops $(st $i rx_drops)"
+done
+kill -USR1 "${PIDS[1]}"
+sleep 0.3
+grep -q "pre-prepare" "$WORK/log1"
+ok $? "SIGUSR1 prints the counters"
+
+# Crash the primary: a view change, then service continues with n-1.
+stop_replica 0 TERM
+rc=$?
+ok $rc "replica 0 (primary) stopped by SIGTERM, exit $rc"
+out=$("${REQ[@]}" -c "$CONF" -i 0 -k "$C" put after-crash yes)
+ok $? "put after the primary crashed completes ($out)"
+out=$("${REQ[@]}" -c "$CONF" -i 1 -k "$C" get after-crash)
+[ "$out" = "yes" ]
+ok $? "get after-crash == 'yes'"
+out=$("$BFTCTL" -j bench -c "$CONF" -k "$C" --clients 3 --ids 4 \
+	--duration 1 --mix 50/50 --op-size 32 --timeout 3000)
+ops=$(json_num ops <<<"$out")
+[ "${ops:-0}" -ge 50 ] && [ "$(json_num mismatches <<<"$out")" = 0 ]
+ok $? "bench with one replica down: ${ops:-0} ops, $(json_num mismatches <<<"$out") wrong values"
+wait_converged 10 1 2 3
+ok $? "survivors agree: $(converged 1 2 3)"
+[ "$(st 1 view)" -ge 1 ] && [ "$(st 1 view_changes)" -ge 1 ]
+ok $? "survivors moved to view $(st 1 view)"
+
+# Restart replica 0 empty: it catches up by state transfer.
+start_replica "$CONF" 0 "${KV_ARGS[@]}"
+wait_status 0
+"$BFTCTL" bench -c "$CONF" -k "$C" --clients 2 --ids 4 --duration 1 \
+	--mix 1/0 --keys 8 >/dev/null
+"${REQ[@]}" -c "$CONF" -i 0 -k "$C" put final 1 >/dev/null
+wait_converged 15 0 1 2 3
+ok $? "restarted replica 0 caught up: $(converged 0 1 2 3) (transfers $(st 0 state_transfers))"
+
+# Beyond f faults requests must time out, not return unsafe results.
+stop_replica 3 TERM
+ok $? "replica 3 stopped"
+stop_replica 2 TERM
+ok $? "replica 2 stopped"
+"$BFTCTL" req -t 700 -c "$CONF" -i 0 -k "$C" put lost x 2>"$WORK/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "timed out" "$WORK/err"
+ok $? "with 2 of 4 down: timeout, exit 3 (rc $rc)"
+stop_replica 1 TERM
+ok $? "replica 1 stopped"
+stop_replica 0 TERM
+ok $? "replica 0 stopped"
+bad=$(san_clean)
+ok $? "n=4: no ASan/UBSan/leak reports ${bad}"
+
+# ---- n = 7 (f = 2) ----
+mkdir -p "$WORK/n4"
+mv "$WORK"/log* "$WORK"/st* "$WORK/n4/"
+base=$(free_ports 7)
+CONF=$WORK/n7.conf
+write_conf "$CONF" 7 "$base" 16 "ViewChangeTimeoutMs = 300"
+start_cluster "$CONF" 7
+ok $? "n=7: 7 bftd replicas up"
+out=$("${REQ[@]}" -c "$CONF" -i 0 -k "$C" put seven 7) &&
+	[ "$("${REQ[@]}" -c "$CONF" -i 1 -k "$C" --ro get seven)" = 7 ]
+ok $? "n=7: put/get round trip"
+out=$("$BFTCTL" -j bench -c "$CONF" -k "$C" --clients 4 --ids 4 \
+	--duration 1.5 --mix 50/50 --op-size 64 --timeout 3000)
+ops=$(json_num ops <<<"$out")
+[ "${ops:-0}" -ge 200 ] && [ "$(json_num mismatches <<<"$out")" = 0 ] &&
+	[ "$(json_num conflicts <<<"$out")" = 0 ]
+ok $? "n=7: bench 4 clients mixed: ${ops:-0} ops, values exact"
+wait_converged 10 0 1 2 3 4 5 6
+ok $? "n=7: all 7 agree: $(converged 0 1 2 3 4 5 6)"
+stop_replica 0 TERM
+stop_replica 4 TERM
+out=$("${REQ[@]}" -c "$CONF" -i 2 -k "$C" put f2 down) &&
+	[ "$("${REQ[@]}" -c "$CONF" -i 2 -k "$C" get f2)" = down ]
+ok $? "n=7: primary and one backup down (f=2): requests complete"
+wait_converged 10 1 2 3 5 6
+ok $? "n=7: 5 survivors agree: $(converged 1 2 3 5 6)"
+rc=0
+for i in 1 2 3 5 6; do
+	stop_replica $i TERM || rc=1
+done
+ok $rc "n=7: replicas exit cleanly on SIGTERM"
+bad=$(san_clean)
+ok $? "n=7: no ASan/UBSan/leak reports ${bad}"
+
+kill "$watchdog" 2>/dev/null
+wait "$watchdog" 2>/dev/null
+finish
+[ "$fail" -eq 0 ]

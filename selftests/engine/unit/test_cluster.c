@@ -389,6 +389,46 @@ static void t_mutated_verified(void)
 	tc_free(&tc);
 }
 
+static void t_quorum_short(void)
+{
+	struct bft_config o = { .flags = BFT_CFG_F_QUORUM_SHORT };
+	struct bft_info info;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	bft_engine_info(tc.r[0].e, &info);
+	T_EQ(info.quorum, 2);	/* test-only: one vote short of Q = 3 */
+	T_EQ(info.f, 1);
+	tc_free(&tc);
+}
+
+/* n = 7 tolerates f = 2: the primary and one backup crash. */
+static void t_n7_two_crashed(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 500 };
+	struct bft_info info;
+	u32 i;
+
+	T_EQ(tc_init(&tc, 7, 1, &o), 0);
+	bft_engine_info(tc.r[0].e, &info);
+	T_EQ(info.quorum, 5);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	tc.down[0] = true;
+	tc.down[4] = true;
+	tc_submit(&tc, 0, false, false);
+	tc_advance(&tc, 5000, 50);
+	T_EQ(tc.c[0].accepted, 2);
+	for (i = 1; i < 7; i++) {
+		if (tc.down[i])
+			continue;
+		bft_engine_info(tc.r[i].e, &info);
+		T_EQ(info.view, 1);
+		T_EQ(tc.r[i].counter, 2);
+	}
+	tc_free(&tc);
+}
+
 UNIT_TESTS(cluster_tests) = {
 	{ "cluster_n4_b1_mac_count", t_normal_b1 },
 	{ "cluster_n4_b16_mac_count", t_batch16 },
@@ -402,5 +442,7 @@ UNIT_TESTS(cluster_tests) = {
 	{ "cluster_bad_mac_dropped", t_bad_mac_dropped },
 	{ "cluster_lossy_15pct_20_seeds", t_lossy },
 	{ "cluster_mutated_verified_input", t_mutated_verified },
+	{ "cluster_quorum_short_switch", t_quorum_short },
+	{ "cluster_n7_two_crashed", t_n7_two_crashed },
 	UNIT_END
 };

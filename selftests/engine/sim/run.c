@@ -273,9 +273,9 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 			fprintf(stderr, "client init failed\n");
 			exit(2);
 		}
-	if (cfg->crash_rep >= 0) {
-		at(s, cfg->crash_at, SEV_CRASH, cfg->crash_rep);
-		at(s, cfg->restart_at, SEV_RESTART, cfg->crash_rep);
+	if (s->cfg.crash_rep >= 0) {
+		at(s, cfg->crash_at, SEV_CRASH, s->cfg.crash_rep);
+		at(s, cfg->restart_at, SEV_RESTART, s->cfg.crash_rep);
 	}
 	if (cfg->stable_at)
 		at(s, cfg->stable_at, SEV_MARK, -1);
@@ -286,6 +286,11 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	}
 
 	while (sched_pop(&s->sched, &ev)) {
+		if (s->clients_done == cfg->nclients &&
+		    ev.at > s->all_done_at + 300 * SIM_MS) {
+			free(ev.buf);
+			break;
+		}
 		s->st.events++;
 		dispatch(s, &ev);
 		free(ev.buf);
@@ -296,9 +301,6 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 				   "LIVENESS: event budget exhausted");
 			break;
 		}
-		if (s->clients_done == cfg->nclients &&
-		    s->sched.now > s->all_done_at + 300 * SIM_MS)
-			break;
 	}
 	if (!s->check.violations)
 		final_checks(s);
@@ -329,6 +331,23 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 		       s->st.new_views, s->st.xfers, s->st.evidence,
 		       s->st.byz_msgs, s->net.st.sent, s->net.st.dropped,
 		       s->net.st.duplicated, s->net.st.partitioned);
+	}
+	if (res->failed) {
+		for (i = 0; i < cfg->n; i++) {
+			struct bft_info in;
+
+			if (!s->rep[i].up) {
+				printf("replica r%d: down\n", i);
+				continue;
+			}
+			bft_engine_info(s->rep[i].e, &in);
+			printf("replica %s%d: view=%" PRIu64 " status=%u last_exec=%"
+			       PRIu64 " stable=%" PRIu64 " next_seq=%" PRIu64
+			       " vc_timeout=%" PRIu64 "ms\n",
+			       s->rep[i].byz ? "R" : "r", i, in.view, in.status,
+			       in.last_exec, in.stable_seq, in.next_seq,
+			       in.vc_timeout_ms);
+		}
 	}
 	if (res->failed && !cfg->trace) {
 		trace_dump(&s->trace, stdout, o->last ? o->last : 60);

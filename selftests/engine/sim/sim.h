@@ -14,7 +14,7 @@
 #include "client.h"
 
 #define SIM_MAX_REP	16
-#define SIM_MAX_CLI	80
+#define SIM_MAX_CLI	140
 #define SIM_NODES	(SIM_MAX_REP + SIM_MAX_CLI)
 #define SIM_SNAPS	16
 #define SIM_CAPTURE	64

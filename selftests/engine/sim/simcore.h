@@ -17,7 +17,7 @@ typedef uint64_t sim_time_t;
 
 #define SIM_MS			((sim_time_t)1000)
 #define SIM_SEC			((sim_time_t)1000000)
-#define SIM_MAX_NODES		96
+#define SIM_MAX_NODES		160
 #define SIM_NEVER		UINT64_MAX
 
 /* ------------------------------------------------------------------ */

@@ -247,6 +247,21 @@ int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over)
 	return 0;
 }
 
+int tc_restart(struct tc *tc, u32 i)
+{
+	struct tc_replica *r = &tc->r[i];
+	struct bft_config c = tc->cfg;
+	int err;
+
+	bft_engine_destroy(r->e);
+	r->counter = 0;
+	memset(r->snap_used, 0, sizeof(r->snap_used));
+	r->inst_len = 0;
+	c.id = i;
+	r->e = bft_engine_create(&c, &tc_ops, r, tc->now, &err);
+	return r->e ? 0 : err;
+}
+
 void tc_free(struct tc *tc)
 {
 	struct tc_msg *m;

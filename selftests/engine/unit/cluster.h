@@ -63,5 +63,7 @@ u32 tc_run(struct tc *tc);
 /* Advance time by ms in steps, ticking engines and client timers. */
 void tc_advance(struct tc *tc, u64 ms, u64 step);
 u32 tc_primary(struct tc *tc);
+/* Replica i loses all state and starts again (rmmod/insmod). */
+int tc_restart(struct tc *tc, u32 i);
 
 #endif

@@ -472,7 +472,7 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 {
 	u64 best = 0;
-	u32 i, j, k;
+	u32 i, j, k, len;
 
 	if (view > e->view_hint[from])
 		e->view_hint[from] = view;
@@ -493,6 +493,18 @@ void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 	e->passive_limit = 0;
 	e->vc_deadline = BFT_NO_DEADLINE;
 	bft_emit(e, BFT_EV_VIEW_JUMP, from, best, e->last_exec, NULL);
+	/*
+	 * Announce a VIEW-CHANGE for the view we follow: replicas in it
+	 * answer with theirs and the primary with its NEW-VIEW, which we
+	 * then validate like any other and leave passive mode.
+	 */
+	len = build_vc(e, best);
+	if (len) {
+		memcpy(vc_buf(e, e->id), e->tx, len);
+		e->vc_len[e->id] = len;
+		e->vc_view[e->id] = best;
+		bft_multicast(e, e->tx, len);
+	}
 	bft_queue_reset(e);
 	bft_timer_update(e);
 }

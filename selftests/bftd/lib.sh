@@ -106,10 +106,11 @@ stop_replica() {
 	return $rc
 }
 
+# stop_all [SIGNAL]: every replica still running (default SIGKILL).
 stop_all() {
 	local i
 	for i in "${!PIDS[@]}"; do
-		[ -n "${PIDS[$i]}" ] && stop_replica "$i" KILL
+		[ -n "${PIDS[$i]}" ] && stop_replica "$i" "${1:-KILL}"
 	done
 	PIDS=()
 }

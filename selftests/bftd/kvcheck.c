@@ -19,6 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "../../kmod/engine/wire.h"
 #include "../../kmod/kv_codec.h"
 #include "lib/bftclient.h"
@@ -355,6 +358,34 @@ static long mock_invoke(struct bft_conf *conf, char **argv, enum mock_mode m,
 	return n;
 }
 
+/* The pre-keyed context against OpenSSL's one-shot HMAC, split or not. */
+static void hmac_check(void)
+{
+	uint8_t key[32], msg[300], t1[32], t2[32];
+	unsigned int len = 32, i, bad = 0;
+	struct bft_hmac h;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	CHECK(!bft_hmac_init(&h, key), "hmac: keyed");
+	for (i = 0; i <= sizeof(msg); i += 37) {
+		struct iovec iov[3] = {
+			{ msg, i / 2 }, { msg + i / 2, 0 },
+			{ msg + i / 2, i - i / 2 },
+		};
+
+		HMAC(EVP_sha256(), key, 32, msg, i, t2, &len);
+		if (bft_hmac_compute(&h, iov, 3, t1) || memcmp(t1, t2, 32))
+			bad++;
+	}
+	CHECK(!bad, "hmac: reused context == one-shot HMAC-SHA256 (%u bad)", bad);
+	bft_hmac_free(&h);
+	CHECK(bft_hmac_compute(&h, NULL, 0, t1) == -EINVAL,
+	      "hmac: unkeyed context refuses");
+}
+
 static int mock(int argc, char **argv)
 {
 	struct bft_client_stats st;
@@ -367,6 +398,7 @@ static int mock(int argc, char **argv)
 		fprintf(stderr, "kvcheck mock: needs a 4-replica config and 4 replica keys\n");
 		return 2;
 	}
+	hmac_check();
 	n = mock_invoke(&conf, argv, MOCK_AGREE, 2000, res, sizeof(res), &st);
 	CHECK(n == 4 && !memcmp(res, "good", 4),
 	      "mock: 2 of 4 agree (f+1) -> that result (%ld)", n);

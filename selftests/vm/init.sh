@@ -74,7 +74,8 @@ run_tests() {
 		'. /kselftest/kselftest/runner.sh; run_many "$@"' runner $list
 }
 
-echo "init: mode=$mode, kernel $(uname -r)"
+read -r up _ </proc/uptime
+echo "init: mode=$mode, kernel $(uname -r), booted in ${up}s"
 echo 1 >/tmp/rc
 case $mode in
 test)
@@ -93,6 +94,8 @@ demo)
 	;;
 esac
 
+read -r up _ </proc/uptime
+echo "init: done at ${up}s"
 {
 	cat /tmp/ktap.log
 	if [ -w $kmemleak ]; then

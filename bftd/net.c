@@ -5,6 +5,7 @@
  * as bft.ko does in softirq. Output the engine produces while handling a
  * batch is queued and leaves in one sendmmsg call.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -46,6 +47,26 @@ static int peer_endpoints(struct bftd *d, char *err, size_t errlen)
 	return 0;
 }
 
+static void bind_error(const struct sockaddr_storage *ss, char *err,
+		       size_t errlen)
+{
+	const struct sockaddr_in *s4 = (const void *)ss;
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	char addr[INET6_ADDRSTRLEN] = "?";
+	int e = errno;
+
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
+	snprintf(err, errlen, "cannot bind UDP %s%s%s:%u: %s",
+		 ss->ss_family == AF_INET6 ? "[" : "", addr,
+		 ss->ss_family == AF_INET6 ? "]" : "",
+		 ntohs(ss->ss_family == AF_INET6 ? s6->sin6_port : s4->sin_port),
+		 strerror(e));
+	errno = e;
+}
+
 int bftd_net_open(struct bftd *d, const struct sockaddr_storage *listen,
 		  socklen_t len, char *err, size_t errlen)
 {
@@ -70,8 +91,10 @@ int bftd_net_open(struct bftd *d, const struct sockaddr_storage *listen,
 	/* Best effort (capped by net.core.[rw]mem_max): absorbs bursts. */
 	setsockopt(d->fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 	setsockopt(d->fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
-	if (bind(d->fd, (const struct sockaddr *)listen, len))
-		goto sys;
+	if (bind(d->fd, (const struct sockaddr *)listen, len)) {
+		bind_error(listen, err, errlen);
+		return -errno;
+	}
 	for (i = 0; i < BFTD_BATCH; i++) {
 		d->rx.iov[i].iov_base = d->rx.buf + (size_t)i * BFT_WIRE_MAX_DGRAM;
 		d->rx.msg[i].msg_hdr.msg_iov = &d->rx.iov[i];

@@ -200,6 +200,14 @@ int bft_on_preprepare(struct bft_engine *e, u32 from,
 	ret = check_batch_auth(e, pp, &ok);
 	if (ret)
 		return ret;
+	/*
+	 * Before the NEW-VIEW is installed, the slot's content from an older
+	 * view is what our VIEW-CHANGE reported as pre-prepared/prepared: the
+	 * NEW-VIEW may choose it, and then nobody else may hold the batch.
+	 */
+	if (e->status != BFT_ST_NORMAL && (s->flags & SL_BATCH) &&
+	    s->view < pp->view && (s->pp_valid || s->p_valid))
+		return BFT_DROP_STATE;
 	memcpy(s->batch, pp->batch, pp->batch_len);
 	s->batch_len = pp->batch_len;
 	s->count = pp->count;

@@ -68,12 +68,15 @@ void net_send(struct sim_net *net, int from, int to, const void *buf,
 	sim_time_t now = net->sched->now, d;
 	int mt = net->mtype ? net->mtype(buf, len) : -1;
 	int stable = now >= c->stable_at;
+	uint64_t da = 0, db = 0;
 
 	net->st.sent++;
 	net->st.bytes += len;
 	if (from == to)
 		return;
-	trace_add(net->trace, now, TR_SEND, from, to, mt, len, 0, 0, NULL);
+	if (net->detail && net->trace->live)
+		net->detail(buf, len, &da, &db);
+	trace_add(net->trace, now, TR_SEND, from, to, mt, len, da, db, NULL);
 	if (net_partitioned(net, now, from, to)) {
 		net->st.partitioned++;
 		trace_add(net->trace, now, TR_DROP, from, to, mt, len, 0, 0,

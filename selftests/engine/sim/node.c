@@ -87,6 +87,41 @@ int sim_mtype(const uint8_t *buf, size_t len)
 	return buf[5] <= BFT_MSG_MAX ? buf[5] : 0;
 }
 
+/* Trace detail: view/what and seq of ordering and transfer messages. */
+void sim_msg_detail(const uint8_t *buf, size_t len, uint64_t *a,
+		    uint64_t *b)
+{
+	int mt = sim_mtype(buf, len);
+
+	if (len < 40)
+		return;
+	switch (mt) {
+	case BFT_MSG_PRE_PREPARE:
+	case BFT_MSG_PREPARE:
+	case BFT_MSG_COMMIT:
+		*a = bft_get64(buf + 16);
+		*b = bft_get64(buf + 24);
+		break;
+	case BFT_MSG_CHECKPOINT:
+		*b = bft_get64(buf + 16);
+		break;
+	case BFT_MSG_VIEW_CHANGE:
+	case BFT_MSG_NEW_VIEW:
+		*a = bft_get64(buf + 16);
+		*b = bft_get64(buf + 24);
+		break;
+	case BFT_MSG_FETCH:
+	case BFT_MSG_DATA:
+		*a = buf[16];
+		*b = bft_get64(buf + 24);
+		break;
+	case BFT_MSG_REQUEST:
+	case BFT_MSG_REPLY:
+		*b = bft_get64(buf + 24 - (mt == BFT_MSG_REQUEST ? 8 : 0));
+		break;
+	}
+}
+
 const char *sim_mtype_name(int mt)
 {
 	static const char *const names[] = {

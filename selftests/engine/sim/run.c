@@ -240,6 +240,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	sched_init(&s->sched);
 	net_init(&s->net, &s->sched, &s->trace, cfg->seed);
 	s->net.mtype = sim_mtype;
+	s->net.detail = sim_msg_detail;
 	if (cfg->faults) {
 		net_random_cfg(&s->net.cfg, &fr, s->nnodes, cfg->n, cfg->f,
 			       cfg->stable_at);

@@ -154,6 +154,8 @@ void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
 		      uint32_t len);
 int sim_mtype(const uint8_t *buf, size_t len);
 const char *sim_mtype_name(int mt);
+void sim_msg_detail(const uint8_t *buf, size_t len, uint64_t *a,
+		    uint64_t *b);
 void sim_engine_config(struct sim *s, struct bft_config *c, int id);
 
 /* byz.c */

@@ -128,6 +128,9 @@ struct sim_net {
 	struct sim_sched *sched;
 	struct sim_trace *trace;
 	int (*mtype)(const uint8_t *buf, size_t len);	/* for traces */
+	/* for traces: (view, seq) or similar of a message */
+	void (*detail)(const uint8_t *buf, size_t len, uint64_t *a,
+		       uint64_t *b);
 };
 
 void net_init(struct sim_net *net, struct sim_sched *s, struct sim_trace *t,

@@ -6,6 +6,8 @@
 #   make check-debug   stage vm-debug (KASAN/lockdep/kmemleak/UBSAN kernel
 #                      from linux-source-6.12, built once and cached)
 #   make demo          boot 6.12 and run selftests/vm/demo.sh in the guest
+#   make check-harness stage harness: the harness itself must catch a
+#                      deliberate WARN and leak (HARNESS_KERNELS="6.12 debug")
 #   make vm-selftests  only build the guest side of selftests/bft
 #   make print-stages  the stages make check must produce results for
 #
@@ -19,18 +21,20 @@ VM_TEST_SRCS := $(wildcard selftests/bft/*.sh) selftests/bft/settings \
 VM_TEST_BINS := $(VM_SELFTESTS)/nl_policy $(VM_SELFTESTS)/bft_status
 VM_CFLAGS := -O2 -g -Wall -Werror -D_GNU_SOURCE -Iuapi
 TESTS ?=
+HARNESS_KERNELS ?= 6.12 debug
 
 # Stages `make check` must leave a .res for, read by scripts/summary.sh
 # (a stage without one counts as failed). Other mk/*.mk may append theirs.
 BFT_STAGES += $(if $(filter check-vm,$(CHECK_TARGETS)),vm-6.1 vm-6.12) \
-	$(if $(filter check-debug,$(CHECK_TARGETS)),vm-debug)
+	$(if $(filter check-debug,$(CHECK_TARGETS)),vm-debug) \
+	$(if $(filter check-harness,$(CHECK_TARGETS)),harness)
 export BFT_STAGES BFT_QEMU_ACCEL BFT_VM_TIMEOUT
 
 .PHONY: print-stages
 print-stages:
 	@echo $(BFT_STAGES)
 
-.PHONY: vm-selftests check-vm check-debug demo
+.PHONY: vm-selftests check-vm check-debug check-harness demo
 
 # kselftest_harness.h comes from linux-source, extracted into the cache.
 $(VM_SELFTESTS)/%: selftests/bft/%.c selftests/bft/bft_nl.h uapi/linux/bft.h
@@ -66,3 +70,6 @@ check-debug: bftctl vm-selftests
 
 demo: module bftctl vm-selftests
 	@selftests/vm/stage.sh -m demo demo 6.12 $(BUILD)
+
+check-harness: bftctl
+	@selftests/vm/check-harness.sh $(BUILD) $(HARNESS_KERNELS)

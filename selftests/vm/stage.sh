@@ -3,11 +3,14 @@
 #
 # One VM stage: pick the kernel, build its initramfs, boot, judge.
 #
-# Usage: stage.sh [-m test|demo] [-T "tests"] STAGE KERNEL BUILD
+# Usage: stage.sh [-m test|demo] [-T "tests"] [-d TESTDIR] [-r RESULTS] [-n]
+#		  STAGE KERNEL BUILD
 #   KERNEL  6.1 | 6.12 (newest installed Debian cloud kernel of that
 #	    series) | debug (the tree selftests/vm/debug-kernel.sh prints)
 #   BUILD   the build directory: kmod/*/bft.ko, bftctl/bftctl,
 #	    selftests/bft/ are read, vm/STAGE/ and results/ written
+#   -d, -r  another test directory or results directory
+#   -n	    no bft.ko in the guest (harness self-test)
 #
 # A stage that cannot even boot (no kernel, no bft.ko) still writes
 # results/STAGE.res, as one failure, so the summary cannot miss it.
@@ -15,19 +18,23 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-mode=test tests=''
+mode=test tests='' testdir='' results='' need_ko=1
 
-while getopts m:T: opt; do
+while getopts m:T:d:r:n opt; do
 	case $opt in
 	m) mode=$OPTARG ;;
 	T) tests=$OPTARG ;;
+	d) testdir=$OPTARG ;;
+	r) results=$OPTARG ;;
+	n) need_ko=0 ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 3 ] || { echo "usage: see $0" >&2; exit 2; }
 stage=$1 series=$2 build=$3
-results=$build/results
+results=${results:-$build/results}
+testdir=${testdir:-$build/selftests/bft}
 outdir=$build/vm/$stage
 
 fail_stage() {
@@ -69,7 +76,9 @@ for ko in "$build"/kmod/*/bft.ko; do
 		break
 	fi
 done
-[ -n "$bft_ko" ] || fail_stage "no bft.ko built for $krel (make module)"
+if [ -z "$bft_ko" ] && [ "$need_ko" = 1 ]; then
+	fail_stage "no bft.ko built for $krel (make module)"
+fi
 bftctl=$build/bftctl/bftctl
 [ -x "$bftctl" ] || fail_stage "$bftctl missing (make bftctl)"
 ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest) ||
@@ -78,7 +87,7 @@ ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest) ||
 mkdir -p "$outdir"
 start=$(date +%s)
 "$here/mkinitramfs.sh" -k "$krel" -M "$modroot" -o "$outdir/initramfs.cpio.gz" \
-	-b "$bft_ko" -c "$bftctl" -t "$build/selftests/bft" -s "$ksrc" ||
+	${bft_ko:+-b "$bft_ko"} -c "$bftctl" -t "$testdir" -s "$ksrc" ||
 	fail_stage "cannot build the initramfs"
 echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
 

@@ -143,7 +143,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->lim.batch_bytes = cfg->batch_bytes;
 	e->lim.log_size = cfg->log_size;
 	e->req_max = BFT_REQ_FIXED + cfg->max_op + e->n * BFT_MAC_LEN;
-	e->esz = cfg->n_clients * 8;
+	e->esz = bft_clients_state_size(cfg);
 	e->vc_timeout = cfg->vc_timeout_ms;
 	e->vc_deadline = BFT_NO_DEADLINE;
 	e->batch_deadline = BFT_NO_DEADLINE;

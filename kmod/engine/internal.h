@@ -199,6 +199,7 @@ void bft_cache_reply(struct bft_engine *e, u32 c, u64 view, const u8 *res,
 void bft_send_cached_reply(struct bft_engine *e, u32 c);
 void bft_send_reply(struct bft_engine *e, u32 c, u64 ts, u8 flags,
 		    const u8 *res, u32 len);
+u32 bft_clients_state_size(const struct bft_config *cfg);
 void bft_clients_save(const struct bft_engine *e, u8 *out);
 void bft_clients_load(struct bft_engine *e, const u8 *in);
 bool bft_has_pending(const struct bft_engine *e);

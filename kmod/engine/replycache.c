@@ -62,23 +62,52 @@ void bft_send_cached_reply(struct bft_engine *e, u32 c)
 	e->ctr.replies_resent++;
 }
 
-/* The engine's part of the replicated state: last timestamps. */
+/*
+ * The engine's part of the replicated state, per client: last executed
+ * timestamp and the cached reply (le32 present, le32 length, result
+ * padded with zeros to max_result). The reply is state: a replica that
+ * catches up by state transfer must still answer a retransmission of a
+ * request it never executed itself. The reply's view is not: replicas
+ * may execute the same batch in different views.
+ */
+u32 bft_clients_state_size(const struct bft_config *cfg)
+{
+	return cfg->n_clients * (16 + cfg->max_result);
+}
+
 void bft_clients_save(const struct bft_engine *e, u8 *out)
 {
-	u32 i;
+	u32 per = 16 + e->cfg.max_result, i;
 
-	for (i = 0; i < e->cfg.n_clients; i++)
-		bft_put64(out + 8 * (size_t)i, e->clients[i].last_ts);
+	memset(out, 0, (size_t)per * e->cfg.n_clients);
+	for (i = 0; i < e->cfg.n_clients; i++, out += per) {
+		const struct bft_client *cl = &e->clients[i];
+
+		bft_put64(out, cl->last_ts);
+		if (!cl->have_reply)
+			continue;
+		bft_put32(out + 8, 1);
+		bft_put32(out + 12, cl->reply_len);
+		memcpy(out + 16, cl->reply, cl->reply_len);
+	}
 }
 
 void bft_clients_load(struct bft_engine *e, const u8 *in)
 {
-	u32 i;
+	u32 per = 16 + e->cfg.max_result, i, len;
 
-	for (i = 0; i < e->cfg.n_clients; i++) {
-		e->clients[i].last_ts = bft_get64(in + 8 * (size_t)i);
-		/* The cached result belongs to an older timestamp now. */
-		e->clients[i].have_reply = false;
+	for (i = 0; i < e->cfg.n_clients; i++, in += per) {
+		struct bft_client *cl = &e->clients[i];
+
+		cl->last_ts = bft_get64(in);
+		len = bft_get32(in + 12);
+		cl->have_reply = bft_get32(in + 8) == 1 &&
+				 len <= e->cfg.max_result;
+		if (!cl->have_reply)
+			continue;
+		cl->reply_len = len;
+		cl->reply_view = e->view;
+		memcpy(cl->reply, in + 16, len);
 	}
 	bft_pend_sweep(e);
 }

@@ -233,6 +233,13 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	u32 i;
 
 	bft_null_digest(null);
+	/*
+	 * Still in view change here: bft_make_stable() batches if we are
+	 * primary, and a pre-prepare sent before O is installed reuses a
+	 * sequence number O (or the next_seq below) assigns again.
+	 */
+	if (ck->seq > e->h)
+		bft_make_stable(e, ck->seq, ck->digest);
 	e->status = BFT_ST_NORMAL;
 	e->passive = false;
 	e->nv_pending = false;
@@ -240,8 +247,6 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	e->ctr.new_views++;
 	bft_emit(e, BFT_EV_NEW_VIEW, bft_primary(e, e->view), e->view,
 		 ck->seq, ck->digest);
-	if (ck->seq > e->h)
-		bft_make_stable(e, ck->seq, ck->digest);
 	/* Entries above O from older views were decided null-or-nothing. */
 	for (i = 0; i < e->cfg.log_size; i++) {
 		struct bft_slot *s = &e->slots[i];

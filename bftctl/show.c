@@ -160,6 +160,10 @@ static int parse_replica(struct nl_msg *msg, void *arg)
 			hex(in[BFT_INFO_A_STABLE_DIGEST], buf, sizeof(buf));
 			json_object_object_add(o, "stable_digest", json_object_new_string(buf));
 		}
+		if (in[BFT_INFO_A_STATE_DIGEST]) {
+			hex(in[BFT_INFO_A_STATE_DIGEST], buf, sizeof(buf));
+			json_object_object_add(o, "state_digest", json_object_new_string(buf));
+		}
 		json_object_object_add(o, "f", json_object_new_uint64(get_u(in, BFT_INFO_A_F)));
 		json_object_object_add(o, "quorum", json_object_new_uint64(get_u(in, BFT_INFO_A_QUORUM)));
 		json_object_object_add(o, "vc_timeout_ms", json_object_new_uint64(get_u(in, BFT_INFO_A_VC_TIMEOUT_MS)));
@@ -220,9 +224,9 @@ static void print_replica(struct json_object *o)
 	printf("  view %" PRIu64 ", primary %" PRIu64 ", status %s, view-change timeout %" PRIu64 " ms\n",
 	       u_of(o, "view"), u_of(o, "primary"), s_of(o, "status"),
 	       u_of(o, "vc_timeout_ms"));
-	printf("  executed %" PRIu64 ", stable checkpoint %" PRIu64 " digest %.16s\n",
-	       u_of(o, "last_executed"), u_of(o, "stable_checkpoint"),
-	       s_of(o, "stable_digest"));
+	printf("  executed %" PRIu64 " (state %.16s), stable checkpoint %" PRIu64 " (%.16s)\n",
+	       u_of(o, "last_executed"), s_of(o, "state_digest"),
+	       u_of(o, "stable_checkpoint"), s_of(o, "stable_digest"));
 	if (json_object_object_get_ex(o, "policy", &v)) {
 		printf("  policy:");
 		json_object_object_foreach(v, k, pv)

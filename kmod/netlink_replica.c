@@ -453,10 +453,12 @@ static int put_addr(struct sk_buff *msg, int type, const union bft_sockaddr *a)
 
 static int put_info(struct sk_buff *msg, struct bft_replica *r)
 {
+	u8 state[BFT_DIGEST_LEN];
 	struct bft_info in;
 	struct nlattr *nest;
 
 	bft_engine_info(r->engine, &in);
+	bft_service_digest(r, state);
 	nest = nla_nest_start(msg, BFT_A_INFO);
 	if (!nest ||
 	    nla_put_u64_64bit(msg, BFT_INFO_A_VIEW, in.view, BFT_INFO_A_PAD) ||
@@ -471,7 +473,8 @@ static int put_info(struct sk_buff *msg, struct bft_replica *r)
 	    nla_put_u32(msg, BFT_INFO_A_F, in.f) ||
 	    nla_put_u32(msg, BFT_INFO_A_QUORUM, in.quorum) ||
 	    nla_put_u64_64bit(msg, BFT_INFO_A_VC_TIMEOUT_MS, in.vc_timeout_ms,
-			      BFT_INFO_A_PAD))
+			      BFT_INFO_A_PAD) ||
+	    nla_put(msg, BFT_INFO_A_STATE_DIGEST, BFT_DIGEST_LEN, state))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -31,6 +31,11 @@ void bft_service_destroy(struct bft_replica *r)
 	r->kv = NULL;
 }
 
+void bft_service_digest(struct bft_replica *r, u8 *digest)
+{
+	bft_kv_digest(r->kv, digest);
+}
+
 u32 bft_service_execute(void *ctx, u32 client, u64 ts, const void *op,
 			u32 op_len, bool readonly, void *result, u32 cap)
 {

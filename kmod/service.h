@@ -9,6 +9,8 @@ struct bft_replica;
 int bft_service_create(struct bft_replica *r, u32 max_keys, u32 max_key,
 		       u32 max_value);
 void bft_service_destroy(struct bft_replica *r);
+/* SHA-256 of the service state now; caller holds the replica lock. */
+void bft_service_digest(struct bft_replica *r, u8 *digest);
 
 /* struct bft_ops callbacks; ctx is the replica. */
 u32 bft_service_execute(void *ctx, u32 client, u64 ts, const void *op,

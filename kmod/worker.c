@@ -27,14 +27,35 @@ static void arm_timer(struct bft_replica *r, u64 now)
 	mod_timer(&r->timer, jiffies + max(delay, 1UL));
 }
 
-/* Clients are answered where their last authenticated request came from. */
+/* True if @a is the endpoint of one of our peers. */
+static bool from_replica(struct bft_replica *r, const union bft_sockaddr *a)
+{
+	struct bft_peer *p;
+	bool found = false;
+	u32 i;
+
+	rcu_read_lock();
+	for (i = 0; i < r->n && !found; i++) {
+		p = rcu_dereference(r->peers[i]);
+		found = p && bft_sockaddr_equal(&p->endpoint, a);
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Clients are answered where their last authenticated request came from;
+ * a request a backup relayed to us says nothing about the client.
+ */
 static void learn_client(struct bft_replica *r, struct sk_buff *skb)
 {
 	const struct bft_hdr *h = (const struct bft_hdr *)skb->data;
+	const union bft_sockaddr *src = bft_rx_source(skb);
 	u32 id = le32_to_cpu(h->sender);
 
-	if (h->principal == BFT_PRINCIPAL_CLIENT && id < r->n_clients)
-		r->client_ep[id] = *bft_rx_source(skb);
+	if (h->principal == BFT_PRINCIPAL_CLIENT && id < r->n_clients &&
+	    !from_replica(r, src))
+		r->client_ep[id] = *src;
 }
 
 void bft_worker(struct work_struct *work)

@@ -152,6 +152,7 @@ enum bft_info_attr {
 	BFT_INFO_A_QUORUM,		/* u32 */
 	BFT_INFO_A_VC_TIMEOUT_MS,	/* u64: current, after backoff */
 	BFT_INFO_A_PAD,
+	BFT_INFO_A_STATE_DIGEST,	/* binary[32]: service state now */
 
 	__BFT_INFO_A_MAX
 };

@@ -126,6 +126,7 @@ void check_init(struct sim_check *c, int nrep, uint64_t correct)
 	c->req_accept = kv_new(sizeof(uint64_t));
 	c->seq_batch = kv_new(sizeof(struct seq_rec));
 	c->rep_last = kv_new(sizeof(uint64_t));
+	c->votes = kv_new(sizeof(struct seq_rec));
 }
 
 void check_free(struct sim_check *c)
@@ -135,6 +136,7 @@ void check_free(struct sim_check *c)
 	kv_free(c->req_accept);
 	kv_free(c->seq_batch);
 	kv_free(c->rep_last);
+	kv_free(c->votes);
 }
 
 void check_fail(struct sim_check *c, sim_time_t at, const char *fmt, ...)
@@ -236,11 +238,44 @@ void check_state(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 	check_digest(c, c->seq_state, "state after", at, rep, seq, digest);
 }
 
+void check_vote(struct sim_check *c, sim_time_t at, int rep, int kind,
+		uint64_t view, uint64_t seq, const uint8_t digest[32])
+{
+	struct seq_rec *s;
+	uint64_t key;
+	int created;
+
+	if (!is_correct(c, rep))
+		return;
+	/* a replica restarted empty has forgotten what it sent */
+	key = ((uint64_t)rep << 58) ^ ((uint64_t)kind << 54) ^
+		(c->restarts[rep] << 48) ^ (view << 32) ^ seq;
+	s = kv_get(c->votes, key, 1, &created);
+	if (created) {
+		memcpy(s->digest, digest, 32);
+		s->rep = rep;
+	} else if (memcmp(s->digest, digest, 32)) {
+		check_fail(c, at,
+			   "SAFETY: correct r%d sent two different %s digests for (view %"
+			   PRIu64 ", seq %" PRIu64 ")", rep,
+			   kind == 2 ? "PRE-PREPARE" : kind == 3 ? "PREPARE" :
+			   "COMMIT", view, seq);
+	}
+}
+
 void check_reset(struct sim_check *c, int rep, uint64_t seq)
 {
 	(void)seq;
 	if (rep >= 0 && rep < 64)
 		c->incarnation[rep]++;
+}
+
+void check_restart(struct sim_check *c, int rep)
+{
+	if (rep >= 0 && rep < 64) {
+		c->incarnation[rep]++;
+		c->restarts[rep]++;
+	}
 }
 
 void check_accept(struct sim_check *c, sim_time_t at, uint32_t client,

@@ -154,6 +154,14 @@ static int op_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
 		      uint32_t len)
 {
+	int mt = sim_mtype(buf, len);
+
+	/* A correct replica never sends two digests for one (v, n). */
+	if (!r->byz && len >= 64 && (mt == BFT_MSG_PRE_PREPARE ||
+				     mt == BFT_MSG_PREPARE ||
+				     mt == BFT_MSG_COMMIT))
+		check_vote(&r->sim->check, r->sim->sched.now, r->id, mt,
+			   bft_get64(buf + 16), bft_get64(buf + 24), buf + 32);
 	net_send(&r->sim->net, r->id, to, buf, len);
 }
 

@@ -173,7 +173,7 @@ static void dispatch(struct sim *s, struct sim_event *ev)
 	case SEV_RESTART:
 		trace_add(&s->trace, s->sched.now, TR_RESTART, ev->to, -1, -1,
 			  0, 0, 0, "empty");
-		check_reset(&s->check, ev->to, 0);
+		check_restart(&s->check, ev->to);
 		if (sim_rep_start(s, ev->to))
 			check_fail(&s->check, s->sched.now,
 				   "restart of r%d failed", ev->to);

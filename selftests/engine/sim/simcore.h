@@ -164,7 +164,10 @@ struct sim_check {
 	struct sim_kv *seq_batch;
 	/* (replica, incarnation, client) -> last executed t */
 	struct sim_kv *rep_last;
-	uint64_t incarnation[64];
+	uint64_t incarnation[64];	/* restarts and state installs */
+	uint64_t restarts[64];
+	/* (replica, kind, view, seq) -> digest it sent */
+	struct sim_kv *votes;
 	uint64_t execs, accepts, batches;
 };
 
@@ -181,9 +184,14 @@ void check_batch(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 /* A correct replica checkpointed seq with this service state digest. */
 void check_state(struct sim_check *c, sim_time_t at, int rep, uint64_t seq,
 		 const uint8_t digest[32]);
+/* A correct replica sent PRE-PREPARE/PREPARE/COMMIT (kind) for (v, n). */
+void check_vote(struct sim_check *c, sim_time_t at, int rep, int kind,
+		uint64_t view, uint64_t seq, const uint8_t digest[32]);
 /* The replica restarted empty, or installed a snapshot at seq. */
 /* (its per-client execution history starts over) */
 void check_reset(struct sim_check *c, int rep, uint64_t seq);
+/* The replica restarted empty: it may re-send what it forgot it sent. */
+void check_restart(struct sim_check *c, int rep);
 /* A correct client accepted result for its request t. */
 void check_accept(struct sim_check *c, sim_time_t at, uint32_t client,
 		  uint64_t t, uint64_t result, int readonly);

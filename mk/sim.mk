@@ -65,3 +65,79 @@ sim: $(SIM_BIN)
 
 sim-macs: $(SIM_BIN)
 	$(SIM_BIN) --macs
+
+# ---------------------------------------------------------------------------
+# libFuzzer targets (selftests/engine/fuzz): one per wire decoder, plus the
+# live engine (bft_engine_receive) and the client core's reply path. Built
+# with clang -fsanitize=fuzzer,address,undefined; the seed corpus is made
+# by the wire encoder at build time (gen_corpus), never committed.
+#
+#   make check-fuzz      every target for FUZZ_TIME seconds, FUZZ_JOBS at a
+#                        time; $(RESULTS)/host-fuzz.res "<passed> <failed>",
+#                        one test per target
+#   make fuzz-bins       build only; run e.g. build/host/fuzz/fuzz-vc CORPUS
+
+FUZZ_CC ?= clang
+FUZZ_OUT := $(BUILD)/host/fuzz
+FUZZ_TIME ?= 10
+FUZZ_JOBS ?= $(SIM_JOBS)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikmod/engine -Iuapi \
+	-Iselftests/engine/fuzz -DBFT_TESTING $(FUZZ_SAN) \
+	-fsanitize=fuzzer-no-link
+FUZZ_WIRE := hdr request preprepare agree reply checkpoint vc nv fetch data any
+FUZZ_TARGETS := $(FUZZ_WIRE) engine client
+FUZZ_BINS := $(addprefix $(FUZZ_OUT)/fuzz-,$(FUZZ_TARGETS))
+FUZZ_ENGINE_OBJS := $(patsubst kmod/engine/%.c,$(FUZZ_OUT)/obj/%.o,$(ENGINE_SRCS) kmod/engine/client.c)
+FUZZ_HDRS := $(ENGINE_HDRS) kmod/engine/client.h selftests/engine/fuzz/fuzz.h
+
+.PHONY: fuzz-bins check-fuzz
+
+fuzz-bins: $(FUZZ_BINS) $(FUZZ_OUT)/gen_corpus
+
+$(FUZZ_OUT)/obj/%.o: kmod/engine/%.c $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# fuzz_wire.c once per decoder: FUZZ_WHICH is the 1-based index in FUZZ_WIRE.
+$(FUZZ_OUT)/obj/wire-%.o: selftests/engine/fuzz/fuzz_wire.c $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) \
+		-DFUZZ_WHICH=$$(echo $(FUZZ_WIRE) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) \
+		-c -o $@ $<
+
+$(FUZZ_OUT)/obj/main-%.o: selftests/engine/fuzz/fuzz_%.c $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(addprefix $(FUZZ_OUT)/fuzz-,$(FUZZ_WIRE)): $(FUZZ_OUT)/fuzz-%: $(FUZZ_OUT)/obj/wire-%.o $(FUZZ_ENGINE_OBJS)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ -lcrypto
+
+$(FUZZ_OUT)/fuzz-engine $(FUZZ_OUT)/fuzz-client: $(FUZZ_OUT)/fuzz-%: $(FUZZ_OUT)/obj/main-%.o $(FUZZ_ENGINE_OBJS)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ -lcrypto
+
+$(FUZZ_OUT)/gen_corpus: selftests/engine/fuzz/gen_corpus.c $(FUZZ_HDRS) kmod/engine/wire.c
+	@mkdir -p $(@D)
+	$(CC) $(ENGINE_CFLAGS) -Iselftests/engine/fuzz -o $@ $< kmod/engine/wire.c -lcrypto
+
+check-fuzz: fuzz-bins
+	@mkdir -p $(RESULTS)
+	@rm -rf $(FUZZ_OUT)/seeds $(FUZZ_OUT)/logs && mkdir -p $(FUZZ_OUT)/logs
+	@$(FUZZ_OUT)/gen_corpus $(FUZZ_OUT)/seeds
+	@echo "check-fuzz: $(words $(FUZZ_TARGETS)) targets x $(FUZZ_TIME)s, $(FUZZ_JOBS) at a time"
+	@for t in $(FUZZ_TARGETS); do echo $$t; done | \
+	xargs -P $(FUZZ_JOBS) -I{} sh -c '\
+		mkdir -p $(FUZZ_OUT)/corpus/{}; \
+		if $(FUZZ_OUT)/fuzz-{} -max_total_time=$(FUZZ_TIME) -timeout=10 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_OUT)/logs/{}- \
+			$(FUZZ_OUT)/corpus/{} $(FUZZ_OUT)/seeds/{} \
+			> $(FUZZ_OUT)/logs/{}.log 2>&1; \
+		then echo "ok fuzz-{} $$(grep -o "stat::number_of_executed_units: *[0-9]*" $(FUZZ_OUT)/logs/{}.log | grep -o "[0-9]*$$") runs"; \
+		else echo "not ok fuzz-{} (see $(FUZZ_OUT)/logs/{}.log)"; fi' \
+		| tee $(FUZZ_OUT)/logs/summary
+	@p=$$(grep -c '^ok ' $(FUZZ_OUT)/logs/summary); \
+	f=$$(grep -c '^not ok ' $(FUZZ_OUT)/logs/summary); \
+	f=$$((f + $(words $(FUZZ_TARGETS)) - p - f)); \
+	echo "$$p $$f" > $(RESULTS)/host-fuzz.res; \
+	echo "host-fuzz: $$p passed, $$f failed"; [ $$f -eq 0 ]

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared pieces of the libFuzzer targets and of the seed corpus
+ * generator: the limits every decoder is fuzzed with, a zero "MAC" (an
+ * all-zero tag is valid, so the fuzzer reaches what lies behind the
+ * MAC check), and sample datagrams built with the wire encoder.
+ */
+#ifndef BFT_FUZZ_H
+#define BFT_FUZZ_H
+
+#include "wire.h"
+
+#define FUZZ_N		4
+#define FUZZ_CLIENTS	8
+
+static const struct bft_wire_limits fuzz_lim = {
+	.n = FUZZ_N,
+	.n_clients = FUZZ_CLIENTS,
+	.max_op = 256,
+	.max_result = 64,
+	.batch_max = 8,
+	.batch_bytes = 4096,
+	.log_size = 16,
+};
+
+static inline int fuzz_mac(void *ctx, u8 principal, u32 id,
+			   const struct bft_iov *iov, u32 niov,
+			   u8 tag[BFT_MAC_LEN])
+{
+	(void)ctx;
+	(void)principal;
+	(void)id;
+	(void)iov;
+	(void)niov;
+	memset(tag, 0, BFT_MAC_LEN);
+	return 0;
+}
+
+enum fuzz_sample {
+	FS_REQUEST, FS_PP, FS_PREPARE, FS_COMMIT, FS_REPLY, FS_CKPT,
+	FS_VC, FS_NV, FS_FETCH, FS_DATA, FS_PP_NULL, FS_REQUEST_RO,
+	FS_COUNT
+};
+
+/*
+ * A valid datagram of the given sample kind from `sender` (client id for
+ * requests), for view/seq; MAC trailers and authenticators are zero.
+ * Returns its length, 0 if it does not fit.
+ */
+static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
+			      u32 sender, u64 view, u64 seq)
+{
+	static const u8 op[12] = "fuzz-op-data";
+	u8 d[BFT_DIGEST_LEN], batch[1024];
+	struct bft_ckpt_h ck[2];
+	struct bft_vc_entry_h ent[2];
+	struct bft_nv_vc_h vc[3];
+	u32 blen, i;
+
+	memset(ck, 0, sizeof(ck));
+	memset(ent, 0, sizeof(ent));
+	memset(vc, 0, sizeof(vc));
+	switch (k) {
+	case FS_REQUEST:
+	case FS_REQUEST_RO:
+		return bft_enc_request(buf, cap, sender % FUZZ_CLIENTS, seq + 1,
+				       op, sizeof(op),
+				       k == FS_REQUEST_RO ?
+				       BFT_REQ_F_READONLY : 0, FUZZ_N);
+	case FS_PP:
+		blen = bft_enc_request(batch, sizeof(batch), 1, seq + 1, op,
+				       sizeof(op), 0, FUZZ_N);
+		blen += bft_enc_request(batch + blen, sizeof(batch) - blen, 2,
+					seq + 7, op, 5, 0, FUZZ_N);
+		if (bft_batch_digest(batch, blen, 2, &fuzz_lim, d))
+			return 0;
+		return bft_enc_preprepare(buf, cap, sender, view, seq, d, 2,
+					  batch, blen);
+	case FS_PP_NULL:
+		bft_null_digest(d);
+		return bft_enc_preprepare(buf, cap, sender, view, seq, d, 0,
+					  NULL, 0);
+	case FS_PREPARE:
+	case FS_COMMIT:
+		bft_null_digest(d);
+		return bft_enc_agree(buf, cap, k == FS_PREPARE ?
+				     BFT_MSG_PREPARE : BFT_MSG_COMMIT, sender,
+				     view, seq, d);
+	case FS_REPLY:
+		return bft_enc_reply(buf, cap, sender, view, seq + 1, 1, 0, op,
+				     8);
+	case FS_CKPT:
+		memset(d, 0x11, sizeof(d));
+		return bft_enc_checkpoint(buf, cap, sender, seq, d);
+	case FS_VC:
+		ck[0].seq = 0;
+		ent[0].seq = 1;
+		ent[0].pp_view = view ? view - 1 : 0;
+		ent[0].p_view = ent[0].pp_view;
+		ent[0].flags = BFT_VC_E_PREPARED;
+		bft_null_digest(ent[0].pp_digest);
+		bft_null_digest(ent[0].p_digest);
+		return bft_enc_vc(buf, cap, sender, view, 0, ck, 1, ent, 1);
+	case FS_NV:
+		for (i = 0; i < 3; i++)
+			vc[i].replica = i;
+		ck[0].seq = 1;
+		bft_null_digest(ck[0].digest);
+		return bft_enc_nv(buf, cap, sender, view, 0, ck[1].digest, vc,
+				  3, ck, 1);
+	case FS_FETCH:
+		memset(d, 0x22, sizeof(d));
+		return bft_enc_fetch(buf, cap, sender, BFT_FETCH_STATE, seq, 0,
+				     d);
+	case FS_DATA:
+		memset(d, 0x22, sizeof(d));
+		return bft_enc_data(buf, cap, sender, BFT_FETCH_STATE, seq, 0,
+				    64, 0, d, op, sizeof(op));
+	default:
+		return 0;
+	}
+}
+
+#endif

@@ -165,7 +165,7 @@ void bft_cli_cancel(struct bft_cli *c)
 
 static void result_digest(const struct bft_reply_view *r, u8 *out)
 {
-	bft_sha_ctx s;
+	struct bft_sha_ctx s;
 
 	bft_sha_init(&s);
 	bft_sha_update(&s, r->result, r->result_len);

@@ -140,6 +140,8 @@ static int not_blind(struct opts *o)
 	long i;
 
 	o->broken = 1;
+	if (!o->last)
+		o->last = 12;
 	if (o->n <= 0)
 		o->n = 4;
 	if (o->byz < 0)

@@ -47,8 +47,12 @@ cookies_distinct() {
 }
 
 cookies_agree() {
-	[ "$(bftctl_cookie "$NS_A")" = "$c_a" ] &&
-	[ "$(bftctl_cookie "$NS_B")" = "$c_b" ]
+	local a b
+
+	a=$(bftctl_cookie "$NS_A")
+	b=$(bftctl_cookie "$NS_B")
+	ktap_print_msg "bftctl -j show cookies: A=$a B=$b"
+	[ "$a" = "$c_a" ] && [ "$b" = "$c_b" ]
 }
 
 ktap_print_header

@@ -175,18 +175,20 @@ err:
 /* Caller holds bn->lock and has unlinked r. Safe under full traffic. */
 void bft_replica_destroy(struct bft_replica *r)
 {
-	/* No new datagrams after this, and none still in softirq. */
+	/* No new datagrams for us, and none still in softirq. */
 	rcu_assign_sk_user_data(r->sock->sk, NULL);
-	bft_socket_close(r->sock);
 	synchronize_net();
 
+	/* The worker re-arms the timer and the timer queues the worker. */
 	mutex_lock(&r->lock);
 	r->dying = true;
 	mutex_unlock(&r->lock);
-	/* The worker re-arms the timer and the timer queues the worker. */
 	del_timer_sync(&r->timer);
 	cancel_work_sync(&r->work);
 	del_timer_sync(&r->timer);
+
+	/* Only now is nobody sending on the socket. */
+	bft_socket_close(r->sock);
 	skb_queue_purge(&r->rxq);
 	replica_free(r);
 }

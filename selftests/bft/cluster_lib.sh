@@ -27,8 +27,13 @@ cl_c() {
 }
 
 cl_cleanup() {
-	local ns
+	local ns dev
 
+	# Netns teardown frees veth peers asynchronously: delete them first.
+	for dev in $(ip -o link show | awk -F': ' -v p="$CL-" \
+		     'index($2, p) == 1 { sub(/@.*/, "", $2); print $2 }'); do
+		ip link del "$dev" 2>/dev/null
+	done
 	for ns in $(ip netns list | awk -v p="$CL-" 'index($1, p) == 1 { print $1 }'); do
 		ip netns del "$ns"
 	done

@@ -11,8 +11,9 @@
 #   make vm-selftests  only build the guest side of selftests/bft
 #   make print-stages  the stages make check must produce results for
 #
-# Variables: TESTS="netns nl_policy" runs a subset, BFT_VM_TIMEOUT (s),
-# BFT_QEMU_ACCEL (tcg; kvm is opt-in), BFT_CACHE (debug kernel, sources).
+# Variables: TESTS="netns nl_policy" runs a subset, BFT_VM_TIMEOUT (s, per
+# boot), BFT_TEST_TIMEOUT (s, per test program), BFT_QEMU_ACCEL (tcg; kvm
+# is opt-in), BFT_CACHE (debug kernel, extracted sources).
 # Each stage writes $(RESULTS)/<stage>.res; see Documentation/testing.rst.
 
 VM_SELFTESTS := $(BUILD)/selftests/bft
@@ -28,7 +29,7 @@ HARNESS_KERNELS ?= 6.12 debug
 BFT_STAGES += $(if $(filter check-vm,$(CHECK_TARGETS)),vm-6.1 vm-6.12) \
 	$(if $(filter check-debug,$(CHECK_TARGETS)),vm-debug) \
 	$(if $(filter check-harness,$(CHECK_TARGETS)),harness)
-export BFT_STAGES BFT_QEMU_ACCEL BFT_VM_TIMEOUT
+export BFT_STAGES BFT_QEMU_ACCEL BFT_VM_TIMEOUT BFT_TEST_TIMEOUT
 
 .PHONY: print-stages
 print-stages:

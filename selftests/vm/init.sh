@@ -6,7 +6,8 @@
 # never interleave with it:
 #   KTAP output of the run, "### dmesg" + the kernel log,
 #   then "BFTVM-DONE rc=N" as the very last line.
-# Kernel command line: bftvm_mode=test|demo, bftvm_tests=a,b (default all).
+# Kernel command line: bftvm_mode=test|demo, bftvm_tests=a,b (default all),
+# bftvm_test_timeout=SECONDS (default: selftests/bft/settings).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
@@ -37,6 +38,8 @@ for arg in $cmdline; do
 	case $arg in
 	bftvm_mode=*) mode=${arg#*=} ;;
 	bftvm_tests=*) tests=$(echo "${arg#*=}" | tr ',' ' ') ;;
+	# Per-test timeout of the kselftest runner, for slow (debug) kernels.
+	bftvm_test_timeout=*) export kselftest_override_timeout="${arg#*=}" ;;
 	esac
 done
 

@@ -5,6 +5,7 @@
 #
 # Usage: run-vm.sh -k BZIMAGE -i INITRAMFS -n STAGE -o OUTDIR
 #		   [-m test|demo] [-T "test ..."] [-t TIMEOUT] [-r RESULTS]
+#		   [-P PER_TEST_TIMEOUT]
 #
 # ttyS0 is the console, shown live and kept in OUTDIR/console.log.
 # ttyS1 goes to OUTDIR/verdict.log: the guest writes the KTAP output, the
@@ -18,10 +19,11 @@
 set -eu
 
 kernel='' initrd='' stage='' outdir='' mode=test tests='' results=''
+test_timeout=${BFT_TEST_TIMEOUT:-}
 timeout=${BFT_VM_TIMEOUT:-300}
 accel=${BFT_QEMU_ACCEL:-tcg}
 
-while getopts k:i:n:o:m:T:t:r: opt; do
+while getopts k:i:n:o:m:T:t:r:P: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -31,6 +33,7 @@ while getopts k:i:n:o:m:T:t:r: opt; do
 	T) tests=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	r) results=$OPTARG ;;
+	P) test_timeout=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -55,6 +58,7 @@ klog='\[ *[0-9]+\.[0-9]+\].*'
 
 append="console=ttyS0,115200 panic=-1 rdinit=/init bftvm_mode=$mode"
 [ -n "$tests" ] && append="$append bftvm_tests=$(echo "$tests" | tr ' ' ,)"
+[ -n "$test_timeout" ] && append="$append bftvm_test_timeout=$test_timeout"
 # Keep the demo readable; splats still reach the dmesg dump checked below.
 [ "$mode" = demo ] && append="$append quiet"
 

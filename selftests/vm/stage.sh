@@ -52,7 +52,9 @@ debug)
 	krel=$(cat "$kdir/include/config/kernel.release")
 	kernel=$kdir/arch/x86/boot/bzImage
 	modroot=$(dirname "$kdir")/modroot
-	timeout=${BFT_VM_TIMEOUT:-1200}
+	# KASAN, lockdep and kmemleak under TCG: several times slower.
+	timeout=${BFT_VM_TIMEOUT:-3000}
+	test_timeout=${BFT_TEST_TIMEOUT:-1500}
 	;;
 *)
 	kernel=$(printf '%s\n' /boot/vmlinuz-"$series".*-cloud-amd64 |
@@ -60,7 +62,8 @@ debug)
 	[ -e "$kernel" ] || fail_stage "no /boot/vmlinuz-$series.*-cloud-amd64"
 	krel=${kernel#/boot/vmlinuz-}
 	modroot=/
-	timeout=${BFT_VM_TIMEOUT:-300}
+	timeout=${BFT_VM_TIMEOUT:-900}
+	test_timeout=${BFT_TEST_TIMEOUT:-}
 	;;
 esac
 [ -r "$kernel" ] || fail_stage "$kernel not readable"
@@ -93,4 +96,4 @@ echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
 
 exec "$here/run-vm.sh" -k "$kernel" -i "$outdir/initramfs.cpio.gz" \
 	-n "$stage" -o "$outdir" -m "$mode" -T "$tests" -t "$timeout" \
-	-r "$results"
+	-P "$test_timeout" -r "$results"

@@ -99,6 +99,28 @@ static bool can_choose(u32 f, u32 q, const struct bft_vc_view *vcs, u32 m,
 	return a1 >= q && a2 >= f + 1;
 }
 
+/*
+ * (d, v) prepared at seq cannot have committed if f+1 VIEW-CHANGEs (so
+ * at least one correct replica) pre-prepared another digest at seq in a
+ * later view: a correct replica accepts that only under a valid NEW-VIEW
+ * that did not choose d, which no NEW-VIEW does once d committed. Such a
+ * stale claim (from a replica that missed that NEW-VIEW) counts as "no
+ * prepared entry"; without this, A2 can never hold for it (entries carry
+ * the last pre-prepare only) and the view change is stuck for good.
+ */
+static bool superseded(u32 f, const struct bft_vc_view *vcs, u32 m, u64 seq,
+		       u64 v, const u8 *d)
+{
+	struct bft_vc_entry_h e;
+	u32 j, k = 0;
+
+	for (j = 0; j < m; j++)
+		if (vc_entry(&vcs[j], seq, &e) && e.pp_view > v &&
+		    memcmp(e.pp_digest, d, BFT_DIGEST_LEN))
+			k++;
+	return k >= f + 1;
+}
+
 /* 1: chose *out, 0: null, -EAGAIN: undecided with these messages. */
 static int decide(u32 f, u32 q, const struct bft_vc_view *vcs, u32 m,
 		  u64 seq, u8 *out)
@@ -110,7 +132,8 @@ static int decide(u32 f, u32 q, const struct bft_vc_view *vcs, u32 m,
 
 	for (i = 0; i < m; i++) {
 		if (!vc_entry(&vcs[i], seq, &e) ||
-		    !(e.flags & BFT_VC_E_PREPARED)) {
+		    !(e.flags & BFT_VC_E_PREPARED) ||
+		    superseded(f, vcs, m, seq, e.p_view, e.p_digest)) {
 			none += vcs[i].stable_seq < seq;
 			continue;
 		}

@@ -319,10 +319,16 @@ void bft_try_execute(struct bft_engine *e)
 	}
 	if (!ran)
 		return;
-	/* Progress: restart the timer and forget the backoff. */
-	e->vc_timeout = e->cfg.vc_timeout_ms;
-	e->vc_deadline = BFT_NO_DEADLINE;
-	bft_timer_update(e);
+	/*
+	 * Progress: restart the timer and forget the backoff. Not during a
+	 * view change (executing what a state transfer or NEW-VIEW brought):
+	 * that timer drives VIEW-CHANGE resends and giving up on the view.
+	 */
+	if (e->status == BFT_ST_NORMAL) {
+		e->vc_timeout = e->cfg.vc_timeout_ms;
+		e->vc_deadline = BFT_NO_DEADLINE;
+		bft_timer_update(e);
+	}
 	if (bft_is_primary(e))
 		bft_try_batch(e);
 }

@@ -184,9 +184,13 @@ static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
 {
 	struct sim_replica *r = ctx;
 	struct sim *s = r->sim;
+	struct bft_info info;
 	uint64_t res;
 	uint8_t out[8];
 
+	/* execution is in order: this is batch last_exec + 1 */
+	bft_engine_info(r->e, &info);
+	r->cur_seq = info.last_exec + 1;
 	if (readonly) {
 		res = svc_read(&r->svc, op, op_len);
 	} else {
@@ -341,7 +345,6 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 	uint8_t d[BFT_DIGEST_LEN];
 
 	(void)view;
-	r->cur_seq = seq;
 	if (r->byz)
 		return;
 	bft_engine_get_config(r->e, &c);

@@ -148,6 +148,7 @@ static int not_blind(struct opts *o)
 		o->byz = BYZ_EQUIVOCATE;
 	if (o->byz_primary < 0)
 		o->byz_primary = 1;
+	printf("not-blind: quorums one vote short (BFT_CFG_F_QUORUM_SHORT); a safety violation MUST be found:\n");
 	for (i = 0; i < o->seeds; i++) {
 		struct sim_cfg c;
 		struct run_result rr;

@@ -52,6 +52,10 @@ for m in $preload; do
 done
 
 kmemleak=/sys/kernel/debug/kmemleak
+# Tests may scale their load down on the (much slower) debug kernel.
+if [ -e $kmemleak ]; then
+	export BFT_DEBUG_KERNEL=1
+fi
 # Report only what the tests leak: scan once, then forget boot's suspects.
 if [ -w $kmemleak ]; then
 	echo scan >$kmemleak

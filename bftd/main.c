@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bftd.h"
+#include "../kmod/policy.h"
 
 /* How often the status file is refreshed while something changes. */
 #define BFTD_STATUS_MS	100
@@ -151,25 +152,11 @@ static int parse_args(int argc, char **argv, struct bftd_args *a,
 static void apply_policy(const struct bft_conf_policy *p,
 			 struct bft_config *cfg)
 {
-	static const struct {
-		int attr;
-		size_t off;
-	} map[] = {
-		{ BFT_POLICY_A_BATCH_SIZE, offsetof(struct bft_config, batch_max) },
-		{ BFT_POLICY_A_BATCH_BYTES, offsetof(struct bft_config, batch_bytes) },
-		{ BFT_POLICY_A_BATCH_DELAY_MS, offsetof(struct bft_config, batch_delay_ms) },
-		{ BFT_POLICY_A_WINDOW, offsetof(struct bft_config, window) },
-		{ BFT_POLICY_A_CKPT_INTERVAL, offsetof(struct bft_config, ckpt_interval) },
-		{ BFT_POLICY_A_LOG_SIZE, offsetof(struct bft_config, log_size) },
-		{ BFT_POLICY_A_VC_TIMEOUT_MS, offsetof(struct bft_config, vc_timeout_ms) },
-		{ BFT_POLICY_A_VC_TIMEOUT_MAX_MS, offsetof(struct bft_config, vc_timeout_max_ms) },
-		{ BFT_POLICY_A_VC_BACKOFF, offsetof(struct bft_config, vc_backoff) },
-	};
-	size_t i;
+	int attr;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (bft_policy_has(p, map[i].attr))
-			*(u32 *)((u8 *)cfg + map[i].off) = p->val[map[i].attr];
+	for (attr = 1; attr <= BFT_POLICY_A_MAX; attr++)
+		if (bft_policy_has(p, attr) && bft_policy_field(cfg, attr))
+			*bft_policy_field(cfg, attr) = p->val[attr];
 }
 
 /* Replica id, key file and the key itself; the key is checked against

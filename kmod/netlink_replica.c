@@ -12,6 +12,7 @@
 
 #include "bft.h"
 #include "netlink.h"
+#include "policy.h"
 #include "replica.h"
 #include "service.h"
 
@@ -74,26 +75,11 @@ static struct bft_replica *get_replica(struct bft_net *bn,
 
 static void policy_apply(struct nlattr **tb, struct bft_config *c)
 {
-	static const struct {
-		int attr;
-		size_t off;
-	} map[] = {
-		{ BFT_POLICY_A_BATCH_SIZE, offsetof(struct bft_config, batch_max) },
-		{ BFT_POLICY_A_BATCH_BYTES, offsetof(struct bft_config, batch_bytes) },
-		{ BFT_POLICY_A_BATCH_DELAY_MS, offsetof(struct bft_config, batch_delay_ms) },
-		{ BFT_POLICY_A_WINDOW, offsetof(struct bft_config, window) },
-		{ BFT_POLICY_A_CKPT_INTERVAL, offsetof(struct bft_config, ckpt_interval) },
-		{ BFT_POLICY_A_LOG_SIZE, offsetof(struct bft_config, log_size) },
-		{ BFT_POLICY_A_VC_TIMEOUT_MS, offsetof(struct bft_config, vc_timeout_ms) },
-		{ BFT_POLICY_A_VC_TIMEOUT_MAX_MS, offsetof(struct bft_config, vc_timeout_max_ms) },
-		{ BFT_POLICY_A_VC_BACKOFF, offsetof(struct bft_config, vc_backoff) },
-	};
-	size_t i;
+	int attr;
 
-	for (i = 0; i < ARRAY_SIZE(map); i++)
-		if (tb[map[i].attr])
-			*(u32 *)((u8 *)c + map[i].off) =
-				nla_get_u32(tb[map[i].attr]);
+	for (attr = 1; attr <= BFT_POLICY_A_MAX; attr++)
+		if (tb[attr] && bft_policy_field(c, attr))
+			*bft_policy_field(c, attr) = nla_get_u32(tb[attr]);
 }
 
 static int parse_policy(struct genl_info *info, struct bft_config *c)
@@ -484,21 +470,16 @@ static int put_policy(struct sk_buff *msg, struct bft_replica *r)
 {
 	struct bft_config c;
 	struct nlattr *nest;
+	int attr;
 
 	bft_engine_get_config(r->engine, &c);
 	nest = nla_nest_start(msg, BFT_A_POLICY);
-	if (!nest ||
-	    nla_put_u32(msg, BFT_POLICY_A_BATCH_SIZE, c.batch_max) ||
-	    nla_put_u32(msg, BFT_POLICY_A_BATCH_BYTES, c.batch_bytes) ||
-	    nla_put_u32(msg, BFT_POLICY_A_BATCH_DELAY_MS, c.batch_delay_ms) ||
-	    nla_put_u32(msg, BFT_POLICY_A_WINDOW, c.window) ||
-	    nla_put_u32(msg, BFT_POLICY_A_CKPT_INTERVAL, c.ckpt_interval) ||
-	    nla_put_u32(msg, BFT_POLICY_A_LOG_SIZE, c.log_size) ||
-	    nla_put_u32(msg, BFT_POLICY_A_VC_TIMEOUT_MS, c.vc_timeout_ms) ||
-	    nla_put_u32(msg, BFT_POLICY_A_VC_TIMEOUT_MAX_MS,
-			c.vc_timeout_max_ms) ||
-	    nla_put_u32(msg, BFT_POLICY_A_VC_BACKOFF, c.vc_backoff))
+	if (!nest)
 		return -EMSGSIZE;
+	for (attr = 1; attr <= BFT_POLICY_A_MAX; attr++)
+		if (bft_policy_field(&c, attr) &&
+		    nla_put_u32(msg, attr, *bft_policy_field(&c, attr)))
+			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }

@@ -11,7 +11,7 @@
 BFTD_OUT := $(BUILD)/bftd
 BFTD_SRCS := $(wildcard bftd/*.c) \
 	$(filter-out kmod/engine/client.c,$(wildcard kmod/engine/*.c)) \
-	kmod/kv.c kmod/kv_codec.c \
+	kmod/kv.c kmod/kv_codec.c kmod/policy.c \
 	bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c
 BFTD_CFLAGS := -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iuapi -Ikmod/engine -fno-omit-frame-pointer

@@ -21,6 +21,9 @@ struct run_result {
 	int n, byz;
 	uint64_t events;
 	uint64_t prim_mac, prim_reqs, prim_batches;
+	/* coverage */
+	int crash, faults, parts, byzc;
+	uint64_t view_changes, xfers, evidence, dropped, dups;
 };
 
 void cfg_for_seed(struct sim_cfg *c, const struct opts *o, uint64_t seed);

@@ -19,7 +19,8 @@
 
 struct rec {
 	uint64_t seed, events;
-	int32_t n, byz, failed, pad;
+	int32_t n, byz, failed, crash, faults, parts, byzc, pad;
+	uint64_t vcs, xfers, evidence, dropped, dups;
 };
 
 static double now_sec(void)
@@ -62,6 +63,7 @@ static int sweep(struct opts *o)
 {
 	long fail_n[2][BYZ_NSTRAT] = { { 0 } }, cnt[2][BYZ_NSTRAT] = { { 0 } };
 	long pass = 0, fail = 0, total = 0;
+	long cv[8] = { 0 };	/* coverage: see the printf below */
 	uint64_t events = 0;
 	int fds[64][2], j, k, nj = o->jobs;
 	double t0 = now_sec(), dt;
@@ -92,6 +94,15 @@ static int sweep(struct opts *o)
 				r.n = c.n;
 				r.byz = c.byz;
 				r.failed = rr.failed;
+				r.crash = rr.crash;
+				r.faults = rr.faults;
+				r.parts = rr.parts;
+				r.byzc = rr.byzc;
+				r.vcs = rr.view_changes;
+				r.xfers = rr.xfers;
+				r.evidence = rr.evidence;
+				r.dropped = rr.dropped;
+				r.dups = rr.dups;
 				if (write(fds[j][1], &r, sizeof(r)) != sizeof(r))
 					_exit(2);
 			}
@@ -105,6 +116,14 @@ static int sweep(struct opts *o)
 			total++;
 			events += r.events;
 			cnt[k][r.byz]++;
+			cv[0] += r.faults;
+			cv[1] += r.parts > 0;
+			cv[2] += r.crash;
+			cv[3] += r.xfers > 0;
+			cv[4] += r.vcs > 0;
+			cv[5] += r.evidence > 0;
+			cv[6] += r.byzc == BYZC_SPLIT;
+			cv[7] += r.byzc == BYZC_BADAUTH;
 			if (r.failed) {
 				fail++;
 				fail_n[k][r.byz]++;
@@ -122,6 +141,8 @@ static int sweep(struct opts *o)
 	for (j = 0; j < BYZ_NSTRAT; j++)
 		printf("%-12s %7ld/%-6ld %7ld/%-6ld\n", byz_name(j),
 		       fail_n[0][j], cnt[0][j], fail_n[1][j], cnt[1][j]);
+	printf("coverage (seeds): network faults %ld, partitions %ld, crash+restart %ld, state transfer %ld, view change %ld, evidence %ld, byz client split %ld / badauth %ld\n",
+	       cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], cv[7]);
 	printf("sim: %ld seeds, %ld passed, %ld failed, %.1f s, %.0f seeds/minute, %.0f events/s (%d jobs)\n",
 	       total, pass, fail, dt, dt > 0 ? total * 60.0 / dt : 0.0,
 	       dt > 0 ? events / dt : 0.0, nj);

@@ -308,6 +308,15 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 
 	res->failed = s->check.violations != 0;
 	res->events = s->st.events;
+	res->crash = s->cfg.crash_rep >= 0;
+	res->faults = cfg->faults;
+	res->parts = s->net.cfg.nparts;
+	res->byzc = cfg->nbyzc ? cfg->byzc : 0;
+	res->view_changes = s->st.view_changes;
+	res->xfers = s->st.xfers;
+	res->evidence = s->st.evidence;
+	res->dropped = s->net.st.dropped + s->net.st.partitioned;
+	res->dups = s->net.st.duplicated;
 	if (s->rep[0].e) {
 		const struct bft_counters *k = bft_engine_counters(s->rep[0].e);
 

@@ -31,6 +31,10 @@ SEEDS ?= 100000
 START ?= 1
 JOBS ?= $(SIM_JOBS)
 
+# Stages scripts/summary.sh expects a result from (see mk/vm.mk).
+BFT_STAGES += $(if $(filter check-sim,$(CHECK_TARGETS)),host-sim)
+BFT_STAGES += $(if $(filter check-fuzz,$(CHECK_TARGETS)),host-fuzz)
+
 .PHONY: sim-bin sim check-sim sim-macs
 
 sim-bin: $(SIM_BIN)

@@ -208,8 +208,8 @@ static int macs(struct opts *o)
 		o->faults = 0;
 		cfg_for_seed(&c, o, 1 + i);
 		c.batch = bs[i];
-		/* twice as many clients as the batch holds keep it full */
-		c.nclients = bs[i] == 1 ? 4 : 2 * bs[i];
+		/* more clients than a batch holds keep batches fuller */
+		c.nclients = bs[i] == 1 ? 4 : bs[i] == 16 ? 64 : 2 * bs[i];
 		c.reqs = bs[i] == 64 ? 10 : 30;
 		c.window = 1;
 		c.ckpt = 32;

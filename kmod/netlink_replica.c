@@ -307,19 +307,24 @@ int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int bft_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
+/* PEER_DEL and CLIENT_DEL differ only in the table they edit. */
+static int member_del(struct genl_info *info, bool peer)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	int attr = peer ? BFT_A_PEER : BFT_A_CLIENT;
 	struct nlattr *tb[BFT_PEER_A_MAX + 1];
+	struct bft_peer __rcu **slot = NULL;
 	struct bft_replica *r;
 	u32 id;
 	int err;
 
-	err = parse_member(info, BFT_A_PEER, bft_peer_policy, BFT_PEER_A_MAX, tb);
+	BUILD_BUG_ON((int)BFT_PEER_A_ID != (int)BFT_CLIENT_A_ID ||
+		     (int)BFT_CLIENT_A_MAX > (int)BFT_PEER_A_MAX);
+	err = peer ? parse_member(info, attr, bft_peer_policy, BFT_PEER_A_MAX, tb) :
+		     parse_member(info, attr, bft_client_policy, BFT_CLIENT_A_MAX, tb);
 	if (err)
 		return err;
-	if (need(info, info->attrs[BFT_A_PEER], tb, BFT_PEER_A_ID,
-		 "peer id is required"))
+	if (need(info, info->attrs[attr], tb, BFT_PEER_A_ID, "id is required"))
 		return -EINVAL;
 	id = nla_get_u32(tb[BFT_PEER_A_ID]);
 
@@ -327,15 +332,31 @@ int bft_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 	r = get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
-	} else if (id >= r->n || !rcu_access_pointer(r->peers[id])) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
-				    "no such peer");
-		err = -ENOENT;
-	} else {
-		bft_replica_del_peer(r, &r->peers[id]);
+		goto out;
 	}
+	if (peer && id < r->n)
+		slot = &r->peers[id];
+	else if (!peer && id < r->n_clients)
+		slot = &r->clients[id];
+	if (!slot || !rcu_access_pointer(*slot)) {
+		if (peer)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+					    "no such peer");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+					    "no such client");
+		err = -ENOENT;
+		goto out;
+	}
+	bft_replica_del_peer(r, slot);
+out:
 	mutex_unlock(&bn->lock);
 	return err;
+}
+
+int bft_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return member_del(info, true);
 }
 
 int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
@@ -380,34 +401,7 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 
 int bft_nl_client_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct bft_net *bn = bft_pernet(genl_info_net(info));
-	struct nlattr *tb[BFT_CLIENT_A_MAX + 1];
-	struct bft_replica *r;
-	u32 id;
-	int err;
-
-	err = parse_member(info, BFT_A_CLIENT, bft_client_policy,
-			   BFT_CLIENT_A_MAX, tb);
-	if (err)
-		return err;
-	if (need(info, info->attrs[BFT_A_CLIENT], tb, BFT_CLIENT_A_ID,
-		 "client id is required"))
-		return -EINVAL;
-	id = nla_get_u32(tb[BFT_CLIENT_A_ID]);
-
-	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
-	if (IS_ERR(r)) {
-		err = PTR_ERR(r);
-	} else if (id >= r->n_clients || !rcu_access_pointer(r->clients[id])) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_CLIENT_A_ID],
-				    "no such client");
-		err = -ENOENT;
-	} else {
-		bft_replica_del_peer(r, &r->clients[id]);
-	}
-	mutex_unlock(&bn->lock);
-	return err;
+	return member_del(info, false);
 }
 
 int bft_nl_view_change(struct sk_buff *skb, struct genl_info *info)

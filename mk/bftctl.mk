@@ -35,11 +35,13 @@ $(BFTCTL_OUT)/bftctl: $(BFTCTL_OBJS) $(BFTCTL_OUT)/libbftclient.a
 
 $(BFTCTL_OUT)/%.o: bftctl/%.c $(wildcard bftctl/*.h bftctl/lib/*.h) uapi/linux/bft.h
 	@mkdir -p $(@D)
-	$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
 
 $(BFTCTL_OUT)/kmod/%.o: kmod/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(BFTCTL_CFLAGS) -MMD -c -o $@ $<
 
 -include $(BFTCTL_OBJS:.o=.d) $(LIBBFT_OBJS:.o=.d)
 
@@ -49,7 +51,8 @@ BFTCTL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(BFTCTL_OUT)/tests/%: selftests/bftctl/%.c $(LIBBFT_SRCS) $(wildcard bftctl/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BFTCTL_CFLAGS) $(BFTCTL_SAN) -Ibftctl -o $@ $< $(LIBBFT_SRCS) $(BFTCTL_LIBS)
+	@echo "  CC      $@"
+	@$(CC) $(BFTCTL_CFLAGS) $(BFTCTL_SAN) -Ibftctl -o $@ $< $(LIBBFT_SRCS) $(BFTCTL_LIBS)
 
 .PHONY: check-bftctl
 check-bftctl: $(BFTCTL_TESTS)

@@ -9,20 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "lib/config.h"
 
-static int tests, failed;
-
-#define CHECK(cond, name) do {						\
-	tests++;							\
-	if (cond) {							\
-		printf("ok %d %s\n", tests, name);			\
-	} else {							\
-		failed++;						\
-		printf("not ok %d %s (%s:%d)\n", tests, name,		\
-		       __FILE__, __LINE__);				\
-	}								\
-} while (0)
 
 #define KEY "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo="
 

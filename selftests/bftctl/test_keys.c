@@ -6,20 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tap.h"
 #include "lib/keys.h"
 
-static int tests, failed;
-
-#define CHECK(cond, name) do {						\
-	tests++;							\
-	if (cond) {							\
-		printf("ok %d %s\n", tests, name);			\
-	} else {							\
-		failed++;						\
-		printf("not ok %d %s (%s:%d)\n", tests, name,		\
-		       __FILE__, __LINE__);				\
-	}								\
-} while (0)
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {

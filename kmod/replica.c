@@ -142,7 +142,7 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	r->rx_stats = alloc_percpu(struct bft_rx_stats);
 	if (!r->clients || !r->client_ep || !r->rx_stats)
 		goto err;
-	r->wq = alloc_ordered_workqueue("bft-%s", WQ_MEM_RECLAIM, r->name);
+	r->wq = alloc_ordered_workqueue("bft-%s", 0, r->name);
 	if (!r->wq)
 		goto err;
 

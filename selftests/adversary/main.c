@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * adversary: setup, pacing and I/O. Config, keys and the socket come from
+ * bftd (bft_conf_load, bftd_keys, bftd_net_open), MACs from bftd_mac, so
+ * the adversary is indistinguishable from the replica it replaces until
+ * it chooses to misbehave.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "adversary.h"
+#include "../../kmod/policy.h"
+
+volatile sig_atomic_t adv_stop;
+
+static const char *const mode_names[] = {
+	[ADV_SILENT] = "silent",
+	[ADV_EQUIVOCATE] = "equivocate",
+	[ADV_FORGE] = "forge",
+	[ADV_GARBAGE] = "garbage",
+	[ADV_REPLAY] = "replay",
+	[ADV_FLOOD] = "flood",
+};
+
+/* The drop counter names bftctl shows for the reasons we provoke. */
+static const char *const reason_names[__BFT_DROP_MAX] = {
+	[BFT_DROP_SHORT] = "short",
+	[BFT_DROP_MAGIC] = "magic",
+	[BFT_DROP_VERSION] = "version",
+	[BFT_DROP_KIND] = "kind",
+	[BFT_DROP_LEN] = "len",
+	[BFT_DROP_PRINCIPAL] = "principal",
+	[BFT_DROP_SENDER] = "sender",
+	[BFT_DROP_MAC] = "mac",
+	[BFT_DROP_AUTH] = "auth",
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	adv_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: adversary -c CONF -r ID -k KEYFILE [options] MODE\n\n"
+		"MODE: silent | equivocate | forge | garbage | replay | flood\n"
+		"  -t, --to IDS        target replicas, comma-separated (default: all others)\n"
+		"  -n, --count K       forge/garbage: datagrams per kind and target;\n"
+		"                      replay: captured datagrams to replay (default 10)\n"
+		"  -R, --rate N        datagrams per second (default 2000; 0: unbounded)\n"
+		"  -d, --duration S    stop after S seconds (default: at SIGTERM)\n"
+		"  -C, --capture-ms MS replay: listen MS ms before replaying (default 2000)\n"
+		"  -V, --view V        equivocate: the view we are primary of (default 0)\n\n"
+		"At exit, prints what it sent and one line per target and drop reason:\n"
+		"  expect ID drop_reason_NAME COUNT\n");
+}
+
+uint32_t adv_rand(struct adv *a)
+{
+	/* xorshift64: reproducible enough, and no libc state. */
+	a->rng ^= a->rng << 13;
+	a->rng ^= a->rng >> 7;
+	a->rng ^= a->rng << 17;
+	return (uint32_t)(a->rng >> 16);
+}
+
+void adv_fill(struct adv *a, uint8_t *p, uint32_t len)
+{
+	while (len--)
+		*p++ = (uint8_t)adv_rand(a);
+}
+
+bool adv_done(const struct adv *a)
+{
+	return adv_stop ||
+	       (a->duration_ms && bftd_mono_ms() - a->start_ms >= a->duration_ms);
+}
+
+void adv_seal(struct adv *a, uint32_t to, uint8_t *buf, uint32_t len)
+{
+	struct bft_iov iov = { buf, len - BFT_MAC_LEN };
+
+	if (bftd_mac(&a->d, BFT_PRINCIPAL_REPLICA, to, &iov, 1,
+		     buf + len - BFT_MAC_LEN))
+		memset(buf + len - BFT_MAC_LEN, 0, BFT_MAC_LEN);
+}
+
+static void pace(struct adv *a)
+{
+	static struct timespec next;
+	struct timespec now;
+	long step = 1000000000L / a->rate;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!next.tv_sec || now.tv_sec > next.tv_sec + 1)
+		next = now;
+	next.tv_nsec += step;
+	while (next.tv_nsec >= 1000000000L) {
+		next.tv_nsec -= 1000000000L;
+		next.tv_sec++;
+	}
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+}
+
+void adv_send(struct adv *a, uint32_t to, const uint8_t *buf, uint32_t len)
+{
+	if (to >= a->d.n || to == a->d.id)
+		return;
+	bftd_tx_queue(&a->d, &a->d.rep_ep[to], a->d.rep_len[to], buf, len);
+	a->sent++;
+	if (a->rate) {
+		bftd_tx_flush(&a->d);
+		pace(a);
+	}
+}
+
+int adv_recv(struct adv *a, int wait_ms)
+{
+	struct pollfd pfd = { .fd = a->d.fd, .events = POLLIN };
+	ssize_t n;
+
+	bftd_tx_flush(&a->d);
+	if (adv_done(a))
+		return -1;
+	if (poll(&pfd, 1, wait_ms) <= 0)
+		return adv_done(a) ? -1 : 0;
+	n = recv(a->d.fd, a->rx, BFT_WIRE_MAX_DGRAM, MSG_DONTWAIT);
+	if (n <= 0)
+		return 0;
+	a->received++;
+	return (int)n;
+}
+
+static int parse_targets(struct adv *a, const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	a->targets = 0;
+	while (*s) {
+		v = strtoul(s, &end, 10);
+		if (end == s || v >= BFT_MAX_REPLICAS)
+			return -1;
+		a->targets |= 1ULL << v;
+		s = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			return -1;
+	}
+	return a->targets ? 0 : -1;
+}
+
+static int parse_mode(struct adv *a, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+		if (!strcmp(s, mode_names[i])) {
+			a->mode = (enum adv_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+struct adv_args {
+	const char *conf;
+	const char *key;
+	const char *to;
+	long id;
+};
+
+static int parse_args(int argc, char **argv, struct adv *a,
+		      struct adv_args *g)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "replica", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "to", required_argument, NULL, 't' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "capture-ms", required_argument, NULL, 'C' },
+		{ "view", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:h", lo,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c': g->conf = optarg; break;
+		case 'r': g->id = strtol(optarg, NULL, 10); break;
+		case 'k': g->key = optarg; break;
+		case 't': g->to = optarg; break;
+		case 'n': a->count = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'R': a->rate = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'd': a->duration_ms = (uint32_t)strtoul(optarg, NULL, 10) * 1000; break;
+		case 'C': a->capture_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'V': a->view = strtoull(optarg, NULL, 10); break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc - 1 || parse_mode(a, argv[optind]) || !g->conf ||
+	    !g->key || g->id < 0) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Limits the receivers enforce: the cluster policy over the defaults. */
+static void wire_limits(struct adv *a)
+{
+	struct bft_config cfg = { .n = a->d.n, .n_clients = a->d.n_clients };
+	const struct bft_conf_policy *p = &a->d.conf.policy;
+	int attr;
+
+	for (attr = 1; attr <= BFT_POLICY_A_MAX; attr++)
+		if (bft_policy_has(p, attr) && bft_policy_field(&cfg, attr))
+			*bft_policy_field(&cfg, attr) = p->val[attr];
+	bft_config_defaults(&cfg);
+	a->lim.n = a->d.n;
+	a->lim.n_clients = a->d.n_clients;
+	a->lim.max_op = cfg.max_op;
+	a->lim.max_result = cfg.max_result;
+	a->lim.batch_max = cfg.batch_max;
+	a->lim.batch_bytes = cfg.batch_bytes;
+	a->lim.log_size = cfg.log_size;
+}
+
+static int setup(struct adv *a, const struct adv_args *g)
+{
+	struct bftd *d = &a->d;
+	uint8_t priv[BFT_KEY_LEN], pub[BFT_KEY_LEN];
+	char err[256] = "";
+	uint32_t i;
+	int ret;
+
+	if (bft_conf_load(g->conf, &d->conf, err, sizeof(err))) {
+		fprintf(stderr, "adversary: %s\n", err);
+		return -1;
+	}
+	d->n = d->conf.n_replicas;
+	if (g->id >= d->n) {
+		fprintf(stderr, "adversary: replica %ld is not in %s\n", g->id,
+			g->conf);
+		return -1;
+	}
+	d->id = (uint32_t)g->id;
+	d->n_clients = 1;
+	for (i = 0; i < d->conf.n_clients; i++)
+		if (d->conf.clients[i].id + 1 > d->n_clients)
+			d->n_clients = d->conf.clients[i].id + 1;
+	if (bft_key_read_file(g->key, priv) || bft_key_public(priv, pub) ||
+	    memcmp(pub, d->conf.replicas[d->id].pub, BFT_KEY_LEN)) {
+		fprintf(stderr, "adversary: %s is not replica %u's private key\n",
+			g->key, d->id);
+		return -1;
+	}
+	ret = bftd_keys(d, priv, err, sizeof(err));
+	bft_key_wipe(priv, sizeof(priv));
+	if (ret) {
+		fprintf(stderr, "adversary: %s\n", err);
+		return -1;
+	}
+	wire_limits(a);
+	if (bftd_net_open(d, &d->conf.replicas[d->id].endpoint,
+			  d->conf.replicas[d->id].endpoint_len, err,
+			  sizeof(err))) {
+		fprintf(stderr, "adversary: %s\n", err);
+		return -1;
+	}
+	if (g->to) {
+		if (parse_targets(a, g->to)) {
+			fprintf(stderr, "adversary: bad --to '%s'\n", g->to);
+			return -1;
+		}
+	} else {
+		a->targets = d->n >= 64 ? ~0ULL : (1ULL << d->n) - 1;
+	}
+	a->targets &= ~(1ULL << d->id);
+	a->tx = calloc(1, BFT_WIRE_MAX_DGRAM);
+	a->rx = calloc(1, BFT_WIRE_MAX_DGRAM);
+	if (!a->tx || !a->rx)
+		return -1;
+	a->rng = ((uint64_t)getpid() << 32) ^ bftd_mono_ms() ^ 0x9e3779b97f4a7c15ULL;
+	return 0;
+}
+
+static void report(const struct adv *a)
+{
+	uint32_t t, r;
+
+	printf("adversary: replica %u mode %s: sent %" PRIu64 " received %" PRIu64
+	       " proposals %" PRIu64 " in %" PRIu64 " ms\n", a->d.id,
+	       mode_names[a->mode], a->sent, a->received, a->proposals,
+	       bftd_mono_ms() - a->start_ms);
+	for (t = 0; t < a->d.n; t++)
+		for (r = 0; r < __BFT_DROP_MAX; r++)
+			if (a->expect[t][r] && reason_names[r])
+				printf("expect %u drop_reason_%s %" PRIu64 "\n", t,
+				       reason_names[r], a->expect[t][r]);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static int (*const run[])(struct adv *) = {
+		[ADV_SILENT] = adv_silent,
+		[ADV_EQUIVOCATE] = adv_equivocate,
+		[ADV_FORGE] = adv_forge,
+		[ADV_GARBAGE] = adv_garbage,
+		[ADV_REPLAY] = adv_replay,
+		[ADV_FLOOD] = adv_flood,
+	};
+	struct adv_args g = { .id = -1 };
+	struct sigaction sa;
+	struct adv *a;
+	int ret = 1;
+
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return 1;
+	a->d.fd = -1;
+	a->count = 10;
+	a->rate = 2000;
+	a->capture_ms = 2000;
+	if (parse_args(argc, argv, a, &g)) {
+		free(a);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!setup(a, &g)) {
+		a->start_ms = bftd_mono_ms();
+		ret = run[a->mode](a);
+		bftd_tx_flush(&a->d);
+		report(a);
+		/* Then hold the replica's port, silent, until told to stop. */
+		while (!ret && adv_recv(a, 100) >= 0)
+			;
+	}
+	bftd_net_close(&a->d);
+	bftd_keys_free(&a->d);
+	bft_conf_free(&a->d.conf);
+	free(a->tx);
+	free(a->rx);
+	free(a);
+	return ret;
+}

@@ -4,13 +4,15 @@
 # Build the test initramfs (cpio newc + gzip) for one kernel.
 #
 # Usage: mkinitramfs.sh -k KREL -o OUT [-M MODROOT] [-b BFT_KO] [-c BFTCTL]
-#			[-t TESTDIR] [-s KSELFTEST_SRC]
+#			[-t TESTDIR] [-s KSELFTEST_SRC] [-Y YNL_SPEC]
 #   -k KREL	 kernel release (uname -r of the guest)
 #   -M MODROOT	 root holding lib/modules/KREL (default /)
 #   -b BFT_KO	 bft.ko built for KREL
 #   -c BFTCTL	 bftctl binary
 #   -t TESTDIR	 built selftests/bft (scripts and binaries)
 #   -s KSRC	 extracted linux-source tree holding tools/testing/selftests
+#   -Y SPEC	 ship python3 (with yaml), KSRC's tools/net/ynl and this YNL
+#		 spec as /kselftest/ynl, for the YNL CLI test
 #
 # Userspace: busybox for the basics, real bash, iproute2 ip/tc and
 # coreutils timeout (the kselftest runner relies on GNU options); every
@@ -20,12 +22,12 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-krel='' out='' modroot=/ bft_ko='' bftctl='' testdir='' ksrc=''
+krel='' out='' modroot=/ bft_ko='' bftctl='' testdir='' ksrc='' ynl_spec=''
 
 # In-tree modules the tests need; builtins are skipped.
 KMODS="veth bridge sch_netem sha256_ssse3"
 
-while getopts k:o:M:b:c:t:s: opt; do
+while getopts k:o:M:b:c:t:s:Y: opt; do
 	case $opt in
 	k) krel=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -34,6 +36,7 @@ while getopts k:o:M:b:c:t:s: opt; do
 	c) bftctl=$OPTARG ;;
 	t) testdir=$OPTARG ;;
 	s) ksrc=$OPTARG ;;
+	Y) ynl_spec=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -163,6 +166,30 @@ if [ -n "$testdir" ]; then
 			copy_libs "$f"
 		fi
 	done
+fi
+
+# The kernel's YNL CLI needs Debian's python3 and its yaml module; the
+# standard library goes in without tests, GUI, build and 2to3 parts.
+if [ -n "$ynl_spec" ]; then
+	[ -n "$ksrc" ] && [ -r "$ksrc/tools/net/ynl/cli.py" ] ||
+		die "-Y needs -s with tools/net/ynl"
+	py=/usr/bin/python3
+	pyver=$("$py" -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
+	copy_with_libs "$(readlink -f "$py")" "/usr/bin/$pyver"
+	ln -sf "$pyver" "$root/usr/bin/python3"
+	tar -C /usr/lib -cf - --exclude="$pyver/config-*" \
+		--exclude="$pyver/test" --exclude="$pyver/idlelib" \
+		--exclude="$pyver/tkinter" --exclude="$pyver/ensurepip" \
+		--exclude="$pyver/lib2to3" --exclude="$pyver/turtledemo" \
+		--exclude="$pyver/site-packages" "$pyver" | tar -C "$root/usr/lib" -xf -
+	for f in "$root/usr/lib/$pyver"/lib-dynload/*.so; do
+		copy_libs "$f"
+	done
+	mkdir -p "$root/usr/lib/python3/dist-packages" "$root/kselftest/ynl"
+	cp -a /usr/lib/python3/dist-packages/yaml "$root/usr/lib/python3/dist-packages/"
+	cp -a "$ksrc/tools/net/ynl/cli.py" "$ksrc/tools/net/ynl/lib" \
+		"$root/kselftest/ynl/"
+	cp "$ynl_spec" "$root/kselftest/ynl/bft.yaml"
 fi
 
 install -m 0755 "$here/init.sh" "$root/init"

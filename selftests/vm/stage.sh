@@ -84,13 +84,14 @@ if [ -z "$bft_ko" ] && [ "$need_ko" = 1 ]; then
 fi
 bftctl=$build/bftctl/bftctl
 [ -x "$bftctl" ] || fail_stage "$bftctl missing (make bftctl)"
-ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest) ||
+ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest tools/net/ynl) ||
 	fail_stage "cannot extract the kselftest runner"
 
 mkdir -p "$outdir"
 start=$(date +%s)
 "$here/mkinitramfs.sh" -k "$krel" -M "$modroot" -o "$outdir/initramfs.cpio.gz" \
-	${bft_ko:+-b "$bft_ko"} -c "$bftctl" -t "$testdir" -s "$ksrc" ||
+	${bft_ko:+-b "$bft_ko"} -c "$bftctl" -t "$testdir" -s "$ksrc" \
+	-Y "$top/Documentation/netlink/specs/bft.yaml" ||
 	fail_stage "cannot build the initramfs"
 echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
 

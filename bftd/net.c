@@ -23,21 +23,10 @@ static int peer_endpoints(struct bftd *d, char *err, size_t errlen)
 
 	for (i = 0; i < d->n; i++) {
 		const struct bft_conf_replica *r = &d->conf.replicas[i];
-		const struct sockaddr_in *s4 = (const void *)&r->endpoint;
-		struct sockaddr_in6 *d6 = (void *)&d->rep_ep[i];
 
-		if (r->endpoint.ss_family == d->family) {
-			memcpy(&d->rep_ep[i], &r->endpoint, r->endpoint_len);
-			d->rep_len[i] = r->endpoint_len;
-		} else if (d->family == AF_INET6) {
-			memset(d6, 0, sizeof(*d6));
-			d6->sin6_family = AF_INET6;
-			d6->sin6_port = s4->sin_port;
-			d6->sin6_addr.s6_addr[10] = 0xff;
-			d6->sin6_addr.s6_addr[11] = 0xff;
-			memcpy(&d6->sin6_addr.s6_addr[12], &s4->sin_addr, 4);
-			d->rep_len[i] = sizeof(*d6);
-		} else {
+		d->rep_len[i] = bft_sockaddr_as(&r->endpoint, d->family,
+						&d->rep_ep[i]);
+		if (!d->rep_len[i]) {
 			snprintf(err, errlen,
 				 "replica %u has an IPv6 endpoint but this replica listens on IPv4 (use -l [::]:PORT)",
 				 i);

@@ -98,21 +98,8 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 static void ep_set(struct bft_client *c, uint32_t i,
 		   const struct bft_conf_replica *r, bool v6)
 {
-	const struct sockaddr_in *s4 = (const void *)&r->endpoint;
-	struct sockaddr_in6 *d6 = (void *)&c->ep[i];
-
-	if (!v6 || r->endpoint.ss_family == AF_INET6) {
-		memcpy(&c->ep[i], &r->endpoint, r->endpoint_len);
-		c->ep_len[i] = r->endpoint_len;
-		return;
-	}
-	memset(d6, 0, sizeof(*d6));
-	d6->sin6_family = AF_INET6;
-	d6->sin6_port = s4->sin_port;
-	d6->sin6_addr.s6_addr[10] = 0xff;
-	d6->sin6_addr.s6_addr[11] = 0xff;
-	memcpy(&d6->sin6_addr.s6_addr[12], &s4->sin_addr, 4);
-	c->ep_len[i] = sizeof(*d6);
+	c->ep_len[i] = bft_sockaddr_as(&r->endpoint,
+				       v6 ? AF_INET6 : AF_INET, &c->ep[i]);
 }
 
 static int open_socket(struct bft_client *c, const struct bft_conf *conf,

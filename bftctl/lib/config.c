@@ -91,6 +91,28 @@ int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
 	return 0;
 }
 
+socklen_t bft_sockaddr_as(const struct sockaddr_storage *src, int family,
+			  struct sockaddr_storage *dst)
+{
+	const struct sockaddr_in *s4 = (const void *)src;
+	struct sockaddr_in6 *d6 = (void *)dst;
+
+	memset(dst, 0, sizeof(*dst));
+	if (src->ss_family == family) {
+		*dst = *src;
+		return family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					    sizeof(struct sockaddr_in);
+	}
+	if (family != AF_INET6)
+		return 0;
+	d6->sin6_family = AF_INET6;
+	d6->sin6_port = s4->sin_port;
+	d6->sin6_addr.s6_addr[10] = 0xff;
+	d6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&d6->sin6_addr.s6_addr[12], &s4->sin_addr, 4);
+	return sizeof(*d6);
+}
+
 static int parse_u32(struct parser *p, const char *key, const char *v,
 		     uint32_t min, uint32_t max, uint32_t *out)
 {

@@ -94,6 +94,14 @@ static inline uint32_t bft_conf_f(const struct bft_conf *c)
 	return (c->n_replicas - 1) / 3;
 }
 
+/*
+ * @src in family @family (AF_INET or AF_INET6) for a socket of that
+ * family: IPv4 becomes v4-mapped IPv6. Returns the address length, or 0
+ * if it cannot be expressed (IPv6 for an IPv4 socket).
+ */
+socklen_t bft_sockaddr_as(const struct sockaddr_storage *src, int family,
+			  struct sockaddr_storage *dst);
+
 /* "a.b.c.d:port" or "[v6]:port"; numeric only. */
 int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
 		       socklen_t *len);

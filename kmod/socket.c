@@ -38,6 +38,9 @@ int bft_socket_open(struct net *net, const union bft_sockaddr *local,
 		port.local_ip6 = local->sin6.sin6_addr;
 		port.local_udp_port = local->sin6.sin6_port;
 		port.ipv6_v6only = 1;
+		/* Zero UDP checksums are tunnel-only; clients would drop them. */
+		port.use_udp6_tx_checksums = 1;
+		port.use_udp6_rx_checksums = 1;
 		break;
 #endif
 	default:

@@ -12,6 +12,7 @@ set -u
 . "$(dirname "$0")/cluster_lib.sh"
 
 N=${BFT_N:-4}
+LABEL="n=$N${CL_V6:+, IPv6}"
 K=32
 CLIENTS=8
 # KASAN and lockdep slow the debug kernel several times over: a lighter
@@ -115,13 +116,13 @@ cl_up "$N" "$CLIENTS" "BatchSize = 16" "CheckpointInterval = $K" \
 	"LogSize = $((2 * K))" "ViewChangeTimeoutMs = 5000" ||
 	ktap_exit_fail_msg "cannot set up a $N-replica cluster"
 
-ktap_test_result "n=$N: PUT then GET (ordered and read-only)" put_get
-ktap_test_result "n=$N: GET of a missing key is refused" missing_key
-ktap_test_result "n=$N: $MIN_OPS mixed requests from $CLIENTS clients" load
-ktap_test_result "n=$N: all replicas converge (seq and state digest)" \
+ktap_test_result "$LABEL: PUT then GET (ordered and read-only)" put_get
+ktap_test_result "$LABEL: GET of a missing key is refused" missing_key
+ktap_test_result "$LABEL: $MIN_OPS mixed requests from $CLIENTS clients" load
+ktap_test_result "$LABEL: all replicas converge (seq and state digest)" \
 	cl_wait_converged "$N" 40
-ktap_test_result "n=$N: GETs after load return what was PUT" put_get
-ktap_test_result "n=$N: counters match PBFT message complexity" complexity
-ktap_test_result "n=$N: no MAC failures, queue drops, send errors or view changes" no_drops
-ktap_test_result "n=$N: no kernel warnings" dmesg_clean
+ktap_test_result "$LABEL: GETs after load return what was PUT" put_get
+ktap_test_result "$LABEL: counters match PBFT message complexity" complexity
+ktap_test_result "$LABEL: no MAC failures, queue drops, send errors or view changes" no_drops
+ktap_test_result "$LABEL: no kernel warnings" dmesg_clean
 ktap_finished

@@ -3,11 +3,31 @@
 #
 # A cluster of bft replicas, one per network namespace, on a bridge;
 # sourced by the cluster tests. Replica i lives in $CL-r$i at
-# 10.77.0.(i+1):7400; clients run in $CL-c at 10.77.0.200.
+# 10.77.0.(i+1):7400 (fd77::(i+1) with CL_V6=1); clients run in $CL-c
+# at 10.77.0.200 (fd77::c8).
 
 CL=${CL:-bftc$$}
 CL_DIR=${CL_DIR:-/tmp/$CL}
 CL_PORT=7400
+CL_V6=${CL_V6:-}
+
+# cl_addr HOST: the address of host number HOST (1.., 200 for clients).
+cl_addr() {
+	if [ -n "$CL_V6" ]; then
+		printf 'fd77::%x\n' "$1"
+	else
+		echo "10.77.0.$1"
+	fi
+}
+
+# cl_endpoint HOST: ADDR:PORT as the cluster file writes it.
+cl_endpoint() {
+	if [ -n "$CL_V6" ]; then
+		echo "[$(cl_addr "$1")]:$CL_PORT"
+	else
+		echo "$(cl_addr "$1"):$CL_PORT"
+	fi
+}
 
 cl_ns() {
 	echo "$CL-r$1"
@@ -48,7 +68,12 @@ cl_link() {
 	ip netns add "$ns" &&
 	ip link add "$dev" type veth peer name eth0 netns "$ns" &&
 	ip link set "$dev" master "$CL-br" up &&
-	ip -n "$ns" addr add "$addr/24" dev eth0 &&
+	if [ -n "$CL_V6" ]; then
+		# No duplicate address detection: bind at once.
+		ip -n "$ns" addr add "$addr/64" dev eth0 nodad
+	else
+		ip -n "$ns" addr add "$addr/24" dev eth0
+	fi &&
 	ip -n "$ns" link set eth0 up &&
 	ip -n "$ns" link set lo up
 }
@@ -60,9 +85,9 @@ cl_topology() {
 	ip link add "$CL-br" type bridge || return 1
 	ip link set "$CL-br" up || return 1
 	for ((i = 0; i < n; i++)); do
-		cl_link "$(cl_ns "$i")" "10.77.0.$((i + 1))" "$CL-v$i" || return 1
+		cl_link "$(cl_ns "$i")" "$(cl_addr $((i + 1)))" "$CL-v$i" || return 1
 	done
-	cl_link "$CL-c" 10.77.0.200 "$CL-vc"
+	cl_link "$CL-c" "$(cl_addr 200)" "$CL-vc"
 }
 
 # cl_config N CLIENTS [KEY=VALUE policy lines...]: keys and the config.
@@ -82,8 +107,8 @@ cl_config() {
 	} >"$CL_DIR/cluster.conf"
 	for ((i = 0; i < n; i++)); do
 		"$BFTCTL" genkey >"$CL_DIR/r$i.key" || return 1
-		printf '[Replica]\nId = %d\nEndpoint = 10.77.0.%d:%d\nPublicKey = %s\n' \
-			"$i" "$((i + 1))" "$CL_PORT" \
+		printf '[Replica]\nId = %d\nEndpoint = %s\nPublicKey = %s\n' \
+			"$i" "$(cl_endpoint $((i + 1)))" \
 			"$("$BFTCTL" pubkey <"$CL_DIR/r$i.key")" >>"$CL_DIR/cluster.conf"
 	done
 	for ((i = 0; i < clients; i++)); do

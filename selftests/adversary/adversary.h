@@ -32,6 +32,7 @@ struct adv {
 	uint32_t duration_ms;	/* 0: until SIGTERM */
 	uint32_t capture_ms;	/* replay: listen this long first */
 	uint64_t view;		/* equivocate: the view we are primary of */
+	uint64_t first_seq;	/* equivocate: first sequence number to use */
 	uint64_t start_ms;
 	uint64_t sent;
 	uint64_t received;

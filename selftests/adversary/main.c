@@ -58,7 +58,8 @@ static void usage(FILE *f)
 		"  -R, --rate N        datagrams per second (default 2000; 0: unbounded)\n"
 		"  -d, --duration S    stop after S seconds (default: at SIGTERM)\n"
 		"  -C, --capture-ms MS replay: listen MS ms before replaying (default 2000)\n"
-		"  -V, --view V        equivocate: the view we are primary of (default 0)\n\n"
+		"  -V, --view V        equivocate: the view we are primary of (default 0)\n"
+		"  -S, --seq N         equivocate: first sequence number (default 1)\n\n"
 		"At exit, prints what it sent and one line per target and drop reason:\n"
 		"  expect ID drop_reason_NAME COUNT\n");
 }
@@ -189,12 +190,13 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		{ "duration", required_argument, NULL, 'd' },
 		{ "capture-ms", required_argument, NULL, 'C' },
 		{ "view", required_argument, NULL, 'V' },
+		{ "seq", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:h", lo,
+	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:S:h", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c': g->conf = optarg; break;
@@ -206,6 +208,7 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		case 'd': a->duration_ms = (uint32_t)strtoul(optarg, NULL, 10) * 1000; break;
 		case 'C': a->capture_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'V': a->view = strtoull(optarg, NULL, 10); break;
+		case 'S': a->first_seq = strtoull(optarg, NULL, 10); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -335,6 +338,7 @@ int main(int argc, char **argv)
 	a->count = 10;
 	a->rate = 2000;
 	a->capture_ms = 2000;
+	a->first_seq = 1;
 	if (parse_args(argc, argv, a, &g)) {
 		free(a);
 		return 2;

@@ -87,6 +87,29 @@ adv_bench_ok() {
 	[ "$(json_get ops <"$out")" -gt 0 ] && [ "$bad" -eq 0 ]
 }
 
+# adv_ops_per_sec OUT: integer ops/s of a bench run.
+adv_ops_per_sec() {
+	json_get ops_per_sec <"$1" | cut -d. -f1
+}
+
+# adv_fault_free SECS: load on the healthy cluster; sets ADV_BASE (ops/s).
+adv_fault_free() {
+	adv_bench_start "$CL_DIR/base.json" "$1"
+	adv_bench_ok "$CL_DIR/base.json" || return 1
+	ADV_BASE=$(adv_ops_per_sec "$CL_DIR/base.json")
+}
+
+# adv_load_vs_base SECS WHAT: load now, reported as a fraction of ADV_BASE.
+adv_load_vs_base() {
+	local secs=$1 now
+
+	shift
+	adv_bench_start "$CL_DIR/now.json" "$secs"
+	adv_bench_ok "$CL_DIR/now.json" || return 1
+	now=$(adv_ops_per_sec "$CL_DIR/now.json")
+	ktap_print_msg "throughput $*: $now ops/s, fault-free $ADV_BASE ops/s ($((100 * now / (ADV_BASE > 0 ? ADV_BASE : 1)))%)"
+}
+
 # adv_converged TRIES: the correct replicas ($CORRECT; ktap_test_result
 # splits arguments) agree on the last executed seq and the state digest.
 adv_converged() {

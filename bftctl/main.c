@@ -22,6 +22,7 @@ static const struct bftctl_cmd commands[] = {
 	{ "setconf", cmd_setconf, "apply a cluster configuration file" },
 	{ "view-change", cmd_view_change, "ask a replica to start a view change" },
 	{ "monitor", cmd_monitor, "print events (and the ordered log) as they happen" },
+	{ "log", cmd_log, "follow the ordered log of executed batches" },
 	{ "req", cmd_req, "send a key-value request to a cluster (libbftclient)" },
 	{ "bench", cmd_bench, "closed-loop benchmark clients: ops/s and latency" },
 	{ "genkey", cmd_genkey, "generate an X25519 private key" },

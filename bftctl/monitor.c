@@ -161,3 +161,14 @@ int cmd_monitor(int argc, char **argv)
 	bft_nl_close(&nl);
 	return 1;
 }
+
+int cmd_log(int argc, char **argv)
+{
+	char *args[] = { argv[0], "log", NULL };
+
+	if (argc > 1) {
+		fprintf(stderr, "usage: bftctl log\n");
+		return 1;
+	}
+	return cmd_monitor(2, args);
+}

@@ -227,7 +227,7 @@ int bft_nl_replica_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!err && bft_engine_set_config(r->engine, &cfg)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[BFT_A_POLICY],
-				    "K and L are fixed once the replica exists");
+				    "batch size, batch bytes, K and L are fixed once the replica exists");
 		err = -EINVAL;
 	}
 	mutex_unlock(&r->lock);

@@ -67,14 +67,19 @@ load() {
 	TOTAL_OPS=$total
 }
 
-# Counter identities that hold exactly in a fault-free run.
+# Counter identities that hold exactly in a fault-free run. A replica that
+# fell out of the log window under load (TCG on a shared CPU) catches up
+# by state transfer instead of executing every batch; then only the
+# primary's own identities are exact, and the test says so.
 complexity() {
-	local b e i tx_pp tx_p tx_c tx_ck ck req rep resent ro
+	local b e i tx_pp tx_p tx_c tx_ck ck req rep resent ro xfer=0 x
 
 	b=$(cl_counter 0 batches_executed)
 	e=$(cl_json 0 last_executed)
 	for ((i = 0; i < N; i++)); do
-		[ "$(cl_counter "$i" batches_executed)" = "$b" ] || return 1
+		x=$(cl_counter "$i" state_transfers)
+		ktap_print_msg "replica $i: batches_executed $(cl_counter "$i" batches_executed), state_transfers $x"
+		xfer=$((xfer + x))
 	done
 	tx_pp=$(cl_sum "$N" tx_preprepare)
 	tx_p=$(cl_sum "$N" tx_prepare)
@@ -87,8 +92,16 @@ complexity() {
 	ro=$(cl_sum "$N" readonly_executed)
 	ktap_print_msg "batches $b, executed $e, requests $req, ops $TOTAL_OPS"
 	ktap_print_msg "pre-prepare $tx_pp, prepare $tx_p, commit $tx_c, checkpoint $tx_ck, reply $rep (resent $resent, read-only $ro)"
-	[ "$b" = "$e" ] &&
-	[ "$tx_pp" -eq $(((N - 1) * b)) ] &&
+	[ "$b" = "$e" ] && [ "$tx_pp" -eq $(((N - 1) * b)) ] &&
+	[ "$(cl_counter 0 tx_commit)" -eq $(((N - 1) * b)) ] &&
+	[ "$(cl_counter 0 tx_checkpoint)" -eq $(((N - 1) * ck)) ] || return 1
+	if [ "$xfer" -gt 0 ]; then
+		ktap_print_msg "$xfer state transfers: only the primary's counts are exact"
+		return 0
+	fi
+	for ((i = 0; i < N; i++)); do
+		[ "$(cl_counter "$i" batches_executed)" = "$b" ] || return 1
+	done
 	[ "$tx_p" -eq $(((N - 1) * (N - 1) * b)) ] &&
 	[ "$tx_c" -eq $((N * (N - 1) * b)) ] &&
 	[ "$tx_ck" -eq $((N * (N - 1) * ck)) ] &&
@@ -113,7 +126,7 @@ bft_require "$BFTCTL" ip
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
 cl_up "$N" "$CLIENTS" "BatchSize = 16" "CheckpointInterval = $K" \
-	"LogSize = $((2 * K))" "ViewChangeTimeoutMs = 5000" ||
+	"LogSize = $((4 * K))" "ViewChangeTimeoutMs = 5000" ||
 	ktap_exit_fail_msg "cannot set up a $N-replica cluster"
 
 ktap_test_result "$LABEL: PUT then GET (ordered and read-only)" put_get

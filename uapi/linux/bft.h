@@ -55,7 +55,8 @@ enum bft_cmd {
 
 /* Flags for BFT_A_STATUS_FLAGS. */
 enum bft_status_flags {
-	BFT_STATUS_F_COUNTERS	= 1U << 0,	/* include module-wide counters */
+	/* Reserved: accepted, adds nothing yet; counters are per replica. */
+	BFT_STATUS_F_COUNTERS	= 1U << 0,
 };
 
 #define BFT_STATUS_F_ALL	(BFT_STATUS_F_COUNTERS)

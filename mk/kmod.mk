@@ -25,5 +25,5 @@ module:
 		echo "  KMOD    $$rel"; \
 		$(MAKE) --no-print-directory -C $$kdir M=$$out/src W=1 \
 			KCFLAGS=-Werror $(KBUILD_ARGS) modules; \
-		cp $$out/src/bft.ko $$out/bft.ko; \
+		cp $$out/src/bft.ko $$out/bft.ko.tmp && mv -f $$out/bft.ko.tmp $$out/bft.ko; \
 	done

@@ -46,7 +46,7 @@ $(VM_SELFTESTS)/%: selftests/bft/%.c selftests/bft/bft_nl.h uapi/linux/bft.h
 	$(CC) $(VM_CFLAGS) -I$$ksrc/tools/testing/selftests -o $@ $<
 
 vm-selftests: $(VM_TEST_BINS)
-	@cp $(VM_TEST_SRCS) $(VM_SELFTESTS)/
+	@cp -u $(VM_TEST_SRCS) $(VM_SELFTESTS)/
 
 check-vm: module bftctl vm-selftests
 	@rc=0; \

@@ -73,7 +73,7 @@ esac
 bft_ko=''
 for ko in "$build"/kmod/*/bft.ko; do
 	[ -e "$ko" ] || continue
-	v=$(modinfo -F vermagic "$ko")
+	v=$(modinfo -F vermagic "$ko" 2>/dev/null) || continue
 	if [ "${v%% *}" = "$krel" ]; then
 		bft_ko=$ko
 		break

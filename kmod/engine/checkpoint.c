@@ -183,6 +183,7 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 		return;
 	e->h = seq;
 	memcpy(e->h_digest, digest, BFT_DIGEST_LEN);
+	bft_stable_note(e, seq, digest);
 	if (seq)
 		e->ctr.stable_checkpoints++;
 	for (i = 0; i < e->cfg.log_size; i++)

@@ -454,8 +454,12 @@ static int put_chunk(struct bft_nl *nl, const char *name,
 
 	if (!msg)
 		return -ENOMEM;
+	if (nla_put_string(msg, BFT_A_NAME, name)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	nest = nla_nest_start(msg, BFT_A_CHECKPOINT);
-	if (nla_put_string(msg, BFT_A_NAME, name) || !nest ||
+	if (!nest ||
 	    nla_put_u64(msg, BFT_CKPT_A_SEQ, cf->seq) ||
 	    nla_put(msg, BFT_CKPT_A_DIGEST, BFT_CKPT_DIGEST_LEN, cf->digest) ||
 	    nla_put_u64(msg, BFT_CKPT_A_TOTAL, cf->len) ||

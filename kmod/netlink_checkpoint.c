@@ -9,7 +9,6 @@
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 
 #include <linux/bft.h>
@@ -71,15 +70,6 @@ struct ckpt_dump {
 	bool header_sent;
 };
 
-static struct nlattr **dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return genl_dumpit_info(cb)->info.attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
-}
-
 /* Caller holds r->lock. */
 static int ckpt_copy(struct bft_replica *r, struct ckpt_dump *d,
 		     struct netlink_ext_ack *extack)
@@ -123,11 +113,16 @@ static int ckpt_copy(struct bft_replica *r, struct ckpt_dump *d,
 int bft_nl_ckpt_start(struct netlink_callback *cb)
 {
 	struct bft_net *bn = bft_pernet(sock_net(cb->skb->sk));
-	struct nlattr **a = dump_attrs(cb);
+	struct nlattr *a[BFT_A_MAX + 1];
 	struct bft_replica *r;
 	struct ckpt_dump *d;
 	int err;
 
+	/* Where genl keeps the parsed attributes differs across 6.1..6.12. */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, a, BFT_A_MAX,
+			  bft_ckpt_cmd_policy, cb->extack);
+	if (err)
+		return err;
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;

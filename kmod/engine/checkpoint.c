@@ -205,6 +205,7 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 		if (seq > e->last_exec || (mine && mine->mine))
 			bft_xfer_start(e, seq, digest);
 	}
+	bft_seed_passed(e, seq);
 	if (bft_is_primary(e))
 		bft_try_batch(e);
 }

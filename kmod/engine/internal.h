@@ -266,6 +266,7 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 void bft_stable_query(struct bft_engine *e, u32 client, u64 seq);
 void bft_probe_tick(struct bft_engine *e);
 bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest);
+void bft_seed_passed(struct bft_engine *e, u64 seq);
 
 /* viewchange.c */
 int bft_vc_alloc(struct bft_engine *e);

@@ -201,6 +201,15 @@ bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest)
 	return true;
 }
 
+/* Reached seq without the seed (it waited for an older one): drop it. */
+void bft_seed_passed(struct bft_engine *e, u64 seq)
+{
+	if (e->seed.active && seq >= e->seed.seq) {
+		e->ctr.seed_stale++;
+		seed_drop(e);
+	}
+}
+
 int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
 		    u64 total)
 {

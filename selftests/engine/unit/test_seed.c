@@ -184,6 +184,30 @@ static void t_seed_stale(void)
 	tc_free(&tc);
 }
 
+/* A seed ahead of the cluster waits; once passed, it is let go. */
+static void t_seed_passed(void)
+{
+	u8 d[BFT_DIGEST_LEN] = { 1 };
+
+	T_EQ(tc_init(&tc, 4, 1, &small), 0);
+	requests(5);		/* stable 4 */
+	T_EQ(tc_restart(&tc, 3), 0);
+	tc.r[3].seed_len = tc.r[3].e->esz + 8;
+	T_EQ(bft_engine_seed(tc.r[3].e, 12, d, tc.r[3].seed_len), 0);
+	tc_advance(&tc, 300, 100);
+	T_EQ(tc.r[3].seed_releases, 0);	/* 4 < 12: still waiting */
+	settle();
+	requests(8);		/* past 12 */
+	tc_advance(&tc, 300, 100);
+	T_EQ(tc.r[3].seed_releases, 1);
+	T_EQ(ctr3()->xfer_local, 0);
+	T_EQ(ctr3()->seed_stale + ctr3()->seed_rejected, 1);
+	tc_advance(&tc, 300, 100);
+	T_EQ(tc.r[3].e->probe_at, BFT_NO_DEADLINE);
+	T_CHECK(converged());
+	tc_free(&tc);
+}
+
 /* A client asks for the digest of a stable checkpoint. */
 static void t_stable_query(void)
 {
@@ -214,6 +238,7 @@ UNIT_TESTS(seed_tests) = {
 	{ "seed_digest_mismatch_rejected", t_seed_mismatch },
 	{ "seed_lying_stream_rehashed", t_seed_lying_stream },
 	{ "seed_stale_discarded", t_seed_stale },
+	{ "seed_passed_by_the_replica", t_seed_passed },
 	{ "seed_client_stable_query", t_stable_query },
 	UNIT_END
 };

@@ -72,9 +72,26 @@ redigest() {
 	put_hex "$f" 48 "$(tail -c +97 "$f" | head -c $((s - 128)) | sha256sum | cut -c1-64)"
 }
 
+# Every replica reports the same stable checkpoint (the export's seq).
+same_stable() {
+	local t=40 i s0
+
+	while [ "$t" -gt 0 ]; do
+		s0=$(cl_json 0 stable_checkpoint)
+		for ((i = 1; i < N; i++)); do
+			[ "$(cl_json "$i" stable_checkpoint)" = "$s0" ] || break
+		done
+		[ "$i" -eq "$N" ] && [ "${s0:-0}" -gt 0 ] && return 0
+		t=$((t - 1))
+		sleep 0.25
+	done
+	return 1
+}
+
 export_ok() {
 	local out att
 
+	same_stable || return 1
 	out=$(cl_b 1 checkpoint export "$CL_DIR/good.ckpt" replica r) ||
 		return 1
 	echo "$out" | sed 's/^/# /'

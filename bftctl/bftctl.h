@@ -50,5 +50,6 @@ int cmd_monitor(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_req(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
 
 #endif

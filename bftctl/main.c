@@ -25,6 +25,7 @@ static const struct bftctl_cmd commands[] = {
 	{ "log", cmd_log, "follow the ordered log of executed batches" },
 	{ "req", cmd_req, "send a key-value request to a cluster (libbftclient)" },
 	{ "bench", cmd_bench, "closed-loop benchmark clients: ops/s and latency" },
+	{ "checkpoint", cmd_checkpoint, "export, verify or import a stable checkpoint" },
 	{ "genkey", cmd_genkey, "generate an X25519 private key" },
 	{ "pubkey", cmd_pubkey, "derive the public key of a private key" },
 };

@@ -28,6 +28,7 @@ static const char *const event_names[] = {
 	[BFT_EVENT_XFER_START] = "state-transfer-start",
 	[BFT_EVENT_XFER_DONE] = "state-transfer-done",
 	[BFT_EVENT_VIEW_JUMP] = "view-jump",
+	[BFT_EVENT_SEED_REJECTED] = "seed-rejected",
 };
 
 static uint64_t u64_of(struct nlattr **tb, int t)

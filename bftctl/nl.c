@@ -67,7 +67,14 @@ void bft_nl_close(struct bft_nl *nl)
 
 struct nl_msg *bft_nl_msg(struct bft_nl *nl, int cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return bft_nl_msg_size(nl, cmd, flags, 0);
+}
+
+struct nl_msg *bft_nl_msg_size(struct bft_nl *nl, int cmd, int flags,
+			       size_t size)
+{
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size + 4096) :
+				    nlmsg_alloc();
 
 	if (!msg)
 		return NULL;

@@ -15,6 +15,9 @@ void bft_nl_close(struct bft_nl *nl);
 
 /* Starts a request message for @cmd. */
 struct nl_msg *bft_nl_msg(struct bft_nl *nl, int cmd, int flags);
+/* The same with room for @size bytes of attributes. */
+struct nl_msg *bft_nl_msg_size(struct bft_nl *nl, int cmd, int flags,
+			       size_t size);
 
 /*
  * Sends @msg (consumed) and feeds every reply to @cb. Returns 0 or a

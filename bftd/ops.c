@@ -161,6 +161,7 @@ static const char *const event_names[] = {
 	[BFT_EV_XFER_START] = "xfer-start",
 	[BFT_EV_XFER_DONE] = "xfer-done",
 	[BFT_EV_VIEW_JUMP] = "view-jump",
+	[BFT_EV_SEED_REJECTED] = "seed-rejected",
 };
 
 static void op_event(void *ctx, const struct bft_event *ev)

@@ -107,6 +107,10 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "state_transfers", c->state_transfers) ||
 	       put_ctr(msg, "xfer_failures", c->xfer_failures) ||
 	       put_ctr(msg, "batch_fetches", c->batch_fetches) ||
+	       put_ctr(msg, "xfer_local", c->xfer_local) ||
+	       put_ctr(msg, "seed_rejected", c->seed_rejected) ||
+	       put_ctr(msg, "seed_stale", c->seed_stale) ||
+	       put_ctr(msg, "stable_queries", c->stable_queries) ||
 	       put_ctr(msg, "evidence", c->evidence) ? -EMSGSIZE : 0;
 }
 

@@ -141,6 +141,16 @@ static const struct genl_ops bft_genl_ops[] = {
 	BFT_OP(BFT_CMD_CLIENT_NEW, bft_nl_client_new, bft_replica_policy),
 	BFT_OP(BFT_CMD_CLIENT_DEL, bft_nl_client_del, bft_replica_policy),
 	BFT_OP(BFT_CMD_VIEW_CHANGE, bft_nl_view_change, bft_replica_policy),
+	{
+		.cmd = BFT_CMD_CHECKPOINT_GET,
+		.start = bft_nl_ckpt_start,
+		.dumpit = bft_nl_ckpt_dump,
+		.done = bft_nl_ckpt_done,
+		.policy = bft_ckpt_cmd_policy,
+		.maxattr = BFT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	BFT_OP(BFT_CMD_CHECKPOINT_PUT, bft_nl_ckpt_put, bft_ckpt_cmd_policy),
 };
 
 static const struct genl_multicast_group bft_genl_mcgrps[] = {
@@ -177,6 +187,7 @@ static const u32 bft_event_map[] = {
 	[BFT_EV_XFER_START] = BFT_EVENT_XFER_START,
 	[BFT_EV_XFER_DONE] = BFT_EVENT_XFER_DONE,
 	[BFT_EV_VIEW_JUMP] = BFT_EVENT_VIEW_JUMP,
+	[BFT_EV_SEED_REJECTED] = BFT_EVENT_SEED_REJECTED,
 };
 
 /* Starts a multicast message naming the replica, or NULL. */

@@ -28,6 +28,16 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info);
 int bft_nl_client_del(struct sk_buff *skb, struct genl_info *info);
 int bft_nl_view_change(struct sk_buff *skb, struct genl_info *info);
 
+/* netlink_checkpoint.c */
+int bft_nl_ckpt_start(struct netlink_callback *cb);
+int bft_nl_ckpt_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int bft_nl_ckpt_done(struct netlink_callback *cb);
+int bft_nl_ckpt_put(struct sk_buff *skb, struct genl_info *info);
+/* struct bft_ops seed callbacks; ctx is the replica, its lock held. */
+long bft_seed_read(void *ctx, u64 off, void *buf, u32 cap);
+void bft_seed_free(void *ctx);
+extern const struct nla_policy bft_ckpt_cmd_policy[BFT_A_MAX + 1];
+
 struct bft_replica;
 struct bft_peer_counters;
 

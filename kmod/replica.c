@@ -7,6 +7,7 @@
 #include <linux/string.h>
 
 #include "bft.h"
+#include "netlink.h"
 #include "replica.h"
 #include "service.h"
 
@@ -105,6 +106,7 @@ static void replica_free(struct bft_replica *r)
 	}
 	if (r->engine)
 		bft_engine_destroy(r->engine);
+	bft_seed_free(r);	/* an import the engine never took */
 	bft_service_destroy(r);
 	if (r->wq)
 		destroy_workqueue(r->wq);

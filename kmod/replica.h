@@ -60,6 +60,15 @@ struct bft_replica {
 	struct bft_kv *kv;
 	union bft_sockaddr *client_ep;	/* learned from verified requests */
 	struct bft_glue_stats glue;
+	/* CHECKPOINT_PUT: the stream being imported, then the engine's seed. */
+	struct {
+		u8 *buf;
+		u64 total;
+		u64 filled;
+		u64 seq;
+		u8 digest[BFT_DIGEST_LEN];
+		bool engine_owns;
+	} seed;
 
 	/* Softirq -> worker hand-off, bounded in packets and bytes. */
 	struct sk_buff_head rxq;

@@ -85,4 +85,6 @@ const struct bft_ops bft_kernel_ops = {
 	.install_done = bft_service_install_done,
 	.event = bft_nl_event,
 	.committed = bft_nl_log,
+	.seed_read = bft_seed_read,
+	.seed_release = bft_seed_free,
 };

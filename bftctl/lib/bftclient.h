@@ -135,6 +135,25 @@ struct bft_client_stats {
 	uint64_t send_errors;
 };
 
+/* One replica's answer to bft_client_stable(). */
+struct bft_client_stable {
+	bool answered;
+	uint64_t seq;		/* the asked seq, or the replica's latest */
+	uint8_t digest[32];	/* state digest of checkpoint seq */
+};
+
+/*
+ * Ask every replica for the state digest of stable checkpoint seq
+ * (FETCH(STABLE)). A replica that no longer (or not yet) knows seq
+ * answers with its latest stable checkpoint instead, so out[i].seq may
+ * differ from seq. Waits until every replica answered or timeout_ms
+ * (0: 2000 ms); out has bft_client_n() entries. Returns the number of
+ * answers (not certified: the caller counts f+1 matching digests), or
+ * BFT_E_INVAL / BFT_E_SYSTEM.
+ */
+int bft_client_stable(struct bft_client *c, uint64_t seq,
+		      struct bft_client_stable *out, int timeout_ms);
+
 void bft_client_get_stats(const struct bft_client *c,
 			  struct bft_client_stats *st);
 /* Replicas (n) and tolerated faults (f) of the open cluster. */

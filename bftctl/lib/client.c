@@ -530,6 +530,87 @@ int bft_client_kv_status(const struct bft_client *c, unsigned int *flags)
 	return c->kv_status;
 }
 
+/* A DATA(STABLE) for us, MAC'd by replica hdr.sender: 0 or -1. */
+static int stable_answer(struct bft_client *c, u32 len, u32 *from,
+			 struct bft_data_view *d)
+{
+	struct bft_msg_hdr h;
+	struct bft_iov iov = { .base = c->rx, .len = len - BFT_MAC_LEN };
+	u8 tag[BFT_MAC_LEN];
+
+	if (bft_wire_parse_hdr(c->rx, len, &h) || h.kind != BFT_MSG_DATA ||
+	    h.sender >= c->n || len < BFT_HDR_LEN + BFT_MAC_LEN)
+		return -1;
+	if (cli_mac(c, BFT_PRINCIPAL_REPLICA, h.sender, &iov, 1, tag) ||
+	    bft_memneq(tag, c->rx + len - BFT_MAC_LEN, BFT_MAC_LEN))
+		return -1;
+	if (bft_wire_parse_data(c->rx, len, &c->core.lim, d) ||
+	    d->what != BFT_FETCH_STABLE)
+		return -1;
+	*from = h.sender;
+	return 0;
+}
+
+static void stable_ask(struct bft_client *c, uint64_t seq,
+		       const struct bft_client_stable *out)
+{
+	u8 buf[BFT_FETCH_FIXED + BFT_MAC_LEN];
+	struct bft_iov iov = { .base = buf, .len = BFT_FETCH_FIXED };
+	u32 i, len;
+
+	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT,
+				   c->id, seq);
+	for (i = 0; len && i < c->n; i++) {
+		if (out[i].answered ||
+		    cli_mac(c, BFT_PRINCIPAL_REPLICA, i, &iov, 1,
+			    buf + BFT_FETCH_FIXED))
+			continue;
+		cli_send(c, i, buf, len);
+	}
+}
+
+int bft_client_stable(struct bft_client *c, uint64_t seq,
+		      struct bft_client_stable *out, int timeout_ms)
+{
+	uint64_t now = mono_ms(), end, resend;
+	struct bft_data_view d;
+	struct pollfd pfd;
+	u32 from, got = 0;
+	ssize_t n;
+
+	if (!c || !out || timeout_ms < 0)
+		return BFT_E_INVAL;
+	memset(out, 0, sizeof(*out) * c->n);
+	end = now + (timeout_ms ? (uint64_t)timeout_ms : 2000);
+	resend = now;
+	while (got < c->n && (now = mono_ms()) < end) {
+		if (now >= resend) {
+			stable_ask(c, seq, out);
+			resend = now + 200;
+		}
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)((resend < end ? resend : end) - now)) < 0 &&
+		    errno != EINTR)
+			return BFT_E_SYSTEM;
+		for (;;) {
+			n = recv(c->fd, c->rx, BFT_WIRE_MAX_DGRAM, 0);
+			if (n < 0)
+				break;
+			if (stable_answer(c, (u32)n, &from, &d) ||
+			    out[from].answered)
+				continue;
+			out[from].answered = true;
+			out[from].seq = d.seq;
+			memcpy(out[from].digest, d.digest, BFT_DIGEST_LEN);
+			got++;
+		}
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
+			return BFT_E_SYSTEM;
+	}
+	return (int)got;
+}
+
 void bft_client_get_stats(const struct bft_client *c,
 			  struct bft_client_stats *st)
 {

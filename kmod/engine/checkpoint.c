@@ -183,6 +183,7 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 		return;
 	e->h = seq;
 	memcpy(e->h_digest, digest, BFT_DIGEST_LEN);
+	bft_stable_note(e, seq, digest);
 	if (seq)
 		e->ctr.stable_checkpoints++;
 	for (i = 0; i < e->cfg.log_size; i++)
@@ -204,6 +205,7 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 		if (seq > e->last_exec || (mine && mine->mine))
 			bft_xfer_start(e, seq, digest);
 	}
+	bft_seed_passed(e, seq);
 	if (bft_is_primary(e))
 		bft_try_batch(e);
 }

@@ -35,6 +35,10 @@ struct bft_counters {
 	u64 state_transfers;		/* completed */
 	u64 xfer_failures;
 	u64 batch_fetches;
+	u64 xfer_local;			/* installs from an imported seed */
+	u64 seed_rejected;		/* seed digest != certified digest */
+	u64 seed_stale;			/* a newer checkpoint was certified */
+	u64 stable_queries;		/* FETCH(STABLE) answered */
 	u64 evidence;
 	struct bft_peer_counters peer[BFT_MAX_REPLICAS];
 };

@@ -148,6 +148,11 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->vc_deadline = BFT_NO_DEADLINE;
 	e->batch_deadline = BFT_NO_DEADLINE;
 	e->next_seq = 1;
+	/* Ask around soon (keys come after create): an empty restarted
+	 * replica then catches up even with the cluster idle.
+	 */
+	e->probe_left = BFT_PROBE_FRESH;
+	e->probe_at = now_ms + cfg->xfer_retry_ms;
 	e->tx = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->io = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->result = bft_zalloc(cfg->max_result);
@@ -183,6 +188,8 @@ void bft_engine_destroy(struct bft_engine *e)
 			e->ops->snapshot_release(e->ctx, e->ck[i].seq);
 	if (e->xfer.active)
 		e->ops->install_done(e->ctx, e->xfer.seq, false);
+	if (e->seed.active)
+		e->ops->seed_release(e->ctx);
 	engine_free(e);
 }
 
@@ -409,6 +416,35 @@ void bft_timer_update(struct bft_engine *e)
 	}
 }
 
+/* The only other thing a client may send: FETCH(STABLE). */
+static int client_fetch(struct bft_engine *e, const struct bft_msg_hdr *h,
+			const u8 *buf, u32 len, u32 flags)
+{
+	struct bft_fetch_view f;
+	u8 tag[BFT_MAC_LEN];
+	int r;
+
+	r = bft_wire_parse_fetch(buf, len, &f);
+	if (r)
+		return r;
+	if (h->sender >= e->cfg.n_clients)
+		return BFT_DROP_SENDER;
+	e->ctr.mac_verified++;
+	if (!(flags & BFT_RX_VERIFIED)) {
+		if (mac_over(e, BFT_PRINCIPAL_CLIENT, h->sender, buf,
+			     len - BFT_MAC_LEN, tag)) {
+			e->ctr.mac_failed++;
+			return BFT_DROP_NO_KEY;
+		}
+		if (bft_memneq(tag, buf + len - BFT_MAC_LEN, BFT_MAC_LEN)) {
+			e->ctr.mac_failed++;
+			return BFT_DROP_MAC;
+		}
+	}
+	bft_stable_query(e, h->sender, f.seq);
+	return 0;
+}
+
 static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 		    const u8 *buf, u32 len, u32 flags)
 {
@@ -434,6 +470,8 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 			e->ctr.mac_verified++;
 		return bft_on_request(e, &u.r);
 	}
+	if (h->principal == BFT_PRINCIPAL_CLIENT)
+		return client_fetch(e, h, buf, len, flags);
 	if (h->sender >= e->n || h->sender == e->id)
 		return BFT_DROP_SENDER;
 	switch (h->kind) {
@@ -523,6 +561,7 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 	    e->now >= e->batch_deadline)
 		bft_try_batch(e);
 	bft_xfer_tick(e);
+	bft_probe_tick(e);
 }
 
 static u64 min64(u64 a, u64 b)
@@ -537,6 +576,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 
 	if (e->xfer.active)
 		d = min64(d, e->xfer.deadline);
+	d = min64(d, e->probe_at);
 	for (i = 0; i < L; i++)
 		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))
 			d = min64(d, e->slots[i].fetch_at);

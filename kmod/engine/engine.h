@@ -49,6 +49,7 @@ enum bft_event_type {
 	BFT_EV_XFER_START,	/* state transfer to ev->seq started */
 	BFT_EV_XFER_DONE,	/* state installed at ev->seq */
 	BFT_EV_VIEW_JUMP,	/* followed f+1 replicas into ev->view */
+	BFT_EV_SEED_REJECTED,	/* imported seed ev->seq contradicts Q */
 };
 
 struct bft_event {
@@ -85,6 +86,13 @@ struct bft_ops {
 	/* Ordered-log delivery, called when batch seq executes. */
 	void (*committed)(void *ctx, u64 seq, u64 view, const void *batch,
 			  u32 len, u32 count);
+	/*
+	 * Optional: the imported checkpoint stream of bft_engine_seed().
+	 * seed_read returns bytes copied (0 at the end) or -err;
+	 * seed_release says the engine is done with it.
+	 */
+	long (*seed_read)(void *ctx, u64 off, void *buf, u32 cap);
+	void (*seed_release)(void *ctx);
 };
 
 enum bft_status {
@@ -141,6 +149,35 @@ const struct bft_counters *bft_engine_counters(const struct bft_engine *e);
 /* Called by glue for drops it makes itself (e.g. queue full). */
 void bft_engine_count_drop(struct bft_engine *e, const void *buf, u32 len,
 			   int reason);
+
+/* The latest stable checkpoint, as bft_engine_stable() reports it. */
+struct bft_stable_info {
+	u64 seq;
+	u64 view;		/* when it became stable */
+	u64 attest;		/* bit i: replica i's CHECKPOINT certified it */
+	u64 size;		/* stream bytes: engine section + snapshot */
+	u32 esz;		/* engine section bytes */
+	u8 digest[BFT_DIGEST_LEN];
+};
+
+/*
+ * The latest stable checkpoint if this replica holds its state: 0,
+ * -ENOENT if none is stable yet (seq 0), -EAGAIN while it is still
+ * being fetched.
+ */
+int bft_engine_stable(struct bft_engine *e, struct bft_stable_info *si);
+/* Bytes of its stream from off: bytes copied, 0 at the end, or -err. */
+long bft_engine_stable_read(struct bft_engine *e, u64 seq, u64 off, void *buf,
+			    u32 cap);
+/*
+ * Seed an empty replica with an imported checkpoint whose stream the
+ * caller holds (ops->seed_read) until ops->seed_release. Nothing of it is
+ * used until Q replicas certify (seq, digest). -EBUSY if this replica has
+ * executed something or already has a seed, -EOPNOTSUPP without the ops,
+ * -EINVAL for a bad seq or size.
+ */
+int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
+		    u64 total);
 
 /* Quorum math (also in quorum.h for the engine itself). */
 u32 bft_f(u32 n);

@@ -86,6 +86,24 @@ struct bft_xfer {
 	u8 *staging;		/* engine section being received */
 };
 
+/* Recently stable checkpoints, for clients that confirm an export. */
+#define BFT_STABLE_RING		8
+/* FETCH(STABLE) rounds of a fresh replica that has executed nothing. */
+#define BFT_PROBE_FRESH		8
+
+struct bft_stable_rec {
+	u64 seq;		/* 0: unused */
+	u8 digest[BFT_DIGEST_LEN];
+};
+
+/* An imported checkpoint, installed only once Q replicas certify it. */
+struct bft_seed {
+	bool active;
+	u64 seq;
+	u8 digest[BFT_DIGEST_LEN];
+	u64 total;		/* stream bytes, read via ops->seed_read */
+};
+
 struct bft_engine {
 	struct bft_config cfg;
 	struct bft_wire_limits lim;
@@ -149,6 +167,15 @@ struct bft_engine {
 	struct bft_vc_entry_h *e_scratch;	/* L */
 	struct bft_nv_vc_h *vv_scratch;	/* n */
 	u64 *vc_helped;		/* per replica: 1 + view we last helped */
+
+	/* Stable checkpoints: recent ones and who certified the latest. */
+	struct bft_stable_rec stable_ring[BFT_STABLE_RING];
+	u64 stable_attest;	/* replicas whose CHECKPOINT made h stable */
+	u64 stable_view;	/* view in which h became stable */
+	u64 stable_answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
+	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
+	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
+	struct bft_seed seed;
 
 	struct bft_xfer xfer;
 	u8 *io;			/* xfer_chunk bytes scratch */
@@ -232,6 +259,15 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest);
 struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq);
 
+/* stable.c */
+void bft_stable_note(struct bft_engine *e, u64 seq, const u8 *digest);
+int bft_on_fetch_stable(struct bft_engine *e, u32 from,
+			const struct bft_fetch_view *f);
+void bft_stable_query(struct bft_engine *e, u32 client, u64 seq);
+void bft_probe_tick(struct bft_engine *e);
+bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest);
+void bft_seed_passed(struct bft_engine *e, u64 seq);
+
 /* viewchange.c */
 int bft_vc_alloc(struct bft_engine *e);
 void bft_vc_free(struct bft_engine *e);
@@ -253,5 +289,9 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 		 const struct bft_fetch_view *f);
 int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d);
 void bft_fetch_batch(struct bft_engine *e, struct bft_slot *s);
+int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
+		   u32 len);
+bool bft_xfer_finish(struct bft_engine *e);
+void bft_xfer_restart(struct bft_engine *e);
 
 #endif /* _BFT_INTERNAL_H */

@@ -37,10 +37,14 @@ int bft_wire_parse_hdr(const u8 *buf, u32 len, struct bft_msg_hdr *h)
 		return BFT_DROP_TOO_LONG;
 	if (h->principal > BFT_PRINCIPAL_CLIENT)
 		return BFT_DROP_PRINCIPAL;
-	/* Only clients send requests, and clients send nothing else. */
+	/*
+	 * Only clients send requests; besides, clients only ask for stable
+	 * checkpoint digests (FETCH, checked by its decoder).
+	 */
 	if (h->kind == BFT_MSG_REQUEST ?
 	    h->principal != BFT_PRINCIPAL_CLIENT :
-	    h->principal != BFT_PRINCIPAL_REPLICA)
+	    h->principal != BFT_PRINCIPAL_REPLICA &&
+	    h->kind != BFT_MSG_FETCH)
 		return BFT_DROP_PRINCIPAL;
 	return 0;
 }
@@ -338,12 +342,17 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->what = buf[16];
 	if (!all_zero(buf + 17, 7))
 		return BFT_DROP_RESERVED;
-	if (f->what != BFT_FETCH_STATE && f->what != BFT_FETCH_BATCH)
+	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_STABLE)
 		return BFT_DROP_RESERVED;
+	if (h.principal == BFT_PRINCIPAL_CLIENT && f->what != BFT_FETCH_STABLE)
+		return BFT_DROP_PRINCIPAL;
+	f->principal = h.principal;
 	f->seq = bft_get64(buf + 24);
 	f->offset = bft_get64(buf + 32);
 	f->digest = buf + 40;
-	if (f->what == BFT_FETCH_BATCH && f->offset)
+	if (f->what != BFT_FETCH_STATE && f->offset)
+		return BFT_DROP_RESERVED;
+	if (f->what == BFT_FETCH_STABLE && !all_zero(f->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_RESERVED;
 	return 0;
 }
@@ -375,6 +384,11 @@ int bft_wire_parse_data(const u8 *buf, u32 len,
 	switch (d->what) {
 	case BFT_FETCH_STATE:
 		if (d->count)
+			return BFT_DROP_RESERVED;
+		break;
+	case BFT_FETCH_STABLE:
+		/* A digest only: no stream. */
+		if (d->offset || d->total || d->count)
 			return BFT_DROP_RESERVED;
 		break;
 	case BFT_FETCH_BATCH:
@@ -693,6 +707,17 @@ u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 	return len;
 }
 
+u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender, u64 seq)
+{
+	static const u8 zero[BFT_DIGEST_LEN];
+	u32 len = bft_enc_fetch(buf, cap, sender, BFT_FETCH_STABLE, seq, 0,
+				zero);
+
+	if (len)
+		buf[6] = principal;
+	return len;
+}
+
 u32 bft_enc_data(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 		 u64 total, u32 count, const u8 *digest, const void *chunk,
 		 u32 chunk_len)
@@ -739,8 +764,9 @@ int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
 		iov.len = signed_len;
 		want = buf + signed_len + (size_t)self * BFT_MAC_LEN;
 	} else {
-		if (h.principal != BFT_PRINCIPAL_REPLICA || h.sender >= n ||
-		    h.sender == self)
+		/* A client FETCH: the client key lookup bounds the id. */
+		if (h.principal == BFT_PRINCIPAL_REPLICA &&
+		    (h.sender >= n || h.sender == self))
 			return BFT_DROP_SENDER;
 		if (len < BFT_HDR_LEN + BFT_MAC_LEN)
 			return BFT_DROP_SHORT;

@@ -129,6 +129,7 @@ struct bft_nv_view {
 
 struct bft_fetch_view {
 	u8 what;
+	u8 principal;		/* clients may only ask for BFT_FETCH_STABLE */
 	u64 seq;
 	u64 offset;
 	const u8 *digest;
@@ -212,6 +213,8 @@ u32 bft_enc_nv(u8 *buf, u32 cap, u32 sender, u64 view, u64 ckpt_seq,
 	       const struct bft_ckpt_h *o, u32 n_o);
 u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 		  const u8 *digest);
+/* FETCH(STABLE) from a replica or a client (principal). */
+u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender, u64 seq);
 u32 bft_enc_data(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 		 u64 total, u32 count, const u8 *digest, const void *chunk,
 		 u32 chunk_len);

@@ -27,7 +27,7 @@ static void send_fetch(struct bft_engine *e)
 	x->deadline = e->now + e->cfg.xfer_retry_ms;
 }
 
-static void xfer_restart(struct bft_engine *e)
+void bft_xfer_restart(struct bft_engine *e)
 {
 	struct bft_xfer *x = &e->xfer;
 
@@ -42,6 +42,8 @@ void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest)
 {
 	struct bft_xfer *x = &e->xfer;
 
+	if (bft_seed_try(e, seq, digest))
+		return;
 	if (x->active) {
 		if (x->seq >= seq)
 			return;
@@ -53,7 +55,7 @@ void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest)
 	memcpy(x->digest, digest, BFT_DIGEST_LEN);
 	x->peer = e->id;
 	bft_emit(e, BFT_EV_XFER_START, e->id, e->view, seq, digest);
-	xfer_restart(e);
+	bft_xfer_restart(e);
 }
 
 static void fetch_batch_send(struct bft_engine *e, struct bft_slot *s)
@@ -127,6 +129,8 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 
 	if (f->what == BFT_FETCH_STATE)
 		return serve_state(e, from, f);
+	if (f->what == BFT_FETCH_STABLE)
+		return bft_on_fetch_stable(e, from, f);
 	s = bft_slot_of(e, f->seq);
 	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
 	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))
@@ -138,7 +142,8 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 	return 0;
 }
 
-static void xfer_finish(struct bft_engine *e)
+/* Commits the install if the stream hashed to the certified digest. */
+bool bft_xfer_finish(struct bft_engine *e)
 {
 	struct bft_xfer *x = &e->xfer;
 	u8 d[BFT_DIGEST_LEN];
@@ -148,8 +153,8 @@ static void xfer_finish(struct bft_engine *e)
 	if (memcmp(d, x->digest, BFT_DIGEST_LEN)) {
 		e->ops->install_done(e->ctx, x->seq, false);
 		e->ctr.xfer_failures++;
-		xfer_restart(e);
-		return;
+		bft_xfer_restart(e);
+		return false;
 	}
 	e->ops->install_done(e->ctx, x->seq, true);
 	x->active = false;
@@ -166,40 +171,63 @@ static void xfer_finish(struct bft_engine *e)
 	bft_take_checkpoint(e, x->seq);
 	bft_try_execute(e);
 	bft_timer_update(e);
+	return true;
+}
+
+/*
+ * One chunk of the stream at off, in order, from the network or from a
+ * local seed: hashed, the engine section staged, the rest installed.
+ * BFT_DROP_XFER: not the expected chunk, nothing changed. BFT_DROP_STATE:
+ * the service refused it and the install was aborted.
+ */
+int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
+		   u32 len)
+{
+	struct bft_xfer *x = &e->xfer;
+	u64 at = off;
+	u32 k, rest = len;
+
+	if (off != x->off)
+		return BFT_DROP_XFER;
+	if (!off)
+		x->total = total;
+	if (total != x->total || !len || x->total < e->esz ||
+	    len > total - off)
+		return BFT_DROP_XFER;
+	bft_sha_update(&x->sha, p, len);
+	if (at < e->esz) {
+		k = rest < e->esz - at ? rest : (u32)(e->esz - at);
+		memcpy(x->staging + at, p, k);
+		p += k;
+		at += k;
+		rest -= k;
+	}
+	if (rest && e->ops->install(e->ctx, x->seq, at - e->esz, p, rest)) {
+		e->ops->install_done(e->ctx, x->seq, false);
+		return BFT_DROP_STATE;
+	}
+	x->off = off + len;
+	return 0;
 }
 
 static int on_state_data(struct bft_engine *e, u32 from,
 			 const struct bft_data_view *d)
 {
 	struct bft_xfer *x = &e->xfer;
-	const u8 *p = d->chunk;
-	u64 off = d->offset;
-	u32 len = d->chunk_len, k;
+	int r;
 
 	if (!x->active || from != x->peer || d->seq != x->seq ||
-	    off != x->off ||
 	    memcmp(d->digest, x->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_XFER;
-	if (!off)
-		x->total = d->total;
-	if (d->total != x->total || !len || x->total < e->esz)
-		return BFT_DROP_XFER;
-	bft_sha_update(&x->sha, p, len);
-	if (off < e->esz) {
-		k = len < e->esz - off ? len : (u32)(e->esz - off);
-		memcpy(x->staging + off, p, k);
-		p += k;
-		off += k;
-		len -= k;
-	}
-	if (len && e->ops->install(e->ctx, x->seq, off - e->esz, p, len)) {
-		e->ops->install_done(e->ctx, x->seq, false);
-		xfer_restart(e);
+	r = bft_xfer_chunk(e, d->offset, d->total, d->chunk, d->chunk_len);
+	if (r == BFT_DROP_STATE) {
+		bft_xfer_restart(e);
 		return BFT_DROP_XFER;
 	}
-	x->off = d->offset + d->chunk_len;
+	if (r)
+		return r;
 	if (x->off == x->total)
-		xfer_finish(e);
+		bft_xfer_finish(e);
 	else
 		send_fetch(e);
 	return 0;
@@ -212,6 +240,8 @@ int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d)
 
 	if (d->what == BFT_FETCH_STATE)
 		return on_state_data(e, from, d);
+	if (d->what != BFT_FETCH_BATCH)
+		return BFT_DROP_KIND;	/* STABLE answers go to clients */
 	s = bft_slot_of(e, d->seq);
 	if (s->seq != d->seq || !(s->flags & SL_FETCH) ||
 	    memcmp(s->digest, d->digest, BFT_DIGEST_LEN))

@@ -51,6 +51,12 @@ get_decodes() {
 		has "'name': 'tx_preprepare'" && has "'batch-size': 4"
 }
 
+ckpt_none() {
+	out=$(ynl --dump checkpoint-get --json '{"name": "ynl0"}')
+	ktap_print_msg "checkpoint-get: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	has "no stable checkpoint yet"
+}
+
 extack_shown() {
 	out=$(ynl --do replica-get --json '{"name": "nope"}')
 	ktap_print_msg "error: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
@@ -58,7 +64,7 @@ extack_shown() {
 }
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 7
 bft_require python3 ip "$BFTCTL"
 [ -r "$YNL_DIR/cli.py" ] || ktap_exit_fail_msg "no YNL cli.py in $YNL_DIR"
 
@@ -75,5 +81,6 @@ ktap_test_result "ynl: get-status counts the replica" status_one
 ktap_test_result "ynl: replica dump" dump_lists
 ktap_test_result "ynl: replica get with info, policy and counters" get_decodes
 ktap_test_result "ynl: extack message of a refused request" extack_shown
+ktap_test_result "ynl: checkpoint-get before any stable checkpoint" ckpt_none
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

@@ -14,8 +14,21 @@
  *
  * BFT_CMD_REPLICA_NEW / _DEL / _SET / _GET (doit, dumpit)
  * BFT_CMD_PEER_NEW / _DEL, BFT_CMD_CLIENT_NEW / _DEL
- * BFT_CMD_VIEW_CHANGE, BFT_CMD_CHECKPOINT_GET
+ * BFT_CMD_VIEW_CHANGE
  *	Replica management; see Documentation/netlink/specs/bft.yaml.
+ *
+ * BFT_CMD_CHECKPOINT_GET (dumpit)
+ *	Request: BFT_A_NAME. Reply: one message with BFT_A_CHECKPOINT
+ *	(seq, view, digest, attesters, total), then messages with
+ *	BFT_A_CHECKPOINT holding OFFSET + DATA chunks of the stream (engine
+ *	section, then service snapshot) of the latest stable checkpoint.
+ *
+ * BFT_CMD_CHECKPOINT_PUT (doit)
+ *	Seeds a replica that has executed nothing with an exported
+ *	checkpoint, in order: BFT_A_NAME, BFT_A_CHECKPOINT (seq, digest,
+ *	total, offset, data). The chunk that completes the stream must hash
+ *	to the digest; the replica installs it only once Q replicas certify
+ *	the same (seq, digest). See Documentation/admin-guide.rst.
  *
  * Multicast groups: "events" (view change, checkpoint, evidence) and
  * "log" (committed batches, in order).
@@ -47,6 +60,7 @@ enum bft_cmd {
 	BFT_CMD_CHECKPOINT_GET,
 	BFT_CMD_EVENT,		/* multicast only */
 	BFT_CMD_LOG,		/* multicast only */
+	BFT_CMD_CHECKPOINT_PUT,
 
 	__BFT_CMD_MAX
 };
@@ -91,6 +105,7 @@ enum bft_attr {
 	BFT_A_LOG,		/* nest: BFT_LOG_A_* (multicast) */
 	BFT_A_SERVICE,		/* nest: BFT_SERVICE_A_* (limits at create) */
 	BFT_A_REPLACE,		/* flag: PEER/CLIENT_NEW may replace (key rotation) */
+	BFT_A_CHECKPOINT,	/* nest: BFT_CKPT_A_* */
 
 	__BFT_A_MAX
 };
@@ -187,6 +202,7 @@ enum bft_nl_event_type {
 	BFT_EVENT_XFER_START,	/* state transfer to SEQ started */
 	BFT_EVENT_XFER_DONE,	/* state at SEQ installed */
 	BFT_EVENT_VIEW_JUMP,	/* followed f+1 replicas into VIEW */
+	BFT_EVENT_SEED_REJECTED,	/* imported checkpoint SEQ contradicts Q */
 };
 
 enum bft_event_attr {
@@ -217,6 +233,29 @@ enum bft_log_attr {
 };
 
 #define BFT_LOG_A_MAX (__BFT_LOG_A_MAX - 1)
+
+/* A stable checkpoint and its stream (CHECKPOINT_GET / _PUT). */
+enum bft_ckpt_attr {
+	BFT_CKPT_A_UNSPEC,
+	BFT_CKPT_A_SEQ,		/* u64 */
+	BFT_CKPT_A_VIEW,	/* u64: view in which it became stable */
+	BFT_CKPT_A_DIGEST,	/* binary[32]: SHA-256 of the stream */
+	BFT_CKPT_A_ATTEST,	/* u64: bit i set if replica i certified it */
+	BFT_CKPT_A_TOTAL,	/* u64: stream bytes */
+	BFT_CKPT_A_OFFSET,	/* u64: of DATA in the stream */
+	BFT_CKPT_A_DATA,	/* binary: a chunk of the stream */
+	BFT_CKPT_A_ESZ,		/* u32: engine section bytes (GET only) */
+	BFT_CKPT_A_PAD,
+
+	__BFT_CKPT_A_MAX
+};
+
+#define BFT_CKPT_A_MAX (__BFT_CKPT_A_MAX - 1)
+
+/* Largest checkpoint stream a replica accepts for seeding. */
+#define BFT_CKPT_MAX_STREAM	(64U << 20)
+/* Largest chunk in one CHECKPOINT_PUT or CHECKPOINT_GET message. */
+#define BFT_CKPT_MAX_CHUNK	32768
 
 /* Built-in key-value service limits, fixed at creation. */
 enum bft_service_attr {

@@ -229,6 +229,13 @@ struct bft_new_view {
 enum bft_fetch_what {
 	BFT_FETCH_STATE = 1,	/* checkpoint snapshot at seq, from offset */
 	BFT_FETCH_BATCH = 2,	/* batch with digest at seq */
+	/*
+	 * Stable checkpoint at seq. From a client: answered by one DATA with
+	 * chunk_len 0 carrying the digest (of seq if still known, else of the
+	 * replica's latest stable checkpoint). From a replica: answered by a
+	 * CHECKPOINT for the peer's latest stable checkpoint.
+	 */
+	BFT_FETCH_STABLE = 3,
 };
 
 struct bft_fetch {

@@ -206,7 +206,29 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 		r->exec_log[seq] = r->counter;
 }
 
+static long op_seed_read(void *ctx, u64 off, void *buf, u32 cap)
+{
+	struct tc_replica *r = ctx;
+
+	if (off > r->seed_len)
+		return -ENOENT;
+	if (cap > r->seed_len - off)
+		cap = (u32)(r->seed_len - off);
+	memcpy(buf, r->seed + off, cap);
+	return cap;
+}
+
+static void op_seed_release(void *ctx)
+{
+	struct tc_replica *r = ctx;
+
+	r->seed_len = 0;
+	r->seed_releases++;
+}
+
 static const struct bft_ops tc_ops = {
+	.seed_read = op_seed_read,
+	.seed_release = op_seed_release,
 	.mac = op_mac,
 	.send = op_send,
 	.execute = op_execute,

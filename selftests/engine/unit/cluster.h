@@ -25,6 +25,10 @@ struct tc_replica {
 	u64 last_seq;
 	u64 exec_log[4096];	/* counter value after each seq */
 	u32 events[16];
+	/* Imported checkpoint handed to bft_engine_seed(). */
+	u8 seed[16384];
+	u64 seed_len;
+	u32 seed_releases;
 };
 
 struct tc_client {

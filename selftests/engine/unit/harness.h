@@ -40,5 +40,6 @@ extern const struct unit_test quorum_tests[];
 extern const struct unit_test wire_tests[];
 extern const struct unit_test nv_tests[];
 extern const struct unit_test cluster_tests[];
+extern const struct unit_test seed_tests[];
 
 #endif

@@ -217,7 +217,8 @@ static void t_state_transfer(void)
 		tc_advance(&tc, 300, 100);
 	}
 	bft_engine_info(tc.r[3].e, &info);
-	T_EQ(bft_engine_counters(tc.r[3].e)->state_transfers, 1);
+	/* Its FETCH(STABLE) may fetch 12 first, then 16 (13 was missed). */
+	T_CHECK(bft_engine_counters(tc.r[3].e)->state_transfers >= 1);
 	T_EQ(info.last_exec, 19);
 	T_CHECK(same_state());
 	T_EQ(tc.r[3].counter, 19);

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stable checkpoints seen from outside: a ring of recent ones that
+ * clients can confirm an exported checkpoint against (FETCH(STABLE) from
+ * a client), a re-sent CHECKPOINT for a peer that asks (FETCH(STABLE)
+ * from a replica, so an idle cluster still certifies its checkpoint to a
+ * newcomer), and seeding an empty replica from an imported checkpoint.
+ *
+ * A seed is never executed or served on its own word: it is installed,
+ * through the same path as a network state transfer, only once Q
+ * replicas certified the very same (seq, digest).
+ */
+#include "internal.h"
+
+static struct bft_stable_rec *ring_of(struct bft_engine *e, u64 seq)
+{
+	return &e->stable_ring[(seq / e->cfg.ckpt_interval) % BFT_STABLE_RING];
+}
+
+/* h just became stable: remember it and who vouched for it. */
+void bft_stable_note(struct bft_engine *e, u64 seq, const u8 *digest)
+{
+	struct bft_ckpt *c = bft_ckpt_find(e, seq);
+	struct bft_stable_rec *s;
+	u64 mask = 0;
+	u32 j;
+
+	for (j = 0; j < e->n; j++) {
+		if (c && (c->vote_mask & (1ULL << j)) &&
+		    !memcmp(c->votes + (size_t)j * BFT_DIGEST_LEN, digest,
+			    BFT_DIGEST_LEN))
+			mask |= 1ULL << j;
+		if (e->peer_ck_seq[j] == seq &&
+		    !memcmp(e->peer_ck_digest + (size_t)j * BFT_DIGEST_LEN,
+			    digest, BFT_DIGEST_LEN))
+			mask |= 1ULL << j;
+	}
+	e->stable_attest = mask;
+	e->stable_view = e->view;
+	if (!seq)
+		return;
+	s = ring_of(e, seq);
+	s->seq = seq;
+	memcpy(s->digest, digest, BFT_DIGEST_LEN);
+}
+
+/* Our own state at h, which we may vouch for and export. */
+static struct bft_ckpt *own_stable(struct bft_engine *e)
+{
+	struct bft_ckpt *c = bft_ckpt_find(e, e->h);
+
+	if (!c || !c->mine || memcmp(c->digest, e->h_digest, BFT_DIGEST_LEN))
+		return NULL;
+	return c;
+}
+
+/* A client confirms a checkpoint: one small datagram, no stream. */
+void bft_stable_query(struct bft_engine *e, u32 client, u64 seq)
+{
+	struct bft_stable_rec *s = ring_of(e, seq);
+	const u8 *d = e->h_digest;
+	u64 ans = e->h;
+	u32 n;
+
+	if (seq && !(seq % e->cfg.ckpt_interval) && s->seq == seq) {
+		ans = seq;
+		d = s->digest;
+	}
+	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STABLE,
+			 ans, 0, 0, 0, d, NULL, 0);
+	e->ctr.stable_queries++;
+	bft_send_client(e, client, e->tx, n);
+}
+
+/* A peer behind us asks: re-send our CHECKPOINT for h, rate-limited. */
+int bft_on_fetch_stable(struct bft_engine *e, u32 from,
+			const struct bft_fetch_view *f)
+{
+	u64 gap = e->cfg.xfer_retry_ms / 2;
+	u32 n;
+
+	if (f->seq >= e->h)
+		return 0;	/* nothing newer to tell */
+	if (!own_stable(e))
+		return BFT_DROP_STATE;
+	if (e->stable_answered[from] && e->now + 1 < e->stable_answered[from] + gap)
+		return BFT_DROP_BUSY;
+	e->stable_answered[from] = e->now + 1;
+	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->h,
+			       e->h_digest);
+	bft_send_replica(e, from, e->tx, n);
+	return 0;
+}
+
+static bool probing(const struct bft_engine *e)
+{
+	return e->seed.active ||
+	       (e->probe_left && !e->h && !e->last_exec);
+}
+
+void bft_probe_tick(struct bft_engine *e)
+{
+	u32 n;
+
+	if (e->probe_at == BFT_NO_DEADLINE || e->now < e->probe_at)
+		return;
+	if (!probing(e)) {
+		e->probe_at = BFT_NO_DEADLINE;
+		return;
+	}
+	if (!e->seed.active)
+		e->probe_left--;
+	n = bft_enc_fetch_stable(e->tx, BFT_WIRE_MAX_DGRAM,
+				 BFT_PRINCIPAL_REPLICA, e->id, e->h);
+	bft_multicast(e, e->tx, n);
+	e->probe_at = e->now + e->cfg.xfer_retry_ms;
+}
+
+static void seed_drop(struct bft_engine *e)
+{
+	if (!e->seed.active)
+		return;
+	e->seed.active = false;
+	e->ops->seed_release(e->ctx);
+}
+
+static void seed_reject(struct bft_engine *e)
+{
+	e->ctr.seed_rejected++;
+	bft_emit(e, BFT_EV_SEED_REJECTED, e->id, e->view, e->seed.seq,
+		 e->seed.digest);
+	seed_drop(e);
+}
+
+/* Feeds the seed through the state-transfer path; it re-hashes it all. */
+static void seed_install(struct bft_engine *e)
+{
+	struct bft_xfer *x = &e->xfer;
+	u64 off = 0, total = e->seed.total;
+	long got;
+	int r = 0;
+
+	if (x->active)
+		e->ops->install_done(e->ctx, x->seq, false);
+	x->active = true;
+	x->seq = e->seed.seq;
+	memcpy(x->digest, e->seed.digest, BFT_DIGEST_LEN);
+	x->peer = e->id;
+	x->off = 0;
+	x->total = 0;
+	bft_sha_init(&x->sha);
+	bft_emit(e, BFT_EV_XFER_START, e->id, e->view, x->seq, x->digest);
+	while (off < total) {
+		got = e->ops->seed_read(e->ctx, off, e->io, e->cfg.xfer_chunk);
+		if (got <= 0 || got > e->cfg.xfer_chunk) {
+			r = BFT_DROP_XFER;
+			break;
+		}
+		r = bft_xfer_chunk(e, off, total, e->io, (u32)got);
+		if (r)
+			break;
+		off += (u64)got;
+	}
+	if (r) {
+		/* Unreadable or uninstallable: fetch it from the peers. */
+		if (r != BFT_DROP_STATE)
+			e->ops->install_done(e->ctx, x->seq, false);
+		seed_reject(e);
+		bft_xfer_restart(e);
+		return;
+	}
+	if (!bft_xfer_finish(e)) {
+		seed_reject(e);		/* finish fell back to the network */
+		return;
+	}
+	e->ctr.xfer_local++;
+	seed_drop(e);
+}
+
+/*
+ * (seq, digest) is certified and we need its state. True if the seed
+ * answered that need (installed, or found bad after the install began
+ * and a network transfer took over); false to transfer as usual.
+ */
+bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest)
+{
+	struct bft_seed *sd = &e->seed;
+
+	if (!sd->active || seq < sd->seq)
+		return false;
+	if (seq > sd->seq) {
+		e->ctr.seed_stale++;
+		seed_drop(e);
+		return false;
+	}
+	if (memcmp(digest, sd->digest, BFT_DIGEST_LEN)) {
+		seed_reject(e);
+		return false;
+	}
+	seed_install(e);
+	return true;
+}
+
+/* Reached seq without the seed (it waited for an older one): drop it. */
+void bft_seed_passed(struct bft_engine *e, u64 seq)
+{
+	if (e->seed.active && seq >= e->seed.seq) {
+		e->ctr.seed_stale++;
+		seed_drop(e);
+	}
+}
+
+int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
+		    u64 total)
+{
+	struct bft_seed *sd = &e->seed;
+
+	if (!e->ops->seed_read || !e->ops->seed_release)
+		return -EOPNOTSUPP;
+	if (!seq || seq % e->cfg.ckpt_interval || total < e->esz)
+		return -EINVAL;
+	if (e->last_exec || sd->active)
+		return -EBUSY;
+	sd->active = true;
+	sd->seq = seq;
+	memcpy(sd->digest, digest, BFT_DIGEST_LEN);
+	sd->total = total;
+	e->probe_at = e->now;
+	/* Already fetching a certified checkpoint over the network? */
+	if (e->xfer.active)
+		bft_seed_try(e, e->xfer.seq, e->xfer.digest);
+	return 0;
+}
+
+int bft_engine_stable(struct bft_engine *e, struct bft_stable_info *si)
+{
+	struct bft_ckpt *c;
+
+	memset(si, 0, sizeof(*si));
+	if (!e->h)
+		return -ENOENT;
+	c = own_stable(e);
+	if (!c)
+		return -EAGAIN;
+	si->seq = e->h;
+	si->view = e->stable_view;
+	si->attest = e->stable_attest;
+	si->size = c->size;
+	si->esz = e->esz;
+	memcpy(si->digest, e->h_digest, BFT_DIGEST_LEN);
+	return 0;
+}
+
+long bft_engine_stable_read(struct bft_engine *e, u64 seq, u64 off, void *buf,
+			    u32 cap)
+{
+	struct bft_ckpt *c = bft_ckpt_find(e, seq);
+	u32 k;
+
+	if (!c || !c->mine)
+		return -ENOENT;
+	if (off >= c->size || !cap)
+		return 0;
+	if (off < e->esz) {
+		k = cap < e->esz - off ? cap : (u32)(e->esz - off);
+		memcpy(buf, c->ts_snap + off, k);
+		return k;
+	}
+	return e->ops->snapshot_read(e->ctx, seq, off - e->esz, buf, cap);
+}

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint export (CHECKPOINT_GET, a dump) and import (CHECKPOINT_PUT)
+ * of the "bft" family. The export copies the stream of the latest stable
+ * checkpoint once, under the replica lock, so the dump is consistent
+ * however slowly userspace reads it. The import collects a stream,
+ * checks it against its digest and hands it to the engine, which
+ * installs it only once Q replicas certify that very checkpoint.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include <linux/bft.h>
+
+#include "bft.h"
+#include "netlink.h"
+#include "replica.h"
+
+static struct netlink_range_validation bft_ckpt_total_range __ro_after_init = {
+	.min = 1, .max = BFT_CKPT_MAX_STREAM,
+};
+
+static const struct nla_policy bft_ckpt_policy[BFT_CKPT_A_MAX + 1] = {
+	[BFT_CKPT_A_SEQ] = NLA_POLICY_MIN(NLA_U64, 1),
+	[BFT_CKPT_A_VIEW] = { .type = NLA_REJECT },
+	[BFT_CKPT_A_DIGEST] = NLA_POLICY_EXACT_LEN(BFT_DIGEST_LEN),
+	[BFT_CKPT_A_ATTEST] = { .type = NLA_REJECT },
+	[BFT_CKPT_A_TOTAL] = NLA_POLICY_FULL_RANGE(NLA_U64,
+						   &bft_ckpt_total_range),
+	[BFT_CKPT_A_OFFSET] = { .type = NLA_U64 },
+	[BFT_CKPT_A_DATA] = { .type = NLA_BINARY, .len = BFT_CKPT_MAX_CHUNK },
+	[BFT_CKPT_A_ESZ] = { .type = NLA_REJECT },
+};
+
+const struct nla_policy bft_ckpt_cmd_policy[BFT_A_MAX + 1] = {
+	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = BFT_NAME_MAX - 1 },
+	[BFT_A_CHECKPOINT] = NLA_POLICY_NESTED(bft_ckpt_policy),
+};
+
+/* Looks up the replica named by @name; bn->lock held. */
+static struct bft_replica *ckpt_replica(struct bft_net *bn,
+					struct nlattr *name,
+					struct netlink_ext_ack *extack)
+{
+	struct bft_replica *r;
+
+	if (!name) {
+		NL_SET_ERR_MSG(extack, "replica name (BFT_A_NAME) is required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, BFT_A_NAME);
+		return ERR_PTR(-EINVAL);
+	}
+	r = bft_replica_find(bn, nla_data(name));
+	if (!r) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "no replica of that name in this namespace");
+		return ERR_PTR(-ENOENT);
+	}
+	return r;
+}
+
+/* The export: a private copy of the stream, freed in .done. */
+struct ckpt_dump {
+	struct bft_stable_info si;
+	char name[BFT_NAME_MAX];
+	u32 id;
+	u32 n;
+	u8 *buf;
+	u64 off;
+	bool header_sent;
+};
+
+/* Caller holds r->lock. */
+static int ckpt_copy(struct bft_replica *r, struct ckpt_dump *d,
+		     struct netlink_ext_ack *extack)
+{
+	u64 off = 0;
+	long got;
+	int err;
+
+	err = bft_engine_stable(r->engine, &d->si);
+	if (err == -ENOENT) {
+		NL_SET_ERR_MSG(extack,
+			       "no stable checkpoint yet (sequence number 0)");
+		return err;
+	}
+	if (err) {
+		NL_SET_ERR_MSG(extack,
+			       "the replica is still fetching its stable checkpoint; retry");
+		return -EAGAIN;
+	}
+	if (d->si.size > BFT_CKPT_MAX_STREAM) {
+		NL_SET_ERR_MSG(extack, "checkpoint larger than BFT_CKPT_MAX_STREAM");
+		return -EFBIG;
+	}
+	d->buf = kvmalloc(d->si.size, GFP_KERNEL);
+	if (!d->buf)
+		return -ENOMEM;
+	while (off < d->si.size) {
+		got = bft_engine_stable_read(r->engine, d->si.seq, off,
+					     d->buf + off,
+					     (u32)min_t(u64, d->si.size - off,
+							BFT_CKPT_MAX_CHUNK));
+		if (got <= 0) {
+			NL_SET_ERR_MSG(extack, "cannot read the checkpoint snapshot");
+			return got ? (int)got : -EIO;
+		}
+		off += got;
+	}
+	return 0;
+}
+
+int bft_nl_ckpt_start(struct netlink_callback *cb)
+{
+	struct bft_net *bn = bft_pernet(sock_net(cb->skb->sk));
+	struct nlattr *a[BFT_A_MAX + 1];
+	struct bft_replica *r;
+	struct ckpt_dump *d;
+	int err;
+
+	/* Where genl keeps the parsed attributes differs across 6.1..6.12. */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, a, BFT_A_MAX,
+			  bft_ckpt_cmd_policy, cb->extack);
+	if (err)
+		return err;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	mutex_lock(&bn->lock);
+	r = ckpt_replica(bn, a[BFT_A_NAME], cb->extack);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else {
+		strscpy(d->name, r->name, sizeof(d->name));
+		d->id = r->id;
+		d->n = r->n;
+		mutex_lock(&r->lock);
+		err = ckpt_copy(r, d, cb->extack);
+		mutex_unlock(&r->lock);
+	}
+	mutex_unlock(&bn->lock);
+	if (err) {
+		kvfree(d->buf);
+		kfree(d);
+		return err;
+	}
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+int bft_nl_ckpt_done(struct netlink_callback *cb)
+{
+	struct ckpt_dump *d = (struct ckpt_dump *)cb->args[0];
+
+	if (d) {
+		kvfree(d->buf);
+		kfree(d);
+	}
+	return 0;
+}
+
+static int put_header(struct sk_buff *skb, struct ckpt_dump *d)
+{
+	struct nlattr *nest;
+
+	if (nla_put_string(skb, BFT_A_NAME, d->name) ||
+	    nla_put_u32(skb, BFT_A_REPLICA_ID, d->id) ||
+	    nla_put_u32(skb, BFT_A_N, d->n))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, BFT_A_CHECKPOINT);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, BFT_CKPT_A_SEQ, d->si.seq, BFT_CKPT_A_PAD) ||
+	    nla_put_u64_64bit(skb, BFT_CKPT_A_VIEW, d->si.view,
+			      BFT_CKPT_A_PAD) ||
+	    nla_put(skb, BFT_CKPT_A_DIGEST, BFT_DIGEST_LEN, d->si.digest) ||
+	    nla_put_u64_64bit(skb, BFT_CKPT_A_ATTEST, d->si.attest,
+			      BFT_CKPT_A_PAD) ||
+	    nla_put_u64_64bit(skb, BFT_CKPT_A_TOTAL, d->si.size,
+			      BFT_CKPT_A_PAD) ||
+	    nla_put_u32(skb, BFT_CKPT_A_ESZ, d->si.esz))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Room for one message's headers and attributes other than DATA. */
+#define CKPT_MSG_OVERHEAD	128
+
+static int put_chunk(struct sk_buff *skb, struct ckpt_dump *d)
+{
+	int room = skb_tailroom(skb) - CKPT_MSG_OVERHEAD;
+	struct nlattr *nest;
+	u32 len;
+
+	if (room < 64)
+		return -EMSGSIZE;
+	len = min_t(u64, d->si.size - d->off,
+		    min_t(u32, room, BFT_CKPT_MAX_CHUNK));
+	nest = nla_nest_start(skb, BFT_A_CHECKPOINT);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, BFT_CKPT_A_OFFSET, d->off, BFT_CKPT_A_PAD) ||
+	    nla_put(skb, BFT_CKPT_A_DATA, len, d->buf + d->off))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	d->off += len;
+	return 0;
+}
+
+int bft_nl_ckpt_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ckpt_dump *d = (struct ckpt_dump *)cb->args[0];
+	void *hdr;
+	int err;
+
+	while (!d->header_sent || d->off < d->si.size) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &bft_genl_family,
+				  NLM_F_MULTI, BFT_CMD_CHECKPOINT_GET);
+		if (!hdr)
+			break;
+		err = d->header_sent ? put_chunk(skb, d) : put_header(skb, d);
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		d->header_sent = true;
+		genlmsg_end(skb, hdr);
+	}
+	/* Nothing fits in an empty skb: fatal, not an endless dump. */
+	return skb->len ? skb->len : -EMSGSIZE;
+}
+
+/* CHECKPOINT_PUT: seed buffer callbacks of struct bft_ops. */
+long bft_seed_read(void *ctx, u64 off, void *buf, u32 cap)
+{
+	struct bft_replica *r = ctx;
+	u64 len;
+
+	if (!r->seed.buf || off > r->seed.total)
+		return -ENOENT;
+	len = min_t(u64, cap, r->seed.total - off);
+	memcpy(buf, r->seed.buf + off, len);
+	return (long)len;
+}
+
+void bft_seed_free(void *ctx)
+{
+	struct bft_replica *r = ctx;
+
+	kvfree(r->seed.buf);
+	memset(&r->seed, 0, sizeof(r->seed));
+}
+
+/* The complete stream must hash to the digest it came with. */
+static bool seed_hash_ok(struct bft_replica *r)
+{
+	struct bft_sha_ctx sha;
+	u8 d[BFT_DIGEST_LEN];
+
+	bft_sha_init(&sha);
+	bft_sha_update(&sha, r->seed.buf, r->seed.total);
+	bft_sha_final(&sha, d);
+	return !memcmp(d, r->seed.digest, BFT_DIGEST_LEN);
+}
+
+/* Caller holds r->lock. */
+static int seed_chunk(struct bft_replica *r, struct nlattr **tb,
+		      struct netlink_ext_ack *extack)
+{
+	u64 off = nla_get_u64(tb[BFT_CKPT_A_OFFSET]);
+	struct nlattr *data = tb[BFT_CKPT_A_DATA];
+	u64 total = nla_get_u64(tb[BFT_CKPT_A_TOTAL]);
+	u64 seq = nla_get_u64(tb[BFT_CKPT_A_SEQ]);
+	const u8 *digest = nla_data(tb[BFT_CKPT_A_DIGEST]);
+	struct bft_info info;
+	u32 len = nla_len(data);
+
+	if (r->seed.engine_owns) {
+		NL_SET_ERR_MSG(extack, "the replica already holds an imported checkpoint");
+		return -EBUSY;
+	}
+	bft_engine_info(r->engine, &info);
+	if (info.last_exec) {
+		NL_SET_ERR_MSG(extack,
+			       "only a replica that has executed nothing can be seeded");
+		return -EBUSY;
+	}
+	if (!off) {
+		/* A new import replaces an unfinished one. */
+		bft_seed_free(r);
+		r->seed.buf = kvmalloc(total, GFP_KERNEL);
+		if (!r->seed.buf)
+			return -ENOMEM;
+		r->seed.total = total;
+		r->seed.seq = seq;
+		memcpy(r->seed.digest, digest, BFT_DIGEST_LEN);
+	} else if (!r->seed.buf || off != r->seed.filled ||
+		   total != r->seed.total || seq != r->seed.seq ||
+		   memcmp(digest, r->seed.digest, BFT_DIGEST_LEN)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[BFT_CKPT_A_OFFSET],
+				    "chunk does not continue the import in progress");
+		return -EINVAL;
+	}
+	if (!len || len > total - off) {
+		NL_SET_ERR_MSG_ATTR(extack, data, "chunk runs past the stream total");
+		return -EINVAL;
+	}
+	memcpy(r->seed.buf + off, nla_data(data), len);
+	r->seed.filled = off + len;
+	return 0;
+}
+
+static int seed_commit(struct bft_replica *r, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!seed_hash_ok(r)) {
+		NL_SET_ERR_MSG(extack, "snapshot does not match its digest");
+		return -EBADMSG;
+	}
+	r->seed.engine_owns = true;
+	err = bft_engine_seed(r->engine, r->seed.seq, r->seed.digest,
+			      r->seed.total);
+	if (!err)
+		return 0;
+	r->seed.engine_owns = false;
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG(extack,
+			       "only a replica that has executed nothing can be seeded");
+	else if (err == -EINVAL)
+		NL_SET_ERR_MSG(extack,
+			       "not a checkpoint of this replica's configuration (K or client count)");
+	else
+		NL_SET_ERR_MSG(extack, "the engine cannot take a seed");
+	return err;
+}
+
+int bft_nl_ckpt_put(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct nlattr *nest = info->attrs[BFT_A_CHECKPOINT];
+	struct nlattr *tb[BFT_CKPT_A_MAX + 1];
+	struct bft_replica *r;
+	int err;
+
+	if (!nest) {
+		NL_SET_ERR_MSG(info->extack, "checkpoint (BFT_A_CHECKPOINT) is required");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, BFT_A_CHECKPOINT);
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, BFT_CKPT_A_MAX, nest, bft_ckpt_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, BFT_CKPT_A_SEQ) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, BFT_CKPT_A_DIGEST) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, BFT_CKPT_A_TOTAL) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, BFT_CKPT_A_OFFSET) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, BFT_CKPT_A_DATA)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a checkpoint chunk needs seq, digest, total, offset and data");
+		return -EINVAL;
+	}
+
+	mutex_lock(&bn->lock);
+	r = ckpt_replica(bn, info->attrs[BFT_A_NAME], info->extack);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	mutex_lock(&r->lock);
+	err = seed_chunk(r, tb, info->extack);
+	if (!err && r->seed.filled == r->seed.total)
+		err = seed_commit(r, info->extack);
+	if (err && !r->seed.engine_owns)
+		bft_seed_free(r);
+	mutex_unlock(&r->lock);
+	/* Let the worker send what the engine queued and re-arm. */
+	if (!err)
+		queue_work(r->wq, &r->work);
+out:
+	mutex_unlock(&bn->lock);
+	return err;
+}

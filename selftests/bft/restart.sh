@@ -30,7 +30,7 @@ MON_PID=
 if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
 	LOAD=45
 else
-	LOAD=20
+	LOAD=15
 fi
 
 cleanup() {

@@ -55,7 +55,8 @@ adv_stop() {
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	ADV_PID= ADV_PIDS=
+	ADV_PID=''
+	ADV_PIDS=''
 }
 
 # adv_ids N [SKIP...]: replica ids 0..N-1 without SKIP.

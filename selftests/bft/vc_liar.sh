@@ -69,18 +69,17 @@ view_change() {
 # Exactly two view changes (to 1, then 2), one NEW-VIEW installed, and
 # the primary of view 2.
 exact_views() {
-	local i b a bad=0 name
+	local i bad=0 dvc dnv
 
 	adv_snap "$CL_DIR/mid" $CORRECT
 	for i in $CORRECT; do
-		for name in view_changes new_views; do
-			b=$(json_get "$name" counters <"$CL_DIR/before/$i.json")
-			a=$(json_get "$name" counters <"$CL_DIR/mid/$i.json")
-			eval "d_$name=$((a - b))"
-		done
-		ktap_print_msg "replica $i: view $(cl_json "$i" view) primary $(cl_json "$i" primary) view_changes +$d_view_changes new_views +$d_new_views evidence $(cl_counter "$i" evidence)"
+		dvc=$(($(json_get view_changes counters <"$CL_DIR/mid/$i.json") -
+		       $(json_get view_changes counters <"$CL_DIR/before/$i.json")))
+		dnv=$(($(json_get new_views counters <"$CL_DIR/mid/$i.json") -
+		       $(json_get new_views counters <"$CL_DIR/before/$i.json")))
+		ktap_print_msg "replica $i: view $(cl_json "$i" view) primary $(cl_json "$i" primary) view_changes +$dvc new_views +$dnv evidence $(cl_counter "$i" evidence)"
 		[ "$(cl_json "$i" view)" = 2 ] && [ "$(cl_json "$i" primary)" = 2 ] &&
-			[ "$d_view_changes" = 2 ] && [ "$d_new_views" = 1 ] || bad=1
+			[ "$dvc" = 2 ] && [ "$dnv" = 1 ] || bad=1
 	done
 	[ "$bad" = 0 ]
 }

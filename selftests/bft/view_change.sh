@@ -27,6 +27,7 @@ N=4
 CORRECT=$(adv_ids "$N")
 SECS=3
 VC_MS=1000
+VC_WAIT_MS=40000
 PHASE=0
 
 trap adv_cleanup EXIT
@@ -43,16 +44,16 @@ vc_ask() {
 	done
 }
 
-# vc_wait VIEW STATUS IDS...: each of IDS reaches VIEW in STATUS.
+# vc_wait VIEW STATUS IDS...: each of IDS reaches VIEW in STATUS within
+# VC_WAIT_MS (bftctl itself is slow under TCG: a deadline, not a count).
 vc_wait() {
-	local view=$1 status=$2 i tries=150
+	local view=$1 status=$2 i end=$(($(now_ms) + VC_WAIT_MS))
 
 	shift 2
 	for i in "$@"; do
 		until [ "$(cl_json "$i" view)" = "$view" ] &&
 		      [ "$(cl_json "$i" status)" = "$status" ]; do
-			tries=$((tries - 1))
-			[ "$tries" -gt 0 ] || {
+			[ "$(now_ms)" -lt "$end" ] || {
 				ktap_print_msg "replica $i: view $(cl_json "$i" view) status $(cl_json "$i" status), want $view $status"
 				return 1
 			}

@@ -4,9 +4,12 @@
 # A Byzantine client (n=4, all replicas correct): the adversary holds
 # client 4's key and, for SECS seconds, sends the same (client 4, ts)
 # as PUT byz=A-ts to replicas 0 and 1 and as PUT byz=B-ts to 2 and 3,
-# over and over, plus TRICKS requests whose authenticator is valid at
-# the primary only (every backup drops those, drop_reason_auth, exactly;
-# the primary may propose them, no backup can vouch for them). Correct
+# over and over, plus one request whose authenticator is valid at the
+# primary only (every backup drops it, drop_reason_auth, exactly; the
+# primary may propose it, no backup can vouch for it, and a view change
+# follows). One only: a second one, sent while the client still guesses
+# the old primary, reaches a replica that relays it to the new primary,
+# one more auth drop the adversary cannot know of. Correct
 # clients (bench, ids 0-3) run at the same time and must complete every
 # request; all replicas end with the same executed sequence number and
 # state digest, and GET byz returns one of the byzantine client's values
@@ -22,7 +25,7 @@ N=4
 BYZ=4
 CORRECT=$(adv_ids "$N")
 VC_MS=1000
-TRICKS=2
+TRICKS=1
 if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
 	SECS=4 RATE=100
 else
@@ -43,7 +46,7 @@ attack() {
 byz_report() {
 	adv_wait_report "$CL_DIR/byz.out" 100 || return 1
 	ktap_print_msg "$(grep '^byz-client' "$CL_DIR/byz.out")"
-	grep -q "$TRICKS primary-only" "$CL_DIR/byz.out"
+	grep -q " $TRICKS primary-only" "$CL_DIR/byz.out"
 }
 
 # Q replicas agree on byz's value, and it is one the client sent.
@@ -82,7 +85,7 @@ ktap_test_result "all replicas converge (seq and state digest)" \
 ktap_test_result "GET byz: one of the byzantine client's values, Q agree" \
 	byz_value
 ktap_test_result "all replicas still converge after the read" adv_converged 20
-ktap_test_result "backups drop every primary-only request (auth, exact)" \
+ktap_test_result "backups drop the primary-only request (auth, exact)" \
 	tricks_dropped
 views
 ktap_test_result "no kernel warnings" dmesg_clean

@@ -20,6 +20,8 @@ enum adv_mode {
 	ADV_GARBAGE,		/* malformed datagrams, one set per reason */
 	ADV_REPLAY,		/* capture, then re-send verbatim and re-signed */
 	ADV_FLOOD,		/* forged datagrams as fast as possible */
+	ADV_VC_LIAR,		/* lying VIEW-CHANGEs, invalid NEW-VIEWs */
+	ADV_BYZ_CLIENT,		/* a client: same (c, t), different ops */
 };
 
 struct adv {
@@ -33,6 +35,12 @@ struct adv {
 	uint32_t capture_ms;	/* replay: listen this long first */
 	uint64_t view;		/* equivocate: the view we are primary of */
 	uint64_t first_seq;	/* equivocate: first sequence number to use */
+	uint32_t grace_ms;	/* vc-liar: wait before our NEW-VIEW */
+	uint32_t client;	/* byz-client: our client id */
+	uint32_t trick;		/* byz-client: primary-only requests to send */
+	uint64_t views;		/* vc-liar: views lied in */
+	uint64_t new_views;	/* vc-liar: invalid NEW-VIEWs sent */
+	struct bft_hmac cmac[BFT_MAX_REPLICAS];	/* byz-client: ours */
 	uint64_t start_ms;
 	uint64_t sent;
 	uint64_t received;
@@ -64,5 +72,9 @@ int adv_forge(struct adv *a);
 int adv_garbage(struct adv *a);
 int adv_replay(struct adv *a);
 int adv_flood(struct adv *a);
+/* vcliar.c, byzclient.c */
+int adv_vc_liar(struct adv *a);
+int adv_byz_client(struct adv *a);
+int adv_client_keys(struct adv *a, const char *keyfile);
 
 #endif

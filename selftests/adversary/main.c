@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #include "adversary.h"
 #include "../../kmod/policy.h"
@@ -26,6 +27,8 @@ static const char *const mode_names[] = {
 	[ADV_GARBAGE] = "garbage",
 	[ADV_REPLAY] = "replay",
 	[ADV_FLOOD] = "flood",
+	[ADV_VC_LIAR] = "vc-liar",
+	[ADV_BYZ_CLIENT] = "byz-client",
 };
 
 /* The drop counter names bftctl shows for the reasons we provoke. */
@@ -39,6 +42,10 @@ static const char *const reason_names[__BFT_DROP_MAX] = {
 	[BFT_DROP_SENDER] = "sender",
 	[BFT_DROP_MAC] = "mac",
 	[BFT_DROP_AUTH] = "auth",
+	[BFT_DROP_VC_FORMAT] = "vc_format",
+	[BFT_DROP_NOT_PRIMARY] = "not_primary",
+	[BFT_DROP_CONFLICT] = "conflict",
+	[BFT_DROP_NV_INVALID] = "nv_invalid",
 };
 
 static void on_signal(int sig)
@@ -50,8 +57,25 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: adversary -c CONF -r ID -k KEYFILE [options] MODE\n\n"
-		"MODE: silent | equivocate | forge | garbage | replay | flood\n"
+		"usage: adversary -c CONF -r ID -k KEYFILE [options] MODE\n"
+		"       adversary -c CONF -i CLIENT -k CLIENTKEY -d S [options] byz-client\n\n"
+		"MODE: silent | equivocate | forge | garbage | replay | flood | vc-liar\n"
+		"  silent      hold the replica's port, send nothing\n"
+		"  equivocate  as primary of --view: PRE-PREPARE X to half the\n"
+		"              targets, Y (X plus one request) to the others\n"
+		"  forge       MACs and client authenticators that are noise\n"
+		"  garbage     one malformed datagram set per drop reason\n"
+		"  replay      capture, then re-send verbatim and re-signed\n"
+		"  flood       forged PREPAREs as fast as the socket takes them\n"
+		"  vc-liar     on each view change: a malformed VIEW-CHANGE, one\n"
+		"              with made-up prepared entries and checkpoint, a\n"
+		"              different one (equivocation), a NEW-VIEW for a view\n"
+		"              we are not primary of; as new primary, NEW-VIEWs whose\n"
+		"              O or checkpoint does not recompute\n"
+		"  byz-client  (a client, not a replica) the same (client, ts)\n"
+		"              with PUT byz=A-ts to the lower half of the replicas and\n"
+		"              byz=B-ts to the rest, plus --tricks requests valid\n"
+		"              at the primary only\n\n"
 		"  -t, --to IDS        target replicas, comma-separated (default: all others)\n"
 		"  -n, --count K       forge/garbage: datagrams per kind and target;\n"
 		"                      replay: captured datagrams to replay (default 10)\n"
@@ -59,7 +83,11 @@ static void usage(FILE *f)
 		"  -d, --duration S    stop after S seconds (default: at SIGTERM)\n"
 		"  -C, --capture-ms MS replay: listen MS ms before replaying (default 2000)\n"
 		"  -V, --view V        equivocate: the view we are primary of (default 0)\n"
-		"  -S, --seq N         equivocate: first sequence number (default 1)\n\n"
+		"  -S, --seq N         equivocate: first sequence number (default 1)\n"
+		"  -g, --grace-ms MS   vc-liar: wait after the last VIEW-CHANGE before\n"
+		"                      our NEW-VIEW (default 300)\n"
+		"  -i, --client ID     byz-client: the client we are\n"
+		"  -T, --tricks K      byz-client: primary-only requests (default 0)\n\n"
 		"At exit, prints what it sent and one line per target and drop reason:\n"
 		"  expect ID drop_reason_NAME COUNT\n");
 }
@@ -175,6 +203,7 @@ struct adv_args {
 	const char *key;
 	const char *to;
 	long id;
+	long client;
 };
 
 static int parse_args(int argc, char **argv, struct adv *a,
@@ -191,12 +220,15 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		{ "capture-ms", required_argument, NULL, 'C' },
 		{ "view", required_argument, NULL, 'V' },
 		{ "seq", required_argument, NULL, 'S' },
+		{ "grace-ms", required_argument, NULL, 'g' },
+		{ "client", required_argument, NULL, 'i' },
+		{ "tricks", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:S:h", lo,
+	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:S:g:i:T:h", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c': g->conf = optarg; break;
@@ -209,12 +241,15 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		case 'C': a->capture_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'V': a->view = strtoull(optarg, NULL, 10); break;
 		case 'S': a->first_seq = strtoull(optarg, NULL, 10); break;
+		case 'g': a->grace_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'i': g->client = strtol(optarg, NULL, 10); break;
+		case 'T': a->trick = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
 	}
 	if (optind != argc - 1 || parse_mode(a, argv[optind]) || !g->conf ||
-	    !g->key || g->id < 0) {
+	    !g->key || (a->mode == ADV_BYZ_CLIENT ? g->client < 0 : g->id < 0)) {
 		usage(stderr);
 		return -1;
 	}
@@ -241,6 +276,41 @@ static void wire_limits(struct adv *a)
 	a->lim.log_size = cfg.log_size;
 }
 
+static int alloc_bufs(struct adv *a)
+{
+	a->tx = calloc(1, BFT_WIRE_MAX_DGRAM);
+	a->rx = calloc(1, BFT_WIRE_MAX_DGRAM);
+	if (!a->tx || !a->rx)
+		return -1;
+	a->rng = ((uint64_t)getpid() << 32) ^ bftd_mono_ms() ^ 0x9e3779b97f4a7c15ULL;
+	return 0;
+}
+
+/* A client: no replica id, its own keys, any local address. */
+static int setup_client(struct adv *a, const struct adv_args *g)
+{
+	struct bftd *d = &a->d;
+	struct sockaddr_storage any;
+	char err[256] = "";
+
+	a->client = (uint32_t)g->client;
+	d->id = d->n;		/* no replica: adv_send reaches them all */
+	d->n_clients = a->client + 1;
+	a->targets = d->n >= 64 ? ~0ULL : (1ULL << d->n) - 1;
+	if (adv_client_keys(a, g->key))
+		return -1;
+	wire_limits(a);
+	memset(&any, 0, sizeof(any));
+	any.ss_family = d->conf.replicas[0].endpoint.ss_family;
+	if (bftd_net_open(d, &any, any.ss_family == AF_INET6 ?
+			  sizeof(struct sockaddr_in6) :
+			  sizeof(struct sockaddr_in), err, sizeof(err))) {
+		fprintf(stderr, "adversary: %s\n", err);
+		return -1;
+	}
+	return alloc_bufs(a);
+}
+
 static int setup(struct adv *a, const struct adv_args *g)
 {
 	struct bftd *d = &a->d;
@@ -254,6 +324,8 @@ static int setup(struct adv *a, const struct adv_args *g)
 		return -1;
 	}
 	d->n = d->conf.n_replicas;
+	if (a->mode == ADV_BYZ_CLIENT)
+		return setup_client(a, g);
 	if (g->id >= d->n) {
 		fprintf(stderr, "adversary: replica %ld is not in %s\n", g->id,
 			g->conf);
@@ -292,12 +364,7 @@ static int setup(struct adv *a, const struct adv_args *g)
 		a->targets = d->n >= 64 ? ~0ULL : (1ULL << d->n) - 1;
 	}
 	a->targets &= ~(1ULL << d->id);
-	a->tx = calloc(1, BFT_WIRE_MAX_DGRAM);
-	a->rx = calloc(1, BFT_WIRE_MAX_DGRAM);
-	if (!a->tx || !a->rx)
-		return -1;
-	a->rng = ((uint64_t)getpid() << 32) ^ bftd_mono_ms() ^ 0x9e3779b97f4a7c15ULL;
-	return 0;
+	return alloc_bufs(a);
 }
 
 static void report(const struct adv *a)
@@ -305,9 +372,10 @@ static void report(const struct adv *a)
 	uint32_t t, r;
 
 	printf("adversary: replica %u mode %s: sent %" PRIu64 " received %" PRIu64
-	       " proposals %" PRIu64 " in %" PRIu64 " ms\n", a->d.id,
+	       " proposals %" PRIu64 " views %" PRIu64 " new-views %" PRIu64
+	       " in %" PRIu64 " ms\n", a->d.id,
 	       mode_names[a->mode], a->sent, a->received, a->proposals,
-	       bftd_mono_ms() - a->start_ms);
+	       a->views, a->new_views, bftd_mono_ms() - a->start_ms);
 	for (t = 0; t < a->d.n; t++)
 		for (r = 0; r < __BFT_DROP_MAX; r++)
 			if (a->expect[t][r] && reason_names[r])
@@ -325,8 +393,10 @@ int main(int argc, char **argv)
 		[ADV_GARBAGE] = adv_garbage,
 		[ADV_REPLAY] = adv_replay,
 		[ADV_FLOOD] = adv_flood,
+		[ADV_VC_LIAR] = adv_vc_liar,
+		[ADV_BYZ_CLIENT] = adv_byz_client,
 	};
-	struct adv_args g = { .id = -1 };
+	struct adv_args g = { .id = -1, .client = -1 };
 	struct sigaction sa;
 	struct adv *a;
 	int ret = 1;
@@ -339,6 +409,7 @@ int main(int argc, char **argv)
 	a->rate = 2000;
 	a->capture_ms = 2000;
 	a->first_seq = 1;
+	a->grace_ms = 300;
 	if (parse_args(argc, argv, a, &g)) {
 		free(a);
 		return 2;
@@ -360,6 +431,8 @@ int main(int argc, char **argv)
 	}
 	bftd_net_close(&a->d);
 	bftd_keys_free(&a->d);
+	for (int i = 0; i < BFT_MAX_REPLICAS; i++)
+		bft_hmac_free(&a->cmac[i]);
 	bft_conf_free(&a->d.conf);
 	free(a->tx);
 	free(a->rx);

@@ -8,13 +8,14 @@
 
 ADV=${ADV:-$(dirname "$0")/adversary}
 ADV_PID=
+ADV_PIDS=
 MON_PID=
 BENCH_PID=
 
 adv_cleanup() {
 	local p
 
-	for p in $ADV_PID $MON_PID $BENCH_PID; do
+	for p in $ADV_PIDS $MON_PID $BENCH_PID; do
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -43,13 +44,85 @@ adv_start() {
 	ip netns exec "$(cl_ns "$id")" "$ADV" -c "$CL_DIR/cluster.conf" \
 		-r "$id" -k "$CL_DIR/r$id.key" "$@" "$mode" >"$out" 2>&1 &
 	ADV_PID=$!
+	ADV_PIDS="$ADV_PIDS $ADV_PID"
 }
 
+# adv_stop: every adversary this test started; each prints its report.
 adv_stop() {
-	[ -n "$ADV_PID" ] || return 0
-	kill "$ADV_PID" 2>/dev/null
-	wait "$ADV_PID" 2>/dev/null
-	ADV_PID=
+	local p
+
+	for p in $ADV_PIDS; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	ADV_PID=''
+	ADV_PIDS=''
+}
+
+# adv_ids N [SKIP...]: replica ids 0..N-1 without SKIP.
+adv_ids() {
+	local n=$1 i s out=
+
+	shift
+	for ((i = 0; i < n; i++)); do
+		for s in "$@"; do
+			[ "$i" = "$s" ] && continue 2
+		done
+		out="$out $i"
+	done
+	echo $out
+}
+
+# adv_test_start PLAN N CLIENTS [policy...]: the KTAP header, the module
+# and a cluster of N kernel replicas, or the test ends here.
+adv_test_start() {
+	local plan=$1
+
+	shift
+	ktap_print_header
+	ktap_set_plan "$plan"
+	bft_require "$BFTCTL" ip "$ADV"
+	dmesg_mark
+	bft_load || ktap_exit_fail_msg "cannot load bft.ko"
+	cl_up "$@" || ktap_exit_fail_msg "cannot set up the cluster"
+}
+
+# adv_replace ID OUT MODE [options...]: kernel replica ID leaves, the
+# adversary takes its port and keys.
+adv_replace() {
+	local id=$1
+
+	shift
+	cl_b "$id" replica del r || return 1
+	adv_start "$id" "$@"
+}
+
+# adv_put_get TAG: five PUTs then GETs return exact values, and the key
+# "first" holds "one".
+adv_put_get() {
+	local i v
+
+	for i in 1 2 3 4 5; do
+		cl_req -t 20000 put "key$i" "value-$i-$1" >/dev/null || return 1
+	done
+	for i in 1 2 3 4 5; do
+		v=$(cl_req -t 20000 get "key$i") || return 1
+		[ "$v" = "value-$i-$1" ] || { ktap_print_msg "key$i: '$v'"; return 1; }
+	done
+	v=$(cl_req -t 20000 get first) && [ "$v" = one ]
+}
+
+# adv_changed_view MIN: every correct replica is in view >= MIN and
+# counted a view change.
+adv_changed_view() {
+	local i v c
+
+	for i in $CORRECT; do
+		v=$(cl_json "$i" view)
+		c=$(cl_counter "$i" view_changes)
+		ktap_print_msg "replica $i: view $v, view changes $c, primary $(cl_json "$i" primary)"
+		[ "${v:-0}" -ge "$1" ] && [ "${c:-0}" -gt 0 ] || return 1
+	done
 }
 
 # adv_wait_report OUT TRIES: the adversary has finished its attack.
@@ -169,4 +242,33 @@ now_ms() {
 	local t=${EPOCHREALTIME/./}
 
 	echo $((t / 1000))
+}
+
+# A second Byzantine replica (n >= 7: f >= 2), set by the n=7 variants:
+# BFT_ADV2=MODE replaces replica N-1 by another adversary aimed at the
+# correct replicas, and its drops are checked exactly at the end.
+ADV2=${BFT_ADV2:-}
+
+# adv_second_start: replica N-1 turns Byzantine ($ADV2), if asked; drops
+# it from CORRECT.
+adv_second_start() {
+	local id=$((N - 1)) c
+
+	[ -n "$ADV2" ] || return 0
+	CORRECT=$(for c in $CORRECT; do [ "$c" != "$id" ] && echo "$c"; done)
+	CORRECT=$(echo $CORRECT)
+	adv_snap "$CL_DIR/adv2.before" $CORRECT
+	adv_replace "$id" "$CL_DIR/adv2.out" "$ADV2" -n 20 \
+		-t "$(echo $CORRECT | tr ' ' ,)"
+	ktap_print_msg "replica $id is a second adversary ($ADV2)"
+}
+
+# adv_second_check: after adv_stop, the second adversary's datagrams
+# landed exactly in the drop counters it named.
+adv_second_check() {
+	[ -n "$ADV2" ] || return 0
+	ktap_print_msg "$(grep '^adversary:' "$CL_DIR/adv2.out")"
+	adv_snap "$CL_DIR/adv2.after" $CORRECT
+	adv_expect_exact "$CL_DIR/adv2.out" "$CL_DIR/adv2.before" \
+		"$CL_DIR/adv2.after"
 }

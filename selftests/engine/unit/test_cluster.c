@@ -196,6 +196,50 @@ static void t_view_change(void)
 	tc_free(&tc);
 }
 
+/*
+ * bftctl view-change on f+1 replicas moves everyone by one view; on one
+ * replica alone it moves only that one, which then waits in view-change
+ * (no timer is armed below Q VIEW-CHANGEs, so it does not climb) while
+ * the rest serve requests (view_change.sh does the same in the VM).
+ */
+static void t_manual_vc_alone(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	struct bft_info info;
+	u32 i, k;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	bft_engine_request_view_change(tc.r[1].e);
+	tc_run(&tc);
+	bft_engine_request_view_change(tc.r[2].e);
+	tc_run(&tc);
+	for (i = 0; i < 4; i++) {
+		bft_engine_info(tc.r[i].e, &info);
+		T_EQ(info.view, 1);
+		T_EQ(info.status, BFT_ST_NORMAL);
+		T_EQ(bft_engine_counters(tc.r[i].e)->view_changes, 1);
+	}
+	bft_engine_request_view_change(tc.r[3].e);
+	tc_run(&tc);
+	for (k = 0; k < 10; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+		tc_advance(&tc, 500, 10);
+		T_CHECK(!tc.c[0].busy);
+	}
+	T_EQ(tc.c[0].accepted, 11);
+	for (i = 0; i < 4; i++) {
+		bft_engine_info(tc.r[i].e, &info);
+		T_EQ(info.view, i == 3 ? 2 : 1);
+		T_EQ(info.status, i == 3 ? BFT_ST_VIEW_CHANGE : BFT_ST_NORMAL);
+		T_EQ(bft_engine_counters(tc.r[i].e)->view_changes,
+		     i == 3 ? 2 : 1);
+	}
+	tc_free(&tc);
+}
+
 static void t_state_transfer(void)
 {
 	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
@@ -493,6 +537,7 @@ UNIT_TESTS(cluster_tests) = {
 	{ "cluster_readonly", t_readonly },
 	{ "cluster_checkpoint_gc", t_checkpoint_gc },
 	{ "cluster_view_change", t_view_change },
+	{ "cluster_manual_vc_alone", t_manual_vc_alone },
 	{ "cluster_state_transfer", t_state_transfer },
 	{ "cluster_bad_mac_dropped", t_bad_mac_dropped },
 	{ "cluster_lossy_15pct_20_seeds", t_lossy },

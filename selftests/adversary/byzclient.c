@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * byz-client: a Byzantine client. It holds a client's key, so every
+ * request it sends is genuine, and it abuses that: the same (client,
+ * timestamp) with a different operation for different replicas (PUT
+ * KEY=A-ts to the first half, PUT KEY=B-ts to the rest), and requests
+ * whose authenticator is valid at the primary only ("primary-only"):
+ * the primary can propose them, no backup can vouch for them. At most
+ * one value per timestamp may execute, the same on every correct
+ * replica; the primary-only requests cost a view change at worst.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "adversary.h"
+#include "../../kmod/kv_codec.h"
+#include "../../bftctl/lib/keys.h"
+
+#define BYZ_KEY		"byz"
+
+/* Pairwise client-replica keys, as libbftclient derives them. */
+int adv_client_keys(struct adv *a, const char *keyfile)
+{
+	struct bft_principal_id me = { BFT_PRINCIPAL_CLIENT, a->client };
+	uint8_t priv[BFT_KEY_LEN], pub[BFT_KEY_LEN], key[BFT_KEY_LEN];
+	const struct bft_conf *c = &a->d.conf;
+	uint32_t i;
+	int ret = -1;
+
+	for (i = 0; i < c->n_clients; i++)
+		if (c->clients[i].id == a->client)
+			break;
+	if (i == c->n_clients || bft_key_read_file(keyfile, priv) ||
+	    bft_key_public(priv, pub) ||
+	    memcmp(pub, c->clients[i].pub, BFT_KEY_LEN)) {
+		fprintf(stderr, "adversary: %s is not client %u's private key\n",
+			keyfile, a->client);
+		goto out;
+	}
+	for (i = 0; i < c->n_replicas; i++) {
+		struct bft_principal_id peer = { BFT_PRINCIPAL_REPLICA, i };
+
+		if (bft_key_pairwise(priv, c->replicas[i].pub, c->name, me,
+				     peer, key) ||
+		    bft_hmac_init(&a->cmac[i], key))
+			goto out;
+	}
+	ret = 0;
+out:
+	bft_key_wipe(priv, sizeof(priv));
+	bft_key_wipe(key, sizeof(key));
+	return ret;
+}
+
+/*
+ * PUT BYZ_KEY=@tag-@ts as client a->client at @ts into a->tx, with a
+ * valid authenticator entry for the replicas in @valid, noise elsewhere.
+ */
+static uint32_t byz_request(struct adv *a, uint64_t ts, char tag,
+			    uint64_t valid)
+{
+	uint8_t op[64];
+	char val[32];
+	struct iovec iov;
+	uint32_t len, olen, i;
+
+	snprintf(val, sizeof(val), "%c-%llu", tag, (unsigned long long)ts);
+	olen = bft_kv_enc_put(op, sizeof(op), BYZ_KEY, strlen(BYZ_KEY), val,
+			      strlen(val));
+	len = olen ? bft_enc_request(a->tx, BFT_WIRE_MAX_DGRAM, a->client, ts,
+				     op, olen, 0, (uint8_t)a->d.n) : 0;
+	if (!len)
+		return 0;
+	iov.iov_base = a->tx;
+	iov.iov_len = BFT_REQ_FIXED + olen;
+	for (i = 0; i < a->d.n; i++) {
+		uint8_t *tag_at = a->tx + iov.iov_len + i * BFT_MAC_LEN;
+
+		if (!(valid & (1ULL << i)) ||
+		    bft_hmac_compute(&a->cmac[i], &iov, 1, tag_at))
+			adv_fill(a, tag_at, BFT_MAC_LEN);
+	}
+	return len;
+}
+
+/* Replies: track the view, so primary-only requests find the primary. */
+static void byz_drain(struct adv *a, uint64_t *view)
+{
+	struct bft_reply_view r;
+	int n;
+
+	while ((n = adv_recv(a, 0)) > 0)
+		if (a->rx[5] == BFT_MSG_REPLY &&
+		    !bft_wire_parse_reply(a->rx, (uint32_t)n, &a->lim, &r) &&
+		    r.view > *view)
+			*view = r.view;
+}
+
+int adv_byz_client(struct adv *a)
+{
+	uint64_t all = (1ULL << a->d.n) - 1, view = a->view, ts;
+	uint64_t every, next_trick;
+	uint32_t t, len, half = a->d.n / 2, tricks = 0;
+
+	if (!a->duration_ms) {
+		fprintf(stderr, "adversary: byz-client needs --duration\n");
+		return 1;
+	}
+	/* Timestamps above anything the real client (bench) uses. */
+	ts = ((uint64_t)1 << 40) + bftd_mono_ms();
+	/* Spread the primary-only requests over the run. */
+	every = a->duration_ms / (a->trick + 1);
+	next_trick = a->start_ms + every;
+	while (!adv_done(a)) {
+		ts++;
+		len = byz_request(a, ts, 'A', all);
+		for (t = 0; t < half && len; t++)
+			adv_send(a, t, a->tx, len);
+		len = byz_request(a, ts, 'B', all);
+		for (t = half; t < a->d.n && len; t++)
+			adv_send(a, t, a->tx, len);
+		a->proposals++;
+		if (tricks < a->trick && bftd_mono_ms() >= next_trick) {
+			uint32_t p = (uint32_t)(view % a->d.n);
+
+			ts++;
+			len = byz_request(a, ts, 'P', 1ULL << p);
+			for (t = 0; t < a->d.n && len; t++) {
+				adv_send(a, t, a->tx, len);
+				if (t != p)
+					a->expect[t][BFT_DROP_AUTH]++;
+			}
+			tricks++;
+			next_trick += every;
+		}
+		byz_drain(a, &view);
+	}
+	printf("byz-client %u: %llu conflicting pairs, %u primary-only requests, last view seen %llu\n",
+	       a->client, (unsigned long long)a->proposals, tricks,
+	       (unsigned long long)view);
+	return 0;
+}

@@ -195,6 +195,7 @@ fi
 install -m 0755 "$here/init.sh" "$root/init"
 mkdir -p "$root/vm"
 install -m 0755 "$here/demo.sh" "$root/vm/demo.sh"
+install -m 0755 "$here/../bench/guest.sh" "$root/vm/bench.sh"
 echo "bft-vm" >"$root/etc/hostname"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"

@@ -1,0 +1,216 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`, inside the guest (/vm/bench.sh, bftvm_mode=bench): the
+# same netns-on-a-bridge topology as the cluster selftests, driven by
+# `bftctl bench` closed-loop clients from the client namespace, against
+#   echo    bft-echo: one unreplicated server (the floor)
+#   bftd    4 bftd replicas (userspace, same engine)
+#   kmod4, kmod7, kmod13   bft.ko with n = 4, 7, 13
+# for NOP requests of BENCH_SIZES bytes (0-byte results), BatchSize
+# policies BENCH_BATCHES (a fresh cluster per batch size: the policy is
+# fixed at creation) and BENCH_CLIENTS closed-loop clients. Each point
+# runs BENCH_REPEAT times for BENCH_SECS seconds. Every run is one CSV row
+# with the primary's MAC operations per executed request; the CSV goes to
+# the console between BENCH-CSV-BEGIN and BENCH-CSV-END, where the host
+# (selftests/bench/run.sh) picks it up. Nothing is asserted but that the
+# clusters come up.
+#
+# Lists may be given with commas (they come from the kernel command line).
+set -u
+
+BFTCTL=bftctl
+BIN=/kselftest/bft
+ktap_print_msg() {
+	echo "  $*"
+}
+# shellcheck source=../bft/cluster_lib.sh
+. $BIN/cluster_lib.sh
+
+list() {
+	echo "$1" | tr ',' ' '
+}
+
+if [ -n "${BENCH_QUICK:-}" ] && [ "${BENCH_QUICK}" != 0 ]; then
+	SECS=${BENCH_SECS:-1}
+	REPEAT=${BENCH_REPEAT:-1}
+	CLIENTS=$(list "${BENCH_CLIENTS:-1,8}")
+	BATCHES=$(list "${BENCH_BATCHES:-1,16}")
+	SIZES=$(list "${BENCH_SIZES:-0}")
+	SYSTEMS=$(list "${BENCH_SYSTEMS:-echo,bftd,kmod4,kmod7}")
+else
+	SECS=${BENCH_SECS:-2}
+	REPEAT=${BENCH_REPEAT:-3}
+	CLIENTS=$(list "${BENCH_CLIENTS:-1,4,16}")
+	BATCHES=$(list "${BENCH_BATCHES:-1,16,64}")
+	SIZES=$(list "${BENCH_SIZES:-0,1024}")
+	SYSTEMS=$(list "${BENCH_SYSTEMS:-echo,bftd,kmod4,kmod7,kmod13}")
+fi
+K=128
+MAXC=1
+for c in $CLIENTS; do
+	[ "$c" -gt "$MAXC" ] && MAXC=$c
+done
+CSV=/tmp/bench.csv
+PIDS=()
+
+stop_daemons() {
+	local p
+
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	PIDS=()
+}
+
+sys_down() {
+	stop_daemons
+	cl_cleanup
+}
+trap 'set +e; sys_down' EXIT
+
+wait_file() {
+	local t
+
+	for ((t = 0; t < 100; t++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# sys_up SYSTEM N BATCH
+sys_up() {
+	local sys=$1 n=$2 batch=$3 i
+
+	cl_topology "$n" &&
+	cl_config "$n" "$MAXC" "BatchSize = $batch" "BatchBytes = 60000" \
+		"CheckpointInterval = $K" "LogSize = $((2 * K))" \
+		"ViewChangeTimeoutMs = 10000" "ViewChangeTimeoutMaxMs = 60000" ||
+		return 1
+	case $sys in
+	echo)
+		ip netns exec "$(cl_ns 0)" $BIN/bft-echo -c "$CL_DIR/cluster.conf" \
+			-k "$CL_DIR/r0.key" -k "$CL_DIR/r1.key" -s "$CL_DIR/st0" &
+		PIDS+=($!)
+		wait_file "$CL_DIR/st0"
+		;;
+	bftd)
+		for ((i = 0; i < n; i++)); do
+			ip netns exec "$(cl_ns "$i")" $BIN/bftd -c "$CL_DIR/cluster.conf" \
+				-r "$i" -k "$CL_DIR/r$i.key" -s "$CL_DIR/st$i" \
+				2>"$CL_DIR/bftd$i.log" &
+			PIDS+=($!)
+		done
+		for ((i = 0; i < n; i++)); do
+			wait_file "$CL_DIR/st$i" || return 1
+		done
+		;;
+	kmod*)
+		cl_start "$n"
+		;;
+	esac
+}
+
+st() {
+	sed -n "s/^$2 //p" "$CL_DIR/st$1" 2>/dev/null
+}
+
+# prim_ctr SYSTEM: "MAC_OPS REQUESTS BATCHES" at the primary (replica 0):
+# the engine's mac_computed + mac_verified. The engine counts a message
+# the receive path already verified (rx_mac_ok, bftd's "verified ...
+# (receive)") once more in mac_verified when it accepts it, without
+# recomputing it: adding rx_mac_ok would count those MACs twice.
+prim_ctr() {
+	local j
+
+	case $1 in
+	echo)
+		sleep 0.3
+		echo "$(($(st 0 mac_computed) + $(st 0 mac_verified)))" \
+		     "$(st 0 requests_executed) $(st 0 requests_executed)"
+		;;
+	bftd)
+		kill -USR1 "${PIDS[0]}"
+		sleep 0.3
+		echo "$(($(st 0 mac_computed) + $(st 0 mac_verified)))" \
+		     "$(st 0 requests_executed) $(st 0 batches)"
+		;;
+	kmod*)
+		j=$(cl_b 0 -j show r)
+		echo "$(($(echo "$j" | json_get mac_computed counters) +
+			 $(echo "$j" | json_get mac_verified counters)))" \
+		     "$(echo "$j" | json_get requests_executed counters)" \
+		     "$(echo "$j" | json_get batches counters)"
+		;;
+	esac
+}
+
+# point SYSTEM N BATCH SIZE CLIENTS REP: one run, one CSV row.
+point() {
+	local sys=$1 n=$2 batch=$3 size=$4 c=$5 rep=$6 out m0 r0 b0 m1 r1 b1
+	local err=0 k ops_s p50 p99
+
+	read -r m0 r0 b0 <<<"$(prim_ctr "$sys")"
+	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
+		--clients "$c" --ids 0 --duration "$SECS" --op-size "$size" \
+		--timeout 5000 2>&1)
+	sleep 0.2
+	read -r m1 r1 b1 <<<"$(prim_ctr "$sys")"
+	for k in timeouts conflicts refused other_errors mismatches; do
+		err=$((err + $(echo "$out" | json_get "$k")))
+	done
+	ops_s=$(echo "$out" | json_get ops_per_sec)
+	p50=$(echo "$out" | json_get p50)
+	p99=$(echo "$out" | json_get p99)
+	awk -v sys="$sys" -v n="$n" -v b="$batch" -v s="$size" -v c="$c" \
+	    -v rep="$rep" -v ops="${ops_s:-0}" -v p50="${p50:-0}" \
+	    -v p99="${p99:-0}" -v dm=$((m1 - m0)) -v dr=$((r1 - r0)) \
+	    -v db=$((b1 - b0)) -v err="$err" 'BEGIN {
+		mpr = dr > 0 ? dm / dr : 0
+		rpb = db > 0 ? dr / db : 0
+		floor = sys == "echo" ? 2 : (rpb > 0 ? 2 + 4 * (n - 1) / rpb : 0)
+		printf "%s,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d\n",
+		       sys, n, b, s, c, rep, ops, p50, p99, mpr, rpb, floor, err
+	}' | tee -a "$CSV"
+}
+
+echo "=== bft bench on $(uname -r), $(nproc) vCPUs ==="
+echo "  systems: $SYSTEMS; sizes: $SIZES; batches: $BATCHES; clients: $CLIENTS; ${SECS}s x $REPEAT"
+modprobe bft || exit 1
+echo "system,n,batch,op_bytes,clients,rep,ops_per_sec,p50_us,p99_us,macs_per_req,reqs_per_batch,mac_floor,errors" >$CSV
+rc=0
+start=$SECONDS
+for sys in $SYSTEMS; do
+	case $sys in
+	echo | bftd | kmod4) n=4 ;;
+	kmod*) n=${sys#kmod} ;;
+	*) echo "unknown system $sys"; rc=1; continue ;;
+	esac
+	batches=$BATCHES
+	# The echo server orders nothing: batching does not apply.
+	[ "$sys" = echo ] && batches=1
+	for batch in $batches; do
+		echo "+ $sys n=$n batch=$batch ($((SECONDS - start))s)"
+		if ! sys_up "$sys" "$n" "$batch"; then
+			echo "  $sys n=$n batch=$batch: cannot start"
+			rc=1
+			sys_down
+			continue
+		fi
+		for size in $SIZES; do
+			for c in $CLIENTS; do
+				for ((r = 1; r <= REPEAT; r++)); do
+					point "$sys" "$n" "$batch" "$size" "$c" "$r"
+				done
+			done
+		done
+		sys_down
+	done
+done
+echo "=== bench done in $((SECONDS - start))s ==="
+echo "BENCH-CSV-BEGIN"
+cat $CSV
+echo "BENCH-CSV-END"
+exit $rc

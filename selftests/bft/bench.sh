@@ -15,7 +15,7 @@ set -u
 
 N=4
 CLIENTS=${BFT_BENCH_CLIENTS:-16}
-SECS=${BFT_BENCH_SECS:-3}
+SECS=${BFT_BENCH_SECS:-2}
 BIN=$(dirname "$0")
 PIDS=()
 

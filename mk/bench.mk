@@ -6,6 +6,8 @@
 #                    selftests/bench/guest.sh there: the unreplicated echo
 #                    baseline, 4 bftd, 4/7/13 bft.ko replicas; writes
 #                    build/bench/bench.csv, bench.png and the ratio table
+#   make bench-profile  the same guest, one loaded point per system under
+#                    perf record (Debian linux-perf shipped into the guest)
 #   make bft-echo    build/bench/bft-echo, the unreplicated baseline server
 #
 # Variables: BENCH_QUICK=1 (a small matrix), BENCH_SECS, BENCH_REPEAT,
@@ -24,7 +26,7 @@ BENCH_VARS := BENCH_QUICK BENCH_SECS BENCH_REPEAT BENCH_CLIENTS \
 	BENCH_BATCHES BENCH_SIZES BENCH_SYSTEMS
 export $(BENCH_VARS)
 
-.PHONY: bench bft-echo
+.PHONY: bench bench-profile bft-echo
 
 bft-echo: $(BENCH_OUT)/bft-echo
 
@@ -46,3 +48,10 @@ vm-selftests: $(BUILD)/selftests/bft/bftd $(BUILD)/selftests/bft/bft-echo
 bench: setup
 	@$(MAKE) --no-print-directory module bftctl bftd vm-selftests
 	@selftests/bench/run.sh $(BUILD)
+
+# perf from Debian's linux-perf (the host's; it reads the guest's kallsyms).
+bench-profile: module bftctl bftd vm-selftests
+	@command -v perf >/dev/null || apt-get install -y linux-perf
+	@BFT_VM_EXTRA_BINS="$$(command -v perf)" \
+		BFT_VM_APPEND="BENCH_PROFILE=1 BENCH_SYSTEMS=$${BENCH_SYSTEMS:-kmod4,bftd} BENCH_SECS=$${BENCH_SECS:-4}" \
+		selftests/vm/stage.sh -m bench bench-profile 6.12 $(BUILD)

@@ -176,6 +176,48 @@ point() {
 	}' | tee -a "$CSV"
 }
 
+# BENCH_PROFILE=1 (make bench-profile): instead of the matrix, one loaded
+# point per system under `perf record -a` (cpu-clock: TCG has no PMU),
+# and where the CPU time went, by symbol.
+profile() {
+	local sys n batch=16 c=$MAXC size=${SIZES%% *}
+
+	command -v perf >/dev/null || { echo "no perf in the guest"; return 1; }
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	for sys in $SYSTEMS; do
+		case $sys in
+		echo | bftd | kmod4) n=4 ;;
+		*) n=${sys#kmod} ;;
+		esac
+		echo "+ profile $sys n=$n batch=$batch, $c clients, $size-byte ops"
+		sys_up "$sys" "$n" "$batch" || return 1
+		cl_c bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
+			--clients "$c" --ids 0 --duration $((SECS + 2)) \
+			--op-size "$size" --timeout 5000 >/tmp/prof-bench.txt &
+		sleep 1
+		perf record -q -a -g -e cpu-clock -F 999 -o /tmp/perf.data \
+			-- sleep "$SECS" 2>/dev/null
+		wait $!
+		sed 's/^/  /' /tmp/prof-bench.txt
+		echo "  -- by symbol (self), all CPUs --"
+		perf report -i /tmp/perf.data --stdio --no-children -g none \
+			--sort comm,dso,sym --percent-limit 0.8 2>/dev/null |
+			grep -v '^#' | grep -v '^$' | head -n 45
+		echo "  -- by command --"
+		perf report -i /tmp/perf.data --stdio --no-children -g none \
+			--sort comm 2>/dev/null | grep -v '^#' | grep -v '^$' |
+			head -n 12
+		sys_down
+	done
+}
+
+if [ -n "${BENCH_PROFILE:-}" ]; then
+	modprobe bft || exit 1
+	profile
+	exit $?
+fi
+
 echo "=== bft bench on $(uname -r), $(nproc) vCPUs ==="
 echo "  systems: $SYSTEMS; sizes: $SIZES; batches: $BATCHES; clients: $CLIENTS; ${SECS}s x $REPEAT"
 modprobe bft || exit 1

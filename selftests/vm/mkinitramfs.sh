@@ -100,6 +100,10 @@ fi
 if [ -n "$bftctl" ]; then
 	copy_with_libs "$bftctl" /usr/bin/bftctl
 fi
+# Extra host tools for the guest, e.g. perf for `make bench-profile`.
+for b in ${BFT_VM_EXTRA_BINS:-}; do
+	copy_with_libs "$b" "/usr/bin/$(basename "$b")"
+done
 
 # Modules: "insmod PATH" lines for loadable ones, "builtin NAME" otherwise.
 add_module_deps() {

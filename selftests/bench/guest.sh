@@ -53,6 +53,7 @@ for c in $CLIENTS; do
 done
 CSV=/tmp/bench.csv
 PIDS=()
+LAST=
 
 stop_daemons() {
 	local p
@@ -122,57 +123,69 @@ st() {
 # the receive path already verified (rx_mac_ok, bftd's "verified ...
 # (receive)") once more in mac_verified when it accepts it, without
 # recomputing it: adding rx_mac_ok would count those MACs twice.
+# One awk per call: every process costs under TCG.
 prim_ctr() {
-	local j
-
 	case $1 in
 	echo)
-		sleep 0.3
-		echo "$(($(st 0 mac_computed) + $(st 0 mac_verified)))" \
-		     "$(st 0 requests_executed) $(st 0 requests_executed)"
+		awk '{ v[$1] = $2 } END {
+			print v["mac_computed"] + v["mac_verified"],
+			      v["requests_executed"], v["requests_executed"] }' \
+			"$CL_DIR/st0"
 		;;
 	bftd)
-		kill -USR1 "${PIDS[0]}"
-		sleep 0.3
-		echo "$(($(st 0 mac_computed) + $(st 0 mac_verified)))" \
-		     "$(st 0 requests_executed) $(st 0 batches)"
+		awk '{ v[$1] = $2 } END {
+			print v["mac_computed"] + v["mac_verified"],
+			      v["requests_executed"], v["batches"] }' \
+			"$CL_DIR/st0"
 		;;
 	kmod*)
-		j=$(cl_b 0 -j show r)
-		echo "$(($(echo "$j" | json_get mac_computed counters) +
-			 $(echo "$j" | json_get mac_verified counters)))" \
-		     "$(echo "$j" | json_get requests_executed counters)" \
-		     "$(echo "$j" | json_get batches counters)"
+		cl_b 0 -j show r | awk -F: '{ gsub(/[ ",]/, "") }
+			$1 == "mac_computed" || $1 == "mac_verified" { m += $2 }
+			$1 == "requests_executed" { r = $2 }
+			$1 == "batches" { b = $2 }
+			END { print m + 0, r + 0, b + 0 }'
 		;;
+	esac
+}
+
+# A fresh status file from bftd (SIGUSR1) or bft-echo (every 200 ms).
+settle() {
+	case $1 in
+	bftd) kill -USR1 "${PIDS[0]}"; sleep 0.3 ;;
+	echo) sleep 0.3 ;;
+	*) sleep 0.1 ;;
 	esac
 }
 
 # point SYSTEM N BATCH SIZE CLIENTS REP: one run, one CSV row.
 point() {
 	local sys=$1 n=$2 batch=$3 size=$4 c=$5 rep=$6 out m0 r0 b0 m1 r1 b1
-	local err=0 k ops_s p50 p99
 
-	read -r m0 r0 b0 <<<"$(prim_ctr "$sys")"
+	# The previous run's "after" is this run's "before".
+	if [ -z "$LAST" ]; then
+		settle "$sys"
+		LAST=$(prim_ctr "$sys")
+	fi
+	read -r m0 r0 b0 <<<"$LAST"
 	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--clients "$c" --ids 0 --duration "$SECS" --op-size "$size" \
 		--timeout 5000 2>&1)
-	sleep 0.2
-	read -r m1 r1 b1 <<<"$(prim_ctr "$sys")"
-	for k in timeouts conflicts refused other_errors mismatches; do
-		err=$((err + $(echo "$out" | json_get "$k")))
-	done
-	ops_s=$(echo "$out" | json_get ops_per_sec)
-	p50=$(echo "$out" | json_get p50)
-	p99=$(echo "$out" | json_get p99)
-	awk -v sys="$sys" -v n="$n" -v b="$batch" -v s="$size" -v c="$c" \
-	    -v rep="$rep" -v ops="${ops_s:-0}" -v p50="${p50:-0}" \
-	    -v p99="${p99:-0}" -v dm=$((m1 - m0)) -v dr=$((r1 - r0)) \
-	    -v db=$((b1 - b0)) -v err="$err" 'BEGIN {
+	settle "$sys"
+	LAST=$(prim_ctr "$sys")
+	read -r m1 r1 b1 <<<"$LAST"
+	echo "$out" | awk -F: -v sys="$sys" -v n="$n" -v b="$batch" \
+	    -v s="$size" -v c="$c" -v rep="$rep" -v dm=$((m1 - m0)) \
+	    -v dr=$((r1 - r0)) -v db=$((b1 - b0)) '
+	{ gsub(/[ ",]/, ""); v[$1] = $2 }
+	END {
+		err = v["timeouts"] + v["conflicts"] + v["refused"] + \
+		      v["other_errors"] + v["mismatches"]
 		mpr = dr > 0 ? dm / dr : 0
 		rpb = db > 0 ? dr / db : 0
 		floor = sys == "echo" ? 2 : (rpb > 0 ? 2 + 4 * (n - 1) / rpb : 0)
 		printf "%s,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d\n",
-		       sys, n, b, s, c, rep, ops, p50, p99, mpr, rpb, floor, err
+		       sys, n, b, s, c, rep, v["ops_per_sec"], v["p50"],
+		       v["p99"], mpr, rpb, floor, err
 	}' | tee -a "$CSV"
 }
 
@@ -235,6 +248,7 @@ for sys in $SYSTEMS; do
 	[ "$sys" = echo ] && batches=1
 	for batch in $batches; do
 		echo "+ $sys n=$n batch=$batch ($((SECONDS - start))s)"
+		LAST=
 		if ! sys_up "$sys" "$n" "$batch"; then
 			echo "  $sys n=$n batch=$batch: cannot start"
 			rc=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make bench report: medians of the repeated runs in DIR/bench.csv,
+"""make bench report: medians of the repeated runs in DIR/bench.csv
+(or the CSV given second),
 the ratio table (DIR/ratios.txt, also printed), DIR/summary.csv and
 DIR/bench.png (gnuplot, throughput vs p50 latency per system).
 
@@ -62,7 +63,8 @@ def verdict(ok):
 
 def main():
     out = sys.argv[1]
-    med = load(os.path.join(out, "bench.csv"))
+    med = load(sys.argv[2] if len(sys.argv) > 2 else
+               os.path.join(out, "bench.csv"))
     systems = sorted({k[0] for k in med}, key=lambda s: (
         ORDER.index(s) if s in ORDER else 99, s))
     sizes = sorted({k[3] for k in med})

@@ -160,6 +160,7 @@ settle() {
 # point SYSTEM N BATCH SIZE CLIENTS REP: one run, one CSV row.
 point() {
 	local sys=$1 n=$2 batch=$3 size=$4 c=$5 rep=$6 out m0 r0 b0 m1 r1 b1
+	local u0 n0 s0 i0 w0 q0 sq0 u1 n1 s1 i1 w1 q1 sq1 busy
 
 	# The previous run's "after" is this run's "before".
 	if [ -z "$LAST" ]; then
@@ -167,14 +168,19 @@ point() {
 		LAST=$(prim_ctr "$sys")
 	fi
 	read -r m0 r0 b0 <<<"$LAST"
+	read -r _ u0 n0 s0 i0 w0 q0 sq0 _ </proc/stat
 	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--clients "$c" --ids 0 --duration "$SECS" --op-size "$size" \
 		--timeout 5000 2>&1)
+	read -r _ u1 n1 s1 i1 w1 q1 sq1 _ </proc/stat
+	# Guest CPU busy over the run, in % of all vCPUs (clients included).
+	busy=$(((u1 + n1 + s1 + q1 + sq1 - u0 - n0 - s0 - q0 - sq0) * 100 /
+		(u1 + n1 + s1 + q1 + sq1 + i1 + w1 - u0 - n0 - s0 - q0 - sq0 - i0 - w0 + 1)))
 	settle "$sys"
 	LAST=$(prim_ctr "$sys")
 	read -r m1 r1 b1 <<<"$LAST"
 	echo "$out" | awk -F: -v sys="$sys" -v n="$n" -v b="$batch" \
-	    -v s="$size" -v c="$c" -v rep="$rep" -v dm=$((m1 - m0)) \
+	    -v s="$size" -v c="$c" -v rep="$rep" -v dm=$((m1 - m0)) -v cpu="$busy" \
 	    -v dr=$((r1 - r0)) -v db=$((b1 - b0)) '
 	{ gsub(/[ ",]/, ""); v[$1] = $2 }
 	END {
@@ -183,9 +189,9 @@ point() {
 		mpr = dr > 0 ? dm / dr : 0
 		rpb = db > 0 ? dr / db : 0
 		floor = sys == "echo" ? 2 : (rpb > 0 ? 2 + 4 * (n - 1) / rpb : 0)
-		printf "%s,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d\n",
+		printf "%s,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d,%d,%d\n",
 		       sys, n, b, s, c, rep, v["ops_per_sec"], v["p50"],
-		       v["p99"], mpr, rpb, floor, err
+		       v["p99"], mpr, rpb, floor, err, v["retransmits"], cpu
 	}' | tee -a "$CSV"
 }
 
@@ -234,7 +240,7 @@ fi
 echo "=== bft bench on $(uname -r), $(nproc) vCPUs ==="
 echo "  systems: $SYSTEMS; sizes: $SIZES; batches: $BATCHES; clients: $CLIENTS; ${SECS}s x $REPEAT"
 modprobe bft || exit 1
-echo "system,n,batch,op_bytes,clients,rep,ops_per_sec,p50_us,p99_us,macs_per_req,reqs_per_batch,mac_floor,errors" >$CSV
+echo "system,n,batch,op_bytes,clients,rep,ops_per_sec,p50_us,p99_us,macs_per_req,reqs_per_batch,mac_floor,errors,retransmits,guest_cpu_pct" >$CSV
 rc=0
 start=$SECONDS
 for sys in $SYSTEMS; do

@@ -47,6 +47,8 @@ def load(path):
             "ops": m("ops_per_sec"), "p50": m("p50_us"), "p99": m("p99_us"),
             "macs": m("macs_per_req"), "rpb": m("reqs_per_batch"),
             "floor": m("mac_floor"),
+            "rtx": m("retransmits") if "retransmits" in rows[0] else 0,
+            "cpu": m("guest_cpu_pct") if "guest_cpu_pct" in rows[0] else -1,
             "errors": sum(int(r["errors"]) for r in rows),
             "reps": len(rows),
         }
@@ -86,24 +88,27 @@ def main():
     say = lines.append
     with open(os.path.join(out, "summary.csv"), "w") as f:
         f.write("system,n,batch,op_bytes,clients,reps,ops_per_sec,p50_us,"
-                "p99_us,macs_per_req,reqs_per_batch,mac_floor,errors\n")
+                "p99_us,macs_per_req,reqs_per_batch,mac_floor,errors,"
+                "retransmits,guest_cpu_pct\n")
         for k in sorted(med, key=lambda k: (ORDER.index(k[0]) if k[0] in
                                             ORDER else 99,) + k[1:]):
             v = med[k]
             f.write(f"{k[0]},{k[1]},{k[2]},{k[3]},{k[4]},{v['reps']},"
                     f"{v['ops']:.1f},{v['p50']:.0f},{v['p99']:.0f},"
                     f"{v['macs']:.3f},{v['rpb']:.2f},{v['floor']:.3f},"
-                    f"{v['errors']}\n")
+                    f"{v['errors']},{v['rtx']:.0f},{v['cpu']:.0f}\n")
 
     say("== medians (ops/s, p50 us, p99 us, MAC ops per request / floor)")
     say(f"{'system':8} {'batch':>5} {'bytes':>5} {'cli':>4} {'ops/s':>9} "
-        f"{'p50':>8} {'p99':>8} {'macs/req':>8} {'floor':>7} {'err':>4}")
+        f"{'p50':>8} {'p99':>8} {'macs/req':>8} {'floor':>7} {'err':>4} "
+        f"{'rtx':>5} {'cpu%':>4}")
     for k in sorted(med, key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER
                                         else 99,) + k[1:]):
         v = med[k]
         say(f"{k[0]:8} {k[2]:5} {k[3]:5} {k[4]:4} {v['ops']:9.1f} "
             f"{v['p50']:8.0f} {v['p99']:8.0f} {v['macs']:8.3f} "
-            f"{v['floor']:7.3f} {v['errors']:4}")
+            f"{v['floor']:7.3f} {v['errors']:4} {v['rtx']:5.0f} "
+            f"{v['cpu']:4.0f}")
 
     results = defaultdict(list)     # target -> [bool]
 

@@ -51,7 +51,7 @@ K=128
 # TCG a loaded n=13 cluster is slower than that, and the retransmissions
 # (each one more MAC to verify and a cached reply to resend) would load
 # it further. Runs count them anyway (the retransmits column).
-RTX_MS=${BENCH_RETRANSMIT_MS:-1000}
+RTX_MS=${BENCH_RETRANSMIT_MS:-500}
 MAXC=1
 for c in $CLIENTS; do
 	[ "$c" -gt "$MAXC" ] && MAXC=$c

@@ -72,7 +72,7 @@ run_daemons() {
 		done
 	fi
 	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
-		--clients 4 --ids 0 --duration 1 --op-size 1024) &&
+		--clients 4 --ids 0 --duration "$SECS" --op-size 1024) &&
 		bench_errors "$out" "$1, 4 clients, 1024-byte ops" && rc=0
 	stop_daemons
 	cl_cleanup

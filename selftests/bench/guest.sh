@@ -280,6 +280,15 @@ for sys in $SYSTEMS; do
 				done
 			done
 		done
+		# BENCH_COUNTERS=1: the primary's counters, to account for MACs.
+		if [ -n "${BENCH_COUNTERS:-}" ]; then
+			case $sys in
+			kmod*) cl_b 0 -j show r | sed -n '/"counters"/,/}/p' |
+				grep -v ':0,*$' ;;
+			bftd) kill -USR1 "${PIDS[0]}"; sleep 0.3
+			      cat "$CL_DIR/bftd0.log" ;;
+			esac
+		fi
 		sys_down
 	done
 done

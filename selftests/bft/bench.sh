@@ -14,8 +14,15 @@ set -u
 . "$(dirname "$0")/cluster_lib.sh"
 
 N=4
-CLIENTS=${BFT_BENCH_CLIENTS:-16}
-SECS=${BFT_BENCH_SECS:-2}
+# The debug kernel (KASAN, lockdep under TCG) is several times slower:
+# a lighter load still runs every path.
+if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
+	CLIENTS=${BFT_BENCH_CLIENTS:-4}
+	SECS=${BFT_BENCH_SECS:-1}
+else
+	CLIENTS=${BFT_BENCH_CLIENTS:-16}
+	SECS=${BFT_BENCH_SECS:-2}
+fi
 BIN=$(dirname "$0")
 PIDS=()
 

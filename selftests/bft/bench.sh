@@ -19,9 +19,11 @@ N=4
 if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
 	CLIENTS=${BFT_BENCH_CLIENTS:-4}
 	SECS=${BFT_BENCH_SECS:-1}
+	TRIES=120
 else
 	CLIENTS=${BFT_BENCH_CLIENTS:-16}
 	SECS=${BFT_BENCH_SECS:-2}
+	TRIES=40
 fi
 BIN=$(dirname "$0")
 PIDS=()
@@ -99,7 +101,7 @@ run_bench() {
 	done
 	ktap_print_msg "n=$N batch $1, $CLIENTS clients, 0-byte ops: $(echo "$out" | json_get ops_per_sec) ops/s, p50 $(echo "$out" | json_get p50) us, p99 $(echo "$out" | json_get p99) us, errors $bad"
 	[ "$bad" -eq 0 ] && [ "$(echo "$out" | json_get ops)" -gt 0 ] &&
-		cl_wait_converged "$N" 40 >/dev/null
+		cl_wait_converged "$N" "$TRIES" >/dev/null
 	local rc=$?
 
 	cl_cleanup

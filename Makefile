@@ -45,4 +45,5 @@ help:
 	@echo "make              build bft.ko (all cloud headers, or KDIR=) and bftctl"
 	@echo "make check        run lint, host tests, VM tests and the debug kernel run"
 	@echo "make demo         boot a VM and show the module working"
+	@echo "make bench        benchmarks in a VM: build/bench/{bench.csv,ratios.txt,bench.png}"
 	@echo "make lint         checkpatch --strict and sparse over the kernel sources"

@@ -25,7 +25,7 @@
 
 struct bench_cfg {
 	const char *conf, *key_file;
-	uint32_t clients, first_id, op_size, keys, timeout_ms;
+	uint32_t clients, first_id, op_size, keys, timeout_ms, retransmit_ms;
 	double duration;
 	bool readonly, json;
 	uint32_t put_w, get_w;		/* --mix weights; 0/0: NOP */
@@ -71,14 +71,17 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: bftctl bench -c CONF -k KEYFILE [--clients N] [--ids FIRST]\n"
 		"                    [--duration S] [--op-size B] [--readonly]\n"
-		"                    [--mix PUT/GET] [--keys K] [--timeout MS] [-j]\n"
+		"                    [--mix PUT/GET] [--keys K] [--timeout MS]\n"
+		"                    [--retransmit MS] [-j]\n"
 		"  --clients N    closed-loop clients, ids FIRST..FIRST+N-1 (default 1)\n"
 		"                 (all must be [Client]s whose key is KEYFILE)\n"
 		"  --duration S   seconds, may be fractional (default 5)\n"
 		"  --op-size B    NOP op bytes (0 or >= 12); with --mix, value bytes\n"
 		"  --readonly     NOPs / GETs as read-only requests\n"
 		"  --mix P/G      PUT:GET weights over K keys per client (default 16)\n"
-		"  --timeout MS   per request (default 2000); timeouts are counted\n");
+		"  --timeout MS   per request (default 2000); timeouts are counted\n"
+		"  --retransmit MS  first retransmission to all replicas (library\n"
+		"                 default 100; backoff cap 8x); retransmits are counted\n");
 }
 
 static int parse_mix(const char *s, struct bench_cfg *b)
@@ -110,6 +113,7 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 		{ "mix", required_argument, NULL, 'm' },
 		{ "keys", required_argument, NULL, 'K' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "retransmit", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -160,6 +164,11 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 			break;
 		case 't':
 			if (arg_u32("--timeout", optarg, 1, 3600000, &b->timeout_ms))
+				return -1;
+			break;
+		case 'R':
+			if (arg_u32("--retransmit", optarg, 1, 3600000,
+				    &b->retransmit_ms))
 				return -1;
 			break;
 		case 'j':
@@ -431,6 +440,10 @@ static void thread_free(struct bench_thread *t)
 static int thread_init(struct bench_thread *t, const struct bench_cfg *b,
 		       uint32_t id)
 {
+	struct bft_client_opts o = {
+		.retransmit_ms = b->retransmit_ms,
+		.retransmit_max_ms = b->retransmit_ms * 8,
+	};
 	char err[512];
 	uint32_t k;
 	int ret;
@@ -438,7 +451,7 @@ static int thread_init(struct bench_thread *t, const struct bench_cfg *b,
 	t->cfg = b;
 	t->id = id;
 	t->rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)id << 17) ^ now_ns();
-	ret = bft_client_open(&t->cli, b->conf, id, b->key_file, NULL, err,
+	ret = bft_client_open(&t->cli, b->conf, id, b->key_file, &o, err,
 			      sizeof(err));
 	if (ret) {
 		fprintf(stderr, "bftctl bench: client %u: %s\n", id, err);

@@ -134,12 +134,15 @@ int bftd_status_write(const struct bftd *d)
 		"stable_digest %s\nstate_digest %s\nkeys %" PRIu64 "\n"
 		"requests_executed %" PRIu64 "\nbatches_executed %" PRIu64 "\n"
 		"view_changes %" PRIu64 "\nstate_transfers %" PRIu64 "\n"
-		"mac_failed %" PRIu64 "\nrx_drops %" PRIu64 "\n",
+		"mac_failed %" PRIu64 "\nrx_drops %" PRIu64 "\n"
+		"mac_computed %" PRIu64 "\nmac_verified %" PRIu64 "\n"
+		"rx_mac_ok %" PRIu64 "\nbatches %" PRIu64 "\n",
 		d->id, d->n, (long)getpid(), info.view,
 		status_name(info.status), info.primary, info.last_exec,
 		info.stable_seq, sd, kd, ks.keys, c->requests_executed,
 		c->batches_executed, c->view_changes, c->state_transfers,
-		d->st.mac_failed, drops);
+		d->st.mac_failed, drops, c->mac_computed, c->mac_verified,
+		d->st.mac_verified, c->batches);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k])
 			fprintf(f, "rx_drop_%d %" PRIu64 "\n", k, d->st.drop[k]);

@@ -3,7 +3,9 @@
 #
 # Benchmark smoke test: bftctl bench against 4 kernel replicas with 0-byte
 # requests at batch sizes 1 and 64 (a fresh cluster for each: the batch
-# caps size the log, so they are fixed at creation).
+# caps size the log, so they are fixed at creation), then briefly against
+# the other two systems `make bench` measures: the unreplicated bft-echo
+# baseline and 4 bftd replicas, on the same topology.
 # It reports ops/s and latency percentiles and asserts only that every
 # request completed without error: speed is for `make bench`, not tests.
 set -u
@@ -12,10 +14,79 @@ set -u
 . "$(dirname "$0")/cluster_lib.sh"
 
 N=4
-CLIENTS=${BFT_BENCH_CLIENTS:-16}
-SECS=${BFT_BENCH_SECS:-3}
+# The debug kernel (KASAN, lockdep under TCG) is several times slower:
+# a lighter load still runs every path.
+if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
+	CLIENTS=${BFT_BENCH_CLIENTS:-4}
+	SECS=${BFT_BENCH_SECS:-1}
+	TRIES=120
+else
+	CLIENTS=${BFT_BENCH_CLIENTS:-16}
+	SECS=${BFT_BENCH_SECS:-2}
+	TRIES=40
+fi
+BIN=$(dirname "$0")
+PIDS=()
 
-trap cl_cleanup EXIT
+stop_daemons() {
+	local p
+
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	PIDS=()
+}
+trap 'stop_daemons; cl_cleanup' EXIT
+
+# bench_errors OUT LABEL: prints the result line; fails on any error.
+bench_errors() {
+	local bad=0 k
+
+	for k in timeouts conflicts refused other_errors mismatches; do
+		bad=$((bad + $(echo "$1" | json_get "$k")))
+	done
+	ktap_print_msg "$2: $(echo "$1" | json_get ops_per_sec) ops/s, p50 $(echo "$1" | json_get p50) us, p99 $(echo "$1" | json_get p99) us, errors $bad"
+	[ "$bad" -eq 0 ] && [ "$(echo "$1" | json_get ops)" -gt 0 ]
+}
+
+wait_file() {
+	local t
+
+	for ((t = 0; t < 100; t++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# run_daemons echo|bftd: the baseline server, or 4 bftd replicas.
+run_daemons() {
+	local i out rc=1
+
+	cl_topology "$N" && cl_config "$N" "$CLIENTS" "BatchSize = 16" || return 1
+	if [ "$1" = echo ]; then
+		ip netns exec "$(cl_ns 0)" "$BIN/bft-echo" -c "$CL_DIR/cluster.conf" \
+			-k "$CL_DIR/r0.key" -k "$CL_DIR/r1.key" -s "$CL_DIR/st0" &
+		PIDS+=($!)
+		wait_file "$CL_DIR/st0" || { stop_daemons; cl_cleanup; return 1; }
+	else
+		for ((i = 0; i < N; i++)); do
+			ip netns exec "$(cl_ns "$i")" "$BIN/bftd" -c "$CL_DIR/cluster.conf" \
+				-r "$i" -k "$CL_DIR/r$i.key" -s "$CL_DIR/st$i" &
+			PIDS+=($!)
+		done
+		for ((i = 0; i < N; i++)); do
+			wait_file "$CL_DIR/st$i" || { stop_daemons; cl_cleanup; return 1; }
+		done
+	fi
+	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
+		--clients 4 --ids 0 --duration "$SECS" --op-size 1024) &&
+		bench_errors "$out" "$1, 4 clients, 1024-byte ops" && rc=0
+	stop_daemons
+	cl_cleanup
+	return "$rc"
+}
 
 # run_bench BATCH: one bench run; fails on any error or zero throughput.
 run_bench() {
@@ -30,7 +101,7 @@ run_bench() {
 	done
 	ktap_print_msg "n=$N batch $1, $CLIENTS clients, 0-byte ops: $(echo "$out" | json_get ops_per_sec) ops/s, p50 $(echo "$out" | json_get p50) us, p99 $(echo "$out" | json_get p99) us, errors $bad"
 	[ "$bad" -eq 0 ] && [ "$(echo "$out" | json_get ops)" -gt 0 ] &&
-		cl_wait_converged "$N" 40 >/dev/null
+		cl_wait_converged "$N" "$TRIES" >/dev/null
 	local rc=$?
 
 	cl_cleanup
@@ -38,12 +109,14 @@ run_bench() {
 }
 
 ktap_print_header
-ktap_set_plan 3
+ktap_set_plan 5
 bft_require "$BFTCTL" ip
 
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
 ktap_test_result "bench, batch 1, replicas converge" run_bench 1
 ktap_test_result "bench, batch 64, replicas converge" run_bench 64
+ktap_test_result "bench, unreplicated bft-echo baseline" run_daemons echo
+ktap_test_result "bench, 4 bftd replicas" run_daemons bftd
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

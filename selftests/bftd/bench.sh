@@ -2,44 +2,72 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench-host: 4 bftd replicas on loopback and `bftctl bench`
-# closed-loop clients, for 0-byte and 1024-byte NOP requests at batch
-# sizes 1, 16 and 64 (the BatchSize policy) and several client counts.
-# Each point runs BENCH_REPEAT times and the run with the median ops/s is
-# reported. Prints a table and writes $WORK/bench-host.csv; nothing is
-# asserted.
+# closed-loop clients, with the workloads of `make bench` (0-byte and
+# 1024-byte NOP requests, batch sizes 1, 16 and 64 (the BatchSize
+# policy), 1, 4 and 16 clients). Each point runs BENCH_REPEAT times; every
+# run is a row of $WORK/bench-host.csv in `make bench`'s CSV format
+# (system "bftd-host"), the table shows the run with the median ops/s,
+# and selftests/bench/report.py turns the CSV into medians and MAC ratios.
+# Nothing is asserted.
 #
 # Env: BFTD BFTCTL WORK [BENCH_SECS=1] [BENCH_REPEAT=3]
-#      [BENCH_CLIENTS="1 16 64"] [BENCH_BATCHES="1 16 64"]
+#      [BENCH_CLIENTS="1 4 16"] [BENCH_BATCHES="1 16 64"]
 #      [BENCH_SIZES="0 1024"] [BENCH_N=4]
 set -u
 
 : "${BFTD:?}" "${BFTCTL:?}" "${WORK:?}"
 SECS=${BENCH_SECS:-1}
 REPEAT=${BENCH_REPEAT:-3}
-CLIENTS=${BENCH_CLIENTS:-1 16 64}
-BATCHES=${BENCH_BATCHES:-1 16 64}
-SIZES=${BENCH_SIZES:-0 1024}
+CLIENTS=$(echo "${BENCH_CLIENTS:-1 4 16}" | tr , " ")
+BATCHES=$(echo "${BENCH_BATCHES:-1 16 64}" | tr , " ")
+SIZES=$(echo "${BENCH_SIZES:-0 1024}" | tr , " ")
 NREP=${BENCH_N:-4}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 trap 'stop_all TERM; exit 1' INT TERM
 
-# run_point CONF SIZE CLIENTS: "ops_s p50 p99 max timeouts" of one run.
+# prim: "MAC_OPS REQUESTS BATCHES" of replica 0 (the primary), fresh.
+prim() {
+	kill -USR1 "${PIDS[0]}"
+	sleep 0.2
+	awk '{ v[$1] = $2 } END { print v["mac_computed"] + v["mac_verified"],
+		v["requests_executed"], v["batches"] }' "$WORK/st0"
+}
+
+# run_point CONF SIZE CLIENTS BATCH REP: "ops_s p50 p99 max timeouts";
+# appends the run's CSV row.
 run_point() {
-	local out
+	local out m0 r0 b0 m1 r1 b1
+
+	read -r m0 r0 b0 <<<"$(prim)"
 	out=$("$BFTCTL" -j bench -c "$1" -k "$WORK/c.key" --clients "$3" \
 		--ids 0 --duration "$SECS" --op-size "$2" --timeout 2000)
+	read -r m1 r1 b1 <<<"$(prim)"
+	echo "$out" | awk -F: -v n="$NREP" -v b="$4" -v s="$2" -v c="$3" \
+	    -v rep="$5" -v dm=$((m1 - m0)) -v dr=$((r1 - r0)) \
+	    -v db=$((b1 - b0)) '
+	{ gsub(/[ ",]/, ""); v[$1] = $2 }
+	END {
+		err = v["timeouts"] + v["conflicts"] + v["refused"] + \
+		      v["other_errors"] + v["mismatches"]
+		rpb = db > 0 ? dr / db : 0
+		mpr = dr > 0 ? dm / dr : 0
+		floor = rpb > 0 ? 2 + 4 * (n - 1) / rpb : 0
+		printf "bftd-host,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d\n",
+		       n, b, s, c, rep, v["ops_per_sec"], v["p50"], v["p99"],
+		       mpr, rpb, floor, err
+	}' >>"$csv"
 	echo "$(json_num ops_per_sec <<<"$out") $(json_num p50 <<<"$out")" \
 		"$(json_num p99 <<<"$out") $(json_num max <<<"$out")" \
 		"$(json_num timeouts <<<"$out")"
 }
 
-# median_point CONF SIZE CLIENTS
+# median_point CONF SIZE CLIENTS BATCH
 median_point() {
 	local r
-	for ((r = 0; r < REPEAT; r++)); do
-		run_point "$@"
+	for ((r = 1; r <= REPEAT; r++)); do
+		run_point "$@" "$r"
 	done | sort -g | sed -n "$(((REPEAT + 1) / 2))p"
 }
 
@@ -52,7 +80,7 @@ for c in $CLIENTS; do
 	[ "$c" -gt $max_clients ] && max_clients=$c
 done
 csv=$WORK/bench-host.csv
-echo "n,op_bytes,batch,clients,ops_per_sec,p50_us,p99_us,max_us,timeouts" >"$csv"
+echo "system,n,batch,op_bytes,clients,rep,ops_per_sec,p50_us,p99_us,macs_per_req,reqs_per_batch,mac_floor,errors" >"$csv"
 echo "# bftd x$NREP on loopback, $(nproc) CPUs, ${SECS}s runs, median of $REPEAT"
 printf '%-3s %-8s %-6s %-8s %10s %9s %9s %9s %8s\n' n op_bytes batch clients \
 	ops/s p50_us p99_us max_us timeouts
@@ -69,13 +97,13 @@ for size in $SIZES; do
 			exit 1
 		fi
 		for c in $CLIENTS; do
-			read -r ops_s p50 p99 max to <<<"$(median_point "$conf" "$size" "$c")"
+			read -r ops_s p50 p99 max to <<<"$(median_point "$conf" "$size" "$c" "$batch")"
 			printf '%-3s %-8s %-6s %-8s %10.0f %9s %9s %9s %8s\n' \
 				"$NREP" "$size" "$batch" "$c" "${ops_s:-0}" \
 				"${p50:--}" "${p99:--}" "${max:--}" "${to:--}"
-			echo "$NREP,$size,$batch,$c,${ops_s:-0},${p50:-},${p99:-},${max:-},${to:-}" >>"$csv"
 		done
 		stop_all TERM
 	done
 done
 echo "# CSV: $csv"
+python3 "$here/../bench/report.py" "$WORK" "$csv" | sed -n '/^== MAC/,/^$/p' 

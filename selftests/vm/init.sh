@@ -6,7 +6,7 @@
 # never interleave with it:
 #   KTAP output of the run, "### dmesg" + the kernel log,
 #   then "BFTVM-DONE rc=N" as the very last line.
-# Kernel command line: bftvm_mode=test|demo, bftvm_tests=a,b (default all),
+# Kernel command line: bftvm_mode=test|demo|bench, bftvm_tests=a,b (default all),
 # bftvm_test_timeout=SECONDS (default: selftests/bft/settings).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -95,6 +95,10 @@ test)
 	;;
 demo)
 	{ /vm/demo.sh; echo $? >/tmp/rc; } 2>&1 | tee /tmp/ktap.log
+	;;
+bench)
+	# BENCH_* settings arrive as environment (kernel command line).
+	{ /vm/bench.sh; echo $? >/tmp/rc; } 2>&1 | tee /tmp/ktap.log
 	;;
 *)
 	echo "init: unknown mode $mode" | tee /tmp/ktap.log

@@ -100,6 +100,10 @@ fi
 if [ -n "$bftctl" ]; then
 	copy_with_libs "$bftctl" /usr/bin/bftctl
 fi
+# Extra host tools for the guest, e.g. perf for `make bench-profile`.
+for b in ${BFT_VM_EXTRA_BINS:-}; do
+	copy_with_libs "$b" "/usr/bin/$(basename "$b")"
+done
 
 # Modules: "insmod PATH" lines for loadable ones, "builtin NAME" otherwise.
 add_module_deps() {
@@ -195,6 +199,7 @@ fi
 install -m 0755 "$here/init.sh" "$root/init"
 mkdir -p "$root/vm"
 install -m 0755 "$here/demo.sh" "$root/vm/demo.sh"
+install -m 0755 "$here/../bench/guest.sh" "$root/vm/bench.sh"
 echo "bft-vm" >"$root/etc/hostname"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"

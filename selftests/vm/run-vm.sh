@@ -4,7 +4,7 @@
 # Boot one kernel with the test initramfs under QEMU and judge the run.
 #
 # Usage: run-vm.sh -k BZIMAGE -i INITRAMFS -n STAGE -o OUTDIR
-#		   [-m test|demo] [-T "test ..."] [-t TIMEOUT] [-r RESULTS]
+#		   [-m test|demo|bench] [-T "test ..."] [-t TIMEOUT] [-r RESULTS]
 #		   [-P PER_TEST_TIMEOUT]
 #
 # ttyS0 is the console, shown live and kept in OUTDIR/console.log.
@@ -60,7 +60,10 @@ append="console=ttyS0,115200 panic=-1 rdinit=/init bftvm_mode=$mode"
 [ -n "$tests" ] && append="$append bftvm_tests=$(echo "$tests" | tr ' ' ,)"
 [ -n "$test_timeout" ] && append="$append bftvm_test_timeout=$test_timeout"
 # Keep the demo readable; splats still reach the dmesg dump checked below.
-[ "$mode" = demo ] && append="$append quiet"
+[ "$mode" = test ] || append="$append quiet"
+# Extra words, e.g. NAME=VALUE settings the kernel hands to /init as
+# environment (make bench passes BENCH_* this way).
+[ -n "${BFT_VM_APPEND:-}" ] && append="$append $BFT_VM_APPEND"
 
 echo "== $stage: booting $(basename "$kernel") ($accel, timeout ${timeout}s)"
 start=$(date +%s)

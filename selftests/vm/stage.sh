@@ -3,7 +3,7 @@
 #
 # One VM stage: pick the kernel, build its initramfs, boot, judge.
 #
-# Usage: stage.sh [-m test|demo] [-T "tests"] [-d TESTDIR] [-r RESULTS] [-n]
+# Usage: stage.sh [-m test|demo|bench] [-T "tests"] [-d TESTDIR] [-r RESULTS] [-n]
 #		  STAGE KERNEL BUILD
 #   KERNEL  6.1 | 6.12 (newest installed Debian cloud kernel of that
 #	    series) | debug (the tree selftests/vm/debug-kernel.sh prints)

@@ -23,7 +23,7 @@ if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
 else
 	CLIENTS=${BFT_BENCH_CLIENTS:-16}
 	SECS=${BFT_BENCH_SECS:-2}
-	TRIES=40
+	TRIES=120
 fi
 BIN=$(dirname "$0")
 PIDS=()

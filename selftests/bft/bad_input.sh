@@ -43,8 +43,18 @@ forge() {
 	attack forge forge --to 2 --count "$K"
 }
 
+# Its own load (clients 4 and 5), so there is traffic to capture however
+# long the attacks before it took on a loaded host.
 replay() {
-	attack replay replay --count 64 --capture-ms 2000
+	local pid rc=0
+
+	cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
+		--clients 2 --ids 4 --duration 4 --mix 1/1 --keys 8 \
+		--timeout 30000 >"$CL_DIR/replay-load.json" 2>&1 &
+	pid=$!
+	attack replay replay --count 64 --capture-ms 2000 || rc=1
+	wait "$pid" || rc=1
+	return $rc
 }
 
 load_done() {
@@ -69,7 +79,7 @@ bft_require "$BFTCTL" ip "$ADV"
 
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
-adv_up "$N" "$ADV_ID" 4 "BatchSize = 16" "CheckpointInterval = 32" \
+adv_up "$N" "$ADV_ID" 6 "BatchSize = 16" "CheckpointInterval = 32" \
 	"LogSize = 64" "ViewChangeTimeoutMs = 2000" ||
 	ktap_exit_fail_msg "cannot set up the cluster"
 adv_bench_start "$CL_DIR/bench.json" 15

@@ -3,13 +3,13 @@
  * Checkpoint file codec. Every check is against the buffer length first;
  * corruption (the trailer) is reported before any field is believed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
 #include "ckptfile.h"
+#include "errmsg.h"
 
 #define BFT_CKPT_MAX_N		64
 
@@ -46,18 +46,6 @@ int bft_ckpt_sha256(const void *p, size_t len, uint8_t out[32])
 	       n == 32 ? 0 : -1;
 }
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
 size_t bft_ckpt_file_size(const struct bft_ckpt_file *f)
 {
 	return BFT_CKPT_FILE_HDR + (size_t)f->len + BFT_CKPT_FILE_TRAILER;
@@ -90,23 +78,23 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 
 	memset(f, 0, sizeof(*f));
 	if (len < 8 || memcmp(buf, BFT_CKPT_FILE_MAGIC, 8))
-		return fail(err, errlen, BFT_CKPT_E_MAGIC,
+		return bft_errf(err, errlen, BFT_CKPT_E_MAGIC,
 			    "not a bft checkpoint file (bad magic)");
 	if (len < BFT_CKPT_FILE_HDR + BFT_CKPT_FILE_TRAILER)
-		return fail(err, errlen, BFT_CKPT_E_CORRUPT,
+		return bft_errf(err, errlen, BFT_CKPT_E_CORRUPT,
 			    "file is corrupt: truncated (%zu bytes)", len);
 	slen = get64(buf + 80);
 	if (slen != len - BFT_CKPT_FILE_HDR - BFT_CKPT_FILE_TRAILER)
-		return fail(err, errlen, BFT_CKPT_E_CORRUPT,
+		return bft_errf(err, errlen, BFT_CKPT_E_CORRUPT,
 			    "file is corrupt: %zu bytes, header says %llu of snapshot",
 			    len, (unsigned long long)slen);
 	if (bft_ckpt_sha256(buf, len - BFT_CKPT_FILE_TRAILER, d))
-		return fail(err, errlen, BFT_CKPT_E_CORRUPT, "cannot hash the file");
+		return bft_errf(err, errlen, BFT_CKPT_E_CORRUPT, "cannot hash the file");
 	if (memcmp(d, buf + len - BFT_CKPT_FILE_TRAILER, sizeof(d)))
-		return fail(err, errlen, BFT_CKPT_E_CORRUPT,
+		return bft_errf(err, errlen, BFT_CKPT_E_CORRUPT,
 			    "file is corrupt: checksum mismatch");
 	if (get32(buf + 8) != BFT_CKPT_FILE_VERSION)
-		return fail(err, errlen, BFT_CKPT_E_VERSION,
+		return bft_errf(err, errlen, BFT_CKPT_E_VERSION,
 			    "unsupported checkpoint file version %u",
 			    get32(buf + 8));
 	f->n = get32(buf + 12);
@@ -119,11 +107,11 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 	f->len = slen;
 	f->stream = buf + BFT_CKPT_FILE_HDR;
 	if (f->n < 4 || f->n > BFT_CKPT_MAX_N || f->replica >= f->n)
-		return fail(err, errlen, BFT_CKPT_E_FIELD,
+		return bft_errf(err, errlen, BFT_CKPT_E_FIELD,
 			    "bad header: n %u, replica %u", f->n, f->replica);
 	if (!f->seq || f->esz > f->len || get64(buf + 88) ||
 	    (f->n < 64 && f->attest >> f->n))
-		return fail(err, errlen, BFT_CKPT_E_FIELD,
+		return bft_errf(err, errlen, BFT_CKPT_E_FIELD,
 			    "bad header: seq %llu, engine section %u of %llu bytes, attesters %#llx",
 			    (unsigned long long)f->seq, f->esz,
 			    (unsigned long long)f->len,
@@ -131,9 +119,9 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 	if (flags & BFT_CKPT_F_NO_DIGEST)
 		return BFT_CKPT_OK;
 	if (bft_ckpt_sha256(f->stream, (size_t)f->len, d))
-		return fail(err, errlen, BFT_CKPT_E_CORRUPT, "cannot hash the file");
+		return bft_errf(err, errlen, BFT_CKPT_E_CORRUPT, "cannot hash the file");
 	if (memcmp(d, f->digest, sizeof(d)))
-		return fail(err, errlen, BFT_CKPT_E_TAMPERED,
+		return bft_errf(err, errlen, BFT_CKPT_E_TAMPERED,
 			    "tampered: snapshot does not hash to the recorded digest");
 	return BFT_CKPT_OK;
 }

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +18,7 @@
 #include "../../kmod/kv_codec.h"
 #include "bftclient.h"
 #include "config.h"
+#include "errmsg.h"
 #include "hmac.h"
 #include "keys.h"
 
@@ -82,18 +82,6 @@ static void cli_send(void *ctx, u32 replica, const void *buf, u32 len)
 		c->send_errors++;
 }
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
 /* IPv4 endpoints become v4-mapped when another endpoint is IPv6. */
 static void ep_set(struct bft_client *c, uint32_t i,
 		   const struct bft_conf_replica *r, bool v6)
@@ -116,11 +104,11 @@ static int open_socket(struct bft_client *c, const struct bft_conf *conf,
 	c->fd = socket(v6 ? AF_INET6 : AF_INET,
 		       SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->fd < 0)
-		return fail(err, errlen, BFT_E_SYSTEM, "socket: %s",
+		return bft_errf(err, errlen, BFT_E_SYSTEM, "socket: %s",
 			    strerror(errno));
 	if (v6 && setsockopt(c->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
 			     sizeof(off)))
-		return fail(err, errlen, BFT_E_SYSTEM, "IPV6_V6ONLY: %s",
+		return bft_errf(err, errlen, BFT_E_SYSTEM, "IPV6_V6ONLY: %s",
 			    strerror(errno));
 	/* Best effort: n replies may arrive at once. */
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
@@ -153,10 +141,10 @@ static int derive_keys(struct bft_client *c, const struct bft_conf *conf,
 
 		if (bft_key_pairwise(priv, conf->replicas[i].pub, conf->name,
 				     me, peer, key))
-			ret = fail(err, errlen, BFT_E_CONFIG,
+			ret = bft_errf(err, errlen, BFT_E_CONFIG,
 				   "cannot derive the key for replica %u", i);
 		else if (bft_hmac_init(&c->mac[i], key))
-			ret = fail(err, errlen, BFT_E_SYSTEM,
+			ret = bft_errf(err, errlen, BFT_E_SYSTEM,
 				   "cannot key HMAC-SHA256 for replica %u", i);
 	}
 	bft_key_wipe(key, sizeof(key));
@@ -183,19 +171,19 @@ static int client_setup(struct bft_client *c, const struct bft_conf *conf,
 	int ret, e;
 
 	if (!cc)
-		return fail(err, errlen, BFT_E_CONFIG,
+		return bft_errf(err, errlen, BFT_E_CONFIG,
 			    "client id %u is not a [Client] of cluster '%s'",
 			    id, conf->name);
 	e = bft_key_read_file(key_file, priv);
 	if (e) {
 		bft_key_wipe(priv, sizeof(priv));
-		return fail(err, errlen, BFT_E_CONFIG,
+		return bft_errf(err, errlen, BFT_E_CONFIG,
 			    "%s: %s", key_file, e == -EINVAL ?
 			    "not a base64 X25519 private key" : strerror(-e));
 	}
 	if (bft_key_public(priv, pub) || memcmp(pub, cc->pub, BFT_KEY_LEN)) {
 		bft_key_wipe(priv, sizeof(priv));
-		return fail(err, errlen, BFT_E_CONFIG,
+		return bft_errf(err, errlen, BFT_E_CONFIG,
 			    "%s is not the private key of client %u (its public key differs from the config)",
 			    key_file, id);
 	}
@@ -218,7 +206,7 @@ static int client_setup(struct bft_client *c, const struct bft_conf *conf,
 	c->ops.mac = cli_mac;
 	c->ops.send = cli_send;
 	if (bft_cli_init(&c->core, &cfg, &c->ops, c))
-		return fail(err, errlen, BFT_E_CONFIG,
+		return bft_errf(err, errlen, BFT_E_CONFIG,
 			    "client id %u or limits out of range", id);
 	c->max_op = c->core.cfg.max_op;
 	c->max_result = c->core.cfg.max_result;
@@ -226,7 +214,7 @@ static int client_setup(struct bft_client *c, const struct bft_conf *conf,
 	c->op = calloc(1, c->max_op);
 	c->res = calloc(1, c->max_result);
 	if (!c->rx || !c->op || !c->res)
-		return fail(err, errlen, BFT_E_SYSTEM, "out of memory");
+		return bft_errf(err, errlen, BFT_E_SYSTEM, "out of memory");
 	return BFT_OK;
 }
 
@@ -242,18 +230,18 @@ int bft_client_open(struct bft_client **out, const char *conf_path,
 
 	*out = NULL;
 	if (!conf_path || !key_file)
-		return fail(err, errlen, BFT_E_CONFIG,
+		return bft_errf(err, errlen, BFT_E_CONFIG,
 			    "a config file and a key file are required");
 	if (client_id >= BFT_MAX_CLIENTS)
-		return fail(err, errlen, BFT_E_CONFIG,
+		return bft_errf(err, errlen, BFT_E_CONFIG,
 			    "client id %u is out of range (max %u)", client_id,
 			    BFT_MAX_CLIENTS - 1);
 	if (bft_conf_load(conf_path, &conf, cerr, sizeof(cerr)))
-		return fail(err, errlen, BFT_E_CONFIG, "%s", cerr);
+		return bft_errf(err, errlen, BFT_E_CONFIG, "%s", cerr);
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		bft_conf_free(&conf);
-		return fail(err, errlen, BFT_E_SYSTEM, "out of memory");
+		return bft_errf(err, errlen, BFT_E_SYSTEM, "out of memory");
 	}
 	c->fd = -1;
 	c->n = conf.n_replicas;

@@ -186,26 +186,8 @@ adv_load_vs_base() {
 # adv_converged TRIES: the correct replicas ($CORRECT; ktap_test_result
 # splits arguments) agree on the last executed seq and the state digest.
 adv_converged() {
-	local ids=$CORRECT tries=$1 i e d ref ok
-
-	while :; do
-		ok=1 ref=
-		for i in $ids; do
-			e=$(cl_json "$i" last_executed)
-			d=$(cl_json "$i" state_digest)
-			[ -n "$e" ] && [ -n "$d" ] || { ok=0; break; }
-			[ -z "$ref" ] && ref="$e $d"
-			[ "$e $d" = "$ref" ] || { ok=0; break; }
-		done
-		[ "$ok" = 1 ] && break
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || break
-		sleep 0.5
-	done
-	for i in $ids; do
-		ktap_print_msg "replica $i: view $(cl_json "$i" view) executed $(cl_json "$i" last_executed) state $(cl_json "$i" state_digest)"
-	done
-	[ "$ok" = 1 ]
+	# shellcheck disable=SC2086 # one word per id
+	cl_converged_ids "$1" $CORRECT
 }
 
 # adv_snap DIR: every correct replica's counters, for deltas.
@@ -235,13 +217,6 @@ adv_expect_exact() {
 	done < <(grep '^expect ' "$out")
 	ktap_print_msg "$n drop counters account exactly for what was sent"
 	[ "$n" -gt 0 ] && [ "$bad" = 0 ]
-}
-
-# Milliseconds (busybox date has no %N).
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
 }
 
 # A second Byzantine replica (n >= 7: f >= 2), set by the n=7 variants:

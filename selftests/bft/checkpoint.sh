@@ -17,7 +17,7 @@ K=8
 trap cl_cleanup EXIT
 
 # Milliseconds (busybox date has no %N).
-now_ms() {
+cl_now_ms() {
 	local t=${EPOCHREALTIME/./}
 
 	echo $((t / 1000))
@@ -205,11 +205,11 @@ forged_rejected() {
 	local t0
 
 	cl_b 3 checkpoint import "$CL_DIR/forged.ckpt" replica r || return 1
-	t0=$(now_ms)
+	t0=$(cl_now_ms)
 	join3 || return 1
 	wait_counter 3 seed_rejected 1 100 || return 1
 	wait_installed || return 1
-	NET_MS=$(($(now_ms) - t0))
+	NET_MS=$(($(cl_now_ms) - t0))
 	ktap_print_msg "forged seed rejected; network state transfer caught up in $NET_MS ms (state_transfers $(cl_counter 3 state_transfers), xfer_local $(cl_counter 3 xfer_local))"
 	[ "$(cl_counter 3 xfer_local)" = 0 ] &&
 		[ "$(cl_json 3 stable_digest)" = "$(cl_json 0 stable_digest)" ]
@@ -220,11 +220,11 @@ genuine_installed() {
 
 	fresh3 || return 1
 	cl_b 3 checkpoint import "$CL_DIR/good.ckpt" replica r || return 1
-	t0=$(now_ms)
+	t0=$(cl_now_ms)
 	join3 || return 1
 	wait_counter 3 xfer_local 1 100 || return 1
 	wait_installed || return 1
-	ktap_print_msg "genuine seed installed locally in $(($(now_ms) - t0)) ms (network transfer: $NET_MS ms), seed_rejected $(cl_counter 3 seed_rejected)"
+	ktap_print_msg "genuine seed installed locally in $(($(cl_now_ms) - t0)) ms (network transfer: $NET_MS ms), seed_rejected $(cl_counter 3 seed_rejected)"
 	[ "$(cl_counter 3 seed_rejected)" = 0 ] &&
 		[ "$(cl_counter 3 state_transfers)" = 1 ] &&
 		[ "$(cl_json 3 stable_digest)" = "$(cl_json 0 stable_digest)" ]

@@ -319,6 +319,25 @@ cl_converged_ids() {
 	[ "$ok" = 1 ]
 }
 
+# cl_exec I: replica I's last executed sequence number.
+cl_exec() {
+	cl_json "$1" last_executed
+}
+
+# cl_wait_exec_ge I SEQ TRIES [INTERVAL]: replica I has executed SEQ
+# (polls every INTERVAL seconds, 0.2 by default).
+cl_wait_exec_ge() {
+	local e tries=$3
+
+	while :; do
+		e=$(cl_exec "$1")
+		[ "${e:-0}" -ge "$2" ] && return 0
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep "${4:-0.2}"
+	done
+}
+
 # Milliseconds since the epoch (busybox date has no %N).
 cl_now_ms() {
 	local t=${EPOCHREALTIME/./}

@@ -34,9 +34,9 @@ first_commit() {
 	adv_replace 0 "$CL_DIR/adversary.out" equivocate --seq "$seq" ||
 		return 1
 	sleep 0.3
-	t0=$(now_ms)
+	t0=$(cl_now_ms)
 	cl_req -t 30000 put first one >/dev/null || return 1
-	t1=$(now_ms)
+	t1=$(cl_now_ms)
 	ktap_print_msg "equivocating primary: first commit after $((t1 - t0)) ms"
 }
 

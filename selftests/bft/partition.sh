@@ -42,22 +42,7 @@ minority_req() {
 		-k "$CL_DIR/client.key" "$@"
 }
 
-exec_of() {
-	cl_json "$1" last_executed
-}
 
-# wait_exec_ge I SEQ TRIES: replica I has executed SEQ.
-wait_exec_ge() {
-	local e tries=$3
-
-	while :; do
-		e=$(exec_of "$1")
-		[ "${e:-0}" -ge "$2" ] && return 0
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.5
-	done
-}
 
 # wait_still I: replica I's last_executed stopped moving (anything in
 # flight when the cut happened has been processed); sets STILL.
@@ -65,7 +50,7 @@ wait_still() {
 	local prev=-1 e tries=40
 
 	while :; do
-		e=$(exec_of "$1")
+		e=$(cl_exec "$1")
 		[ "$e" = "$prev" ] && break
 		prev=$e
 		tries=$((tries - 1))
@@ -91,17 +76,17 @@ isolate_one() {
 	local e0 i
 
 	cl_bench_bg "$CL_DIR/iso.json" 25 --clients "$CLIENTS"
-	wait_exec_ge 0 $(($(exec_of 0) + 4)) 60 || return 1
+	cl_wait_exec_ge 0 $(($(cl_exec 0) + 4)) 60 0.5 || return 1
 	cl_split "$ISO" "$MAJ" || return 1
 	for i in $ISO; do
 		wait_still "$i" || return 1
 		ISO_EXEC[i]=$STILL
 		ktap_print_msg "replica $i isolated at executed $STILL"
 	done
-	e0=$(exec_of 0)
+	e0=$(cl_exec 0)
 	# The majority keeps executing: two checkpoint intervals more.
-	wait_exec_ge 0 $((e0 + 2 * K)) 240 || return 1
-	ktap_print_msg "majority executed $e0 -> $(exec_of 0) while replicas $ISO were cut off"
+	cl_wait_exec_ge 0 $((e0 + 2 * K)) 240 0.5 || return 1
+	ktap_print_msg "majority executed $e0 -> $(cl_exec 0) while replicas $ISO were cut off"
 }
 
 minority_stalls() {
@@ -112,7 +97,7 @@ minority_stalls() {
 		return 1
 	fi
 	for i in $ISO; do
-		e=$(exec_of "$i")
+		e=$(cl_exec "$i")
 		ktap_print_msg "replica $i: executed $e (at isolation ${ISO_EXEC[i]}), view $(cl_json "$i" view) $(cl_json "$i" status)"
 		[ "$e" = "${ISO_EXEC[i]}" ] || return 1
 	done
@@ -150,7 +135,7 @@ split_even() {
 		return 1
 	fi
 	for ((i = 0; i < N; i++)); do
-		e=$(exec_of "$i")
+		e=$(cl_exec "$i")
 		ktap_print_msg "replica $i: executed $e (at split ${before[i]}), view $(cl_json "$i" view) $(cl_json "$i" status)"
 		[ "$e" = "${before[i]}" ] || return 1
 	done

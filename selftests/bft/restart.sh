@@ -42,22 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-exec_of() {
-	cl_json "$1" last_executed
-}
 
-# wait_exec_ge I SEQ TRIES
-wait_exec_ge() {
-	local e tries=$3
-
-	while :; do
-		e=$(exec_of "$1")
-		[ "${e:-0}" -ge "$2" ] && return 0
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
 
 start_replica() {
 	cl_b "$1" setconf r "$CL_DIR/cluster.conf" replica "$1" \
@@ -70,7 +55,7 @@ crash() {
 
 	cl_put_keys "pre$id$how" 4 || return 1
 	cl_bench_bg "$CL_DIR/$id$how.json" "$LOAD" --clients "$CLIENTS"
-	wait_exec_ge "$live" $(($(exec_of "$live") + 4)) 150 || return 1
+	cl_wait_exec_ge "$live" $(($(cl_exec "$live") + 4)) 150 || return 1
 	if [ "$how" = netns ]; then
 		# Host-side veth first: netns teardown frees it asynchronously
 		# and the same name is needed again at once.
@@ -79,16 +64,16 @@ crash() {
 	else
 		cl_b "$id" replica del r || return 1
 	fi
-	ktap_print_msg "replica $id down ($how) at executed $(exec_of "$live") (replica $live)"
+	ktap_print_msg "replica $id down ($how) at executed $(cl_exec "$live") (replica $live)"
 }
 
 # The others keep serving: two checkpoint intervals more.
 survivors_serve() {
 	local live=$1 e
 
-	e=$(exec_of "$live")
-	wait_exec_ge "$live" $((e + 2 * K)) 300 || return 1
-	ktap_print_msg "replica $live executed $e -> $(exec_of "$live") while one replica was down (view $(cl_json "$live" view))"
+	e=$(cl_exec "$live")
+	cl_wait_exec_ge "$live" $((e + 2 * K)) 300 || return 1
+	ktap_print_msg "replica $live executed $e -> $(cl_exec "$live") while one replica was down (view $(cl_json "$live" view))"
 }
 
 # restart ID HOW LIVE: re-create it, time its catch-up under load.
@@ -111,13 +96,13 @@ restart() {
 	CATCH_PID=$!
 	t0=$(cl_now_ms)
 	start_replica "$id" || return 1
-	target=$(exec_of "$live")
-	wait_exec_ge "$id" "$target" 600 || return 1
+	target=$(cl_exec "$live")
+	cl_wait_exec_ge "$id" "$target" 600 || return 1
 	t1=$(cl_now_ms)
 	# Level: executed what the others had a moment before.
 	for x in $(seq 300); do
-		e=$(exec_of "$live")
-		[ "$(exec_of "$id")" -ge "$e" ] && break
+		e=$(cl_exec "$live")
+		[ "$(cl_exec "$id")" -ge "$e" ] && break
 		sleep 0.2
 	done
 	t2=$(cl_now_ms)
@@ -141,14 +126,14 @@ takes_part() {
 	CL_BENCH_PID=$CATCH_PID
 	CATCH_PID=
 	cl_bench_wait "$CL_DIR/catch$id$how.json" || return 1
-	e=$(exec_of "$id")
-	l=$(exec_of "$live")
+	e=$(cl_exec "$id")
+	l=$(cl_exec "$live")
 	x=$(cl_counter "$id" state_transfers)
 	cl_bench_bg "$CL_DIR/$id$how.2.json" 4 --clients "$CLIENTS" &&
 	cl_bench_wait "$CL_DIR/$id$how.2.json" || return 1
 	cl_converge_all 30 "$N" || return 1
-	ktap_print_msg "replica $id executed $e -> $(exec_of "$id") under new load (replica $live $l -> $(exec_of "$live")); state transfers meanwhile $(($(cl_counter "$id" state_transfers) - x))"
-	[ "$(exec_of "$id")" -gt "$e" ] &&
+	ktap_print_msg "replica $id executed $e -> $(cl_exec "$id") under new load (replica $live $l -> $(cl_exec "$live")); state transfers meanwhile $(($(cl_counter "$id" state_transfers) - x))"
+	[ "$(cl_exec "$id")" -gt "$e" ] &&
 	cl_check_keys "pre$id$how" 4
 }
 

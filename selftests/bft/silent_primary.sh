@@ -28,10 +28,10 @@ primary_fails() {
 
 	CORRECT=$(adv_ids "$N" 0)
 	adv_second_start || return 1
-	t0=$(now_ms)
+	t0=$(cl_now_ms)
 	adv_replace 0 "$CL_DIR/adversary.out" silent || return 1
 	cl_req -t 30000 put first one >/dev/null || return 1
-	t1=$(now_ms)
+	t1=$(cl_now_ms)
 	ktap_print_msg "primary failure to first commit in the new view: $((t1 - t0)) ms (view-change timeout $VC_MS ms, client retransmit 100 ms)"
 }
 

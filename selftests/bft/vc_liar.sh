@@ -55,14 +55,14 @@ view_change() {
 	local i t0 t1 tries=200 v
 
 	adv_snap "$CL_DIR/before" $CORRECT
-	t0=$(now_ms)
+	t0=$(cl_now_ms)
 	cl_b 0 view-change r || return 1
 	until v=$(settled_view) && [ "$v" -ge 2 ]; do
 		tries=$((tries - 1))
 		[ "$tries" -gt 0 ] || { ktap_print_msg "no view settled"; return 1; }
 		sleep 0.2
 	done
-	t1=$(now_ms)
+	t1=$(cl_now_ms)
 	ktap_print_msg "view change 0 -> $v past the lying primary of view 1: $((t1 - t0)) ms (timeout $VC_MS ms)"
 }
 

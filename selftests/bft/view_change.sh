@@ -38,7 +38,7 @@ vc_ask() {
 
 	PHASE=$((PHASE + 1))
 	adv_snap "$CL_DIR/p$PHASE.before" $CORRECT
-	VC_T0=$(now_ms)
+	VC_T0=$(cl_now_ms)
 	for i in "$@"; do
 		cl_b "$i" view-change r || return 1
 	done
@@ -47,13 +47,13 @@ vc_ask() {
 # vc_wait VIEW STATUS IDS...: each of IDS reaches VIEW in STATUS within
 # VC_WAIT_MS (bftctl itself is slow under TCG: a deadline, not a count).
 vc_wait() {
-	local view=$1 status=$2 i end=$(($(now_ms) + VC_WAIT_MS))
+	local view=$1 status=$2 i end=$(($(cl_now_ms) + VC_WAIT_MS))
 
 	shift 2
 	for i in "$@"; do
 		until [ "$(cl_json "$i" view)" = "$view" ] &&
 		      [ "$(cl_json "$i" status)" = "$status" ]; do
-			[ "$(now_ms)" -lt "$end" ] || {
+			[ "$(cl_now_ms)" -lt "$end" ] || {
 				ktap_print_msg "replica $i: view $(cl_json "$i" view) status $(cl_json "$i" status), want $view $status"
 				return 1
 			}
@@ -85,7 +85,7 @@ vc_exact() {
 phase_a() {
 	vc_ask 1 2 || return 1
 	vc_wait 1 normal 0 1 2 3 || return 1
-	ktap_print_msg "view change 0 -> 1 on f+1 = 2 requests: $(($(now_ms) - VC_T0)) ms"
+	ktap_print_msg "view change 0 -> 1 on f+1 = 2 requests: $(($(cl_now_ms) - VC_T0)) ms"
 	vc_exact 0:1:normal:1:1 1:1:normal:1:1 2:1:normal:1:1 3:1:normal:1:1 &&
 		[ "$(cl_json 0 primary)" = 1 ]
 }
@@ -102,7 +102,7 @@ phase_b() {
 phase_c() {
 	vc_ask 0 || return 1
 	vc_wait 2 normal 0 1 2 3 || return 1
-	ktap_print_msg "view change 1 -> 2 on a request to 0 (3 waiting there): $(($(now_ms) - VC_T0)) ms"
+	ktap_print_msg "view change 1 -> 2 on a request to 0 (3 waiting there): $(($(cl_now_ms) - VC_T0)) ms"
 	vc_exact 0:2:normal:1:1 1:2:normal:1:1 2:2:normal:1:1 3:2:normal:0:1 &&
 		[ "$(cl_json 3 primary)" = 2 ]
 }

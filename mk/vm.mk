@@ -56,6 +56,13 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	replica_config cluster cluster7 cluster6 teardown bench bad_input \
 	flood checkpoint mixed
 
+# The debug kernel (KASAN, lockdep, kmemleak under TCG) is 5-20x slower:
+# it runs every test of kernel code paths; the long fault scenarios
+# (netem, partitions, restarts, timeout backoff, n=7 adversaries), which
+# drive the same paths for minutes, run on 6.12 only.
+VM_TESTS_DEBUG ?= $(VM_TESTS_6_1) silent_primary equivocate vc_liar \
+	byz_client view_change memory
+
 check-vm: module bftctl vm-selftests
 	@rc=0; \
 	selftests/vm/stage.sh -T "$(or $(TESTS),$(VM_TESTS_6_1))" vm-6.1 6.1 $(BUILD) || rc=1; \
@@ -75,7 +82,7 @@ check-debug: bftctl vm-selftests
 		mkdir -p $(RESULTS); echo "0 1" > $(RESULTS)/vm-debug.res; \
 		exit 1; \
 	fi; \
-	selftests/vm/stage.sh -T "$(TESTS)" vm-debug debug $(BUILD)
+	selftests/vm/stage.sh -T "$(or $(TESTS),$(VM_TESTS_DEBUG))" vm-debug debug $(BUILD)
 
 demo: module bftctl vm-selftests
 	@selftests/vm/stage.sh -m demo demo 6.12 $(BUILD)

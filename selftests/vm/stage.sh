@@ -53,7 +53,7 @@ debug)
 	kernel=$kdir/arch/x86/boot/bzImage
 	modroot=$(dirname "$kdir")/modroot
 	# KASAN, lockdep and kmemleak under TCG: several times slower.
-	timeout=${BFT_VM_TIMEOUT:-3000}
+	timeout=${BFT_VM_TIMEOUT:-3600}
 	test_timeout=${BFT_TEST_TIMEOUT:-1500}
 	;;
 *)
@@ -62,7 +62,7 @@ debug)
 	[ -e "$kernel" ] || fail_stage "no /boot/vmlinuz-$series.*-cloud-amd64"
 	krel=${kernel#/boot/vmlinuz-}
 	modroot=/
-	timeout=${BFT_VM_TIMEOUT:-900}
+	timeout=${BFT_VM_TIMEOUT:-2700}
 	test_timeout=${BFT_TEST_TIMEOUT:-}
 	;;
 esac

@@ -54,7 +54,13 @@ get_decodes() {
 ckpt_none() {
 	out=$(ynl --dump checkpoint-get --json '{"name": "ynl0"}')
 	ktap_print_msg "checkpoint-get: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
-	has "no stable checkpoint yet"
+	has "no stable checkpoint yet" && return 0
+	# Kernels before 6.2 drop the extack a dump's .start sets; the errno
+	# (ENOENT) still arrives.
+	case $(uname -r) in
+	[1-5].* | 6.[01].*) has "No such file or directory" ;;
+	*) return 1 ;;
+	esac
 }
 
 extack_shown() {

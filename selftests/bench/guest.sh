@@ -76,16 +76,6 @@ sys_down() {
 }
 trap 'set +e; sys_down' EXIT
 
-wait_file() {
-	local t
-
-	for ((t = 0; t < 100; t++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # sys_up SYSTEM N BATCH
 sys_up() {
 	local sys=$1 n=$2 batch=$3 i
@@ -100,7 +90,7 @@ sys_up() {
 		ip netns exec "$(cl_ns 0)" $BIN/bft-echo -c "$CL_DIR/cluster.conf" \
 			-k "$CL_DIR/r0.key" -k "$CL_DIR/r1.key" -s "$CL_DIR/st0" &
 		PIDS+=($!)
-		wait_file "$CL_DIR/st0"
+		cl_wait_file "$CL_DIR/st0"
 		;;
 	bftd)
 		for ((i = 0; i < n; i++)); do
@@ -110,7 +100,7 @@ sys_up() {
 			PIDS+=($!)
 		done
 		for ((i = 0; i < n; i++)); do
-			wait_file "$CL_DIR/st$i" || return 1
+			cl_wait_file "$CL_DIR/st$i" || return 1
 		done
 		;;
 	kmod*)

@@ -50,16 +50,6 @@ bench_errors() {
 	[ "$bad" -eq 0 ] && [ "$(echo "$1" | json_get ops)" -gt 0 ]
 }
 
-wait_file() {
-	local t
-
-	for ((t = 0; t < 100; t++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # run_daemons echo|bftd: the baseline server, or 4 bftd replicas.
 run_daemons() {
 	local i out rc=1
@@ -69,7 +59,7 @@ run_daemons() {
 		ip netns exec "$(cl_ns 0)" "$BIN/bft-echo" -c "$CL_DIR/cluster.conf" \
 			-k "$CL_DIR/r0.key" -k "$CL_DIR/r1.key" -s "$CL_DIR/st0" &
 		PIDS+=($!)
-		wait_file "$CL_DIR/st0" || { stop_daemons; cl_cleanup; return 1; }
+		cl_wait_file "$CL_DIR/st0" || { stop_daemons; cl_cleanup; return 1; }
 	else
 		for ((i = 0; i < N; i++)); do
 			ip netns exec "$(cl_ns "$i")" "$BIN/bftd" -c "$CL_DIR/cluster.conf" \
@@ -77,7 +67,7 @@ run_daemons() {
 			PIDS+=($!)
 		done
 		for ((i = 0; i < N; i++)); do
-			wait_file "$CL_DIR/st$i" || { stop_daemons; cl_cleanup; return 1; }
+			cl_wait_file "$CL_DIR/st$i" || { stop_daemons; cl_cleanup; return 1; }
 		done
 	fi
 	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \

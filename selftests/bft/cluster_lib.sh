@@ -319,6 +319,17 @@ cl_converged_ids() {
 	[ "$ok" = 1 ]
 }
 
+# cl_wait_file FILE: a daemon wrote FILE (its status) within 10 s.
+cl_wait_file() {
+	local t
+
+	for ((t = 0; t < 100; t++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # cl_exec I: replica I's last executed sequence number.
 cl_exec() {
 	cl_json "$1" last_executed

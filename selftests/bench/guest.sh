@@ -61,12 +61,7 @@ PIDS=()
 LAST=
 
 stop_daemons() {
-	local p
-
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	cl_stop_pids "${PIDS[@]}"
 	PIDS=()
 }
 

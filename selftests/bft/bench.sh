@@ -29,12 +29,7 @@ BIN=$(dirname "$0")
 PIDS=()
 
 stop_daemons() {
-	local p
-
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	cl_stop_pids "${PIDS[@]}"
 	PIDS=()
 }
 trap 'stop_daemons; cl_cleanup' EXIT

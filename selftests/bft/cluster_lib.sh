@@ -286,10 +286,20 @@ cl_bench_wait() {
 	[ "${CL_OPS:-0}" -gt 0 ] && [ "$bad" -eq 0 ]
 }
 
+# cl_stop_pids PID...: stop background processes and reap them.
+cl_stop_pids() {
+	local p
+
+	for p in "$@"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	return 0
+}
+
 cl_bench_kill() {
 	[ -n "$CL_BENCH_PID" ] || return 0
-	kill "$CL_BENCH_PID" 2>/dev/null
-	wait "$CL_BENCH_PID" 2>/dev/null
+	cl_stop_pids "$CL_BENCH_PID"
 	CL_BENCH_PID=
 }
 

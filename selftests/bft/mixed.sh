@@ -28,12 +28,7 @@ fi
 declare -A BFTD_PID
 
 cleanup() {
-	local i
-
-	for i in "${!BFTD_PID[@]}"; do
-		kill "${BFTD_PID[$i]}" 2>/dev/null
-		wait "${BFTD_PID[$i]}" 2>/dev/null
-	done
+	cl_stop_pids "${BFTD_PID[@]}"
 	# The daemons' own logs (events, counters) only when something failed.
 	if [ "${KTAP_CNT_FAIL:-0}" -gt 0 ] && [ -d "${CL_DIR:-}" ]; then
 		tail -n 20 "$CL_DIR"/bftd*.log 2>/dev/null | sed 's/^/# /'

@@ -111,6 +111,8 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "seed_rejected", c->seed_rejected) ||
 	       put_ctr(msg, "seed_stale", c->seed_stale) ||
 	       put_ctr(msg, "stable_queries", c->stable_queries) ||
+	       put_ctr(msg, "retx_requests", c->retx_requests) ||
+	       put_ctr(msg, "retx_sent", c->retx_sent) ||
 	       put_ctr(msg, "evidence", c->evidence) ? -EMSGSIZE : 0;
 }
 

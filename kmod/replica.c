@@ -64,6 +64,10 @@ int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 		return PTR_ERR(p);
 	p->endpoint = *ep;
 	peer_replace(r, &r->peers[id], p);
+	/* Only the worker arms the timer: without this a replica that
+	 * receives nothing would never send its first FETCH(STABLE).
+	 */
+	queue_work(r->wq, &r->work);
 	return 0;
 }
 

@@ -147,12 +147,14 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->vc_timeout = cfg->vc_timeout_ms;
 	e->vc_deadline = BFT_NO_DEADLINE;
 	e->batch_deadline = BFT_NO_DEADLINE;
+	e->retx_at = BFT_NO_DEADLINE;
 	e->next_seq = 1;
 	/* Ask around soon (keys come after create): an empty restarted
 	 * replica then catches up even with the cluster idle.
 	 */
 	e->probe_left = BFT_PROBE_FRESH;
 	e->probe_at = now_ms + cfg->xfer_retry_ms;
+	e->probe_gap = cfg->xfer_retry_ms;
 	e->tx = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->io = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->result = bft_zalloc(cfg->max_result);
@@ -406,6 +408,7 @@ void bft_slot_clear(struct bft_engine *e, struct bft_slot *s)
  */
 void bft_timer_update(struct bft_engine *e)
 {
+	bft_retx_arm(e);
 	if (e->status == BFT_ST_VIEW_CHANGE)
 		return;
 	if (bft_has_pending(e) || e->max_seq > e->last_exec) {
@@ -562,6 +565,7 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 		bft_try_batch(e);
 	bft_xfer_tick(e);
 	bft_probe_tick(e);
+	bft_retx_tick(e);
 }
 
 static u64 min64(u64 a, u64 b)
@@ -577,6 +581,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 	if (e->xfer.active)
 		d = min64(d, e->xfer.deadline);
 	d = min64(d, e->probe_at);
+	d = min64(d, e->retx_at);
 	for (i = 0; i < L; i++)
 		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))
 			d = min64(d, e->slots[i].fetch_at);

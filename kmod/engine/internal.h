@@ -88,8 +88,11 @@ struct bft_xfer {
 
 /* Recently stable checkpoints, for clients that confirm an export. */
 #define BFT_STABLE_RING		8
-/* FETCH(STABLE) rounds of a fresh replica that has executed nothing. */
-#define BFT_PROBE_FRESH		8
+/*
+ * FETCH(STABLE) rounds of a fresh replica that has executed nothing; the
+ * gap doubles up to vc_timeout_max_ms, so about three minutes of asking.
+ */
+#define BFT_PROBE_FRESH		12
 
 struct bft_stable_rec {
 	u64 seq;		/* 0: unused */
@@ -175,7 +178,13 @@ struct bft_engine {
 	u64 stable_answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
 	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
 	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
+	u64 probe_gap;		/* ms until the round after */
 	struct bft_seed seed;
+
+	/* Retransmission: ask when stuck, answer with what we sent. */
+	u64 retx_at;		/* next check, BFT_NO_DEADLINE if none */
+	u64 retx_mark;		/* last_exec at the previous check */
+	u64 retx_answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
 
 	struct bft_xfer xfer;
 	u8 *io;			/* xfer_chunk bytes scratch */
@@ -265,6 +274,14 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 			const struct bft_fetch_view *f);
 void bft_stable_query(struct bft_engine *e, u32 client, u64 seq);
 void bft_probe_tick(struct bft_engine *e);
+bool bft_stable_resend(struct bft_engine *e, u32 j);
+bool bft_answer_due(struct bft_engine *e, u64 *last);
+
+/* retx.c */
+void bft_retx_arm(struct bft_engine *e);
+void bft_retx_tick(struct bft_engine *e);
+int bft_on_fetch_log(struct bft_engine *e, u32 from,
+		     const struct bft_fetch_view *f);
 bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest);
 void bft_seed_passed(struct bft_engine *e, u64 seq);
 

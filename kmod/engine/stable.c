@@ -72,23 +72,39 @@ void bft_stable_query(struct bft_engine *e, u32 client, u64 seq)
 	bft_send_client(e, client, e->tx, n);
 }
 
+/* Re-send our CHECKPOINT for h to replica j, if we hold that state. */
+bool bft_stable_resend(struct bft_engine *e, u32 j)
+{
+	u32 n;
+
+	if (!own_stable(e))
+		return false;
+	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->h,
+			       e->h_digest);
+	bft_send_replica(e, j, e->tx, n);
+	return true;
+}
+
+/* True (and noted) if @from may be answered now: one answer per half retry. */
+bool bft_answer_due(struct bft_engine *e, u64 *last)
+{
+	if (*last && e->now + 1 < *last + e->cfg.xfer_retry_ms / 2)
+		return false;
+	*last = e->now + 1;
+	return true;
+}
+
 /* A peer behind us asks: re-send our CHECKPOINT for h, rate-limited. */
 int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 			const struct bft_fetch_view *f)
 {
-	u64 gap = e->cfg.xfer_retry_ms / 2;
-	u32 n;
-
 	if (f->seq >= e->h)
 		return 0;	/* nothing newer to tell */
 	if (!own_stable(e))
 		return BFT_DROP_STATE;
-	if (e->stable_answered[from] && e->now + 1 < e->stable_answered[from] + gap)
+	if (!bft_answer_due(e, &e->stable_answered[from]))
 		return BFT_DROP_BUSY;
-	e->stable_answered[from] = e->now + 1;
-	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->h,
-			       e->h_digest);
-	bft_send_replica(e, from, e->tx, n);
+	bft_stable_resend(e, from);
 	return 0;
 }
 
@@ -113,7 +129,10 @@ void bft_probe_tick(struct bft_engine *e)
 	n = bft_enc_fetch_stable(e->tx, BFT_WIRE_MAX_DGRAM,
 				 BFT_PRINCIPAL_REPLICA, e->id, e->h);
 	bft_multicast(e, e->tx, n);
-	e->probe_at = e->now + e->cfg.xfer_retry_ms;
+	e->probe_at = e->now + e->probe_gap;
+	e->probe_gap *= 2;
+	if (e->probe_gap > e->cfg.vc_timeout_max_ms)
+		e->probe_gap = e->cfg.vc_timeout_max_ms;
 }
 
 static void seed_drop(struct bft_engine *e)
@@ -122,6 +141,8 @@ static void seed_drop(struct bft_engine *e)
 		return;
 	e->seed.active = false;
 	e->ops->seed_release(e->ctx);
+	if (!probing(e))
+		e->probe_at = BFT_NO_DEADLINE;
 }
 
 static void seed_reject(struct bft_engine *e)
@@ -226,6 +247,7 @@ int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
 	memcpy(sd->digest, digest, BFT_DIGEST_LEN);
 	sd->total = total;
 	e->probe_at = e->now;
+	e->probe_gap = e->cfg.xfer_retry_ms;
 	/* Already fetching a certified checkpoint over the network? */
 	if (e->xfer.active)
 		bft_seed_try(e, e->xfer.seq, e->xfer.digest);

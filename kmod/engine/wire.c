@@ -342,7 +342,7 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->what = buf[16];
 	if (!all_zero(buf + 17, 7))
 		return BFT_DROP_RESERVED;
-	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_STABLE)
+	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_LOG)
 		return BFT_DROP_RESERVED;
 	if (h.principal == BFT_PRINCIPAL_CLIENT && f->what != BFT_FETCH_STABLE)
 		return BFT_DROP_PRINCIPAL;
@@ -352,7 +352,8 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->digest = buf + 40;
 	if (f->what != BFT_FETCH_STATE && f->offset)
 		return BFT_DROP_RESERVED;
-	if (f->what == BFT_FETCH_STABLE && !all_zero(f->digest, BFT_DIGEST_LEN))
+	if ((f->what == BFT_FETCH_STABLE || f->what == BFT_FETCH_LOG) &&
+	    !all_zero(f->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_RESERVED;
 	return 0;
 }

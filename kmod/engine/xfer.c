@@ -131,6 +131,8 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 		return serve_state(e, from, f);
 	if (f->what == BFT_FETCH_STABLE)
 		return bft_on_fetch_stable(e, from, f);
+	if (f->what == BFT_FETCH_LOG)
+		return bft_on_fetch_log(e, from, f);
 	s = bft_slot_of(e, f->seq);
 	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
 	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))

@@ -236,6 +236,13 @@ enum bft_fetch_what {
 	 * CHECKPOINT for the peer's latest stable checkpoint.
 	 */
 	BFT_FETCH_STABLE = 3,
+	/*
+	 * Retransmission, from a replica only: seq is its last executed
+	 * sequence number. Answered with the sender's own PRE-PREPAREs (if
+	 * primary), PREPAREs and COMMITs for later slots of its current view,
+	 * and its CHECKPOINT if seq is below its stable checkpoint.
+	 */
+	BFT_FETCH_LOG = 4,
 };
 
 struct bft_fetch {

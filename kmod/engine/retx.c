@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Retransmission. Ordering messages travel once; a replica that lost one
+ * would wait for its view-change timer, time out alone and stay out of
+ * the view the others keep running (a VIEW-CHANGE cannot be taken back).
+ * So a replica in normal operation that knows of work it has not
+ * executed, and executed nothing for xfer_retry_ms, multicasts FETCH(LOG)
+ * with its last executed seq. Each peer answers with what it sent itself
+ * for the later slots of its current view (the primary its PRE-PREPAREs,
+ * backups their PREPAREs, everyone their COMMITs) and its CHECKPOINT if
+ * the asker is behind it. Answers are authenticated afresh for the asker;
+ * nothing is relayed, so nothing needs a signature.
+ */
+#include "internal.h"
+
+static bool may_ask(const struct bft_engine *e)
+{
+	return e->status == BFT_ST_NORMAL && !e->xfer.active &&
+	       (bft_has_pending(e) || e->max_seq > e->last_exec);
+}
+
+void bft_retx_arm(struct bft_engine *e)
+{
+	if (e->retx_at != BFT_NO_DEADLINE || !may_ask(e))
+		return;
+	e->retx_at = e->now + e->cfg.xfer_retry_ms;
+	e->retx_mark = e->last_exec;
+}
+
+void bft_retx_tick(struct bft_engine *e)
+{
+	static const u8 zero[BFT_DIGEST_LEN];
+	u32 n;
+
+	if (e->retx_at == BFT_NO_DEADLINE || e->now < e->retx_at)
+		return;
+	e->retx_at = BFT_NO_DEADLINE;
+	if (!may_ask(e))
+		return;
+	if (e->last_exec == e->retx_mark) {
+		n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id,
+				  BFT_FETCH_LOG, e->last_exec, 0, zero);
+		bft_multicast(e, e->tx, n);
+		e->ctr.retx_requests++;
+	}
+	bft_retx_arm(e);
+}
+
+/* Our own vote of @kind for s, again, to @to only. */
+static u32 resend_vote(struct bft_engine *e, u32 to, struct bft_slot *s,
+		       u8 kind)
+{
+	const struct bft_vote *v = kind == BFT_MSG_PREPARE ?
+				   &s->prep[e->id] : &s->commit[e->id];
+	u32 n;
+
+	if (!v->valid || v->view != e->view)
+		return 0;
+	n = bft_enc_agree(e->tx, BFT_WIRE_MAX_DGRAM, kind, e->id, v->view,
+			  s->seq, v->digest);
+	bft_send_replica(e, to, e->tx, n);
+	return 1;
+}
+
+int bft_on_fetch_log(struct bft_engine *e, u32 from,
+		     const struct bft_fetch_view *f)
+{
+	bool primary = bft_is_primary(e);
+	u64 seq, hi;
+	u32 sent = 0, n;
+
+	if (e->status != BFT_ST_NORMAL)
+		return BFT_DROP_STATE;
+	if (!bft_answer_due(e, &e->retx_answered[from]))
+		return BFT_DROP_BUSY;
+	if (f->seq < e->h && bft_stable_resend(e, from))
+		sent++;
+	seq = f->seq > e->h ? f->seq : e->h;
+	hi = e->h + e->cfg.log_size;
+	if (hi > e->max_seq)
+		hi = e->max_seq;
+	while (++seq <= hi) {
+		struct bft_slot *s = bft_slot_of(e, seq);
+
+		if (s->seq != seq || s->view != e->view)
+			continue;
+		if (primary && (s->flags & SL_PP) && (s->flags & SL_BATCH) &&
+		    s->count &&
+		    !memcmp(s->content_digest, s->digest, BFT_DIGEST_LEN)) {
+			n = bft_enc_preprepare(e->tx, BFT_WIRE_MAX_DGRAM, e->id,
+					       s->view, seq, s->digest,
+					       s->count, s->batch,
+					       s->batch_len);
+			bft_send_replica(e, from, e->tx, n);
+			sent++;
+		}
+		if (!primary)
+			sent += resend_vote(e, from, s, BFT_MSG_PREPARE);
+		sent += resend_vote(e, from, s, BFT_MSG_COMMIT);
+	}
+	e->ctr.retx_sent += sent;
+	return 0;
+}

@@ -25,6 +25,7 @@ static const char *const kind_names[__BFT_MSG_MAX] = {
 	[BFT_MSG_NEW_VIEW] = "new-view",
 	[BFT_MSG_FETCH] = "fetch",
 	[BFT_MSG_DATA] = "data",
+	[BFT_MSG_VC_ACK] = "vc-ack",
 };
 
 static const char *const status_names[] = {

@@ -23,6 +23,7 @@ static const char * const msg_names[__BFT_MSG_MAX] = {
 	[BFT_MSG_NEW_VIEW] = "new_view",
 	[BFT_MSG_FETCH] = "fetch",
 	[BFT_MSG_DATA] = "data",
+	[BFT_MSG_VC_ACK] = "vc_ack",
 };
 
 static const char * const drop_names[__BFT_DROP_MAX] = {

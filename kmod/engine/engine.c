@@ -460,6 +460,7 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 		struct bft_data_view d;
 		struct bft_vc_view vc;
 		struct bft_nv_view nv;
+		struct bft_vc_ack_view ack;
 	} u;
 	int r;
 
@@ -500,6 +501,9 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	case BFT_MSG_DATA:
 		r = bft_wire_parse_data(buf, len, &e->lim, &u.d);
 		break;
+	case BFT_MSG_VC_ACK:
+		r = bft_wire_parse_vc_ack(buf, len, &u.ack);
+		break;
 	default:
 		/* REPLY is for clients only. */
 		return BFT_DROP_KIND;
@@ -527,6 +531,8 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 		return bft_on_nv(e, h->sender, buf, len);
 	case BFT_MSG_FETCH:
 		return bft_on_fetch(e, h->sender, &u.f);
+	case BFT_MSG_VC_ACK:
+		return bft_on_vc_ack(e, h->sender, &u.ack);
 	default:
 		return bft_on_data(e, h->sender, &u.d);
 	}

@@ -94,6 +94,12 @@ struct bft_xfer {
  */
 #define BFT_PROBE_FRESH		12
 
+/* An acker's word on an author's VIEW-CHANGE (at the new primary). */
+struct bft_vc_ack_rec {
+	u64 view;		/* 0: none */
+	u8 digest[BFT_DIGEST_LEN];
+};
+
 struct bft_stable_rec {
 	u64 seq;		/* 0: unused */
 	u8 digest[BFT_DIGEST_LEN];
@@ -170,6 +176,7 @@ struct bft_engine {
 	struct bft_vc_entry_h *e_scratch;	/* L */
 	struct bft_nv_vc_h *vv_scratch;	/* n */
 	u64 *vc_helped;		/* per replica: 1 + view we last helped */
+	struct bft_vc_ack_rec *vc_acks;	/* [author * n + acker] */
 
 	/* Stable checkpoints: recent ones and who certified the latest. */
 	struct bft_stable_rec stable_ring[BFT_STABLE_RING];
@@ -291,6 +298,8 @@ void bft_vc_free(struct bft_engine *e);
 void bft_start_view_change(struct bft_engine *e, u64 new_view);
 void bft_vc_timeout(struct bft_engine *e);
 int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
+int bft_on_vc_ack(struct bft_engine *e, u32 from,
+		  const struct bft_vc_ack_view *a);
 int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 void bft_note_view(struct bft_engine *e, u32 from, u64 view);
 

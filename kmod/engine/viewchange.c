@@ -4,7 +4,9 @@
  * entries, joining at f+1, NEW-VIEW built by the new primary and
  * validated by backups by recomputing O from the VIEW-CHANGE messages
  * they received directly (nvcompute.c). Storage: the latest VIEW-CHANGE
- * of each replica, one slot each, so input cannot grow it.
+ * of each replica, one slot each, so input cannot grow it. Each replica
+ * acks every VIEW-CHANGE it holds to the new primary, which names only
+ * acked copies (VIEW-CHANGE-ACK, see bft_wire.h).
  */
 #include "internal.h"
 
@@ -25,9 +27,10 @@ int bft_vc_alloc(struct bft_engine *e)
 	e->e_scratch = bft_zalloc(sizeof(*e->e_scratch) * L);
 	e->vv_scratch = bft_zalloc(sizeof(*e->vv_scratch) * n);
 	e->vc_helped = bft_zalloc(sizeof(*e->vc_helped) * n);
+	e->vc_acks = bft_zalloc(sizeof(*e->vc_acks) * n * n);
 	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->nv_buf ||
 	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch ||
-	    !e->vv_scratch || !e->vc_helped)
+	    !e->vv_scratch || !e->vc_helped || !e->vc_acks)
 		return -ENOMEM;
 	return 0;
 }
@@ -44,6 +47,7 @@ void bft_vc_free(struct bft_engine *e)
 	bft_free(e->e_scratch);
 	bft_free(e->vv_scratch);
 	bft_free(e->vc_helped);
+	bft_free(e->vc_acks);
 }
 
 static u8 *vc_buf(struct bft_engine *e, u32 j)
@@ -207,14 +211,78 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 		try_validate_nv(e);
 }
 
-/* Parse the stored VIEW-CHANGEs for view v; returns how many. */
-static u32 gather(struct bft_engine *e, u64 v, u64 *mask)
+/*
+ * Another replica's VIEW-CHANGE may go into our NEW-VIEW once 2f-1
+ * replicas besides us and its author hold the same copy: then its author
+ * sent that copy to correct replicas (at most f are faulty, the author
+ * among them if it equivocated), and the backups that must recompute our
+ * NEW-VIEW are not left holding another one.
+ */
+static bool vc_acked(struct bft_engine *e, u32 j, u64 v)
+{
+	u32 need = e->f ? 2 * e->f - 1 : 0, a, k = 0;
+	u8 d[BFT_DIGEST_LEN];
+
+	if (j == e->id || !need)
+		return true;
+	vc_digest(e, j, d);
+	for (a = 0; a < e->n && k < need; a++) {
+		const struct bft_vc_ack_rec *r = &e->vc_acks[j * e->n + a];
+
+		k += r->view == v && !memcmp(r->digest, d, BFT_DIGEST_LEN);
+	}
+	return k >= need;
+}
+
+/* We hold @author's VIEW-CHANGE for v: tell v's primary which copy. */
+static void send_vc_ack(struct bft_engine *e, u32 author, u64 v)
+{
+	u32 p = bft_primary(e, v), n;
+	u8 d[BFT_DIGEST_LEN];
+
+	if (p == e->id || p == author)
+		return;
+	vc_digest(e, author, d);
+	n = bft_enc_vc_ack(e->tx, BFT_WIRE_MAX_DGRAM, e->id, v, author, d);
+	bft_send_replica(e, p, e->tx, n);
+}
+
+int bft_on_vc_ack(struct bft_engine *e, u32 from,
+		  const struct bft_vc_ack_view *a)
+{
+	struct bft_vc_ack_rec *r;
+
+	if (a->replica >= e->n || a->replica == from ||
+	    a->replica == e->id)
+		return BFT_DROP_RESERVED;
+	if (bft_primary(e, a->view) != e->id)
+		return BFT_DROP_NOT_PRIMARY;
+	r = &e->vc_acks[a->replica * e->n + from];
+	if (a->view < e->view || a->view < r->view)
+		return 0;	/* late: harmless */
+	if (r->view == a->view &&
+	    !memcmp(r->digest, a->digest, BFT_DIGEST_LEN))
+		return BFT_DROP_DUPLICATE;
+	r->view = a->view;
+	memcpy(r->digest, a->digest, BFT_DIGEST_LEN);
+	if (a->view == e->view)
+		try_new_view(e);
+	return 0;
+}
+
+/*
+ * Parse the stored VIEW-CHANGEs for view v; returns how many. @acked:
+ * only those vc_acked() (building a NEW-VIEW).
+ */
+static u32 gather(struct bft_engine *e, u64 v, u64 *mask, bool acked)
 {
 	u32 j, m = 0;
 
 	*mask = 0;
 	for (j = 0; j < e->n; j++) {
 		if (e->vc_view[j] != v || !e->vc_len[j])
+			continue;
+		if (acked && !vc_acked(e, j, v))
 			continue;
 		if (bft_wire_parse_vc(vc_buf(e, j), e->vc_len[j], &e->lim,
 				      &e->vcv[m]))
@@ -317,7 +385,7 @@ static void try_new_view(struct bft_engine *e)
 
 	if (e->status != BFT_ST_VIEW_CHANGE || !bft_is_primary(e))
 		return;
-	m = gather(e, e->view, &mask);
+	m = gather(e, e->view, &mask, true);
 	if (m < e->q || bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size,
 				       e->vcv, m, &ck, e->o_scratch, &n_o))
 		return;
@@ -450,14 +518,18 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		return BFT_DROP_STALE;
 	if (e->vc_view[from] == v && e->vc_len[from]) {
 		if (e->vc_len[from] == len &&
-		    !memcmp(vc_buf(e, from), buf, len - BFT_MAC_LEN))
+		    !memcmp(vc_buf(e, from), buf, len - BFT_MAC_LEN)) {
+			/* A resend: our ack may have been lost too. */
+			send_vc_ack(e, from, v);
 			return BFT_DROP_DUPLICATE;
+		}
 		bft_evidence(e, from, BFT_MSG_VIEW_CHANGE, v, 0, NULL);
 		return BFT_DROP_CONFLICT;
 	}
 	memcpy(vc_buf(e, from), buf, len);
 	e->vc_len[from] = len;
 	e->vc_view[from] = v;
+	send_vc_ack(e, from, v);
 	if (e->status == BFT_ST_VIEW_CHANGE && v == e->view &&
 	    vc_count(e, v) == e->q)
 		vc_arm(e);

@@ -189,6 +189,25 @@ int bft_wire_parse_checkpoint(const u8 *buf, u32 len, struct bft_ckpt_view *c)
 	return 0;
 }
 
+int bft_wire_parse_vc_ack(const u8 *buf, u32 len, struct bft_vc_ack_view *a)
+{
+	struct bft_msg_hdr h;
+	int ret;
+
+	ret = parse_hdr_kind(buf, len, BFT_MSG_VC_ACK,
+			     BFT_VC_ACK_FIXED + BFT_MAC_LEN, &h);
+	if (ret)
+		return ret;
+	if (len != BFT_VC_ACK_FIXED + BFT_MAC_LEN)
+		return BFT_DROP_LEN;
+	if (bft_get32(buf + 28))
+		return BFT_DROP_RESERVED;
+	a->view = bft_get64(buf + 16);
+	a->replica = bft_get32(buf + 24);
+	a->digest = buf + 32;
+	return 0;
+}
+
 void bft_vc_get_ckpt(const struct bft_vc_view *vc, u32 i, struct bft_ckpt_h *c)
 {
 	const u8 *p = vc->ckpt + (size_t)i * BFT_VC_CKPT_LEN;
@@ -420,6 +439,7 @@ int bft_wire_parse_any(const u8 *buf, u32 len,
 		struct bft_nv_view nv;
 		struct bft_fetch_view f;
 		struct bft_data_view d;
+		struct bft_vc_ack_view ack;
 	} u;
 	u8 d[BFT_DIGEST_LEN];
 	struct bft_msg_hdr h;
@@ -451,6 +471,8 @@ int bft_wire_parse_any(const u8 *buf, u32 len,
 		return bft_wire_parse_fetch(buf, len, &u.f);
 	case BFT_MSG_DATA:
 		return bft_wire_parse_data(buf, len, lim, &u.d);
+	case BFT_MSG_VC_ACK:
+		return bft_wire_parse_vc_ack(buf, len, &u.ack);
 	}
 	return BFT_DROP_KIND;
 }
@@ -612,6 +634,20 @@ u32 bft_enc_reply(u8 *buf, u32 cap, u32 replica, u64 view, u64 ts,
 	buf[40] = flags;
 	if (result_len)
 		memcpy(buf + BFT_REPLY_FIXED, result, result_len);
+	return len;
+}
+
+u32 bft_enc_vc_ack(u8 *buf, u32 cap, u32 sender, u64 view, u32 replica,
+		   const u8 *digest)
+{
+	u32 len = put_rhdr(buf, cap, BFT_MSG_VC_ACK, sender,
+			   BFT_VC_ACK_FIXED + BFT_MAC_LEN);
+
+	if (!len)
+		return 0;
+	bft_put64(buf + 16, view);
+	bft_put32(buf + 24, replica);
+	memcpy(buf + 32, digest, BFT_DIGEST_LEN);
 	return len;
 }
 

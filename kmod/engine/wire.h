@@ -24,6 +24,7 @@
 #define BFT_NV_O_LEN		40
 #define BFT_FETCH_FIXED		72
 #define BFT_DATA_FIXED		88
+#define BFT_VC_ACK_FIXED	64
 
 /* Size caps the decoders enforce; all come from the replica config. */
 struct bft_wire_limits {
@@ -84,6 +85,12 @@ struct bft_reply_view {
 
 struct bft_ckpt_view {
 	u64 seq;
+	const u8 *digest;
+};
+
+struct bft_vc_ack_view {
+	u64 view;
+	u32 replica;
 	const u8 *digest;
 };
 
@@ -159,6 +166,7 @@ int bft_wire_parse_reply(const u8 *buf, u32 len,
 			 const struct bft_wire_limits *lim,
 			 struct bft_reply_view *r);
 int bft_wire_parse_checkpoint(const u8 *buf, u32 len, struct bft_ckpt_view *c);
+int bft_wire_parse_vc_ack(const u8 *buf, u32 len, struct bft_vc_ack_view *a);
 int bft_wire_parse_vc(const u8 *buf, u32 len,
 		      const struct bft_wire_limits *lim, struct bft_vc_view *vc);
 int bft_wire_parse_nv(const u8 *buf, u32 len,
@@ -203,6 +211,8 @@ u32 bft_enc_agree(u8 *buf, u32 cap, u8 kind, u32 sender, u64 view, u64 seq,
 		  const u8 *digest);
 u32 bft_enc_reply(u8 *buf, u32 cap, u32 replica, u64 view, u64 ts,
 		  u32 client, u8 flags, const void *result, u32 result_len);
+u32 bft_enc_vc_ack(u8 *buf, u32 cap, u32 sender, u64 view, u32 replica,
+		   const u8 *digest);
 u32 bft_enc_checkpoint(u8 *buf, u32 cap, u32 sender, u64 seq,
 		       const u8 *digest);
 u32 bft_enc_vc(u8 *buf, u32 cap, u32 sender, u64 new_view, u64 stable_seq,

@@ -42,6 +42,7 @@ enum bft_msg_kind {
 	BFT_MSG_NEW_VIEW,
 	BFT_MSG_FETCH,
 	BFT_MSG_DATA,
+	BFT_MSG_VC_ACK,
 
 	__BFT_MSG_MAX
 };
@@ -251,6 +252,24 @@ struct bft_fetch {
 	__u8 reserved[7];
 	__le64 seq;
 	__le64 offset;
+	__u8 digest[BFT_DIGEST_LEN];
+	/* __u8 mac[BFT_MAC_LEN]; */
+};
+
+/*
+ * VIEW-CHANGE-ACK, to the primary of @view only: the sender holds
+ * @replica's VIEW-CHANGE for @view, and its SHA-256 (without the trailer)
+ * is @digest. The new primary names another replica's VIEW-CHANGE in a
+ * NEW-VIEW only once 2f-1 replicas besides it and the author acked the
+ * very copy it holds, so an author that sent different VIEW-CHANGEs to
+ * different replicas cannot leave the backups unable to check the
+ * NEW-VIEW (Castro & Liskov, TOCS 2002, the MAC-based view change).
+ */
+struct bft_vc_ack {
+	struct bft_hdr hdr;
+	__le64 view;
+	__le32 replica;
+	__le32 reserved;
 	__u8 digest[BFT_DIGEST_LEN];
 	/* __u8 mac[BFT_MAC_LEN]; */
 };

@@ -110,6 +110,10 @@ void sim_msg_detail(const uint8_t *buf, size_t len, uint64_t *a,
 		*a = bft_get64(buf + 16);
 		*b = bft_get64(buf + 24);
 		break;
+	case BFT_MSG_VC_ACK:
+		*a = bft_get64(buf + 16);
+		*b = bft_get32(buf + 24);
+		break;
 	case BFT_MSG_FETCH:
 	case BFT_MSG_DATA:
 		*a = buf[16];
@@ -127,7 +131,7 @@ const char *sim_mtype_name(int mt)
 	static const char *const names[] = {
 		"junk", "REQUEST", "PRE-PREPARE", "PREPARE", "COMMIT",
 		"REPLY", "CHECKPOINT", "VIEW-CHANGE", "NEW-VIEW", "FETCH",
-		"DATA",
+		"DATA", "VC-ACK",
 	};
 
 	return mt >= 0 && mt <= BFT_MSG_MAX ? names[mt] : "?";

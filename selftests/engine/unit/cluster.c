@@ -96,6 +96,15 @@ static void op_send(void *ctx, u8 principal, u32 id, const void *buf, u32 len)
 	enqueue(principal, id, r->id, buf, len);
 	if (r->tc->corrupt_mac_from[r->id])
 		qtail->data[len - 1] ^= 1;
+	if (r->tc->vc_split_from[r->id] && (id & 1) &&
+	    principal == BFT_PRINCIPAL_REPLICA && len > 80 + BFT_MAC_LEN &&
+	    qtail->data[5] == BFT_MSG_VIEW_CHANGE) {
+		struct bft_iov iov = { qtail->data, len - BFT_MAC_LEN };
+
+		qtail->data[BFT_VC_FIXED + 8] ^= 1;	/* first claim's digest */
+		op_mac(ctx, principal, id, &iov, 1,
+		       qtail->data + len - BFT_MAC_LEN);
+	}
 }
 
 static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,

@@ -53,6 +53,8 @@ struct tc {
 	struct tc_client c[TC_MAX_C];
 	bool down[TC_MAX_N];	/* drops all traffic to and from */
 	bool corrupt_mac_from[TC_MAX_N];
+	/* Its VIEW-CHANGEs to odd ids claim another checkpoint digest. */
+	bool vc_split_from[TC_MAX_N];
 	u32 delivered;
 	u32 drop_pct;		/* random loss, deterministic PRNG */
 	u64 rng;

@@ -42,5 +42,6 @@ extern const struct unit_test nv_tests[];
 extern const struct unit_test cluster_tests[];
 extern const struct unit_test seed_tests[];
 extern const struct unit_test retx_tests[];
+extern const struct unit_test vcack_tests[];
 
 #endif

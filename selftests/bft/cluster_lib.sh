@@ -387,11 +387,12 @@ cl_check_keys() {
 	done
 }
 
-# cl_unstick N: PRE-PREPARE, PREPARE and COMMIT are not retransmitted, so
-# a replica that lost a COMMIT (or was cut off) times out and starts a
-# view change that the others, making progress, never join: it stays in
-# status view-change, executing only what state transfers bring at stable
-# checkpoints, and an idle cluster never levels it. When such a lone
+# cl_unstick N: a replica that timed out alone (cut off by a partition, or
+# its retransmission requests lost too) started a view change that the
+# others, making progress, never join; a VIEW-CHANGE cannot be taken back,
+# so it stays in status view-change, executing only what state transfers
+# bring at stable checkpoints, and an idle cluster never levels it (PBFT:
+# it rejoins at the next view change). When such a lone
 # replica exists, print it and ask the replicas in normal status to change
 # view (bftctl view-change) so that it rejoins; sets CL_UNSTUCK to the
 # number of lone replicas found. Callers report it: it is an engine

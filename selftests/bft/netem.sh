@@ -62,6 +62,7 @@ lossy_load() {
 	cl_bench_bg "$CL_DIR/netem.json" "$SECS" --clients "$CLIENTS" &&
 	cl_bench_wait "$CL_DIR/netem.json" || return 1
 	ktap_print_msg "throughput under netem: $CL_OPS_PER_SEC ops/s, fault-free $BASE ops/s ($((100 * CL_OPS_PER_SEC / (BASE > 0 ? BASE : 1)))%)"
+	ktap_print_msg "clients under netem: $CL_OPS ops, $(json_get retransmits <"$CL_DIR/netem.json") retransmissions, $(json_get ro_fallbacks <"$CL_DIR/netem.json") read-only GETs ordered after no Q matching replies"
 	for c in $REPAIR; do
 		eval "d=\$((\$(cl_sum $N $c) - S_$c))"
 		eval "D_$c=$d"

@@ -9,7 +9,9 @@
  * for the later slots of its current view (the primary its PRE-PREPAREs,
  * backups their PREPAREs, everyone their COMMITs) and its CHECKPOINT if
  * the asker is behind it. Answers are authenticated afresh for the asker;
- * nothing is relayed, so nothing needs a signature.
+ * nothing is relayed, so nothing needs a signature. An answer covers at
+ * most K + W slots: an asker further behind is sent to state transfer by
+ * the CHECKPOINT, and a faulty asker gets little for its FETCH.
  */
 #include "internal.h"
 
@@ -79,6 +81,8 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 	hi = e->h + e->cfg.log_size;
 	if (hi > e->max_seq)
 		hi = e->max_seq;
+	if (hi > seq + e->cfg.ckpt_interval + e->cfg.window)
+		hi = seq + e->cfg.ckpt_interval + e->cfg.window;
 	while (++seq <= hi) {
 		struct bft_slot *s = bft_slot_of(e, seq);
 

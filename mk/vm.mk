@@ -65,9 +65,9 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 # kernel code paths and the adversaries, vm-debug-faults the long fault
 # scenarios (the tests scale their load down on it).
 VM_TESTS_DEBUG ?= $(VM_TESTS_6_1) silent_primary equivocate vc_liar \
-	byz_client view_change memory silent_primary7 equivocate7
+	byz_client view_change memory silent_primary7 equivocate7 backoff
 VM_TESTS_DEBUG_FAULTS ?= netem partition restart_backup restart_primary \
-	restart_netns backoff
+	restart_netns
 
 check-vm: module bftctl vm-selftests
 	@rc=0; \

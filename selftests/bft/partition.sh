@@ -28,6 +28,13 @@ MAJ=$(seq 0 $((N - F - 1)) | tr '\n' ' ')
 EVEN_A=$(seq 0 $((N / 2 - 1)) | tr '\n' ' ')
 EVEN_B=$(seq $((N / 2)) $((N - 1)) | tr '\n' ' ')
 LABEL="n=$N"
+# The load under the f|n-f split must outlast waiting for the cut-off
+# replicas to settle and the majority's two checkpoint intervals.
+if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
+	ISO_SECS=90
+else
+	ISO_SECS=25
+fi
 
 cleanup() {
 	cl_bench_kill
@@ -75,7 +82,7 @@ minority_ns() {
 isolate_one() {
 	local e0 i
 
-	cl_bench_bg "$CL_DIR/iso.json" 25 --clients "$CLIENTS"
+	cl_bench_bg "$CL_DIR/iso.json" "$ISO_SECS" --clients "$CLIENTS"
 	cl_wait_exec_ge 0 $(($(cl_exec 0) + 4)) 60 0.5 || return 1
 	cl_split "$ISO" "$MAJ" || return 1
 	for i in $ISO; do

@@ -53,7 +53,7 @@ debug)
 	kernel=$kdir/arch/x86/boot/bzImage
 	modroot=$(dirname "$kdir")/modroot
 	# KASAN, lockdep and kmemleak under TCG: several times slower.
-	timeout=${BFT_VM_TIMEOUT:-3600}
+	timeout=${BFT_VM_TIMEOUT:-4500}
 	test_timeout=${BFT_TEST_TIMEOUT:-1500}
 	;;
 *)

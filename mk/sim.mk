@@ -89,7 +89,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikmod/engine -Iuapi \
 	-Iselftests/engine/fuzz -DBFT_TESTING $(FUZZ_SAN) \
 	-fsanitize=fuzzer-no-link
-FUZZ_WIRE := hdr request preprepare agree reply checkpoint vc nv fetch data any
+FUZZ_WIRE := hdr request preprepare agree reply checkpoint vc nv fetch data any \
+	vcack
 FUZZ_TARGETS := $(FUZZ_WIRE) engine client
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/fuzz-,$(FUZZ_TARGETS))
 FUZZ_ENGINE_OBJS := $(patsubst kmod/engine/%.c,$(FUZZ_OUT)/obj/%.o,$(ENGINE_SRCS) kmod/engine/client.c)

@@ -39,7 +39,7 @@ static inline int fuzz_mac(void *ctx, u8 principal, u32 id,
 enum fuzz_sample {
 	FS_REQUEST, FS_PP, FS_PREPARE, FS_COMMIT, FS_REPLY, FS_CKPT,
 	FS_VC, FS_NV, FS_FETCH, FS_DATA, FS_PP_NULL, FS_REQUEST_RO,
-	FS_COUNT
+	FS_VC_ACK, FS_FETCH_LOG, FS_COUNT
 };
 
 /*
@@ -116,6 +116,14 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 		memset(d, 0x22, sizeof(d));
 		return bft_enc_data(buf, cap, sender, BFT_FETCH_STATE, seq, 0,
 				    64, 0, d, op, sizeof(op));
+	case FS_VC_ACK:
+		memset(d, 0x33, sizeof(d));
+		return bft_enc_vc_ack(buf, cap, sender, view, (sender + 1) %
+				      FUZZ_N, d);
+	case FS_FETCH_LOG:
+		memset(d, 0, sizeof(d));
+		return bft_enc_fetch(buf, cap, sender, BFT_FETCH_LOG, seq, 0,
+				     d);
 	default:
 		return 0;
 	}

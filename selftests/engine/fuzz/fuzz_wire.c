@@ -21,6 +21,7 @@
 #define FW_FETCH	9
 #define FW_DATA		10
 #define FW_ANY		11
+#define FW_VCACK	12
 
 static volatile u8 sink;
 
@@ -140,6 +141,12 @@ static void run(const u8 *buf, u32 len)
 	if (!r)
 		touch(buf, len);
 	r = bft_wire_verify(buf, len, 1, FUZZ_N, fuzz_mac, NULL);
+#elif FUZZ_WHICH == FW_VCACK
+	struct bft_vc_ack_view a;
+
+	r = bft_wire_parse_vc_ack(buf, len, &a);
+	if (!r)
+		touch(a.digest, BFT_DIGEST_LEN);
 #else
 #error "FUZZ_WHICH"
 #endif

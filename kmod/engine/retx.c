@@ -4,8 +4,11 @@
  * would wait for its view-change timer, time out alone and stay out of
  * the view the others keep running (a VIEW-CHANGE cannot be taken back).
  * So a replica in normal operation that knows of work it has not
- * executed, and executed nothing for xfer_retry_ms, multicasts FETCH(LOG)
- * with its last executed seq. Each peer answers with what it sent itself
+ * executed, and executed nothing for an eighth of the view-change timeout
+ * (at least xfer_retry_ms), multicasts FETCH(LOG) with its last executed
+ * seq: operators set that timeout above the slowest normal commit, so a
+ * slow cluster seldom asks for what is merely late, and a lossy one asks
+ * about seven times before its timer would fire. Each peer answers with what it sent itself
  * for the later slots of its current view (the primary its PRE-PREPAREs,
  * backups their PREPAREs, everyone their COMMITs) and its CHECKPOINT if
  * the asker is behind it. Answers are authenticated afresh for the asker;
@@ -21,11 +24,18 @@ static bool may_ask(const struct bft_engine *e)
 	       (bft_has_pending(e) || e->max_seq > e->last_exec);
 }
 
+static u64 retx_gap(const struct bft_engine *e)
+{
+	u64 gap = e->cfg.vc_timeout_ms / 8;
+
+	return gap > e->cfg.xfer_retry_ms ? gap : e->cfg.xfer_retry_ms;
+}
+
 void bft_retx_arm(struct bft_engine *e)
 {
 	if (e->retx_at != BFT_NO_DEADLINE || !may_ask(e))
 		return;
-	e->retx_at = e->now + e->cfg.xfer_retry_ms;
+	e->retx_at = e->now + retx_gap(e);
 	e->retx_mark = e->last_exec;
 }
 

@@ -71,8 +71,12 @@ load() {
 # fell out of the log window under load (TCG on a shared CPU) catches up
 # by state transfer instead of executing every batch; then only the
 # primary's own identities are exact, and the test says so.
+# Retransmissions (FETCH(LOG) answers, retx_sent) come on top of PBFT's
+# counts: on the debug kernel a commit can take longer than the retry
+# gap. They are accounted exactly: per replica, what it sent beyond its
+# share of PBFT is what it re-sent.
 complexity() {
-	local b e i tx_pp tx_p tx_c tx_ck ck req rep resent ro xfer=0 x
+	local b e i tx_pp tx_p tx_c tx_ck ck req rep resent ro xfer=0 x rt r0
 
 	b=$(cl_counter 0 batches_executed)
 	e=$(cl_json 0 last_executed)
@@ -90,11 +94,14 @@ complexity() {
 	rep=$(cl_sum "$N" tx_reply)
 	resent=$(cl_sum "$N" replies_resent)
 	ro=$(cl_sum "$N" readonly_executed)
+	rt=$(cl_sum "$N" retx_sent)
+	r0=$(cl_counter 0 retx_sent)
 	ktap_print_msg "batches $b, executed $e, requests $req, ops $TOTAL_OPS"
-	ktap_print_msg "pre-prepare $tx_pp, prepare $tx_p, commit $tx_c, checkpoint $tx_ck, reply $rep (resent $resent, read-only $ro)"
-	[ "$b" = "$e" ] && [ "$tx_pp" -eq $(((N - 1) * b)) ] &&
-	[ "$(cl_counter 0 tx_commit)" -eq $(((N - 1) * b)) ] &&
-	[ "$(cl_counter 0 tx_checkpoint)" -eq $(((N - 1) * ck)) ] || return 1
+	ktap_print_msg "pre-prepare $tx_pp, prepare $tx_p, commit $tx_c, checkpoint $tx_ck, reply $rep (resent $resent, read-only $ro), retransmitted $rt ($r0 by the primary)"
+	[ "$b" = "$e" ] && [ "$tx_pp" -ge $(((N - 1) * b)) ] &&
+	[ $(($(cl_counter 0 tx_preprepare) + $(cl_counter 0 tx_commit) +
+	     $(cl_counter 0 tx_checkpoint) - r0)) -eq \
+	  $(((N - 1) * (2 * b + ck))) ] || return 1
 	if [ "$xfer" -gt 0 ]; then
 		ktap_print_msg "$xfer state transfers: only the primary's counts are exact"
 		return 0
@@ -102,9 +109,11 @@ complexity() {
 	for ((i = 0; i < N; i++)); do
 		[ "$(cl_counter "$i" batches_executed)" = "$b" ] || return 1
 	done
-	[ "$tx_p" -eq $(((N - 1) * (N - 1) * b)) ] &&
-	[ "$tx_c" -eq $((N * (N - 1) * b)) ] &&
-	[ "$tx_ck" -eq $((N * (N - 1) * ck)) ] &&
+	[ "$tx_p" -ge $(((N - 1) * (N - 1) * b)) ] &&
+	[ "$tx_c" -ge $((N * (N - 1) * b)) ] &&
+	[ "$tx_ck" -ge $((N * (N - 1) * ck)) ] &&
+	[ $((tx_pp + tx_p + tx_c + tx_ck - rt)) -eq \
+	  $(((N - 1) * b * (1 + (N - 1) + N) + N * (N - 1) * ck)) ] &&
 	[ "$rep" -eq $((N * req + resent + ro)) ]
 }
 

@@ -78,10 +78,11 @@ stable_keeps_up() {
 }
 
 # One checkpoint per K executed, plus the genesis checkpoint at seq 0
-# (never sent); each other one sent to the N-1 peers. A replica that
-# caught up by state transfer skipped the ones it did not execute.
+# (never sent); each other one sent to the N-1 peers, plus any it re-sent
+# to a peer that asked for retransmission (within retx_sent). A replica
+# that caught up by state transfer skipped the ones it did not execute.
 checkpoint_counts() {
-	local i e ck tx st xf want bad=0
+	local i e ck tx st xf rt want bad=0
 
 	e=$(cl_json 0 last_executed)
 	want=$((e / K + 1))
@@ -90,8 +91,10 @@ checkpoint_counts() {
 		tx=$(cl_counter "$i" tx_checkpoint)
 		st=$(cl_counter "$i" stable_checkpoints)
 		xf=$(cl_counter "$i" state_transfers)
-		ktap_print_msg "replica $i: checkpoints $ck (floor($e / $K) + genesis = $want), sent $tx, became stable $st, state transfers $xf"
-		[ "$tx" -eq $(((N - 1) * (ck - 1))) ] || bad=1
+		rt=$(cl_counter "$i" retx_sent)
+		ktap_print_msg "replica $i: checkpoints $ck (floor($e / $K) + genesis = $want), sent $tx, became stable $st, state transfers $xf, retransmitted $rt"
+		[ "$tx" -ge $(((N - 1) * (ck - 1))) ] &&
+		[ "$tx" -le $(((N - 1) * (ck - 1) + rt)) ] || bad=1
 		[ "$st" -ge 1 ] && [ "$st" -lt "$want" ] || bad=1
 		if [ "$xf" -eq 0 ]; then
 			[ "$ck" -eq "$want" ] || bad=1

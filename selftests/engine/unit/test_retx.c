@@ -80,10 +80,10 @@ static void t_retx_lossy_level(void)
 	for (k = 0; k < 30; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
-		tc_advance(&tc, 1000, 50);
+		tc_advance(&tc, 2000, 50);
 	}
 	tc.drop_pct = 0;
-	tc_advance(&tc, 1000, 50);
+	tc_advance(&tc, 2000, 50);
 	T_EQ(tc.c[0].accepted, 30);
 	for (i = 0; i < 4; i++) {
 		T_EQ(tc.r[i].executed_seqs, 30);

@@ -8,9 +8,10 @@
 # retransmission, batch fetch and state transfer. Every request must still
 # complete with the right value, the replicas must converge, and what was
 # committed before the fault is read back after it. Reports throughput
-# under netem against fault-free throughput in the same run; half the ops
-# are read-only GETs, which need Q matching tentative replies and fall
-# back to ordering after a client timeout when a reply is lost.
+# under netem against fault-free throughput in the same run, and the
+# clients' retransmissions: a lost ordering message holds every later slot
+# (in-order execution, pipeline window) until it is re-sent, longer than
+# the clients' first retransmission timeout.
 set -u
 
 . "$(dirname "$0")/lib.sh"

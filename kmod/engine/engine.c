@@ -402,6 +402,12 @@ void bft_slot_clear(struct bft_engine *e, struct bft_slot *s)
 	s->batch = b;
 }
 
+/* A request or an accepted slot we have not executed yet. */
+bool bft_work_outstanding(const struct bft_engine *e)
+{
+	return bft_has_pending(e) || e->max_seq > e->last_exec;
+}
+
 /*
  * The view-change timer runs while we know of a request not yet executed;
  * it restarts on progress, so it measures time without progress.
@@ -411,7 +417,7 @@ void bft_timer_update(struct bft_engine *e)
 	bft_retx_arm(e);
 	if (e->status == BFT_ST_VIEW_CHANGE)
 		return;
-	if (bft_has_pending(e) || e->max_seq > e->last_exec) {
+	if (bft_work_outstanding(e)) {
 		if (e->vc_deadline == BFT_NO_DEADLINE)
 			e->vc_deadline = e->now + e->vc_timeout;
 	} else {

@@ -246,6 +246,7 @@ u32 bft_clients_state_size(const struct bft_config *cfg);
 void bft_clients_save(const struct bft_engine *e, u8 *out);
 void bft_clients_load(struct bft_engine *e, const u8 *in);
 bool bft_has_pending(const struct bft_engine *e);
+bool bft_work_outstanding(const struct bft_engine *e);
 void bft_pend_clear(struct bft_engine *e, u32 c);
 void bft_pend_sweep(struct bft_engine *e);
 

@@ -21,7 +21,7 @@
 static bool may_ask(const struct bft_engine *e)
 {
 	return e->status == BFT_ST_NORMAL && !e->xfer.active &&
-	       (bft_has_pending(e) || e->max_seq > e->last_exec);
+	       bft_work_outstanding(e);
 }
 
 static u64 retx_gap(const struct bft_engine *e)

@@ -15,6 +15,7 @@ struct tc_msg {
 };
 
 static struct tc_msg *qhead, *qtail;
+static struct tc_msg *hhead, *htail;	/* parked by tc->hold */
 
 static void key_for(u8 p1, u32 a, u8 p2, u32 b, u8 key[32])
 {
@@ -87,13 +88,31 @@ static void enqueue(u8 to_principal, u32 to, u32 from, const void *buf,
 	qtail = m;
 }
 
+static void drop_tail(void)
+{
+	struct tc_msg **pp = &qhead, *m = qtail;
+
+	while (*pp != m)
+		pp = &(*pp)->next;
+	*pp = NULL;
+	qtail = NULL;
+	for (pp = &qhead; *pp; pp = &(*pp)->next)
+		qtail = *pp;
+	free(m);
+}
+
 static void op_send(void *ctx, u8 principal, u32 id, const void *buf, u32 len)
 {
 	struct tc_replica *r = ctx;
 
-	if (r->tc->down[r->id])
+	if (r->tc->down[r->id] || r->tc->mute[r->id])
 		return;
 	enqueue(principal, id, r->id, buf, len);
+	if (r->tc->tap && principal == BFT_PRINCIPAL_REPLICA &&
+	    !r->tc->tap(r->tc, r->id, id, qtail->data, len)) {
+		drop_tail();
+		return;
+	}
 	if (r->tc->corrupt_mac_from[r->id])
 		qtail->data[len - 1] ^= 1;
 	if (r->tc->vc_split_from[r->id] && (id & 1) &&
@@ -305,6 +324,11 @@ void tc_free(struct tc *tc)
 		free(m);
 	}
 	qtail = NULL;
+	while ((m = hhead)) {
+		hhead = m->next;
+		free(m);
+	}
+	htail = NULL;
 }
 
 u32 tc_primary(struct tc *tc)
@@ -405,6 +429,22 @@ u32 tc_run(struct tc *tc)
 				continue;
 			}
 		}
+		if (m->from < TC_MAX_N && m->to_principal ==
+		    BFT_PRINCIPAL_REPLICA && m->to < TC_MAX_N) {
+			if (tc->cut[m->from][m->to]) {
+				free(m);
+				continue;
+			}
+			if (tc->hold[m->from][m->to]) {
+				m->next = NULL;
+				if (htail)
+					htail->next = m;
+				else
+					hhead = m;
+				htail = m;
+				continue;
+			}
+		}
 		if (m->to_principal == BFT_PRINCIPAL_CLIENT) {
 			if (m->from >= TC_MAX_N || !tc->down[m->from])
 				client_rx(tc, m->to, m->data, m->len);
@@ -441,5 +481,56 @@ void tc_advance(struct tc *tc, u64 ms, u64 step)
 					TC_MAX_N + i, cl->req, cl->req_len);
 		}
 		tc_run(tc);
+	}
+}
+
+void tc_inject(struct tc *tc, u32 from, u32 to, u8 *buf, u32 len)
+{
+	struct bft_iov iov = { buf, len - BFT_MAC_LEN };
+	u8 key[32];
+
+	(void)tc;
+	key_for(BFT_PRINCIPAL_REPLICA, from, BFT_PRINCIPAL_REPLICA, to, key);
+	hmac_iov(key, &iov, 1, buf + len - BFT_MAC_LEN);
+	enqueue(BFT_PRINCIPAL_REPLICA, to, from, buf, len);
+}
+
+void tc_inject_all(struct tc *tc, u32 from, u8 *buf, u32 len)
+{
+	u32 j;
+
+	for (j = 0; j < tc->n; j++)
+		if (j != from)
+			tc_inject(tc, from, j, buf, len);
+}
+
+void tc_release(struct tc *tc, u32 from, u32 to)
+{
+	struct tc_msg **pp = &hhead, *m;
+
+	tc->hold[from][to] = false;
+	htail = NULL;
+	while ((m = *pp)) {
+		if (m->from == from && m->to == to) {
+			*pp = m->next;
+			enqueue(m->to_principal, m->to, m->from, m->data,
+				m->len);
+			free(m);
+			continue;
+		}
+		htail = m;
+		pp = &m->next;
+	}
+}
+
+void tc_isolate(struct tc *tc, u32 i, bool cut)
+{
+	u32 j;
+
+	for (j = 0; j < tc->n; j++) {
+		if (j == i)
+			continue;
+		tc->cut[i][j] = cut;
+		tc->cut[j][i] = cut;
 	}
 }

@@ -58,6 +58,18 @@ struct tc {
 	u32 delivered;
 	u32 drop_pct;		/* random loss, deterministic PRNG */
 	u64 rng;
+	/*
+	 * Scripted insider. A muted replica's engine still receives, but
+	 * what it emits is dropped: the test speaks for it with tc_inject().
+	 * cut[a][b] drops a->b; hold[a][b] parks a->b until tc_release().
+	 * Replica links only; client traffic is never cut or held.
+	 */
+	bool mute[TC_MAX_N];
+	bool cut[TC_MAX_N][TC_MAX_N];
+	bool hold[TC_MAX_N][TC_MAX_N];
+	/* Sees each replica-to-replica datagram an engine emits; false drops it. */
+	bool (*tap)(struct tc *tc, u32 from, u32 to, u8 *buf, u32 len);
+	void *tap_ctx;
 };
 
 int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over);
@@ -71,5 +83,18 @@ void tc_advance(struct tc *tc, u64 ms, u64 step);
 u32 tc_primary(struct tc *tc);
 /* Replica i loses all state and starts again (rmmod/insmod). */
 int tc_restart(struct tc *tc, u32 i);
+
+/*
+ * Scripted insider: @from sends the encoded datagram buf (its MAC trailer
+ * is filled here with the from-to pairwise key) to replica @to. The
+ * message goes through the network like any other (cut and hold apply).
+ */
+void tc_inject(struct tc *tc, u32 from, u32 to, u8 *buf, u32 len);
+/* The same to every replica but @from. */
+void tc_inject_all(struct tc *tc, u32 from, u8 *buf, u32 len);
+/* Queue what hold[from][to] parked, in order, and clear the hold. */
+void tc_release(struct tc *tc, u32 from, u32 to);
+/* Cut (or restore) every link between replica i and the others. */
+void tc_isolate(struct tc *tc, u32 i, bool cut);
 
 #endif

@@ -121,7 +121,7 @@ static void propose(struct bft_engine *e)
 
 void bft_try_batch(struct bft_engine *e)
 {
-	if (e->status != BFT_ST_NORMAL || !bft_is_primary(e) || e->passive) {
+	if (e->status != BFT_ST_NORMAL || !bft_is_primary(e)) {
 		e->batch_deadline = BFT_NO_DEADLINE;
 		return;
 	}

@@ -196,8 +196,6 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 		e->max_seq = seq;
 	if (e->next_seq <= seq)
 		e->next_seq = seq + 1;
-	if (e->passive && !e->passive_limit)
-		e->passive_limit = seq + e->cfg.log_size;
 	bft_emit(e, BFT_EV_STABLE, e->id, e->view, seq, digest);
 	mine = bft_ckpt_find(e, seq);
 	if (seq > e->last_exec || !mine || !mine->mine ||

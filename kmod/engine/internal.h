@@ -131,8 +131,6 @@ struct bft_engine {
 	u64 vc_deadline;	/* view-change timer, BFT_NO_DEADLINE if off */
 	u64 vc_armed;		/* in view change: Q VCs in, give up then */
 	bool progress;		/* executed something in this view */
-	bool passive;		/* jumped into a view without its NEW-VIEW */
-	u64 passive_limit;
 
 	/* Log. */
 	u64 h;			/* stable checkpoint = low watermark */
@@ -264,7 +262,6 @@ int bft_on_agree(struct bft_engine *e, u8 kind, u32 from,
 void bft_accept_pp(struct bft_engine *e, struct bft_slot *s);
 void bft_check_slot(struct bft_engine *e, struct bft_slot *s);
 void bft_try_execute(struct bft_engine *e);
-bool bft_may_vote(const struct bft_engine *e, u64 seq);
 void bft_send_agree(struct bft_engine *e, struct bft_slot *s, u8 kind);
 
 /* checkpoint.c */

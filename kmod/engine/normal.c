@@ -72,11 +72,6 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 	return 0;
 }
 
-bool bft_may_vote(const struct bft_engine *e, u64 seq)
-{
-	return !e->passive || (e->passive_limit && seq > e->passive_limit);
-}
-
 void bft_send_agree(struct bft_engine *e, struct bft_slot *s, u8 kind)
 {
 	struct bft_vote *v = kind == BFT_MSG_PREPARE ? &s->prep[e->id] :
@@ -115,8 +110,7 @@ void bft_accept_pp(struct bft_engine *e, struct bft_slot *s)
 	memcpy(s->pp_digest, s->digest, BFT_DIGEST_LEN);
 	if (s->seq > e->max_seq)
 		e->max_seq = s->seq;
-	if (bft_primary(e, s->view) != e->id && bft_may_vote(e, s->seq) &&
-	    !(s->flags & SL_SENT_PREP))
+	if (bft_primary(e, s->view) != e->id && !(s->flags & SL_SENT_PREP))
 		bft_send_agree(e, s, BFT_MSG_PREPARE);
 	bft_check_slot(e, s);
 }
@@ -139,7 +133,7 @@ void bft_check_slot(struct bft_engine *e, struct bft_slot *s)
 		s->p_valid = true;
 		s->p_view = s->view;
 		memcpy(s->p_digest, s->digest, BFT_DIGEST_LEN);
-		if (bft_may_vote(e, s->seq) && !(s->flags & SL_SENT_COMMIT))
+		if (!(s->flags & SL_SENT_COMMIT))
 			bft_send_agree(e, s, BFT_MSG_COMMIT);
 	}
 	if ((s->flags & SL_PREPARED) && !(s->flags & SL_COMMITTED) &&
@@ -311,9 +305,6 @@ void bft_try_execute(struct bft_engine *e)
 		e->last_exec = seq;
 		e->ctr.batches_executed++;
 		ran = true;
-		if (e->passive && e->passive_limit &&
-		    e->last_exec >= e->passive_limit)
-			e->passive = false;
 		if (seq % e->cfg.ckpt_interval == 0)
 			bft_take_checkpoint(e, seq);
 	}

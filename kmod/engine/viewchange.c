@@ -191,7 +191,6 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 		return;
 	e->status = BFT_ST_VIEW_CHANGE;
 	e->view = v;
-	e->passive = false;
 	e->ctr.view_changes++;
 	e->batch_deadline = BFT_NO_DEADLINE;
 	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
@@ -309,7 +308,6 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	if (ck->seq > e->h)
 		bft_make_stable(e, ck->seq, ck->digest);
 	e->status = BFT_ST_NORMAL;
-	e->passive = false;
 	e->nv_pending = false;
 	e->vc_deadline = BFT_NO_DEADLINE;
 	e->ctr.new_views++;
@@ -461,7 +459,7 @@ int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 	u64 view = bft_get64(buf + 16);
 
 	if (view < e->view ||
-	    (view == e->view && e->status == BFT_ST_NORMAL && !e->passive))
+	    (view == e->view && e->status == BFT_ST_NORMAL))
 		return BFT_DROP_STALE;
 	if (from != bft_primary(e, view))
 		return BFT_DROP_NOT_PRIMARY;
@@ -542,14 +540,17 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 
 /*
  * f+1 replicas run a view above ours (seen in authenticated ordering
- * messages): we missed its NEW-VIEW. Follow them passively, sending no
- * PREPARE/COMMIT until a checkpoint proves we are past anything that
- * NEW-VIEW could have assigned.
+ * messages): we missed its NEW-VIEW. Join that view change rather than
+ * follow passively: a correct replica must not pre-prepare, vote or
+ * report pre-prepared/prepared entries for a view whose NEW-VIEW it has
+ * not validated (TOCS 2002, 4.4, A2 counts such reports). Our VIEW-CHANGE
+ * makes replicas already in the view answer with theirs and the primary
+ * with its NEW-VIEW; pre-prepares that arrive meanwhile are held early.
  */
 void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 {
 	u64 best = 0;
-	u32 i, j, k, len;
+	u32 i, j, k;
 
 	if (view > e->view_hint[from])
 		e->view_hint[from] = view;
@@ -564,24 +565,6 @@ void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 	}
 	if (!best)
 		return;
-	e->view = best;
-	e->status = BFT_ST_NORMAL;
-	e->passive = true;
-	e->passive_limit = 0;
-	e->vc_deadline = BFT_NO_DEADLINE;
 	bft_emit(e, BFT_EV_VIEW_JUMP, from, best, e->last_exec, NULL);
-	/*
-	 * Announce a VIEW-CHANGE for the view we follow: replicas in it
-	 * answer with theirs and the primary with its NEW-VIEW, which we
-	 * then validate like any other and leave passive mode.
-	 */
-	len = build_vc(e, best);
-	if (len) {
-		memcpy(vc_buf(e, e->id), e->tx, len);
-		e->vc_len[e->id] = len;
-		e->vc_view[e->id] = best;
-		bft_multicast(e, e->tx, len);
-	}
-	bft_queue_reset(e);
-	bft_timer_update(e);
+	bft_start_view_change(e, best);
 }

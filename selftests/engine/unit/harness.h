@@ -43,5 +43,6 @@ extern const struct unit_test cluster_tests[];
 extern const struct unit_test seed_tests[];
 extern const struct unit_test retx_tests[];
 extern const struct unit_test vcack_tests[];
+extern const struct unit_test insider_tests[];
 
 #endif

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scripted insider (issue 10): one faulty replica B sends correctly
+ * authenticated messages of the test's choosing, and links are cut or
+ * held, to build the schedules random Byzantine mutation never finds.
+ */
+#include "harness.h"
+#include "cluster.h"
+#include "wire.h"
+
+static struct tc tc;
+
+static void info(u32 i, struct bft_info *in)
+{
+	bft_engine_info(tc.r[i].e, in);
+}
+
+/*
+ * What B's own engine may send: only to @b_only_to (if < n), or only
+ * VIEW-CHANGE-ACKs; the test scripts the rest.
+ */
+static u32 b_only_to;
+
+static bool tap_b(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
+{
+	(void)len;
+	if (from != 1)
+		return true;
+	if (b_only_to < t->n)
+		return to == b_only_to;
+	return buf[5] == BFT_MSG_VC_ACK;
+}
+
+/*
+ * Finding 1: B (r1, primary of view 1) sends NEW-VIEW(1) to r3 only and
+ * a null PRE-PREPARE(v1, seq 1) to r2, which missed seq 1 and learnt of
+ * view 1 from B and r3 alone. The view change to 2 then uses r0, r2 and
+ * B, and B claims null prepared at seq 1 in view 1. r2 must not back
+ * that claim: d committed at seq 1 in view 0.
+ */
+static void t_insider_jump_no_pp(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	u8 buf[BFT_WIRE_MAX_DGRAM], null[BFT_DIGEST_LEN];
+	struct bft_vc_entry_h ent;
+	struct bft_ckpt_h ck;
+	struct bft_info in;
+	u32 len, i, st2;
+
+	T_EQ(tc_init(&tc, 4, 2, &o), 0);
+	bft_null_digest(null);
+	/* 1. d commits at seq 1 in view 0; r2 hears none of it. */
+	for (i = 0; i < 4; i++)
+		tc.cut[i][2] = true;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	T_EQ(tc.r[0].last_seq, 1);
+	T_EQ(tc.r[2].last_seq, 0);
+	/* 2. View change to 1: B's NEW-VIEW(1) reaches r3 only. */
+	tc.cut[1][2] = false;
+	tc.cut[3][2] = false;
+	b_only_to = 3;
+	tc.tap = tap_b;
+	tc.hold[3][2] = true;
+	bft_engine_request_view_change(tc.r[0].e);
+	bft_engine_request_view_change(tc.r[3].e);
+	tc_run(&tc);
+	info(3, &in);
+	T_EQ(in.view, 1);
+	T_EQ(in.status, BFT_ST_NORMAL);
+	info(0, &in);
+	T_EQ(in.view, 1);
+	T_EQ(in.status, BFT_ST_VIEW_CHANGE);
+	info(2, &in);
+	T_EQ(in.view, 0);
+	/* 3.-4. r2 learns of view 1 from r3 and B; B pre-prepares null. */
+	tc_release(&tc, 3, 2);
+	tc_run(&tc);
+	len = bft_enc_preprepare(buf, sizeof(buf), 1, 1, 1, null, 0, NULL, 0);
+	tc_inject(&tc, 1, 2, buf, len);
+	tc_run(&tc);
+	tc_inject(&tc, 1, 2, buf, len);
+	tc_run(&tc);
+	info(2, &in);
+	T_EQ(in.view, 1);
+	st2 = in.status;
+	/* 5. View change to 2 among r0, r2 and B; B claims null prepared. */
+	tc_isolate(&tc, 3, true);
+	tc.cut[0][2] = false;
+	b_only_to = (u32)-1;
+	info(0, &in);
+	ck.seq = 0;
+	memcpy(ck.digest, in.stable_digest, BFT_DIGEST_LEN);
+	memset(&ent, 0, sizeof(ent));
+	ent.seq = 1;
+	ent.flags = BFT_VC_E_PREPARED;
+	ent.pp_view = 1;
+	ent.p_view = 1;
+	memcpy(ent.pp_digest, null, BFT_DIGEST_LEN);
+	memcpy(ent.p_digest, null, BFT_DIGEST_LEN);
+	len = bft_enc_vc(buf, sizeof(buf), 1, 2, 0, &ck, 1, &ent, 1);
+	tc_inject(&tc, 1, 0, buf, len);
+	tc_inject(&tc, 1, 2, buf, len);
+	tc_run(&tc);
+	bft_engine_request_view_change(tc.r[0].e);
+	tc_run(&tc);
+	/* B completes whatever NEW-VIEW(2) assigned to seq 1. */
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 1, 2, 1, null);
+	tc_inject(&tc, 1, 0, buf, len);
+	tc_inject(&tc, 1, 2, buf, len);
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_COMMIT, 1, 2, 1, null);
+	tc_inject(&tc, 1, 0, buf, len);
+	tc_inject(&tc, 1, 2, buf, len);
+	tc_run(&tc);
+	T_EQ(tc.r[0].exec_log[1], 1);
+	if (tc.r[2].last_seq)
+		T_EQ(tc.r[2].exec_log[1], 1);
+	/* r2 joined view change 1: no NEW-VIEW, so no normal status. */
+	T_EQ(st2, BFT_ST_VIEW_CHANGE);
+	/* 6. r3 comes back; the cluster must agree on seq 1 and go on. */
+	tc_isolate(&tc, 3, false);
+	tc_advance(&tc, 20000, 50);
+	tc_submit(&tc, 1, false, true);
+	tc_advance(&tc, 20000, 50);
+	T_EQ(tc.c[1].accepted, 1);
+	for (i = 0; i < 4; i++) {
+		if (i == 1)
+			continue;
+		T_CHECK(tc.r[i].last_seq >= 2);
+		T_EQ(tc.r[i].exec_log[1], tc.r[0].exec_log[1]);
+		T_EQ(tc.r[i].counter, tc.r[0].counter);
+	}
+	T_EQ(tc.r[0].exec_log[1], 1);
+	tc_free(&tc);
+}
+
+UNIT_TESTS(insider_tests) = {
+	{ "insider_jump_no_pp", t_insider_jump_no_pp },
+	UNIT_END
+};

@@ -88,13 +88,14 @@ static void enqueue(u8 to_principal, u32 to, u32 from, const void *buf,
 	qtail = m;
 }
 
-static void drop_tail(void)
+/* Unlink m (the tap may have queued more after it). */
+static void drop_msg(struct tc_msg *m)
 {
-	struct tc_msg **pp = &qhead, *m = qtail;
+	struct tc_msg **pp = &qhead;
 
 	while (*pp != m)
 		pp = &(*pp)->next;
-	*pp = NULL;
+	*pp = m->next;
 	qtail = NULL;
 	for (pp = &qhead; *pp; pp = &(*pp)->next)
 		qtail = *pp;
@@ -104,25 +105,27 @@ static void drop_tail(void)
 static void op_send(void *ctx, u8 principal, u32 id, const void *buf, u32 len)
 {
 	struct tc_replica *r = ctx;
+	struct tc_msg *m;
 
 	if (r->tc->down[r->id] || r->tc->mute[r->id])
 		return;
 	enqueue(principal, id, r->id, buf, len);
+	m = qtail;
 	if (r->tc->tap && principal == BFT_PRINCIPAL_REPLICA &&
-	    !r->tc->tap(r->tc, r->id, id, qtail->data, len)) {
-		drop_tail();
+	    !r->tc->tap(r->tc, r->id, id, m->data, len)) {
+		drop_msg(m);
 		return;
 	}
 	if (r->tc->corrupt_mac_from[r->id])
-		qtail->data[len - 1] ^= 1;
+		m->data[len - 1] ^= 1;
 	if (r->tc->vc_split_from[r->id] && (id & 1) &&
 	    principal == BFT_PRINCIPAL_REPLICA && len > 80 + BFT_MAC_LEN &&
-	    qtail->data[5] == BFT_MSG_VIEW_CHANGE) {
-		struct bft_iov iov = { qtail->data, len - BFT_MAC_LEN };
+	    m->data[5] == BFT_MSG_VIEW_CHANGE) {
+		struct bft_iov iov = { m->data, len - BFT_MAC_LEN };
 
-		qtail->data[BFT_VC_FIXED + 8] ^= 1;	/* first claim's digest */
+		m->data[BFT_VC_FIXED + 8] ^= 1;	/* first claim's digest */
 		op_mac(ctx, principal, id, &iov, 1,
-		       qtail->data + len - BFT_MAC_LEN);
+		       m->data + len - BFT_MAC_LEN);
 	}
 }
 

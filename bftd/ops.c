@@ -131,6 +131,13 @@ static long op_snapshot_read(void *ctx, u64 seq, u64 off, void *buf, u32 cap)
 	return bft_kv_snapshot_read(d->kv, seq, off, buf, cap);
 }
 
+static u64 op_snapshot_max(void *ctx)
+{
+	struct bftd *d = ctx;
+
+	return bft_kv_snapshot_max(d->kv);
+}
+
 static void op_snapshot_release(void *ctx, u64 seq)
 {
 	struct bftd *d = ctx;
@@ -202,6 +209,7 @@ const struct bft_ops bftd_ops = {
 	.checkpoint = op_checkpoint,
 	.snapshot_read = op_snapshot_read,
 	.snapshot_release = op_snapshot_release,
+	.snapshot_max = op_snapshot_max,
 	.install = op_install,
 	.install_done = op_install_done,
 	.event = op_event,

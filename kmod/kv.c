@@ -415,6 +415,14 @@ void bft_kv_digest(const struct bft_kv *kv, u8 *digest)
 	bft_sha_final(&sha, digest);
 }
 
+u64 bft_kv_snapshot_max(const struct bft_kv *kv)
+{
+	const struct bft_kv_limits *l = &kv->lim;
+
+	return BFT_KV_SNAP_HDR_LEN + (u64)l->max_keys *
+	       (BFT_KV_SNAP_ENT_LEN + l->max_key + l->max_value);
+}
+
 u64 bft_kv_state_len(const struct bft_kv *kv)
 {
 	return kv_snap_len(kv->live);

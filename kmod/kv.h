@@ -83,6 +83,8 @@ int bft_kv_install_done(struct bft_kv *kv, u64 seq, bool ok);
 void bft_kv_digest(const struct bft_kv *kv, u8 *digest);
 /* Bytes the canonical snapshot of the current state takes. */
 u64 bft_kv_state_len(const struct bft_kv *kv);
+/* Largest snapshot the current limits allow, bytes. */
+u64 bft_kv_snapshot_max(const struct bft_kv *kv);
 /* Also from the worker only: an install commit frees the old table. */
 void bft_kv_get_stats(const struct bft_kv *kv, struct bft_kv_stats *st);
 

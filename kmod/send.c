@@ -81,6 +81,7 @@ const struct bft_ops bft_kernel_ops = {
 	.checkpoint = bft_service_checkpoint,
 	.snapshot_read = bft_service_snapshot_read,
 	.snapshot_release = bft_service_snapshot_release,
+	.snapshot_max = bft_service_snapshot_max,
 	.install = bft_service_install,
 	.install_done = bft_service_install_done,
 	.event = bft_nl_event,

@@ -66,6 +66,13 @@ void bft_service_snapshot_release(void *ctx, u64 seq)
 	bft_kv_snapshot_release(r->kv, seq);
 }
 
+u64 bft_service_snapshot_max(void *ctx)
+{
+	struct bft_replica *r = ctx;
+
+	return bft_kv_snapshot_max(r->kv);
+}
+
 int bft_service_install(void *ctx, u64 seq, u64 off, const void *buf,
 			u32 len)
 {

@@ -19,6 +19,7 @@ int bft_service_checkpoint(void *ctx, u64 seq);
 long bft_service_snapshot_read(void *ctx, u64 seq, u64 off, void *buf,
 			       u32 cap);
 void bft_service_snapshot_release(void *ctx, u64 seq);
+u64 bft_service_snapshot_max(void *ctx);
 int bft_service_install(void *ctx, u64 seq, u64 off, const void *buf,
 			u32 len);
 void bft_service_install_done(void *ctx, u64 seq, bool ok);

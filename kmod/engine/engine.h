@@ -77,6 +77,11 @@ struct bft_ops {
 	long (*snapshot_read)(void *ctx, u64 seq, u64 off, void *buf, u32 cap);
 	/* Snapshot seq is no longer needed. */
 	void (*snapshot_release)(void *ctx, u64 seq);
+	/*
+	 * Largest snapshot the service's configured limits allow: a state
+	 * transfer announcing more is refused. NULL: no bound (tests).
+	 */
+	u64 (*snapshot_max)(void *ctx);
 	/* State transfer: chunks of the service snapshot in order (off 0
 	 * starts a new install), then install_done(ok) commits or aborts.
 	 */

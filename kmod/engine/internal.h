@@ -86,6 +86,13 @@ struct bft_xfer {
 	u8 *staging;		/* engine section being received */
 };
 
+/* What a FETCH(STATE/BATCH) asker was last answered, for the rate limit. */
+struct bft_fetch_rl {
+	u64 seq;
+	u64 next;		/* end of the last answer at seq */
+	u64 last;		/* bft_answer_due() stamp */
+};
+
 /* Recently stable checkpoints, for clients that confirm an export. */
 #define BFT_STABLE_RING		8
 /*
@@ -192,6 +199,8 @@ struct bft_engine {
 	u64 retx_answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
 
 	struct bft_xfer xfer;
+	struct bft_fetch_rl state_answered[BFT_MAX_REPLICAS];
+	struct bft_fetch_rl batch_answered[BFT_MAX_REPLICAS];
 	u8 *io;			/* xfer_chunk bytes scratch */
 	u8 *tx;			/* BFT_WIRE_MAX_DGRAM */
 	u8 *result;		/* max_result */

@@ -90,9 +90,34 @@ void bft_xfer_tick(struct bft_engine *e)
 	}
 }
 
+/*
+ * May @from be answered at (seq, off)? A fetcher that moves forward is
+ * answered at once; asking again for what it was already sent, or for
+ * less, is answered once per half retry (bft_answer_due). So a flood
+ * costs its target at most one pass over the state, or over the log,
+ * per half retry, and a correct fetcher, which only asks again after a
+ * whole retry, is never held back.
+ */
+static bool fetch_due(struct bft_engine *e, struct bft_fetch_rl *rl, u64 seq,
+		      u64 off)
+{
+	if (seq > rl->seq || (seq == rl->seq && off >= rl->next))
+		return true;
+	return bft_answer_due(e, &rl->last);
+}
+
+static void fetch_answered(struct bft_engine *e, struct bft_fetch_rl *rl,
+			   u64 seq, u64 next)
+{
+	rl->seq = seq;
+	rl->next = next;
+	rl->last = e->now + 1;
+}
+
 static int serve_state(struct bft_engine *e, u32 from,
 		       const struct bft_fetch_view *f)
 {
+	struct bft_fetch_rl *rl = &e->state_answered[from];
 	struct bft_ckpt *c = bft_ckpt_find(e, f->seq);
 	u32 chunk = e->cfg.xfer_chunk, n;
 	const u8 *src;
@@ -102,6 +127,8 @@ static int serve_state(struct bft_engine *e, u32 from,
 		return BFT_DROP_XFER;
 	if (f->offset >= c->size)
 		return BFT_DROP_XFER;
+	if (!fetch_due(e, rl, f->seq, f->offset))
+		return BFT_DROP_BUSY;
 	if (f->offset < e->esz) {
 		if (chunk > e->esz - f->offset)
 			chunk = (u32)(e->esz - f->offset);
@@ -114,6 +141,7 @@ static int serve_state(struct bft_engine *e, u32 from,
 			return BFT_DROP_XFER;
 		src = e->io;
 	}
+	fetch_answered(e, rl, f->seq, f->offset + (u64)got);
 	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STATE,
 			 f->seq, f->offset, c->size, 0, c->digest, src,
 			 (u32)got);
@@ -137,6 +165,9 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
 	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_XFER;
+	if (!fetch_due(e, &e->batch_answered[from], f->seq, 0))
+		return BFT_DROP_BUSY;
+	fetch_answered(e, &e->batch_answered[from], f->seq, 1);
 	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_BATCH,
 			 f->seq, 0, s->batch_len, s->count, s->content_digest,
 			 s->batch, s->batch_len);
@@ -191,8 +222,12 @@ int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 
 	if (off != x->off)
 		return BFT_DROP_XFER;
-	if (!off)
+	if (!off) {
+		if (e->ops->snapshot_max && total > e->esz &&
+		    total - e->esz > e->ops->snapshot_max(e->ctx))
+			return BFT_DROP_TOO_LONG;
 		x->total = total;
+	}
 	if (total != x->total || !len || x->total < e->esz ||
 	    len > total - off)
 		return BFT_DROP_XFER;
@@ -225,6 +260,12 @@ static int on_state_data(struct bft_engine *e, u32 from,
 	if (r == BFT_DROP_STATE) {
 		bft_xfer_restart(e);
 		return BFT_DROP_XFER;
+	}
+	if (r == BFT_DROP_TOO_LONG) {
+		/* More than the service could hold: a lie, ask another. */
+		x->peer = next_peer(e, x->peer);
+		send_fetch(e);
+		return r;
 	}
 	if (r)
 		return r;

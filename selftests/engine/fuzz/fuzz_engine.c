@@ -46,6 +46,12 @@ static int f_checkpoint(void *ctx, u64 seq)
 	return 0;
 }
 
+static u64 f_snapshot_max(void *ctx)
+{
+	(void)ctx;
+	return sizeof(snap);
+}
+
 static long f_snapshot_read(void *ctx, u64 seq, u64 off, void *buf, u32 cap)
 {
 	u64 n;
@@ -107,6 +113,7 @@ static const struct bft_ops fuzz_ops = {
 	.execute = f_execute,
 	.checkpoint = f_checkpoint,
 	.snapshot_read = f_snapshot_read,
+	.snapshot_max = f_snapshot_max,
 	.snapshot_release = f_snapshot_release,
 	.install = f_install,
 	.install_done = f_install_done,

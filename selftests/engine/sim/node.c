@@ -244,6 +244,12 @@ static int op_checkpoint(void *ctx, u64 seq)
 	return 0;
 }
 
+static u64 op_snapshot_max(void *ctx)
+{
+	(void)ctx;
+	return SIM_SNAP_LEN;
+}
+
 static long op_snapshot_read(void *ctx, u64 seq, u64 off, void *buf, u32 cap)
 {
 	struct sim_snap *sn = snap_find(ctx, seq);
@@ -375,6 +381,7 @@ static const struct bft_ops sim_ops = {
 	.checkpoint = op_checkpoint,
 	.snapshot_read = op_snapshot_read,
 	.snapshot_release = op_snapshot_release,
+	.snapshot_max = op_snapshot_max,
 	.install = op_install,
 	.install_done = op_install_done,
 	.event = op_event,

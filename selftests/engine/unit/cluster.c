@@ -179,6 +179,12 @@ static long op_snapshot_read(void *ctx, u64 seq, u64 off, void *buf, u32 cap)
 	return -ENOENT;
 }
 
+static u64 op_snapshot_max(void *ctx)
+{
+	(void)ctx;
+	return 8;
+}
+
 static void op_snapshot_release(void *ctx, u64 seq)
 {
 	struct tc_replica *r = ctx;
@@ -266,6 +272,7 @@ static const struct bft_ops tc_ops = {
 	.checkpoint = op_checkpoint,
 	.snapshot_read = op_snapshot_read,
 	.snapshot_release = op_snapshot_release,
+	.snapshot_max = op_snapshot_max,
 	.install = op_install,
 	.install_done = op_install_done,
 	.event = op_event,

@@ -44,5 +44,6 @@ extern const struct unit_test seed_tests[];
 extern const struct unit_test retx_tests[];
 extern const struct unit_test vcack_tests[];
 extern const struct unit_test insider_tests[];
+extern const struct unit_test xfer_tests[];
 
 #endif

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * State transfer and fetches against a faulty peer (issue 10, finding 5
+ * and 6c): replica 0 answers FETCH(STATE) with lies written by the test
+ * (a tap rewrites its DATA to replica 3), or a replica floods FETCHes.
+ */
+#include "harness.h"
+#include "cluster.h"
+
+static struct tc tc;
+
+/* What the tap does to replica 0's DATA(STATE) answers. */
+enum { LIE_NONE, LIE_TOTAL };
+
+static struct {
+	u32 lie;
+	u32 data_to[TC_MAX_N];	/* DATA(STATE) datagrams sent to replica i */
+	u32 batch_to[TC_MAX_N];	/* DATA(BATCH) datagrams sent to replica i */
+	u8 commit_digest[BFT_DIGEST_LEN];
+	u64 commit_seq;
+} x;
+
+static const struct bft_counters *ctr(u32 i)
+{
+	return bft_engine_counters(tc.r[i].e);
+}
+
+static bool parse_data(const u8 *buf, u32 len, struct bft_data_view *d)
+{
+	struct bft_wire_limits lim = {
+		.n = tc.n, .n_clients = tc.nc, .max_op = tc.cfg.max_op,
+		.max_result = tc.cfg.max_result,
+		.batch_max = tc.cfg.batch_max,
+		.batch_bytes = tc.cfg.batch_bytes,
+		.log_size = tc.cfg.log_size,
+	};
+	struct bft_msg_hdr h;
+
+	return !bft_wire_parse_hdr(buf, len, &h) && h.kind == BFT_MSG_DATA &&
+	       !bft_wire_parse_data(buf, len, &lim, d);
+}
+
+static bool tap(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
+{
+	struct bft_data_view d;
+	struct bft_agree_view a;
+	struct bft_msg_hdr h;
+	u8 out[BFT_WIRE_MAX_DGRAM], chunk[BFT_WIRE_MAX_DGRAM];
+	u64 total;
+	u32 n;
+
+	if (!bft_wire_parse_hdr(buf, len, &h) && h.kind == BFT_MSG_COMMIT &&
+	    !bft_wire_parse_agree(buf, len, &a) && a.seq > x.commit_seq) {
+		x.commit_seq = a.seq;
+		memcpy(x.commit_digest, a.digest, BFT_DIGEST_LEN);
+	}
+	if (!parse_data(buf, len, &d))
+		return true;
+	if (d.what == BFT_FETCH_BATCH) {
+		x.batch_to[to]++;
+		return true;
+	}
+	if (d.what != BFT_FETCH_STATE)
+		return true;
+	x.data_to[to]++;
+	if (from != 0 || x.lie == LIE_NONE)
+		return true;
+	total = d.total;
+	memcpy(chunk, d.chunk, d.chunk_len);
+	if (x.lie == LIE_TOTAL)
+		total = 1ULL << 40;
+	n = bft_enc_data(out, sizeof(out), from, BFT_FETCH_STATE, d.seq,
+			 d.offset, total, d.count, d.digest, chunk,
+			 d.chunk_len);
+	tc_inject(t, from, to, out, n);
+	return false;
+}
+
+/*
+ * Replica 3 misses seqs 1..8 (checkpoints at 4 and 8), then returns to an
+ * idle cluster and fetches checkpoint 8: its state stream is the engine
+ * section (one client) in 64-byte chunks. Its first FETCH goes to 0.
+ */
+static void lagging_setup(u32 lie)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.log_size = 8, .xfer_chunk = 64,
+				.vc_timeout_ms = 5000 };
+	u32 k;
+
+	memset(&x, 0, sizeof(x));
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.tap = tap;
+	tc.down[3] = true;
+	for (k = 0; k < 8; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	T_EQ(tc.c[0].accepted, 8);
+	tc.down[3] = false;
+	x.lie = lie;
+}
+
+/* Virtual ms until replica 3 has installed checkpoint 8 (cap: limit). */
+static u64 run_until_level(u64 limit)
+{
+	u64 start = tc.now;
+	struct bft_info info;
+
+	for (;;) {
+		tc_advance(&tc, 10, 10);
+		bft_engine_info(tc.r[3].e, &info);
+		if (info.last_exec >= 8 || tc.now - start >= limit)
+			return tc.now - start;
+	}
+}
+
+/* (c) A peer announcing more than the service can hold is refused. */
+static void t_xfer_absurd_total(void)
+{
+	struct bft_info info;
+	u64 took;
+
+	lagging_setup(LIE_TOTAL);
+	took = run_until_level(10000);
+	bft_engine_info(tc.r[3].e, &info);
+	printf("# absurd total: level after %llu ms, %u chunks, %llu refused\n",
+	       (unsigned long long)took, x.data_to[3],
+	       (unsigned long long)ctr(3)->drop_reason[BFT_DROP_TOO_LONG]);
+	T_EQ(info.last_exec, 8);
+	T_EQ(tc.r[3].counter, 8);
+	T_CHECK(ctr(3)->drop_reason[BFT_DROP_TOO_LONG] >= 1);
+	T_CHECK(took <= 2 * tc.cfg.xfer_retry_ms);
+	tc_free(&tc);
+}
+
+/* 6c: a flood of one FETCH(STATE) gets one answer per half retry. */
+static void t_xfer_fetch_flood(void)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.log_size = 8, .xfer_chunk = 64 };
+	struct bft_stable_info si;
+	u8 buf[BFT_WIRE_MAX_DGRAM];
+	u32 k, n;
+
+	memset(&x, 0, sizeof(x));
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.tap = tap;
+	tc.mute[3] = true;
+	for (k = 0; k < 4; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	T_EQ(bft_engine_stable(tc.r[0].e, &si), 0);
+	T_EQ(si.seq, 4);
+	n = bft_enc_fetch(buf, sizeof(buf), 3, BFT_FETCH_STATE, 4, 0,
+			  si.digest);
+	for (k = 0; k < 100; k++)
+		tc_inject(&tc, 3, 0, buf, n);
+	tc_run(&tc);
+	printf("# flood: 100 FETCH(STATE), %u answered\n", x.data_to[3]);
+	T_EQ(x.data_to[3], 1);
+	T_EQ(ctr(0)->drop_reason[BFT_DROP_BUSY], 99);
+	/* Half a retry later it is answered again, once. */
+	tc_advance(&tc, tc.cfg.xfer_retry_ms / 2, tc.cfg.xfer_retry_ms / 2);
+	for (k = 0; k < 100; k++)
+		tc_inject(&tc, 3, 0, buf, n);
+	tc_run(&tc);
+	T_EQ(x.data_to[3], 2);
+	/* Moving forward through the stream is answered at once. */
+	for (k = 1; k * 64 < si.size; k++) {
+		n = bft_enc_fetch(buf, sizeof(buf), 3, BFT_FETCH_STATE, 4,
+				  k * 64, si.digest);
+		tc_inject(&tc, 3, 0, buf, n);
+		tc_run(&tc);
+	}
+	T_EQ(x.data_to[3], 1 + (si.size + 63) / 64);
+	tc_free(&tc);
+}
+
+/* 6c: the same for FETCH(BATCH). */
+static void t_xfer_batch_flood(void)
+{
+	struct bft_config o = { .batch_max = 1 };
+	u8 buf[BFT_WIRE_MAX_DGRAM];
+	u32 k, n;
+
+	memset(&x, 0, sizeof(x));
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.tap = tap;
+	tc.mute[3] = true;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(x.commit_seq, 1);
+	n = bft_enc_fetch(buf, sizeof(buf), 3, BFT_FETCH_BATCH, 1, 0,
+			  x.commit_digest);
+	for (k = 0; k < 100; k++)
+		tc_inject(&tc, 3, 0, buf, n);
+	tc_run(&tc);
+	printf("# flood: 100 FETCH(BATCH), %u answered\n", x.batch_to[3]);
+	T_EQ(x.batch_to[3], 1);
+	tc_advance(&tc, tc.cfg.xfer_retry_ms, tc.cfg.xfer_retry_ms);
+	tc_inject(&tc, 3, 0, buf, n);
+	tc_run(&tc);
+	T_EQ(x.batch_to[3], 2);
+	tc_free(&tc);
+}
+
+UNIT_TESTS(xfer_tests) = {
+	{ "xfer_absurd_total_refused", t_xfer_absurd_total },
+	{ "xfer_fetch_state_flood_bounded", t_xfer_fetch_flood },
+	{ "xfer_fetch_batch_flood_bounded", t_xfer_batch_flood },
+	UNIT_END
+};

@@ -81,7 +81,9 @@ struct bft_xfer {
 	u64 off;
 	u64 total;
 	u32 peer;
-	u64 deadline;
+	u32 alt;		/* also asked after a quarter retry (!= peer) */
+	u64 asked;		/* when peer was asked */
+	u64 deadline;		/* ask alt, or give up on both */
 	struct bft_sha_ctx sha;
 	u8 *staging;		/* engine section being received */
 };

@@ -2,8 +2,8 @@
 /*
  * State transfer: a replica behind a stable checkpoint fetches the state
  * stream (engine section, then service snapshot) in order, one chunk at a
- * time, hashing as it goes; the install commits only if the hash equals
- * the digest certified by Q CHECKPOINTs. Also fetches single batches a
+ * time from whichever peer answers first, hashing as it goes; the install
+ * commits only if the hash equals the digest certified by Q CHECKPOINTs. Also fetches single batches a
  * NEW-VIEW assigned but we never received (checked by their digest).
  */
 #include "internal.h"
@@ -16,15 +16,32 @@ static u32 next_peer(const struct bft_engine *e, u32 p)
 	return p;
 }
 
-static void send_fetch(struct bft_engine *e)
+static void fetch_from(struct bft_engine *e, u32 peer)
 {
 	struct bft_xfer *x = &e->xfer;
 	u32 n;
 
 	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STATE,
 			  x->seq, x->off, x->digest);
-	bft_send_replica(e, x->peer, e->tx, n);
-	x->deadline = e->now + e->cfg.xfer_retry_ms;
+	bft_send_replica(e, peer, e->tx, n);
+}
+
+/*
+ * Ask x->peer for the chunk at x->off. If it has not answered after a
+ * quarter retry, the next replica is asked too (tick) and whichever
+ * answers first carries on: a peer that answers just under the retry
+ * time loses that race once and is left behind, instead of setting the
+ * pace of the whole stream.
+ */
+static void send_fetch(struct bft_engine *e)
+{
+	struct bft_xfer *x = &e->xfer;
+	u64 hedge = e->cfg.xfer_retry_ms / 4;
+
+	fetch_from(e, x->peer);
+	x->alt = x->peer;
+	x->asked = e->now;
+	x->deadline = e->now + (hedge ? hedge : 1);
 }
 
 void bft_xfer_restart(struct bft_engine *e)
@@ -75,12 +92,20 @@ void bft_fetch_batch(struct bft_engine *e, struct bft_slot *s)
 
 void bft_xfer_tick(struct bft_engine *e)
 {
+	struct bft_xfer *x = &e->xfer;
 	u32 i;
 
-	if (e->xfer.active && e->now >= e->xfer.deadline) {
-		/* Slow or lying peer: continue from another one. */
-		e->xfer.peer = next_peer(e, e->xfer.peer);
-		send_fetch(e);
+	if (x->active && e->now >= x->deadline) {
+		if (x->alt == x->peer) {
+			/* Slow: ask the next one too, the first wins. */
+			x->alt = next_peer(e, x->peer);
+			fetch_from(e, x->alt);
+			x->deadline = x->asked + e->cfg.xfer_retry_ms;
+		} else {
+			/* Neither answered: continue from another one. */
+			x->peer = next_peer(e, x->alt);
+			send_fetch(e);
+		}
 	}
 	for (i = 0; i < e->cfg.log_size; i++) {
 		struct bft_slot *s = &e->slots[i];
@@ -253,17 +278,19 @@ static int on_state_data(struct bft_engine *e, u32 from,
 	struct bft_xfer *x = &e->xfer;
 	int r;
 
-	if (!x->active || from != x->peer || d->seq != x->seq ||
-	    memcmp(d->digest, x->digest, BFT_DIGEST_LEN))
+	if (!x->active || (from != x->peer && from != x->alt) ||
+	    d->seq != x->seq || memcmp(d->digest, x->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_XFER;
 	r = bft_xfer_chunk(e, d->offset, d->total, d->chunk, d->chunk_len);
+	if (!r)
+		x->peer = from;	/* the first to answer carries on */
 	if (r == BFT_DROP_STATE) {
 		bft_xfer_restart(e);
 		return BFT_DROP_XFER;
 	}
 	if (r == BFT_DROP_TOO_LONG) {
 		/* More than the service could hold: a lie, ask another. */
-		x->peer = next_peer(e, x->peer);
+		x->peer = next_peer(e, from);
 		send_fetch(e);
 		return r;
 	}

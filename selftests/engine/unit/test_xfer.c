@@ -10,12 +10,16 @@
 static struct tc tc;
 
 /* What the tap does to replica 0's DATA(STATE) answers. */
-enum { LIE_NONE, LIE_TOTAL };
+enum { LIE_NONE, LIE_TOTAL, LIE_DRIP };
 
 static struct {
 	u32 lie;
 	u32 data_to[TC_MAX_N];	/* DATA(STATE) datagrams sent to replica i */
 	u32 batch_to[TC_MAX_N];	/* DATA(BATCH) datagrams sent to replica i */
+	u8 drip[64][BFT_WIRE_MAX_DGRAM];
+	u32 drip_len[64];
+	u64 drip_at[64];
+	u32 n_drip;
 	u8 commit_digest[BFT_DIGEST_LEN];
 	u64 commit_seq;
 } x;
@@ -72,8 +76,30 @@ static bool tap(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 	n = bft_enc_data(out, sizeof(out), from, BFT_FETCH_STATE, d.seq,
 			 d.offset, total, d.count, d.digest, chunk,
 			 d.chunk_len);
+	if (x.lie == LIE_DRIP) {
+		/* Sent just before the fetcher would give up on us. */
+		if (x.n_drip < 64) {
+			memcpy(x.drip[x.n_drip], out, n);
+			x.drip_len[x.n_drip] = n;
+			x.drip_at[x.n_drip] = t->now + t->cfg.xfer_retry_ms - 30;
+			x.n_drip++;
+		}
+		return false;
+	}
 	tc_inject(t, from, to, out, n);
 	return false;
+}
+
+static void drip_due(void)
+{
+	u32 i;
+
+	for (i = 0; i < x.n_drip; i++) {
+		if (x.drip_len[i] && tc.now >= x.drip_at[i]) {
+			tc_inject(&tc, 0, 3, x.drip[i], x.drip_len[i]);
+			x.drip_len[i] = 0;
+		}
+	}
 }
 
 /*
@@ -108,6 +134,7 @@ static u64 run_until_level(u64 limit)
 	struct bft_info info;
 
 	for (;;) {
+		drip_due();
 		tc_advance(&tc, 10, 10);
 		bft_engine_info(tc.r[3].e, &info);
 		if (info.last_exec >= 8 || tc.now - start >= limit)
@@ -115,7 +142,16 @@ static u64 run_until_level(u64 limit)
 	}
 }
 
-/* (c) A peer announcing more than the service can hold is refused. */
+static u32 stream_chunks(void)
+{
+	struct bft_stable_info si;
+
+	if (bft_engine_stable(tc.r[1].e, &si))
+		return 0;
+	return (u32)((si.size + 63) / 64);
+}
+
+/* A peer announcing more than the service can hold is refused. */
 static void t_xfer_absurd_total(void)
 {
 	struct bft_info info;
@@ -131,6 +167,26 @@ static void t_xfer_absurd_total(void)
 	T_EQ(tc.r[3].counter, 8);
 	T_CHECK(ctr(3)->drop_reason[BFT_DROP_TOO_LONG] >= 1);
 	T_CHECK(took <= 2 * tc.cfg.xfer_retry_ms);
+	tc_free(&tc);
+}
+
+/* A peer that answers just before each retry does not set the pace. */
+static void t_xfer_drip_peer(void)
+{
+	struct bft_info info;
+	u32 chunks;
+	u64 took;
+
+	lagging_setup(LIE_DRIP);
+	took = run_until_level(60000);
+	chunks = stream_chunks();
+	bft_engine_info(tc.r[3].e, &info);
+	printf("# drip: level after %llu ms for a %u-chunk stream (retry %u ms)\n",
+	       (unsigned long long)took, chunks, tc.cfg.xfer_retry_ms);
+	T_EQ(info.last_exec, 8);
+	T_EQ(tc.r[3].counter, 8);
+	T_CHECK(chunks > 8);
+	T_CHECK(took <= 3 * tc.cfg.xfer_retry_ms);
 	tc_free(&tc);
 }
 
@@ -208,6 +264,7 @@ static void t_xfer_batch_flood(void)
 
 UNIT_TESTS(xfer_tests) = {
 	{ "xfer_absurd_total_refused", t_xfer_absurd_total },
+	{ "xfer_drip_peer_does_not_set_pace", t_xfer_drip_peer },
 	{ "xfer_fetch_state_flood_bounded", t_xfer_fetch_flood },
 	{ "xfer_fetch_batch_flood_bounded", t_xfer_batch_flood },
 	UNIT_END

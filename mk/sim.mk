@@ -13,6 +13,15 @@
 #   make sim SEEDS=N     long sweep (START=, JOBS=)
 #   make sim-macs        MAC operations per request at the primary
 #   build/host/sim --seed S --trace     replay one seed with a full trace
+#   make twins SCENARIOS=N [ROUNDS=R] [START=S] [JOBS=J]
+#                        Twins (a replica run as two correct engines):
+#                        N sampled scenarios of R rounds; prints
+#                        "N scenarios, V violations" and a replay line
+#                        for each violation
+#   make check-twins     fixed budget: every 1-round scenario, then
+#                        TWINS_SAMPLE sampled 4-round ones; writes
+#                        $(RESULTS)/host-twins.res "<passed> <failed>"
+#   build/host/sim --twins-id ID --trace  replay one Twins scenario
 # Standalone: make -f mk/engine.mk -f mk/sim.mk check-sim
 
 BUILD ?= build
@@ -34,8 +43,13 @@ JOBS ?= $(SIM_JOBS)
 # Stages scripts/summary.sh expects a result from (see mk/vm.mk).
 BFT_STAGES += $(if $(filter check-sim,$(CHECK_TARGETS)),host-sim)
 BFT_STAGES += $(if $(filter check-fuzz,$(CHECK_TARGETS)),host-fuzz)
+BFT_STAGES += $(if $(filter check-twins,$(CHECK_TARGETS)),host-twins)
 
-.PHONY: sim-bin sim check-sim sim-macs
+SCENARIOS ?= 10000
+ROUNDS ?= 4
+TWINS_SAMPLE ?= 3000
+
+.PHONY: sim-bin sim check-sim sim-macs twins check-twins
 
 sim-bin: $(SIM_BIN)
 
@@ -69,6 +83,25 @@ sim: $(SIM_BIN)
 
 sim-macs: $(SIM_BIN)
 	$(SIM_BIN) --macs
+
+twins: $(SIM_BIN)
+	@$(SIM_BIN) --twins $(SCENARIOS) --twins-rounds $(ROUNDS) \
+		--start $(START) --jobs $(JOBS)
+
+check-twins: $(SIM_BIN)
+	@mkdir -p $(RESULTS) $(SIM_OUT)
+	@rm -f $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res
+	@rc=0; \
+	$(SIM_BIN) --twins 656 --twins-rounds 1 --twins-enum --start 0 \
+		--jobs $(SIM_JOBS) --res $(SIM_OUT)/twins1.res || rc=1; \
+	$(SIM_BIN) --twins $(TWINS_SAMPLE) --twins-rounds 4 --start 1 \
+		--jobs $(SIM_JOBS) --res $(SIM_OUT)/twins4.res || rc=1; \
+	cat $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res 2>/dev/null | \
+		awk '{p+=$$1; f+=$$2} END {print p+0, f+0}' > $(RESULTS)/host-twins.res; \
+	[ -s $(SIM_OUT)/twins1.res ] && [ -s $(SIM_OUT)/twins4.res ] || \
+		{ echo "0 1" > $(RESULTS)/host-twins.res; rc=1; }; \
+	echo "host-twins: $$(cat $(RESULTS)/host-twins.res) (passed failed)"; \
+	exit $$rc
 
 # ---------------------------------------------------------------------------
 # libFuzzer targets (selftests/engine/fuzz): one per wire decoder, plus the

@@ -13,6 +13,10 @@ struct opts {
 	int n, byz, nbyz, byzc, crash, faults, broken, byz_primary;
 	int trace, last, quiet, macs, blind;
 	const char *res;
+	/* Twins: --twins N (sweep) or --twins-id ID (one scenario) */
+	long twins;
+	uint64_t twins_id;
+	int twins_one, twins_rounds, twins_keep, twins_enum;
 	char replay[256];	/* forced options, for replay lines */
 };
 
@@ -24,10 +28,15 @@ struct run_result {
 	/* coverage */
 	int crash, faults, parts, byzc;
 	uint64_t view_changes, xfers, evidence, dropped, dups;
+	char why[200];		/* first violation */
 };
 
 void cfg_for_seed(struct sim_cfg *c, const struct opts *o, uint64_t seed);
 int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	    struct run_result *res);
+
+/* twins.c */
+int twins_start(struct sim *s);
+int twins_main(struct opts *o);
 
 #endif

@@ -6,6 +6,8 @@
  *   sim --seeds N [--start S] [--jobs J] [--res F]  sweep, one test/seed
  *   sim --not-blind N [--res F]   broken quorum must be caught
  *   sim --macs                    MAC ops per request at the primary
+ *   sim --twins N [--twins-rounds R] [--twins-enum] [--start S] [--jobs J]
+ *   sim --twins-id ID [--trace]   Twins (twins.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +42,10 @@ static void usage(void)
 		"           [--crash 0|1] [--faults 0|1] [--broken-quorum]\n"
 		"           [--trace] [--last N] [--res FILE]\n"
 		"       sim --not-blind N [--res FILE]\n"
-		"       sim --macs\n");
+		"       sim --macs\n"
+		"       sim --twins N [--twins-rounds R] [--twins-enum] [--twins-keep 0|1]\n"
+		"           [--start S] [--jobs J] [--res FILE]\n"
+		"       sim --twins-id ID [--twins-keep 0|1] [--trace]\n");
 	exit(2);
 }
 
@@ -264,6 +269,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--verbose")) {
 			o.quiet = 0;
 			continue;
+		} else if (!strcmp(a, "--twins-enum")) {
+			o.twins_enum = 1;
+			continue;
 		}
 		if (!v)
 			usage();
@@ -306,6 +314,16 @@ int main(int argc, char **argv)
 			o.last = atoi(v);
 		} else if (!strcmp(a, "--res")) {
 			o.res = v;
+		} else if (!strcmp(a, "--twins")) {
+			o.twins = strtol(v, NULL, 0);
+		} else if (!strcmp(a, "--twins-id")) {
+			o.twins_id = strtoull(v, NULL, 0);
+			o.twins_one = 1;
+		} else if (!strcmp(a, "--twins-rounds")) {
+			o.twins_rounds = atoi(v);
+		} else if (!strcmp(a, "--twins-keep")) {
+			o.twins_keep = atoi(v);
+			force(&o, a, v);
 		} else if (!strcmp(a, "--not-blind")) {
 			o.seeds = strtol(v, NULL, 0);
 			blind = 1;
@@ -319,6 +337,8 @@ int main(int argc, char **argv)
 	}
 	if (o.macs)
 		return macs(&o);
+	if (o.twins > 0 || o.twins_one)
+		return twins_main(&o);
 	if (blind)
 		return not_blind(&o);
 	if (o.single) {

@@ -77,6 +77,19 @@ void net_send(struct sim_net *net, int from, int to, const void *buf,
 	if (net->detail && net->trace->live)
 		net->detail(buf, len, &da, &db);
 	trace_add(net->trace, now, TR_SEND, from, to, mt, len, da, db, NULL);
+	if (net->route) {
+		int dst[4], k, nd = net->route(net->route_ctx, from, to, dst);
+
+		if (!nd) {
+			net->st.partitioned++;
+			trace_add(net->trace, now, TR_DROP, from, to, mt, len,
+				  0, 0, "partition");
+		}
+		for (k = 0; k < nd; k++)
+			deliver_at(net, from, dst[k], buf, len,
+				   sim_rng_range(&net->rng, c->dmin, c->dmax));
+		return;
+	}
 	if (net_partitioned(net, now, from, to)) {
 		net->st.partitioned++;
 		trace_add(net->trace, now, TR_DROP, from, to, mt, len, 0, 0,

@@ -166,7 +166,7 @@ void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
 				     mt == BFT_MSG_COMMIT))
 		check_vote(&r->sim->check, r->sim->sched.now, r->id, mt,
 			   bft_get64(buf + 16), bft_get64(buf + 24), buf + 32);
-	net_send(&r->sim->net, r->id, to, buf, len);
+	net_send(&r->sim->net, r->node, to, buf, len);
 }
 
 static void op_send(void *ctx, u8 principal, u32 id, const void *buf,
@@ -202,7 +202,7 @@ static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
 		if (!r->byz)
 			check_exec(&s->check, s->sched.now, r->id, r->cur_seq,
 				   client, ts, res);
-		trace_add(&s->trace, s->sched.now, TR_EXEC, r->id,
+		trace_add(&s->trace, s->sched.now, TR_EXEC, r->node,
 			  s->cfg.n + client, -1, 0, r->cur_seq, ts, NULL);
 	}
 	bft_put64(out, res);
@@ -239,7 +239,7 @@ static int op_checkpoint(void *ctx, u64 seq)
 	svc_snapshot(&r->svc, sn->data);
 	if (!r->byz)
 		check_state(&s->check, s->sched.now, r->id, seq, r->svc.state);
-	trace_add(&s->trace, s->sched.now, TR_CKPT, r->id, -1, -1, 0, seq, 0,
+	trace_add(&s->trace, s->sched.now, TR_CKPT, r->node, -1, -1, 0, seq, 0,
 		  NULL);
 	return 0;
 }
@@ -302,7 +302,7 @@ static void op_install_done(void *ctx, u64 seq, bool ok)
 		s->st.xfers++;
 	}
 	r->staged = 0;
-	trace_add(&s->trace, s->sched.now, TR_NOTE, r->id, -1, -1, 0, seq, ok,
+	trace_add(&s->trace, s->sched.now, TR_NOTE, r->node, -1, -1, 0, seq, ok,
 		  "state installed");
 }
 
@@ -341,7 +341,7 @@ static void op_event(void *ctx, const struct bft_event *ev)
 	default:
 		return;
 	}
-	trace_add(&s->trace, s->sched.now, TR_VIEW, r->id, -1, -1, 0,
+	trace_add(&s->trace, s->sched.now, TR_VIEW, r->node, -1, -1, 0,
 		  ev->view, ev->seq, what);
 }
 
@@ -417,13 +417,26 @@ void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 
 int sim_rep_start(struct sim *s, int i)
 {
-	struct sim_replica *r = &s->rep[i];
+	return sim_rep_start_as(s, &s->rep[i], i, i);
+}
+
+/* The replica instance at a network node (a twin has its own node). */
+struct sim_replica *sim_rep_of_node(struct sim *s, int node)
+{
+	if (s->twin_node && node == s->twin_node)
+		return &s->twin;
+	return node >= 0 && node < s->cfg.n ? &s->rep[node] : NULL;
+}
+
+int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
+{
 	struct bft_config c;
 	int err = 0;
 
 	memset(r->snap, 0, sizeof(r->snap));
 	r->sim = s;
 	r->id = i;
+	r->node = node;
 	r->staged = 0;
 	r->cur_seq = 0;
 	svc_init(&r->svc);
@@ -456,7 +469,7 @@ void sim_rep_stop(struct sim_replica *r)
 void sim_rep_resched(struct sim_replica *r)
 {
 	struct sim *s = r->sim;
-	struct sim_event ev = { .kind = SEV_TIMER, .from = -1, .to = r->id };
+	struct sim_event ev = { .kind = SEV_TIMER, .from = -1, .to = r->node };
 	u64 d;
 
 	if (!r->up)
@@ -484,7 +497,7 @@ void sim_rep_timer(struct sim_replica *r, uint64_t gen)
 	if (!r->up || gen != r->timer_gen)
 		return;
 	r->timer_at = SIM_NEVER;
-	trace_add(&s->trace, s->sched.now, TR_TIMER, r->id, -1, -1, 0, 0, 0,
+	trace_add(&s->trace, s->sched.now, TR_TIMER, r->node, -1, -1, 0, 0, 0,
 		  NULL);
 	bft_engine_tick(r->e, SIM_NOW_MS(s));
 	sim_rep_resched(r);
@@ -497,7 +510,7 @@ void sim_rep_deliver(struct sim_replica *r, int from, const uint8_t *buf,
 	int ret;
 
 	if (!r->up) {
-		trace_add(&s->trace, s->sched.now, TR_DROP, from, r->id,
+		trace_add(&s->trace, s->sched.now, TR_DROP, from, r->node,
 			  sim_mtype(buf, len), len, 0, 0, "down");
 		return;
 	}
@@ -505,7 +518,7 @@ void sim_rep_deliver(struct sim_replica *r, int from, const uint8_t *buf,
 		byz_input(r, from, buf, len);
 	bft_engine_tick(r->e, SIM_NOW_MS(s));
 	ret = bft_engine_receive(r->e, buf, len, 0);
-	trace_add(&s->trace, s->sched.now, TR_DELIVER, from, r->id,
+	trace_add(&s->trace, s->sched.now, TR_DELIVER, from, r->node,
 		  sim_mtype(buf, len), len, ret, 0, NULL);
 	sim_rep_resched(r);
 }

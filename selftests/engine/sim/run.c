@@ -22,11 +22,15 @@ static int node_name(int node, char *buf, size_t len)
 {
 	struct sim *s = cur_sim;
 
+	if (s && s->twin_node && node == s->twin_node) {
+		snprintf(buf, len, "R%d'", s->cfg.twin);
+		return 0;
+	}
 	if (!s || node < 0 || node >= s->nnodes)
 		return -1;
 	if (node < s->cfg.n)
-		snprintf(buf, len, "%s%d", s->rep[node].byz ? "R" : "r",
-			 node);
+		snprintf(buf, len, "%s%d", s->check.correct >> node & 1 ?
+			 "r" : "R", node);
 	else
 		snprintf(buf, len, "%s%d",
 			 node - s->cfg.n >= s->cfg.nclients ? "C" : "c",
@@ -83,6 +87,7 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 	c->trace = o->trace;
 	c->trace_last = o->last;
 	c->quiet = o->quiet;
+	c->twin = -1;
 }
 
 static void cfg_print(const struct sim *s, FILE *f)
@@ -107,7 +112,10 @@ static void cfg_print(const struct sim *s, FILE *f)
 	if (c->broken_quorum)
 		fprintf(f, " BROKEN-QUORUM");
 	fputc('\n', f);
-	net_cfg_print(&s->net.cfg, f, s->nnodes);
+	if (c->twin >= 0)
+		twins_print(s, f);
+	else
+		net_cfg_print(&s->net.cfg, f, s->nnodes);
 }
 
 static void pick_faulty(struct sim *s, struct sim_rng *r)
@@ -148,15 +156,15 @@ static void dispatch(struct sim *s, struct sim_event *ev)
 
 	switch (ev->kind) {
 	case SEV_DELIVER:
-		if (ev->to < s->cfg.n)
-			sim_rep_deliver(&s->rep[ev->to], ev->from, ev->buf,
-					ev->len);
+		r = sim_rep_of_node(s, ev->to);
+		if (r)
+			sim_rep_deliver(r, ev->from, ev->buf, ev->len);
 		else
 			sim_client_deliver(&s->cl[ev->to - s->cfg.n],
 					   ev->from, ev->buf, ev->len);
 		break;
 	case SEV_TIMER:
-		sim_rep_timer(&s->rep[ev->to], ev->arg);
+		sim_rep_timer(sim_rep_of_node(s, ev->to), ev->arg);
 		break;
 	case SEV_CLIENT:
 		sim_client_event(&s->cl[ev->to - s->cfg.n], ev->arg);
@@ -165,7 +173,7 @@ static void dispatch(struct sim *s, struct sim_event *ev)
 		byz_act(&s->rep[ev->to]);
 		break;
 	case SEV_CRASH:
-		r = &s->rep[ev->to];
+		r = sim_rep_of_node(s, ev->to);
 		trace_add(&s->trace, s->sched.now, TR_CRASH, ev->to, -1, -1,
 			  0, 0, 0, NULL);
 		sim_rep_stop(r);
@@ -198,11 +206,11 @@ static void final_checks(struct sim *s)
 			   "LIVENESS: %d of %d clients finished",
 			   s->clients_done, s->cfg.nclients);
 	for (i = 0; i < s->cfg.n; i++) {
-		if (s->rep[i].byz || !s->rep[i].up)
+		if (!(s->check.correct >> i & 1) || !s->rep[i].up)
 			continue;
 		bft_engine_info(s->rep[i].e, &a);
 		for (j = i + 1; j < s->cfg.n; j++) {
-			if (s->rep[j].byz || !s->rep[j].up)
+			if (!(s->check.correct >> j & 1) || !s->rep[j].up)
 				continue;
 			bft_engine_info(s->rep[j].e, &b);
 			if (a.last_exec == b.last_exec &&
@@ -212,6 +220,65 @@ static void final_checks(struct sim *s)
 					   "SAFETY: r%d and r%d differ at final seq %"
 					   PRIu64, i, j, a.last_exec);
 		}
+	}
+}
+
+/* Configuration, violation, replica states and trace of a run. */
+static void run_report(struct sim *s, const struct opts *o,
+		       const struct run_result *res)
+{
+	const struct sim_cfg *cfg = &s->cfg;
+	int i;
+
+	if (res->failed || !cfg->quiet) {
+		if (res->failed && cfg->quiet)
+			cfg_print(s, stdout);
+		printf("%s seed=%" PRIu64 ": %s\n",
+		       res->failed ? "FAIL" : "ok", cfg->seed,
+		       res->failed ? s->check.failed : "no violations");
+		printf("stats: events=%" PRIu64 " vtime=%" PRIu64
+		       "ms accepted=%" PRIu64 " execs=%" PRIu64
+		       " view-changes=%" PRIu64 " new-views=%" PRIu64
+		       " xfers=%" PRIu64 " evidence=%" PRIu64
+		       " byz-msgs=%" PRIu64 " net: sent=%" PRIu64
+		       " dropped=%" PRIu64 " dup=%" PRIu64 " part=%" PRIu64
+		       "\n", s->st.events, s->sched.now / SIM_MS,
+		       s->st.accepted, s->check.execs, s->st.view_changes,
+		       s->st.new_views, s->st.xfers, s->st.evidence,
+		       s->st.byz_msgs, s->net.st.sent, s->net.st.dropped,
+		       s->net.st.duplicated, s->net.st.partitioned);
+	}
+	if (res->failed) {
+		for (i = 0; i <= cfg->n; i++) {
+			struct sim_replica *r = i < cfg->n ? &s->rep[i] :
+				sim_rep_of_node(s, s->twin_node);
+			struct bft_info in;
+			char nm[16];
+
+			if (!r || (i == cfg->n && !s->twin_node))
+				continue;
+			node_name(r->node, nm, sizeof(nm));
+			if (!r->up) {
+				printf("replica %s: down\n", nm);
+				continue;
+			}
+			bft_engine_info(r->e, &in);
+			printf("replica %s: view=%" PRIu64 " status=%u last_exec=%"
+			       PRIu64 " stable=%" PRIu64 " next_seq=%" PRIu64
+			       " vc_timeout=%" PRIu64 "ms\n",
+			       nm, in.view, in.status,
+			       in.last_exec, in.stable_seq, in.next_seq,
+			       in.vc_timeout_ms);
+		}
+	}
+	if (res->failed && !cfg->trace) {
+		trace_dump(&s->trace, stdout, o->last ? o->last : 60);
+		if (cfg->twin >= 0)
+			printf("replay: build/host/sim --twins-id %" PRIu64
+			       "%s --trace\n", cfg->twin_id, o->replay);
+		else
+			printf("replay: build/host/sim --seed %" PRIu64
+			       "%s --trace\n", cfg->seed, o->replay);
 	}
 }
 
@@ -252,7 +319,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	sim_keys_init(s);
 	pick_faulty(s, &fr);
 	for (i = 0; i < cfg->n; i++)
-		if (!s->rep[i].byz)
+		if (!s->rep[i].byz && i != cfg->twin)
 			correct |= 1ULL << i;
 	check_init(&s->check, cfg->n, correct);
 	if (!cfg->quiet || cfg->trace)
@@ -268,6 +335,10 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 		sim_rng_seed(&s->rep[i].brng, cfg->seed, 100 + i);
 		if (b)
 			at(s, sim_rng_range(&fr, 0, 10 * SIM_MS), SEV_BYZ, i);
+	}
+	if (cfg->twin >= 0 && twins_start(s)) {
+		fprintf(stderr, "twin create failed\n");
+		exit(2);
 	}
 	for (i = 0; i < s->ncli; i++)
 		if (sim_client_start(s, i)) {
@@ -324,48 +395,13 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 		res->prim_reqs = k->requests_executed;
 		res->prim_batches = k->batches_executed;
 	}
-	if (res->failed || !cfg->quiet) {
-		if (res->failed && cfg->quiet)
-			cfg_print(s, stdout);
-		printf("%s seed=%" PRIu64 ": %s\n",
-		       res->failed ? "FAIL" : "ok", cfg->seed,
-		       res->failed ? s->check.failed : "no violations");
-		printf("stats: events=%" PRIu64 " vtime=%" PRIu64
-		       "ms accepted=%" PRIu64 " execs=%" PRIu64
-		       " view-changes=%" PRIu64 " new-views=%" PRIu64
-		       " xfers=%" PRIu64 " evidence=%" PRIu64
-		       " byz-msgs=%" PRIu64 " net: sent=%" PRIu64
-		       " dropped=%" PRIu64 " dup=%" PRIu64 " part=%" PRIu64
-		       "\n", s->st.events, s->sched.now / SIM_MS,
-		       s->st.accepted, s->check.execs, s->st.view_changes,
-		       s->st.new_views, s->st.xfers, s->st.evidence,
-		       s->st.byz_msgs, s->net.st.sent, s->net.st.dropped,
-		       s->net.st.duplicated, s->net.st.partitioned);
-	}
-	if (res->failed) {
-		for (i = 0; i < cfg->n; i++) {
-			struct bft_info in;
-
-			if (!s->rep[i].up) {
-				printf("replica r%d: down\n", i);
-				continue;
-			}
-			bft_engine_info(s->rep[i].e, &in);
-			printf("replica %s%d: view=%" PRIu64 " status=%u last_exec=%"
-			       PRIu64 " stable=%" PRIu64 " next_seq=%" PRIu64
-			       " vc_timeout=%" PRIu64 "ms\n",
-			       s->rep[i].byz ? "R" : "r", i, in.view, in.status,
-			       in.last_exec, in.stable_seq, in.next_seq,
-			       in.vc_timeout_ms);
-		}
-	}
-	if (res->failed && !cfg->trace) {
-		trace_dump(&s->trace, stdout, o->last ? o->last : 60);
-		printf("replay: build/host/sim --seed %" PRIu64 "%s --trace\n",
-		       cfg->seed, o->replay);
-	}
+	snprintf(res->why, sizeof(res->why), "%.199s", s->check.failed);
+	if (!cfg->silent)
+		run_report(s, o, res);
 	for (i = 0; i < cfg->n; i++)
 		sim_rep_stop(&s->rep[i]);
+	if (s->twin_node)
+		sim_rep_stop(&s->twin);
 	for (i = 0; i < s->ncli; i++)
 		sim_client_stop(&s->cl[i]);
 	check_free(&s->check);

@@ -18,6 +18,7 @@
 #define SIM_NODES	(SIM_MAX_REP + SIM_MAX_CLI)
 #define SIM_SNAPS	16
 #define SIM_CAPTURE	64
+#define TWIN_MAX_ROUNDS	12
 
 enum sim_byz {
 	BYZ_NONE,
@@ -63,6 +64,14 @@ struct sim_cfg {
 	int trace;		/* print every event */
 	int trace_last;		/* events printed on failure */
 	int quiet;
+	int silent;		/* print nothing, even on failure */
+	/* Twins (twins.c): replica `twin` runs as two correct engines */
+	int twin;		/* twinned replica id, -1: no twins */
+	int twin_keep;		/* keep both instances after the heal */
+	int twin_rounds;
+	sim_time_t twin_round;	/* length of a round (virtual time) */
+	uint8_t twin_part[TWIN_MAX_ROUNDS];	/* partition per round */
+	uint64_t twin_id;
 };
 
 struct sim_snap {
@@ -75,7 +84,8 @@ struct sim;
 
 struct sim_replica {
 	struct sim *sim;
-	int id;
+	int id;			/* identity (keys, engine id) */
+	int node;		/* network node: id, or the second twin's */
 	int up;
 	int byz;		/* enum sim_byz, BYZ_NONE if correct */
 	struct bft_engine *e;
@@ -132,6 +142,8 @@ struct sim {
 	struct sim_kv *keys;	/* (node, node) -> HMAC pads */
 	uint8_t *scratch;	/* BFT_WIRE_MAX_DGRAM */
 	struct sim_replica rep[SIM_MAX_REP];
+	struct sim_replica twin;	/* second instance of cfg.twin */
+	int twin_node;		/* its network node, 0 if none */
 	struct sim_client cl[SIM_MAX_CLI];
 	struct sim_stats st;
 	int clients_done;
@@ -145,6 +157,8 @@ int sim_mac(struct sim *s, int self, int peer, const struct bft_iov *iov,
 void sim_mac_trailer(struct sim *s, int self, int peer, uint8_t *buf,
 		     uint32_t len);
 int sim_rep_start(struct sim *s, int i);
+int sim_rep_start_as(struct sim *s, struct sim_replica *r, int id, int node);
+struct sim_replica *sim_rep_of_node(struct sim *s, int node);
 void sim_rep_stop(struct sim_replica *r);
 void sim_rep_deliver(struct sim_replica *r, int from, const uint8_t *buf,
 		     uint32_t len);
@@ -175,6 +189,10 @@ void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
 void sim_client_event(struct sim_client *c, uint64_t arg);
 const char *byzc_name(int strat);
 int byzc_parse(const char *name);
+
+/* twins.c */
+int twins_route(void *ctx, int from, int to, int *dst);
+void twins_print(const struct sim *s, FILE *f);
 
 #define SIM_NOW_MS(s)	((s)->sched.now / SIM_MS)
 

@@ -131,6 +131,12 @@ struct sim_net {
 	/* for traces: (view, seq) or similar of a message */
 	void (*detail)(const uint8_t *buf, size_t len, uint64_t *a,
 		       uint64_t *b);
+	/*
+	 * Twins: the nodes (at most 4) a datagram from -> to reaches; when
+	 * set it replaces the fault model (partitions, loss, duplicates).
+	 */
+	int (*route)(void *ctx, int from, int to, int *dst);
+	void *route_ctx;
 };
 
 void net_init(struct sim_net *net, struct sim_sched *s, struct sim_trace *t,

@@ -19,7 +19,9 @@
 #                        "N scenarios, V violations" and a replay line
 #                        for each violation
 #   make check-twins     fixed budget: every 1-round scenario, then
-#                        TWINS_SAMPLE sampled 4-round ones; writes
+#                        TWINS_SAMPLE sampled 4-round ones, each one
+#                        test, and the not-blind test (quorums one vote
+#                        short must be caught); writes
 #                        $(RESULTS)/host-twins.res "<passed> <failed>"
 #   build/host/sim --twins-id ID --trace  replay one Twins scenario
 # Standalone: make -f mk/engine.mk -f mk/sim.mk check-sim
@@ -46,8 +48,8 @@ BFT_STAGES += $(if $(filter check-fuzz,$(CHECK_TARGETS)),host-fuzz)
 BFT_STAGES += $(if $(filter check-twins,$(CHECK_TARGETS)),host-twins)
 
 SCENARIOS ?= 10000
-ROUNDS ?= 4
-TWINS_SAMPLE ?= 3000
+ROUNDS ?= 6
+TWINS_SAMPLE ?= 2000
 
 .PHONY: sim-bin sim check-sim sim-macs twins check-twins
 
@@ -90,13 +92,20 @@ twins: $(SIM_BIN)
 
 check-twins: $(SIM_BIN)
 	@mkdir -p $(RESULTS) $(SIM_OUT)
-	@rm -f $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res
+	@rm -f $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res $(SIM_OUT)/twinsnb.res
 	@rc=0; \
 	$(SIM_BIN) --twins 656 --twins-rounds 1 --twins-enum --start 0 \
 		--jobs $(SIM_JOBS) --res $(SIM_OUT)/twins1.res || rc=1; \
 	$(SIM_BIN) --twins $(TWINS_SAMPLE) --twins-rounds 4 --start 1 \
 		--jobs $(SIM_JOBS) --res $(SIM_OUT)/twins4.res || rc=1; \
-	cat $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res 2>/dev/null | \
+	if $(SIM_BIN) --twins 100 --twins-rounds 4 --broken-quorum \
+		--jobs $(SIM_JOBS) | grep -q '^100 scenarios, [1-9]'; \
+	then echo "twins not-blind: quorums one vote short caught: PASS"; \
+		echo "1 0" > $(SIM_OUT)/twinsnb.res; \
+	else echo "twins not-blind: quorums one vote short NOT caught: FAIL"; \
+		echo "0 1" > $(SIM_OUT)/twinsnb.res; rc=1; fi; \
+	cat $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res $(SIM_OUT)/twinsnb.res \
+		2>/dev/null | \
 		awk '{p+=$$1; f+=$$2} END {print p+0, f+0}' > $(RESULTS)/host-twins.res; \
 	[ -s $(SIM_OUT)/twins1.res ] && [ -s $(SIM_OUT)/twins4.res ] || \
 		{ echo "0 1" > $(RESULTS)/host-twins.res; rc=1; }; \

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <inttypes.h>
 #include <time.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -276,95 +277,130 @@ static void why_class(const char *why, char *out, size_t len)
 	out[k] = 0;
 }
 
+/* Violations by kind, and the first sweep index of each kind. */
+struct tally {
+	long total, viol;
+	int nc;
+	char cls[16][64];
+	uint64_t first[16], first_id[16];
+	long n[16];
+};
+
+static void tally_add(struct tally *t, const struct opts *o,
+		      const struct twins_rec *rec)
+{
+	char cl[64];
+	int c;
+
+	t->total++;
+	if (!rec->failed)
+		return;
+	t->viol++;
+	printf("violation: build/host/sim --twins-id %" PRIu64 "%s --trace"
+	       "  # scenario #%" PRIu64 ": %s\n", rec->id, o->replay,
+	       rec->idx, rec->why);
+	why_class(rec->why, cl, sizeof(cl));
+	for (c = 0; c < t->nc && strcmp(t->cls[c], cl); c++)
+		;
+	if (c == t->nc) {
+		if (t->nc == 16)
+			return;
+		snprintf(t->cls[c], sizeof(t->cls[c]), "%s", cl);
+		t->first[c] = UINT64_MAX;
+		t->n[c] = 0;
+		t->nc++;
+	}
+	t->n[c]++;
+	if (rec->idx < t->first[c]) {
+		t->first[c] = rec->idx;
+		t->first_id[c] = rec->id;
+	}
+}
+
+static void worker(const struct opts *o, int j, int nj, int fd)
+{
+	struct twins_rec rec;
+	long i;
+
+	for (i = j; i < o->twins; i += nj) {
+		struct run_result rr;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.idx = o->start + i;
+		rec.id = sweep_id(o, rec.idx);
+		rec.failed = run_id(o, rec.id, 1, &rr);
+		memcpy(rec.why, rr.why, sizeof(rec.why));
+		if (write(fd, &rec, sizeof(rec)) != sizeof(rec))
+			_exit(2);
+	}
+	_exit(0);
+}
+
 static int sweep(struct opts *o)
 {
-	int fds[64][2], j, nj = o->jobs < 1 || o->jobs > 64 ? 1 : o->jobs;
-	long total = 0, viol = 0, c;
+	int nj = o->jobs < 1 || o->jobs > 64 ? 1 : o->jobs, j, open_fds;
+	struct pollfd pfd[64];
 	double t0 = now_sec(), dt;
 	struct twins_rec rec;
-	char cls[16][64], cl[64];
-	uint64_t first[16], first_id[16];
-	long ncls[16];
-	int nc = 0;
+	struct tally t;
+	int fds[2], c;
 	FILE *f;
 
+	memset(&t, 0, sizeof(t));
 	fflush(stdout);
 	for (j = 0; j < nj; j++) {
-		if (pipe(fds[j]))
+		if (pipe(fds))
 			return 2;
 		if (fork() == 0) {
-			long i;
-
-			close(fds[j][0]);
-			for (i = j; i < o->twins; i += nj) {
-				struct run_result rr;
-
-				memset(&rec, 0, sizeof(rec));
-				rec.idx = o->start + i;
-				rec.id = sweep_id(o, rec.idx);
-				rec.failed = run_id(o, rec.id, 1, &rr);
-				memcpy(rec.why, rr.why, sizeof(rec.why));
-				if (write(fds[j][1], &rec, sizeof(rec)) !=
-				    sizeof(rec))
-					_exit(2);
-			}
-			_exit(0);
+			close(fds[0]);
+			worker(o, j, nj, fds[1]);
 		}
-		close(fds[j][1]);
+		close(fds[1]);
+		pfd[j].fd = fds[0];
+		pfd[j].events = POLLIN;
 	}
-	for (j = 0; j < nj; j++) {
-		while (read(fds[j][0], &rec, sizeof(rec)) == sizeof(rec)) {
-			total++;
-			if (!rec.failed)
+	/* read every worker as it reports, so none blocks on a full pipe */
+	for (open_fds = nj; open_fds > 0;) {
+		if (poll(pfd, nj, -1) < 0)
+			break;
+		for (j = 0; j < nj; j++) {
+			if (pfd[j].fd < 0 || !pfd[j].revents)
 				continue;
-			viol++;
-			printf("violation: build/host/sim --twins-id %" PRIu64
-			       "%s --trace  # scenario #%" PRIu64 ": %s\n",
-			       rec.id, o->replay, rec.idx, rec.why);
-			why_class(rec.why, cl, sizeof(cl));
-			for (c = 0; c < nc && strcmp(cls[c], cl); c++)
-				;
-			if (c == nc && nc < 16) {
-				snprintf(cls[nc], sizeof(cls[nc]), "%s", cl);
-				first[nc] = UINT64_MAX;
-				ncls[nc++] = 0;
+			if (read(pfd[j].fd, &rec, sizeof(rec)) == sizeof(rec)) {
+				tally_add(&t, o, &rec);
+				continue;
 			}
-			if (c < nc) {
-				ncls[c]++;
-				if (rec.idx < first[c]) {
-					first[c] = rec.idx;
-					first_id[c] = rec.id;
-				}
-			}
+			close(pfd[j].fd);
+			pfd[j].fd = -1;
+			open_fds--;
 		}
-		close(fds[j][0]);
 	}
 	while (wait(NULL) > 0)
 		;
 	dt = now_sec() - t0;
-	for (c = 0; c < nc; c++)
+	for (c = 0; c < t.nc; c++)
 		printf("twins: %ld x \"%s\", first at scenario #%" PRIu64
 		       " (%" PRIu64 " scenarios run from #%" PRIu64
-		       "), id %" PRIu64 "\n", ncls[c], cls[c], first[c],
-		       first[c] - o->start + 1, o->start, first_id[c]);
+		       "), id %" PRIu64 "\n", t.n[c], t.cls[c], t.first[c],
+		       t.first[c] - o->start + 1, o->start, t.first_id[c]);
 	fprintf(stderr, "twins: %d rounds, %s, %.1f s, %.0f scenarios/minute"
 		" (%d jobs)\n", o->twins_rounds,
 		o->twins_enum ? "enumerated" : "sampled", dt,
-		dt > 0 ? total * 60.0 / dt : 0.0, nj);
-	if (total != o->twins) {
+		dt > 0 ? t.total * 60.0 / dt : 0.0, nj);
+	if (t.total != o->twins) {
 		fprintf(stderr, "twins: %ld scenarios lost\n",
-			o->twins - total);
-		viol += o->twins - total;
+			o->twins - t.total);
+		t.viol += o->twins - t.total;
 	}
-	printf("%ld scenarios, %ld violations\n", o->twins, viol);
+	printf("%ld scenarios, %ld violations\n", o->twins, t.viol);
 	if (o->res) {
 		f = fopen(o->res, "w");
 		if (!f)
 			return 2;
-		fprintf(f, "%ld %ld\n", o->twins - viol, viol);
+		fprintf(f, "%ld %ld\n", o->twins - t.viol, t.viol);
 		fclose(f);
 	}
-	return viol ? 1 : 0;
+	return t.viol ? 1 : 0;
 }
 
 int twins_main(struct opts *o)

@@ -9,8 +9,8 @@
 struct bft_peer_counters {
 	u64 sent;
 	u64 recv;
-	u64 dropped;
-	u64 mac_failed;
+	u64 dropped;		/* authenticated, then dropped */
+	u64 mac_failed;		/* 0: a bad MAC proves nothing of its sender */
 	u64 evidence;
 };
 

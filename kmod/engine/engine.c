@@ -243,7 +243,13 @@ const struct bft_counters *bft_engine_counters(const struct bft_engine *e)
 	return &e->ctr;
 }
 
-static void count_drop(struct bft_engine *e, const u8 *buf, u32 len, int r)
+/*
+ * Per-peer counters only for datagrams whose MAC was checked (@authed):
+ * the sender field of anything else is a claim, and charging it would
+ * let an outsider make a correct replica look bad.
+ */
+static void count_drop(struct bft_engine *e, const u8 *buf, u32 len, int r,
+		       bool authed)
 {
 	u32 sender;
 	u8 kind = 0;
@@ -254,19 +260,18 @@ static void count_drop(struct bft_engine *e, const u8 *buf, u32 len, int r)
 	if (len >= BFT_HDR_LEN) {
 		kind = buf[5] <= BFT_MSG_MAX ? buf[5] : 0;
 		sender = bft_get32(buf + 8);
-		if (buf[6] == BFT_PRINCIPAL_REPLICA && sender < e->n) {
+		if (authed && buf[6] == BFT_PRINCIPAL_REPLICA &&
+		    sender < e->n)
 			e->ctr.peer[sender].dropped++;
-			if (r == BFT_DROP_MAC)
-				e->ctr.peer[sender].mac_failed++;
-		}
 	}
 	e->ctr.dropped[kind]++;
 }
 
+/* The glue drops before authenticating (or after a failed MAC). */
 void bft_engine_count_drop(struct bft_engine *e, const void *buf, u32 len,
 			   int reason)
 {
-	count_drop(e, buf, len, reason);
+	count_drop(e, buf, len, reason, false);
 }
 
 static int mac_over(struct bft_engine *e, u8 principal, u32 id,
@@ -455,7 +460,7 @@ static int client_fetch(struct bft_engine *e, const struct bft_msg_hdr *h,
 }
 
 static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
-		    const u8 *buf, u32 len, u32 flags)
+		    const u8 *buf, u32 len, u32 flags, bool *authed)
 {
 	union {
 		struct bft_req_view r;
@@ -470,6 +475,8 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	} u;
 	int r;
 
+	/* The glue checked the MAC before queueing (bft_wire_verify). */
+	*authed = flags & BFT_RX_VERIFIED;
 	if (h->kind == BFT_MSG_REQUEST) {
 		r = bft_wire_parse_request(buf, len, &e->lim, &u.r);
 		if (r)
@@ -523,6 +530,7 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 		if (r)
 			return r;
 	}
+	*authed = true;
 	switch (h->kind) {
 	case BFT_MSG_PRE_PREPARE:
 		return bft_on_preprepare(e, h->sender, &u.pp);
@@ -549,13 +557,14 @@ int bft_engine_receive(struct bft_engine *e, const void *data, u32 len,
 {
 	const u8 *buf = data;
 	struct bft_msg_hdr h;
+	bool authed = false;
 	int r;
 
 	r = bft_wire_parse_hdr(buf, len, &h);
 	if (!r)
-		r = dispatch(e, &h, buf, len, flags);
+		r = dispatch(e, &h, buf, len, flags, &authed);
 	if (r) {
-		count_drop(e, buf, len, r);
+		count_drop(e, buf, len, r, authed);
 		return r;
 	}
 	e->ctr.recv[h.kind]++;

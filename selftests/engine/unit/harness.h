@@ -45,5 +45,6 @@ extern const struct unit_test retx_tests[];
 extern const struct unit_test vcack_tests[];
 extern const struct unit_test insider_tests[];
 extern const struct unit_test xfer_tests[];
+extern const struct unit_test nvfetch_tests[];
 
 #endif

@@ -183,6 +183,7 @@ struct bft_engine {
 	struct bft_vc_entry_h *e_scratch;	/* L */
 	struct bft_nv_vc_h *vv_scratch;	/* n */
 	u64 *vc_helped;		/* per replica: 1 + view we last helped */
+	u64 vc_help_at[BFT_MAX_REPLICAS];	/* and when, ms */
 	struct bft_vc_ack_rec *vc_acks;	/* [author * n + acker] */
 
 	/* Stable checkpoints: recent ones and who certified the latest. */

@@ -498,13 +498,17 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		return BFT_DROP_STALE;
 	if (v == e->view && e->status == BFT_ST_NORMAL) {
 		/*
-		 * Sender lags in a view we installed: help it finish, once
-		 * per view, or two replicas in the view answer each other's
-		 * help forever (a late or resent VIEW-CHANGE starts it).
+		 * Sender lags in a view we installed: help it finish. It
+		 * resends every vc_timeout_ms while it lags, so a lost help
+		 * is retried then; help at most every vc_timeout_ms / 2, so
+		 * two replicas in the view cannot answer each other's help
+		 * without end (our help is a VIEW-CHANGE too).
 		 */
-		if (e->vc_helped[from] >= v + 1)
+		if (e->vc_helped[from] == v + 1 &&
+		    e->now < e->vc_help_at[from] + e->cfg.vc_timeout_ms / 2)
 			return 0;
 		e->vc_helped[from] = v + 1;
+		e->vc_help_at[from] = e->now;
 		if (e->vc_view[e->id] == v && e->vc_len[e->id])
 			bft_send_replica(e, from, vc_buf(e, e->id),
 					 e->vc_len[e->id]);

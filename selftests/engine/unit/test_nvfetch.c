@@ -47,7 +47,65 @@ static void t_forged_sender_not_charged(void)
 	tc_free(&tc);
 }
 
+static u64 vc_sent(void)
+{
+	u64 k = 0;
+	u32 i;
+
+	for (i = 0; i < tc.n; i++)
+		k += ctr(i)->sent[BFT_MSG_VIEW_CHANGE] +
+		     ctr(i)->sent[BFT_MSG_NEW_VIEW];
+	return k;
+}
+
+/*
+ * 6b: r3 missed the change to view 1; the help its VIEW-CHANGE(1) earns
+ * is lost. Its resend must be helped again, and then the help stops.
+ */
+static void t_straggler_help_retried(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	struct bft_info info;
+	u64 before;
+	u32 i;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	tc_isolate(&tc, 3, true);
+	for (i = 0; i < 3; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	bft_engine_info(tc.r[1].e, &info);
+	T_EQ(info.view, 1);
+	T_EQ(info.status, BFT_ST_NORMAL);
+	/* r3 reaches the others, but their first help is lost. */
+	for (i = 0; i < 3; i++)
+		tc.cut[3][i] = false;
+	bft_engine_request_view_change(tc.r[3].e);
+	tc_run(&tc);
+	for (i = 0; i < 3; i++)
+		T_EQ(ctr(i)->recv[BFT_MSG_VIEW_CHANGE] >= 3, 1);
+	tc_isolate(&tc, 3, false);
+	tc_advance(&tc, 3000, 50);
+	bft_engine_info(tc.r[3].e, &info);
+	T_EQ(info.view, 1);
+	T_EQ(info.status, BFT_ST_NORMAL);
+	T_EQ(ctr(3)->new_views, 1);
+	/* Idle and level: nobody helps anybody any more. */
+	before = vc_sent();
+	tc_advance(&tc, 20000, 50);
+	T_EQ(vc_sent(), before);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 2);
+	T_EQ(tc.r[3].counter, tc.r[1].counter);
+	tc_free(&tc);
+}
+
 UNIT_TESTS(nvfetch_tests) = {
+	{ "straggler_help_retried", t_straggler_help_retried },
 	{ "forged_sender_not_charged", t_forged_sender_not_charged },
 	UNIT_END
 };

@@ -114,6 +114,9 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "stable_queries", c->stable_queries) ||
 	       put_ctr(msg, "retx_requests", c->retx_requests) ||
 	       put_ctr(msg, "retx_sent", c->retx_sent) ||
+	       put_ctr(msg, "vc_fetch_requests", c->vc_fetch_requests) ||
+	       put_ctr(msg, "vc_relayed", c->vc_relayed) ||
+	       put_ctr(msg, "vc_fetched", c->vc_fetched) ||
 	       put_ctr(msg, "evidence", c->evidence) ? -EMSGSIZE : 0;
 }
 

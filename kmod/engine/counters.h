@@ -41,6 +41,9 @@ struct bft_counters {
 	u64 stable_queries;		/* FETCH(STABLE) answered */
 	u64 retx_requests;		/* FETCH(LOG) sent: stuck, asked */
 	u64 retx_sent;			/* messages re-sent to askers */
+	u64 vc_fetch_requests;		/* FETCH(VC) sent: named VC missing */
+	u64 vc_relayed;			/* DATA(VC) sent to askers */
+	u64 vc_fetched;			/* named VCs taken from f+1 relays */
 	u64 evidence;
 	struct bft_peer_counters peer[BFT_MAX_REPLICAS];
 };

@@ -79,6 +79,7 @@ int bft_config_check(const struct bft_config *c)
 
 static void engine_free(struct bft_engine *e)
 {
+	bft_vcf_free(e);
 	bft_vc_free(e);
 	bft_ckpt_free(e);
 	bft_clients_free(e);
@@ -162,7 +163,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	if (!e->tx || !e->io || !e->result || !e->xfer.staging)
 		goto fail;
 	if (log_alloc(e) || bft_clients_alloc(e) || bft_ckpt_alloc(e) ||
-	    bft_vc_alloc(e))
+	    bft_vc_alloc(e) || bft_vcf_alloc(e))
 		goto fail;
 	ret = bft_take_checkpoint(e, 0);
 	if (ret)
@@ -587,6 +588,7 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 	bft_xfer_tick(e);
 	bft_probe_tick(e);
 	bft_retx_tick(e);
+	bft_vcf_tick(e);
 }
 
 static u64 min64(u64 a, u64 b)
@@ -603,6 +605,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 		d = min64(d, e->xfer.deadline);
 	d = min64(d, e->probe_at);
 	d = min64(d, e->retx_at);
+	d = min64(d, e->vcf_at);
 	for (i = 0; i < L; i++)
 		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))
 			d = min64(d, e->slots[i].fetch_at);

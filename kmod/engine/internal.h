@@ -186,6 +186,15 @@ struct bft_engine {
 	u64 vc_help_at[BFT_MAX_REPLICAS];	/* and when, ms */
 	struct bft_vc_ack_rec *vc_acks;	/* [author * n + acker] */
 
+	/* Named VIEW-CHANGEs a backup keeps or fetches (vcfetch.c). */
+	u8 *vk_mem;		/* n * vc_max: a second copy per author */
+	u32 *vk_len;
+	u64 *vk_view;
+	struct bft_vcf_want *vcf_want;	/* n: per author */
+	u64 vcf_view;		/* view of the NEW-VIEW they are for */
+	u64 vcf_at;		/* next FETCH(VC) round, BFT_NO_DEADLINE */
+	u64 *vcf_answered;	/* [asker * n + author]: rate limit, ms */
+
 	/* Stable checkpoints: recent ones and who certified the latest. */
 	struct bft_stable_rec stable_ring[BFT_STABLE_RING];
 	u64 stable_attest;	/* replicas whose CHECKPOINT made h stable */
@@ -312,6 +321,22 @@ int bft_on_vc_ack(struct bft_engine *e, u32 from,
 		  const struct bft_vc_ack_view *a);
 int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 void bft_note_view(struct bft_engine *e, u32 from, u64 view);
+
+void bft_nv_retry(struct bft_engine *e);
+
+/* vcfetch.c */
+struct bft_vcf_want;
+int bft_vcf_alloc(struct bft_engine *e);
+void bft_vcf_free(struct bft_engine *e);
+const u8 *bft_vc_copy(struct bft_engine *e, u32 j, u64 v, const u8 *digest,
+		      u32 *len);
+void bft_vc_keep(struct bft_engine *e, u32 j);
+void bft_vcf_want(struct bft_engine *e, u64 v, u32 j, const u8 *digest);
+void bft_vcf_tick(struct bft_engine *e);
+int bft_on_fetch_vc(struct bft_engine *e, u32 from,
+		    const struct bft_fetch_view *f);
+int bft_on_vc_data(struct bft_engine *e, u32 from,
+		   const struct bft_data_view *d);
 
 /* nvcompute.c: pure NEW-VIEW decision, see Documentation/engine.rst. */
 int bft_nv_compute(u32 n, u32 f, u32 q, u32 log_size,

@@ -410,8 +410,8 @@ static int try_validate_nv(struct bft_engine *e)
 	struct bft_ckpt_h ck, o;
 	struct bft_nv_view nv;
 	struct bft_nv_vc_h v;
-	u8 d[BFT_DIGEST_LEN];
-	u32 i, m = 0, n_o;
+	u32 i, m = 0, n_o, missing = 0, l;
+	const u8 *p;
 
 	if (bft_wire_parse_nv(e->nv_buf, e->nv_len, &e->lim, &nv))
 		goto bad;
@@ -419,18 +419,18 @@ static int try_validate_nv(struct bft_engine *e)
 		goto bad;
 	for (i = 0; i < nv.n_vc; i++) {
 		bft_nv_get_vc(&nv, i, &v);
-		if (e->vc_view[v.replica] < nv.view || !e->vc_len[v.replica])
-			return 0;	/* not here yet; VCs go to everyone */
-		if (e->vc_view[v.replica] > nv.view)
-			goto bad;
-		vc_digest(e, v.replica, d);
-		if (memcmp(d, v.digest, BFT_DIGEST_LEN))
-			goto bad;
-		if (bft_wire_parse_vc(vc_buf(e, v.replica),
-				      e->vc_len[v.replica], &e->lim,
-				      &e->vcv[m++]))
+		p = bft_vc_copy(e, v.replica, nv.view, v.digest, &l);
+		if (!p) {
+			/* In flight, superseded, or another copy: fetch. */
+			bft_vcf_want(e, nv.view, v.replica, v.digest);
+			missing++;
+			continue;
+		}
+		if (bft_wire_parse_vc(p, l, &e->lim, &e->vcv[m++]))
 			goto bad;
 	}
+	if (missing)
+		return 0;
 	if (bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size, e->vcv, m, &ck,
 			   e->o_scratch, &n_o))
 		goto bad;
@@ -471,6 +471,13 @@ int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 	e->nv_view = view;
 	e->nv_pending = true;
 	return try_validate_nv(e);
+}
+
+/* A named VIEW-CHANGE came by relay (vcfetch.c): check the NEW-VIEW. */
+void bft_nv_retry(struct bft_engine *e)
+{
+	if (e->nv_pending && e->nv_view >= e->view)
+		try_validate_nv(e);
 }
 
 static void maybe_join(struct bft_engine *e)
@@ -528,6 +535,7 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		bft_evidence(e, from, BFT_MSG_VIEW_CHANGE, v, 0, NULL);
 		return BFT_DROP_CONFLICT;
 	}
+	bft_vc_keep(e, from);
 	memcpy(vc_buf(e, from), buf, len);
 	e->vc_len[from] = len;
 	e->vc_view[from] = v;

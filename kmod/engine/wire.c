@@ -361,7 +361,7 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->what = buf[16];
 	if (!all_zero(buf + 17, 7))
 		return BFT_DROP_RESERVED;
-	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_LOG)
+	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_VC)
 		return BFT_DROP_RESERVED;
 	if (h.principal == BFT_PRINCIPAL_CLIENT && f->what != BFT_FETCH_STABLE)
 		return BFT_DROP_PRINCIPAL;
@@ -369,7 +369,8 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->seq = bft_get64(buf + 24);
 	f->offset = bft_get64(buf + 32);
 	f->digest = buf + 40;
-	if (f->what != BFT_FETCH_STATE && f->offset)
+	if (f->what == BFT_FETCH_VC ? f->offset >= BFT_MAX_REPLICAS :
+	    f->what != BFT_FETCH_STATE && f->offset)
 		return BFT_DROP_RESERVED;
 	if ((f->what == BFT_FETCH_STABLE || f->what == BFT_FETCH_LOG) &&
 	    !all_zero(f->digest, BFT_DIGEST_LEN))
@@ -410,6 +411,19 @@ int bft_wire_parse_data(const u8 *buf, u32 len,
 		/* A digest only: no stream. */
 		if (d->offset || d->total || d->count)
 			return BFT_DROP_RESERVED;
+		break;
+	case BFT_FETCH_VC:
+		/* One VIEW-CHANGE without its trailer; count: its author. */
+		if (d->offset || d->chunk_len != d->total)
+			return BFT_DROP_LEN;
+		if (d->count >= lim->n)
+			return BFT_DROP_RESERVED;
+		if (d->chunk_len < BFT_VC_FIXED)
+			return BFT_DROP_SHORT;
+		if (d->chunk_len > BFT_VC_FIXED +
+				   BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
+				   lim->log_size * BFT_VC_ENTRY_LEN)
+			return BFT_DROP_TOO_LONG;
 		break;
 	case BFT_FETCH_BATCH:
 		if (d->offset || d->chunk_len != d->total)

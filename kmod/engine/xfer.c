@@ -186,6 +186,8 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 		return bft_on_fetch_stable(e, from, f);
 	if (f->what == BFT_FETCH_LOG)
 		return bft_on_fetch_log(e, from, f);
+	if (f->what == BFT_FETCH_VC)
+		return bft_on_fetch_vc(e, from, f);
 	s = bft_slot_of(e, f->seq);
 	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
 	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))
@@ -310,6 +312,8 @@ int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d)
 
 	if (d->what == BFT_FETCH_STATE)
 		return on_state_data(e, from, d);
+	if (d->what == BFT_FETCH_VC)
+		return bft_on_vc_data(e, from, d);
 	if (d->what != BFT_FETCH_BATCH)
 		return BFT_DROP_KIND;	/* STABLE answers go to clients */
 	s = bft_slot_of(e, d->seq);

@@ -244,6 +244,15 @@ enum bft_fetch_what {
 	 * and its CHECKPOINT if seq is below its stable checkpoint.
 	 */
 	BFT_FETCH_LOG = 4,
+	/*
+	 * A VIEW-CHANGE named in a NEW-VIEW, from a replica only: seq is the
+	 * view, offset the author's replica id, digest the named digest.
+	 * A replica holding that copy answers with DATA(VC): seq the view,
+	 * count the author, digest the named digest, chunk the VIEW-CHANGE
+	 * without its MAC trailer (offset 0, total = chunk_len). The asker
+	 * takes the copy once f+1 replicas relayed it (identical bytes).
+	 */
+	BFT_FETCH_VC = 5,
 };
 
 struct bft_fetch {

@@ -39,8 +39,25 @@ static inline int fuzz_mac(void *ctx, u8 principal, u32 id,
 enum fuzz_sample {
 	FS_REQUEST, FS_PP, FS_PREPARE, FS_COMMIT, FS_REPLY, FS_CKPT,
 	FS_VC, FS_NV, FS_FETCH, FS_DATA, FS_PP_NULL, FS_REQUEST_RO,
-	FS_VC_ACK, FS_FETCH_LOG, FS_COUNT
+	FS_VC_ACK, FS_FETCH_LOG, FS_FETCH_VC, FS_DATA_VC, FS_COUNT
 };
+
+/* A VIEW-CHANGE with one checkpoint and one prepared entry. */
+static inline u32 fuzz_vc(u8 *buf, u32 cap, u32 sender, u64 view)
+{
+	struct bft_ckpt_h ck;
+	struct bft_vc_entry_h ent;
+
+	memset(&ck, 0, sizeof(ck));
+	memset(&ent, 0, sizeof(ent));
+	ent.seq = 1;
+	ent.pp_view = view ? view - 1 : 0;
+	ent.p_view = ent.pp_view;
+	ent.flags = BFT_VC_E_PREPARED;
+	bft_null_digest(ent.pp_digest);
+	bft_null_digest(ent.p_digest);
+	return bft_enc_vc(buf, cap, sender, view, 0, &ck, 1, &ent, 1);
+}
 
 /*
  * A valid datagram of the given sample kind from `sender` (client id for
@@ -53,12 +70,11 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 	static const u8 op[12] = "fuzz-op-data";
 	u8 d[BFT_DIGEST_LEN], batch[1024];
 	struct bft_ckpt_h ck[2];
-	struct bft_vc_entry_h ent[2];
 	struct bft_nv_vc_h vc[3];
+	struct bft_sha_ctx sha;
 	u32 blen, i;
 
 	memset(ck, 0, sizeof(ck));
-	memset(ent, 0, sizeof(ent));
 	memset(vc, 0, sizeof(vc));
 	switch (k) {
 	case FS_REQUEST:
@@ -93,14 +109,7 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 		memset(d, 0x11, sizeof(d));
 		return bft_enc_checkpoint(buf, cap, sender, seq, d);
 	case FS_VC:
-		ck[0].seq = 0;
-		ent[0].seq = 1;
-		ent[0].pp_view = view ? view - 1 : 0;
-		ent[0].p_view = ent[0].pp_view;
-		ent[0].flags = BFT_VC_E_PREPARED;
-		bft_null_digest(ent[0].pp_digest);
-		bft_null_digest(ent[0].p_digest);
-		return bft_enc_vc(buf, cap, sender, view, 0, ck, 1, ent, 1);
+		return fuzz_vc(buf, cap, sender, view);
 	case FS_NV:
 		for (i = 0; i < 3; i++)
 			vc[i].replica = i;
@@ -124,6 +133,23 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 		memset(d, 0, sizeof(d));
 		return bft_enc_fetch(buf, cap, sender, BFT_FETCH_LOG, seq, 0,
 				     d);
+	case FS_FETCH_VC:
+	case FS_DATA_VC:
+		/* The VIEW-CHANGE of the next replica, as named. */
+		blen = fuzz_vc(batch, sizeof(batch), (sender + 1) % FUZZ_N,
+			       view);
+		if (!blen)
+			return 0;
+		blen -= BFT_MAC_LEN;
+		bft_sha_init(&sha);
+		bft_sha_update(&sha, batch, blen);
+		bft_sha_final(&sha, d);
+		if (k == FS_FETCH_VC)
+			return bft_enc_fetch(buf, cap, sender, BFT_FETCH_VC,
+					     view, (sender + 1) % FUZZ_N, d);
+		return bft_enc_data(buf, cap, sender, BFT_FETCH_VC, view, 0,
+				    blen, (sender + 1) % FUZZ_N, d, batch,
+				    blen);
 	default:
 		return 0;
 	}

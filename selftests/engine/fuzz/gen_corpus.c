@@ -101,6 +101,8 @@ static void engine_seeds(void)
 		rec(&s, op, FS_FETCH, 2, 0, 0);
 		rec(&s, op, FS_FETCH_LOG, 3, 0, 0);
 		rec(&s, op, FS_VC_ACK, 2, 1, 0);
+		rec(&s, op, FS_FETCH_VC, 2, 1, 0);
+		rec(&s, op, FS_DATA_VC, 2, 1, 0);
 		rec(&s, op, FS_DATA, 2, 0, 4);
 		rec(&s, 2, 0, 0, 0, 0);
 		put("engine", s.b, s.len);
@@ -152,6 +154,8 @@ int main(int argc, char **argv)
 	sample("data", FS_DATA, 1, 0, 4);
 	sample("vcack", FS_VC_ACK, 2, 1, 0);
 	sample("fetch", FS_FETCH_LOG, 2, 0, 3);
+	sample("fetch", FS_FETCH_VC, 2, 1, 0);
+	sample("data", FS_DATA_VC, 2, 1, 0);
 	engine_seeds();
 	client_seeds();
 	return 0;

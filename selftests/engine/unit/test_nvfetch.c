@@ -47,6 +47,225 @@ static void t_forged_sender_not_charged(void)
 	tc_free(&tc);
 }
 
+/* Correct replicas r0, r1 (view 1's primary) and r3 are in view 1. */
+static void check_view1_clean(void)
+{
+	static const u32 good[] = { 0, 1, 3 };
+	struct bft_info info;
+	u32 k, i;
+
+	for (k = 0; k < 3; k++) {
+		i = good[k];
+		bft_engine_info(tc.r[i].e, &info);
+		if (info.view != 1 || info.status != BFT_ST_NORMAL)
+			printf("# r%u: view %llu status %u, nv_invalid %llu\n",
+			       i, (unsigned long long)info.view, info.status,
+			       (unsigned long long)
+			       ctr(i)->drop_reason[BFT_DROP_NV_INVALID]);
+		T_EQ(info.view, 1);
+		T_EQ(info.status, BFT_ST_NORMAL);
+		T_EQ(ctr(i)->new_views, 1);
+		T_EQ(ctr(i)->drop_reason[BFT_DROP_NV_INVALID], 0);
+		T_EQ(ctr(i)->peer[1].evidence, 0);
+	}
+}
+
+/*
+ * Replicas 0..2 start the change to view 1; r3's VIEW-CHANGE does not
+ * reach r1, so NEW-VIEW(1) names those of r0, r1 and B = r2.
+ */
+static void change_to_view1(void)
+{
+	u32 i;
+
+	tc.cut[3][1] = true;
+	for (i = 0; i < 3; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	tc.cut[3][1] = false;
+}
+
+/*
+ * Finding 3a: B's VIEW-CHANGE(1) is acked and named in NEW-VIEW(1); then,
+ * before the NEW-VIEW reaches them, B sends the backups VIEW-CHANGE(2).
+ * They must still validate the correct NEW-VIEW(1).
+ */
+static void t_nv_named_vc_overwritten(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	int before;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	tc.hold[1][0] = true;
+	tc.hold[1][3] = true;
+	change_to_view1();
+	T_EQ(ctr(1)->new_views, 1);
+	/* B, already in view 1 at r1, asks the others for view 2. */
+	bft_engine_request_view_change(tc.r[2].e);
+	tc_run(&tc);
+	T_EQ(ctr(0)->recv[BFT_MSG_VIEW_CHANGE] >= 2, 1);
+	tc_release(&tc, 1, 0);
+	tc_release(&tc, 1, 3);
+	tc_run(&tc);
+	before = t_failed_checks;
+	check_view1_clean();
+	T_CHECK(t_failed_checks == before);
+	/* The kept copy sufficed: nothing had to be fetched. */
+	T_EQ(ctr(0)->vc_fetch_requests + ctr(3)->vc_fetch_requests, 0);
+	tc.mute[2] = true;	/* B is silent from now on */
+	tc_submit(&tc, 0, false, true);
+	tc_advance(&tc, 500, 50);
+	T_EQ(tc.c[0].accepted, 2);
+	tc_free(&tc);
+}
+
+/*
+ * Finding 3b: B sends its VIEW-CHANGE(1) only to the primary and one
+ * acker (r0). r3 must obtain the named copy, not wait for ever.
+ */
+static void t_nv_named_vc_missing(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	int before;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	tc.cut[2][3] = true;
+	change_to_view1();
+	T_EQ(ctr(1)->new_views, 1);
+	tc.mute[2] = true;	/* B says nothing more */
+	tc_advance(&tc, 500, 50);
+	before = t_failed_checks;
+	check_view1_clean();
+	T_CHECK(t_failed_checks == before);
+	T_EQ(ctr(3)->vc_fetched, 1);
+	tc_submit(&tc, 0, false, true);
+	tc_advance(&tc, 500, 50);
+	T_EQ(tc.c[0].accepted, 2);
+	tc_free(&tc);
+}
+
+/* B's VIEW-CHANGE(1), as the tap saw it (to r0). */
+static u8 b_vc[BFT_WIRE_MAX_DGRAM];
+static u32 b_vc_len;
+
+static bool tap_b_vc(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
+{
+	(void)t;
+	if (from == 2 && to == 0 && buf[5] == BFT_MSG_VIEW_CHANGE &&
+	    bft_get64(buf + 16) == 1) {
+		memcpy(b_vc, buf, len);
+		b_vc_len = len;
+	}
+	return true;
+}
+
+/* B relays @chunk to r3 as its own VIEW-CHANGE(1), named @digest. */
+static void b_relays(const u8 *chunk, u32 clen, const u8 *digest)
+{
+	static u8 out[BFT_WIRE_MAX_DGRAM];
+	u32 n;
+
+	n = bft_enc_data(out, sizeof(out), 2, BFT_FETCH_VC, 1, 0, clen, 2,
+			 digest, chunk, clen);
+	tc_inject(&tc, 2, 3, out, n);
+	tc_run(&tc);
+}
+
+/*
+ * f+1 relays, not fewer: r3 misses the VIEW-CHANGEs of r0 and B, and
+ * only r1 relays at first. One faulty relayer (B) cannot complete a copy
+ * with junk, only with the bytes the author really sent.
+ */
+static void t_nv_fetch_needs_f_plus_1(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	u8 d[BFT_DIGEST_LEN], junk[BFT_VC_FIXED + 40];
+	struct bft_sha_ctx c;
+	struct bft_info info;
+	int before;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.tap = tap_b_vc;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	tc.cut[2][3] = true;
+	tc.cut[0][3] = true;
+	change_to_view1();
+	tc.mute[2] = true;
+	T_CHECK(b_vc_len > BFT_VC_FIXED + BFT_MAC_LEN);
+	tc_advance(&tc, 1000, 50);
+	bft_engine_info(tc.r[3].e, &info);
+	T_EQ(info.view, 0);	/* NEW-VIEW(1) pending */
+	T_CHECK(ctr(3)->vc_fetch_requests >= 2);
+	T_CHECK(ctr(1)->vc_relayed >= 2);
+	T_EQ(ctr(3)->vc_fetched, 0);
+	/* Junk under the named digest: dropped, and B's doing. */
+	bft_sha_init(&c);
+	bft_sha_update(&c, b_vc, b_vc_len - BFT_MAC_LEN);
+	bft_sha_final(&c, d);
+	memcpy(junk, b_vc, sizeof(junk));
+	junk[BFT_VC_FIXED] ^= 1;
+	tc.cut[2][3] = false;	/* B is muted: only what we inject */
+	b_relays(junk, sizeof(junk), d);
+	T_EQ(ctr(3)->drop_reason[BFT_DROP_DIGEST], 1);
+	T_EQ(ctr(3)->peer[2].dropped, 1);
+	T_EQ(ctr(3)->vc_fetched, 0);
+	/* The real bytes: B and r1 make f+1. */
+	b_relays(b_vc, b_vc_len - BFT_MAC_LEN, d);
+	T_EQ(ctr(3)->vc_fetched, 1);
+	bft_engine_info(tc.r[3].e, &info);
+	T_EQ(info.view, 0);	/* r0's is still missing */
+	tc.cut[0][3] = false;
+	tc_advance(&tc, 500, 50);
+	T_EQ(ctr(3)->vc_fetched, 2);
+	before = t_failed_checks;
+	check_view1_clean();
+	T_CHECK(t_failed_checks == before);
+	tc_free(&tc);
+}
+
+/* FETCH(VC) and DATA(VC) decoders. */
+static void t_vcfetch_wire(void)
+{
+	struct bft_wire_limits lim = { .n = 4, .log_size = 8 };
+	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 9 };
+	u8 chunk[BFT_VC_FIXED + 8 * 40 + 8 * 96 + 1] = { 0 };
+	struct bft_fetch_view f;
+	struct bft_data_view dv;
+	u32 len;
+
+	len = bft_enc_fetch(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 3, d);
+	T_EQ(bft_wire_parse_fetch(buf, len, &f), 0);
+	T_EQ(f.what, BFT_FETCH_VC);
+	T_EQ(f.seq, 5);
+	T_EQ(f.offset, 3);
+	len = bft_enc_fetch(buf, sizeof(buf), 1, BFT_FETCH_VC, 5,
+			    BFT_MAX_REPLICAS, d);
+	T_EQ(bft_wire_parse_fetch(buf, len, &f), BFT_DROP_RESERVED);
+	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
+			   BFT_VC_FIXED, 3, d, chunk, BFT_VC_FIXED);
+	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), 0);
+	T_EQ(dv.count, 3);
+	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
+			   BFT_VC_FIXED, 4, d, chunk, BFT_VC_FIXED);
+	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_RESERVED);
+	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
+			   BFT_VC_FIXED - 1, 3, d, chunk, BFT_VC_FIXED - 1);
+	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_SHORT);
+	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
+			   sizeof(chunk), 3, d, chunk, sizeof(chunk));
+	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_TOO_LONG);
+	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 1,
+			   BFT_VC_FIXED + 1, 3, d, chunk, BFT_VC_FIXED);
+	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_LEN);
+}
+
 static u64 vc_sent(void)
 {
 	u64 k = 0;
@@ -105,6 +324,10 @@ static void t_straggler_help_retried(void)
 }
 
 UNIT_TESTS(nvfetch_tests) = {
+	{ "nv_named_vc_overwritten", t_nv_named_vc_overwritten },
+	{ "nv_named_vc_missing", t_nv_named_vc_missing },
+	{ "nv_fetch_needs_f_plus_1", t_nv_fetch_needs_f_plus_1 },
+	{ "vcfetch_wire", t_vcfetch_wire },
 	{ "straggler_help_retried", t_straggler_help_retried },
 	{ "forged_sender_not_charged", t_forged_sender_not_charged },
 	UNIT_END

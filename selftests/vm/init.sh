@@ -81,12 +81,32 @@ run_tests() {
 		'. /kselftest/kselftest/runner.sh; run_many "$@"' runner $list
 }
 
+# After each test program's result, "# time: NAME Ns", its wall time in
+# the guest: a KTAP diagnostic line, which the host counts nothing in but
+# shows (run-vm.sh), so the stage budgets can be read off any run.
+ktap_times() {
+	t0='' name=''
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"# selftests: "*)
+			read -r t0 _ </proc/uptime
+			name=${line##* } ;;
+		"ok "*|"not ok "*)
+			[ -n "$t0" ] || continue
+			read -r t1 _ </proc/uptime
+			echo "# time: $name $(( ${t1%.*} - ${t0%.*} ))s"
+			t0='' ;;
+		esac
+	done
+}
+
 read -r up _ </proc/uptime
 echo "init: mode=$mode, kernel $(uname -r), booted in ${up}s"
 echo 1 >/tmp/rc
 case $mode in
 test)
-	run_tests 2>&1 | tee /tmp/ktap.log
+	run_tests 2>&1 | ktap_times | tee /tmp/ktap.log
 	# The host counts results; this is only the guest's own opinion.
 	if grep -q '^ok' /tmp/ktap.log && ! grep -q '^not ok' /tmp/ktap.log
 	then

@@ -115,6 +115,13 @@ fi
 
 ktap=$(tr -d '\r' <"$verdict" | sed '/^### /,$d; /^BFTVM-DONE/d')
 if [ "$mode" = test ]; then
+	# Per-test wall times (init.sh), longest first, kept in OUTDIR/times.
+	echo "$ktap" | sed -n 's/^# time: \([^ ]*\) \([0-9]*\)s$/\2 \1/p' |
+		sort -rn >"$outdir/times"
+	if [ -s "$outdir/times" ]; then
+		echo "== $stage: test times (s): $(awk '{ printf "%s%s %s",
+			sep, $2, $1; sep = ", " }' "$outdir/times")"
+	fi
 	read -r pass fail skip < <(echo "$ktap" | awk -f "$here/ktap_count.awk")
 	pass=$((pass + host_pass))
 	fail=$((fail + host_fail))

@@ -3,10 +3,12 @@
 # VM tests: the selftests/bft kselftests in QEMU guests.
 #
 #   make check-vm      stages vm-6.1 and vm-6.12 (Debian cloud kernels)
-#   make check-debug   stage vm-debug (KASAN/lockdep/kmemleak/UBSAN kernel
-#                      from linux-source-6.12, built once and cached)
-#   make check-debug-faults  stage vm-debug-faults: the long fault
-#                      scenarios on the same debug kernel
+#   make check-debug   stages vm-debug-1..N: VM_TESTS_DEBUG on the debug
+#                      (KASAN/lockdep/kmemleak/UBSAN) kernel from
+#                      linux-source-6.12, built once and cached, in
+#                      VM_DEBUG_CHUNKS boots (with TESTS=: one boot, vm-debug)
+#   make check-debug-N stage vm-debug-N: boot N alone
+#   make debug-kernel  only build (or reuse) the debug kernel and its bft.ko
 #   make demo          boot 6.12 and run selftests/vm/demo.sh in the guest
 #   make check-harness stage harness: the harness itself must catch a
 #                      deliberate WARN and leak (HARNESS_KERNELS="6.12 debug")
@@ -29,8 +31,7 @@ HARNESS_KERNELS ?= 6.12 debug
 # Stages `make check` must leave a .res for, read by scripts/summary.sh
 # (a stage without one counts as failed). Other mk/*.mk may append theirs.
 BFT_STAGES += $(if $(filter check-vm,$(CHECK_TARGETS)),vm-6.1 vm-6.12) \
-	$(if $(filter check-debug,$(CHECK_TARGETS)),vm-debug) \
-	$(if $(filter check-debug-faults,$(CHECK_TARGETS)),vm-debug-faults) \
+	$(if $(filter check-debug,$(CHECK_TARGETS)),$(VM_DEBUG_STAGES)) \
 	$(if $(filter check-harness,$(CHECK_TARGETS)),harness)
 export BFT_STAGES BFT_QEMU_ACCEL BFT_VM_TIMEOUT BFT_TEST_TIMEOUT
 
@@ -38,7 +39,7 @@ export BFT_STAGES BFT_QEMU_ACCEL BFT_VM_TIMEOUT BFT_TEST_TIMEOUT
 print-stages:
 	@echo $(BFT_STAGES)
 
-.PHONY: vm-selftests check-vm check-debug check-debug-faults check-harness demo
+.PHONY: vm-selftests check-vm check-debug debug-kernel check-harness demo
 
 # kselftest_harness.h comes from linux-source, extracted into the cache.
 $(VM_SELFTESTS)/%: selftests/bft/%.c selftests/bft/bft_nl.h uapi/linux/bft.h
@@ -60,14 +61,43 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	flood checkpoint mixed
 
 # The debug kernel (KASAN, lockdep, kmemleak under TCG) is 5-20x slower
-# and runs everything, in two boots that make check puts in different
-# lanes (each boot stays well inside BFT_VM_TIMEOUT): vm-debug the tests of
-# kernel code paths and the adversaries, vm-debug-faults the long fault
-# scenarios (the tests scale their load down on it).
+# and runs everything that 6.1 runs plus the engine tests (the tests scale
+# their load down on it).
 VM_TESTS_DEBUG ?= $(VM_TESTS_6_1) silent_primary equivocate vc_liar \
-	byz_client view_change memory silent_primary7 equivocate7 backoff
-VM_TESTS_DEBUG_FAULTS ?= netem partition restart_backup restart_primary \
-	restart_netns
+	byz_client view_change memory silent_primary7 equivocate7 backoff \
+	netem partition restart_backup restart_primary restart_netns
+
+# ... in several boots, each a stage of its own, which make check queues
+# for both of its lanes longest first (scripts/check.sh): an hour of
+# debug guest time in two fixed halves left one lane idle for a quarter
+# of an hour. The groups are sized from measured per-test times
+# (build/vm/<stage>/times, Documentation/testing.rst); the last boot runs
+# whatever VM_TESTS_DEBUG has that no group names, so a new test is never
+# left out. Each boot costs about NN s of boot and kmemleak scans.
+VM_DEBUG_CHUNK_1 ?= partition restart_netns
+VM_DEBUG_CHUNK_2 ?= restart_backup restart_primary checkpoint
+VM_DEBUG_CHUNK_3 ?= backoff netem byz_client
+VM_DEBUG_CHUNK_4 ?= cluster7 cluster cluster6
+VM_DEBUG_CHUNK_5 ?= memory mixed bench
+VM_DEBUG_CHUNK_6 ?= silent_primary7 equivocate7 silent_primary equivocate
+VM_DEBUG_CHUNK_7 ?= flood bad_input vc_liar view_change
+VM_DEBUG_NAMED := 1 2 3 4 5 6 7
+VM_DEBUG_LAST := 8
+VM_DEBUG_GROUPED := $(foreach c,$(VM_DEBUG_NAMED),$(VM_DEBUG_CHUNK_$(c)))
+VM_DEBUG_CHUNK_$(VM_DEBUG_LAST) = $(filter-out $(VM_DEBUG_GROUPED),$(VM_TESTS_DEBUG))
+ifneq ($(words $(VM_DEBUG_GROUPED)),$(words $(sort $(VM_DEBUG_GROUPED))))
+$(error a test is in two VM_DEBUG_CHUNK_N groups)
+endif
+ifneq ($(filter-out $(VM_TESTS_DEBUG),$(VM_DEBUG_GROUPED)),)
+$(error VM_DEBUG_CHUNK_N names tests not in VM_TESTS_DEBUG: $(filter-out $(VM_TESTS_DEBUG),$(VM_DEBUG_GROUPED)))
+endif
+VM_DEBUG_CHUNKS := $(VM_DEBUG_NAMED) $(VM_DEBUG_LAST)
+VM_DEBUG_STAGES := $(addprefix vm-debug-,$(VM_DEBUG_CHUNKS))
+VM_DEBUG_TARGETS := $(addprefix check-debug-,$(VM_DEBUG_CHUNKS))
+
+.PHONY: print-debug-queue $(VM_DEBUG_TARGETS)
+print-debug-queue:
+	@echo $(VM_DEBUG_TARGETS)
 
 check-vm: module bftctl vm-selftests
 	@rc=0; \
@@ -77,25 +107,40 @@ check-vm: module bftctl vm-selftests
 
 # The debug tree is only known once built (debug-kernel.sh serialises
 # that), so the module for it is built by a nested make with KDIR=
-# pointing into the cache, under a lock: both debug stages build it, in
-# different lanes of make check. $(call debug_stage,STAGE,TESTS)
-define debug_stage
-	@start=$$(date +%s); mkdir -p $(BUILD); \
-	if ! kdir=$$(selftests/vm/debug-kernel.sh) || \
+# pointing into the cache, under a lock: both lanes of make check build
+# it. In make check a failed build leaves a mark ($$BFT_DEBUG_FAILED, set
+# by scripts/check.sh), so that the other boots fail at once instead of
+# each building the kernel again. Ends in an open "then" branch.
+define debug_ready
+	mkdir -p $(BUILD); f=$${BFT_DEBUG_FAILED:-}; \
+	if { [ -n "$$f" ] && [ -e "$$f" ]; } || \
+	   ! kdir=$$(selftests/vm/debug-kernel.sh) || \
 	   ! flock $(BUILD)/.debug-module.lock \
 		$(MAKE) --no-print-directory module KDIR=$$kdir; then \
-		mkdir -p $(RESULTS); echo "0 1" > $(RESULTS)/$(1).res; \
-		exit 1; \
+		[ -z "$$f" ] || touch "$$f"
+endef
+
+debug-kernel:
+	@start=$$(date +%s); $(debug_ready); exit 1; fi; \
+	echo "== debug kernel and module ready after $$(( $$(date +%s) - start ))s"
+
+# $(call debug_stage,STAGE,TESTS)
+define debug_stage
+	@$(debug_ready); echo "== $(1): FAIL: no debug kernel or module"; \
+		mkdir -p $(RESULTS); echo "0 1" > $(RESULTS)/$(1).res; exit 1; \
 	fi; \
-	echo "== $(1): kernel and module ready after $$(( $$(date +%s) - start ))s"; \
 	selftests/vm/stage.sh -T "$(or $(TESTS),$(2))" $(1) debug $(BUILD)
 endef
 
-check-debug: bftctl vm-selftests
-	$(call debug_stage,vm-debug,$(VM_TESTS_DEBUG))
+$(VM_DEBUG_TARGETS): check-debug-%: bftctl vm-selftests
+	$(call debug_stage,vm-debug-$*,$(VM_DEBUG_CHUNK_$*))
 
-check-debug-faults: bftctl vm-selftests
-	$(call debug_stage,vm-debug-faults,$(VM_TESTS_DEBUG_FAULTS))
+ifneq ($(TESTS),)
+check-debug: bftctl vm-selftests
+	$(call debug_stage,vm-debug,$(TESTS))
+else
+check-debug: $(VM_DEBUG_TARGETS)
+endif
 
 demo: module bftctl vm-selftests
 	@selftests/vm/stage.sh -m demo demo 6.12 $(BUILD)

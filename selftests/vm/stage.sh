@@ -87,14 +87,35 @@ bftctl=$build/bftctl/bftctl
 ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest tools/net/ynl) ||
 	fail_stage "cannot extract the kselftest runner"
 
-mkdir -p "$outdir"
+# Stages with the same inputs (the boots of the debug kernel in make
+# check) share one initramfs: the key covers everything mkinitramfs.sh
+# copies in, host packages by version.
+spec=$top/Documentation/netlink/specs/bft.yaml
+key=$({
+	echo "$krel $modroot ${BFT_VM_EXTRA_BINS:-}"
+	stat -c '%n %s %Y' "$modroot/lib/modules/$krel/modules.dep" \
+		/usr/src/linux-source-6.12.tar.xz 2>/dev/null
+	dpkg-query -W busybox-static bash iproute2 coreutils kmod python3 \
+		python3-yaml 2>/dev/null
+	find "$testdir" "$here" "$top/selftests/bench/guest.sh" "$spec" \
+		${bft_ko:+"$bft_ko"} "$bftctl" -type f -print0 | LC_ALL=C sort -z |
+		xargs -0 sha256sum
+} | sha256sum | cut -c1-16)
+initramfs=$build/vm/initramfs/$krel-$key.cpio.gz
+mkdir -p "$outdir" "$(dirname "$initramfs")"
 start=$(date +%s)
-"$here/mkinitramfs.sh" -k "$krel" -M "$modroot" -o "$outdir/initramfs.cpio.gz" \
-	${bft_ko:+-b "$bft_ko"} -c "$bftctl" -t "$testdir" -s "$ksrc" \
-	-Y "$top/Documentation/netlink/specs/bft.yaml" ||
-	fail_stage "cannot build the initramfs"
-echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
+exec 8>"$initramfs.lock"
+flock 8
+if [ -e "$initramfs" ]; then
+	echo "== $stage: reusing $initramfs"
+else
+	"$here/mkinitramfs.sh" -k "$krel" -M "$modroot" -o "$initramfs" \
+		${bft_ko:+-b "$bft_ko"} -c "$bftctl" -t "$testdir" -s "$ksrc" \
+		-Y "$spec" || fail_stage "cannot build the initramfs"
+	echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
+fi
+exec 8>&-
 
-exec "$here/run-vm.sh" -k "$kernel" -i "$outdir/initramfs.cpio.gz" \
+exec "$here/run-vm.sh" -k "$kernel" -i "$initramfs" \
 	-n "$stage" -o "$outdir" -m "$mode" -T "$tests" -t "$timeout" \
 	-P "$test_timeout" -r "$results"

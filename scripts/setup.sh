@@ -1,7 +1,14 @@
 #!/bin/sh
 # Install every Debian package the build, tests and benchmarks need.
 # Idempotent: does nothing when all packages are present.
+#
+# Usage: setup.sh [kernel]
+#   kernel  only what building the debug kernel needs (.ci/run starts that
+#           build while the rest installs)
 set -eu
+
+KERNEL_PKGS="make gcc xz-utils flex bison bc libelf-dev libssl-dev kmod \
+cpio python3 linux-source-6.12"
 
 PKGS="make gcc pkg-config xz-utils cpio kmod python3 python3-yaml \
 qemu-system-x86 busybox-static iproute2 sparse \
@@ -10,6 +17,8 @@ linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
 linux-source-6.12 flex bison bc libelf-dev \
 libnl-3-dev libnl-genl-3-dev libssl-dev libjson-c-dev \
 clang libclang-rt-14-dev gnuplot-nox"
+
+[ "${1:-}" = kernel ] && PKGS=$KERNEL_PKGS
 
 missing=""
 for p in $PKGS; do

@@ -68,12 +68,13 @@ VM_TESTS_DEBUG ?= $(VM_TESTS_6_1) silent_primary equivocate vc_liar \
 	netem partition restart_backup restart_primary restart_netns
 
 # ... in several boots, each a stage of its own, which make check queues
-# for both of its lanes longest first (scripts/check.sh): an hour of
-# debug guest time in two fixed halves left one lane idle for a quarter
-# of an hour. The groups are sized from measured per-test times
-# (build/vm/<stage>/times, Documentation/testing.rst); the last boot runs
-# whatever VM_TESTS_DEBUG has that no group names, so a new test is never
-# left out. Each boot costs about NN s of boot and kmemleak scans.
+# for both of its lanes longest first (scripts/check.sh): 53 minutes of
+# debug guest time in two fixed boots left one lane idle at the end. The
+# groups are estimates (the old two stages' totals, each test's load on
+# the debug kernel), longest first; regroup from a CI run's per-test
+# times (build/vm/<stage>/times). The last boot runs whatever
+# VM_TESTS_DEBUG has that no group names, so a new test is never left
+# out. Each boot adds a debug kernel boot and two kmemleak scans.
 VM_DEBUG_CHUNK_1 ?= partition restart_netns
 VM_DEBUG_CHUNK_2 ?= restart_backup restart_primary checkpoint
 VM_DEBUG_CHUNK_3 ?= backoff netem byz_client

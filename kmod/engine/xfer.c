@@ -3,8 +3,9 @@
  * State transfer: a replica behind a stable checkpoint fetches the state
  * stream (engine section, then service snapshot) in order, one chunk at a
  * time from whichever peer answers first, hashing as it goes; the install
- * commits only if the hash equals the digest certified by Q CHECKPOINTs. Also fetches single batches a
- * NEW-VIEW assigned but we never received (checked by their digest).
+ * commits only if the hash equals the digest certified by Q CHECKPOINTs.
+ * Also fetches single batches a NEW-VIEW assigned but we never received
+ * (checked by their digest).
  */
 #include "internal.h"
 

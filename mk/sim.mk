@@ -32,10 +32,13 @@ RESULTS ?= $(BUILD)/results
 SIM_OUT := $(BUILD)/host/simobj
 SIM_BIN := $(BUILD)/host/sim
 SIM_SRCS := $(wildcard selftests/engine/sim/*.c)
-SIM_HDRS := $(wildcard selftests/engine/sim/*.h) kmod/engine/client.h
+SIM_HDRS := $(wildcard selftests/engine/sim/*.h) kmod/engine/client.h \
+	selftests/lin/lin.h
 SIM_OBJS := $(patsubst selftests/engine/sim/%.c,$(SIM_OUT)/%.o,$(SIM_SRCS)) \
-	$(SIM_OUT)/client.o
-SIM_CFLAGS := $(ENGINE_HOST_CFLAGS) -O2 -Iselftests/engine/sim
+	$(SIM_OUT)/client.o $(SIM_OUT)/lin.o
+SIM_CFLAGS := $(ENGINE_HOST_CFLAGS) -O2 -Iselftests/engine/sim -Iselftests/lin
+# linearizability checker unit tests (selftests/lin)
+LIN_TEST := $(BUILD)/host/lintest
 SIM_SEEDS ?= 5000
 SIM_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SEEDS ?= 100000
@@ -63,19 +66,33 @@ $(SIM_OUT)/client.o: kmod/engine/client.c $(SIM_HDRS) $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
+$(SIM_OUT)/lin.o: selftests/lin/lin.c selftests/lin/lin.h
+	@mkdir -p $(@D)
+	$(CC) $(SIM_CFLAGS) -c -o $@ $<
+
+$(LIN_TEST): selftests/lin/test_lin.c $(SIM_OUT)/lin.o
+	$(CC) $(SIM_CFLAGS) $(ENGINE_SAN) -o $@ $^
+
 $(SIM_BIN): $(SIM_OBJS) $(ENGINE_LIB)
 	$(CC) $(ENGINE_SAN) -o $@ $(SIM_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS)
 
-check-sim: $(SIM_BIN)
+check-sim: $(SIM_BIN) $(LIN_TEST)
 	@mkdir -p $(RESULTS) $(SIM_OUT)
 	@rc=0; \
+	$(LIN_TEST) --res $(SIM_OUT)/lin.res > $(SIM_OUT)/lintest.log || \
+		{ cat $(SIM_OUT)/lintest.log; rc=1; }; \
+	tail -1 $(SIM_OUT)/lintest.log; \
+	$(SIM_BIN) --stale-read --seeds 20 --res $(SIM_OUT)/stale.res \
+		| tail -1 || rc=1; \
 	$(SIM_BIN) --seeds $(SIM_SEEDS) --jobs $(SIM_JOBS) \
 		--res $(SIM_OUT)/sweep.res || rc=1; \
 	$(SIM_BIN) --not-blind 500 --res $(SIM_OUT)/blind.res || rc=1; \
 	$(SIM_BIN) --macs || rc=1; \
-	cat $(SIM_OUT)/sweep.res $(SIM_OUT)/blind.res 2>/dev/null | \
+	cat $(SIM_OUT)/sweep.res $(SIM_OUT)/blind.res $(SIM_OUT)/lin.res \
+		$(SIM_OUT)/stale.res 2>/dev/null | \
 		awk '{p+=$$1; f+=$$2} END {print p+0, f+0}' > $(RESULTS)/host-sim.res; \
-	[ -s $(SIM_OUT)/sweep.res ] && [ -s $(SIM_OUT)/blind.res ] || \
+	[ -s $(SIM_OUT)/sweep.res ] && [ -s $(SIM_OUT)/blind.res ] && \
+		[ -s $(SIM_OUT)/lin.res ] && [ -s $(SIM_OUT)/stale.res ] || \
 		{ echo "0 1" > $(RESULTS)/host-sim.res; rc=1; }; \
 	echo "host-sim: $$(cat $(RESULTS)/host-sim.res) (passed failed)"; \
 	exit $$rc

@@ -16,7 +16,7 @@ static const char *const byz_names[BYZ_NSTRAT] = {
 	[BYZ_NONE] = "none", [BYZ_SILENT] = "silent",
 	[BYZ_EQUIVOCATE] = "equivocate", [BYZ_MACFORGE] = "macforge",
 	[BYZ_REPLAY] = "replay", [BYZ_VCLIAR] = "vcliar",
-	[BYZ_FLOOD] = "flood",
+	[BYZ_FLOOD] = "flood", [BYZ_STALERO] = "stalero",
 };
 
 const char *byz_name(int strat)

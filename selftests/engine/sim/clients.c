@@ -165,24 +165,51 @@ static void byzc_send(struct sim_client *c)
 
 /* ---- correct clients ---- */
 
+/*
+ * A PUT of a fresh value ((client + 1) << 32 | t, never 0) or a GET of
+ * one of SIM_KEYS registers, padded to a random length; read-only
+ * requests are GETs.  The stale-read script alternates PUT and
+ * read-only GET on register 0.
+ */
+static uint32_t client_op(struct sim_client *c, uint8_t *op, uint32_t cap,
+			  int *ro)
+{
+	struct sim *s = c->sim;
+	uint32_t len = sim_rng_range(&s->rng, SVC_OP_MIN, cap), i;
+	uint64_t v = (uint64_t)(c->id + 1) << 32 | (c->cli.ts + 1);
+	int put;
+
+	*ro = sim_rng_below(&s->rng, 100) < (uint64_t)s->cfg.ro_pct;
+	put = !*ro && sim_rng_below(&s->rng, 2);
+	op[1] = (uint8_t)sim_rng_below(&s->rng, SIM_KEYS);
+	if (s->cfg.script) {
+		put = !(c->submitted & 1);
+		*ro = !put;
+		op[1] = 0;
+	}
+	op[0] = put ? SVC_PUT : SVC_GET;
+	bft_put64(op + 2, put ? v : 0);
+	for (i = SVC_OP_MIN; i < len; i++)
+		op[i] = (uint8_t)sim_rng_next(&s->rng);
+	return len;
+}
+
 static void client_submit(struct sim_client *c)
 {
 	struct sim *s = c->sim;
 	uint8_t op[64];
-	uint32_t len = sim_rng_range(&s->rng, 8, sizeof(op));
-	int ro = sim_rng_below(&s->rng, 100) < (uint64_t)s->cfg.ro_pct;
+	int ro;
+	uint32_t len = client_op(c, op, sizeof(op), &ro);
 	sim_time_t base;
-	uint32_t i;
 	int ret;
 
-	for (i = 0; i < len; i++)
-		op[i] = (uint8_t)sim_rng_next(&s->rng);
 	ret = bft_cli_submit(&c->cli, op, len, ro, SIM_NOW_MS(s));
 	if (ret) {
 		check_fail(&s->check, s->sched.now,
 			   "client c%d: submit failed (%d)", c->id, ret);
 		return;
 	}
+	c->hop = sim_hist_invoke(s, c->id, op, len);
 	c->submitted++;
 	c->pending = 1;
 	c->pending_ro = ro;
@@ -259,7 +286,7 @@ void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
 			   "SAFETY: client c%d: no f+1 agreement possible for t=%"
 			   PRIu64, c->id, c->cli.ts);
 	} else if (ret == BFT_CLI_DONE) {
-		if (res.result_len != 8) {
+		if (res.result_len != SIM_RES_LEN) {
 			check_fail(&s->check, s->sched.now,
 				   "client c%d: result length %u", c->id,
 				   res.result_len);
@@ -267,8 +294,9 @@ void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
 		}
 		check_accept(&s->check, s->sched.now, c->id, res.ts,
 			     bft_get64(res.result), res.readonly);
+		sim_hist_complete(s, c->hop, res.result, res.result_len);
 		trace_add(&s->trace, s->sched.now, TR_ACCEPT, c->node, -1, -1,
-			  0, res.ts, bft_get64(res.result),
+			  0, res.ts, bft_get64(res.result + 8),
 			  res.readonly ? "read-only" : NULL);
 		c->done++;
 		c->pending = 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Simulator crypto on OpenSSL: SHA-256 and HMAC-SHA256 (one-shot
- * EVP interfaces), pairwise key derivation, and the hash-chain service.
+ * EVP interfaces), pairwise key derivation, and the key-value service.
  */
 #include <string.h>
 #include <openssl/evp.h>
@@ -62,10 +62,25 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
+int svc_decode(const void *op, size_t len, uint32_t *key, uint64_t *val)
+{
+	const uint8_t *p = op;
+
+	if (len < SVC_OP_MIN || (p[0] != SVC_PUT && p[0] != SVC_GET) ||
+	    p[1] >= SIM_KEYS)
+		return 0;
+	*key = p[1];
+	*val = le64(p + 2);
+	return p[0];
+}
+
 uint64_t svc_execute(struct sim_service *s, uint32_t client, uint64_t t,
-		     const void *op, size_t len)
+		     const void *op, size_t len, uint64_t *val)
 {
 	uint8_t hdr[32 + 12], opd[32];
+	uint64_t v;
+	uint32_t k;
+	int code = svc_decode(op, len, &k, &v);
 
 	sim_sha256(op, len, NULL, 0, opd);
 	memcpy(hdr, s->state, 32);
@@ -73,21 +88,27 @@ uint64_t svc_execute(struct sim_service *s, uint32_t client, uint64_t t,
 	memcpy(hdr + 36, &t, 8);
 	sim_sha256(hdr, sizeof(hdr), opd, 32, s->state);
 	s->nexec++;
+	*val = 0;
+	if (code == SVC_PUT)
+		s->kv[k] = v;
+	else if (code == SVC_GET)
+		*val = s->kv[k];
 	return le64(s->state);
 }
 
 uint64_t svc_read(const struct sim_service *s, const void *op, size_t len)
 {
-	uint8_t d[32];
+	uint64_t v;
+	uint32_t k;
 
-	sim_sha256(s->state, 32, op, len, d);
-	return le64(d);
+	return svc_decode(op, len, &k, &v) == SVC_GET ? s->kv[k] : 0;
 }
 
 void svc_snapshot(const struct sim_service *s, uint8_t out[SIM_SNAP_LEN])
 {
 	memcpy(out, s->state, 32);
 	memcpy(out + 32, &s->nexec, 8);
+	memcpy(out + 40, s->kv, sizeof(s->kv));
 }
 
 int svc_install(struct sim_service *s, const uint8_t *in, size_t len)
@@ -96,5 +117,6 @@ int svc_install(struct sim_service *s, const uint8_t *in, size_t len)
 		return -1;
 	memcpy(s->state, in, 32);
 	memcpy(&s->nexec, in + 32, 8);
+	memcpy(s->kv, in + 40, sizeof(s->kv));
 	return 0;
 }

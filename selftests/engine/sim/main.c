@@ -37,9 +37,9 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: sim [--seed S | --seeds N [--start S] [--jobs J]]\n"
-		"           [--n N] [--byz none|silent|equivocate|macforge|replay|vcliar|flood]\n"
+		"           [--n N] [--byz none|silent|equivocate|macforge|replay|vcliar|flood|stalero]\n"
 		"           [--nbyz K] [--byz-primary 0|1] [--byzc none|split|badauth]\n"
-		"           [--crash 0|1] [--faults 0|1] [--broken-quorum]\n"
+		"           [--crash 0|1] [--faults 0|1] [--broken-quorum] [--stale-read]\n"
 		"           [--trace] [--last N] [--res FILE]\n"
 		"       sim --not-blind N [--res FILE]\n"
 		"       sim --macs\n"
@@ -265,6 +265,18 @@ int main(int argc, char **argv)
 			continue;
 		} else if (!strcmp(a, "--macs")) {
 			o.macs = 1;
+			continue;
+		} else if (!strcmp(a, "--stale-read")) {
+			/* finding 4's scenario (see simulator.rst) */
+			o.stale_read = 1;
+			o.n = 4;
+			o.byz = BYZ_STALERO;
+			o.nbyz = 1;
+			o.byz_primary = 0;
+			o.byzc = BYZC_NONE;
+			o.crash = 0;
+			o.faults = 0;
+			force(&o, a, "");
 			continue;
 		} else if (!strcmp(a, "--verbose")) {
 			o.quiet = 0;

@@ -120,6 +120,9 @@ void net_send(struct sim_net *net, int from, int to, const void *buf,
 		d = sim_rng_range(&net->rng, c->dmin < c->stable_dmax ?
 				  c->dmin : 1, c->stable_dmax);
 	}
+	if (from < 64 && to < 64 && (c->slow_from >> from & 1) &&
+	    (c->slow_to >> to & 1))
+		d += c->slow_extra;
 	deliver_at(net, from, to, buf, len, d);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Replica glue: pairwise HMAC keys, the engine's ops callbacks (MAC,
- * send, execute on the hash-chain service, snapshots for checkpoints
+ * send, execute on the key-value service, snapshots for checkpoints
  * and state transfer, events, ordered-log delivery), timers and
  * crash/restart.  Correct replicas feed every execution to the
  * checkers.
@@ -189,27 +189,30 @@ static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
 	struct sim_replica *r = ctx;
 	struct sim *s = r->sim;
 	struct bft_info info;
-	uint64_t res;
-	uint8_t out[8];
+	uint64_t res = 0, val;
 
 	/* execution is in order: this is batch last_exec + 1 */
 	bft_engine_info(r->e, &info);
 	r->cur_seq = info.last_exec + 1;
 	if (readonly) {
-		res = svc_read(&r->svc, op, op_len);
+		/* stalero: answer from the state before the last write */
+		val = svc_read(r->byz == BYZ_STALERO ? &r->stale : &r->svc,
+			       op, op_len);
 	} else {
-		res = svc_execute(&r->svc, client, ts, op, op_len);
+		if (r->byz == BYZ_STALERO)
+			r->stale = r->svc;
+		res = svc_execute(&r->svc, client, ts, op, op_len, &val);
 		if (!r->byz)
 			check_exec(&s->check, s->sched.now, r->id, r->cur_seq,
 				   client, ts, res);
 		trace_add(&s->trace, s->sched.now, TR_EXEC, r->node,
 			  s->cfg.n + client, -1, 0, r->cur_seq, ts, NULL);
 	}
-	bft_put64(out, res);
-	if (cap < 8)
+	if (cap < SIM_RES_LEN)
 		return 0;
-	memcpy(result, out, 8);
-	return 8;
+	bft_put64(result, res);
+	bft_put64((u8 *)result + 8, val);
+	return SIM_RES_LEN;
 }
 
 static struct sim_snap *snap_find(struct sim_replica *r, uint64_t seq)
@@ -440,6 +443,7 @@ int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 	r->staged = 0;
 	r->cur_seq = 0;
 	svc_init(&r->svc);
+	r->stale = r->svc;
 	sim_engine_config(s, &c, i);
 	r->e = bft_engine_create(&c, &sim_ops, r, SIM_NOW_MS(s), &err);
 	if (!r->e)

@@ -57,7 +57,7 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 	c->nbyzc = c->byzc ? 1 : 0;
 	c->nclients = (int)sim_rng_range(&r, 2, 4);
 	c->reqs = (int)sim_rng_range(&r, 3, 10);
-	c->ro_pct = sim_rng_below(&r, 3) ? 0 : 25;
+	c->ro_pct = (int)sim_rng_below(&r, 3) * 25;
 	c->batch = (int)sim_rng_range(&r, 1, 8);
 	c->window = (int)sim_rng_range(&r, 1, 4);
 	c->ckpt = sim_rng_below(&r, 2) ? 4 : 8;
@@ -84,6 +84,13 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 		2 * SIM_SEC;
 	c->max_events = 3000000;
 	c->broken_quorum = o->broken;
+	if (o->stale_read) {
+		/* finding 4: writes done on f+1, reads on Q, one stale */
+		c->slow_ms = 30;
+		c->script = 1;
+		c->nclients = 1;
+		c->reqs = 6;
+	}
 	c->trace = o->trace;
 	c->trace_last = o->last;
 	c->quiet = o->quiet;
@@ -111,6 +118,8 @@ static void cfg_print(const struct sim *s, FILE *f)
 			c->restart_at / SIM_MS);
 	if (c->broken_quorum)
 		fprintf(f, " BROKEN-QUORUM");
+	if (c->script)
+		fprintf(f, " STALE-READ slow=%ums", c->slow_ms);
 	fputc('\n', f);
 	if (c->twin >= 0)
 		twins_print(s, f);
@@ -322,6 +331,13 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 		if (!s->rep[i].byz && i != cfg->twin)
 			correct |= 1ULL << i;
 	check_init(&s->check, cfg->n, correct);
+	sim_hist_init(s);
+	if (cfg->slow_ms) {
+		/* replica -> correct backup links slow: they lag behind */
+		s->net.cfg.slow_from = (1ULL << cfg->n) - 1;
+		s->net.cfg.slow_to = correct & ~1ULL;
+		s->net.cfg.slow_extra = (sim_time_t)cfg->slow_ms * SIM_MS;
+	}
 	if (!cfg->quiet || cfg->trace)
 		cfg_print(s, stdout);
 	for (i = 0; i < cfg->n; i++) {
@@ -376,6 +392,8 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	}
 	if (!s->check.violations)
 		final_checks(s);
+	if (!s->check.violations)
+		sim_hist_check(s);
 
 	res->failed = s->check.violations != 0;
 	res->events = s->st.events;
@@ -405,6 +423,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	for (i = 0; i < s->ncli; i++)
 		sim_client_stop(&s->cl[i]);
 	check_free(&s->check);
+	sim_hist_free(s);
 	sched_free(&s->sched);
 	trace_free(&s->trace);
 	kv_free(s->keys);

@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "engine.h"
 #include "client.h"
+#include "lin.h"
 
 #define SIM_MAX_REP	16
 #define SIM_MAX_CLI	140
@@ -28,6 +29,7 @@ enum sim_byz {
 	BYZ_REPLAY,	/* re-sends captured old messages */
 	BYZ_VCLIAR,	/* bogus VIEW-CHANGE / NEW-VIEW certificates */
 	BYZ_FLOOD,	/* junk and valid-looking messages */
+	BYZ_STALERO,	/* correct, but read-only answers from stale state */
 	BYZ_NSTRAT
 };
 
@@ -72,6 +74,9 @@ struct sim_cfg {
 	sim_time_t twin_round;	/* length of a round (virtual time) */
 	uint8_t twin_part[TWIN_MAX_ROUNDS];	/* partition per round */
 	uint64_t twin_id;
+	/* stale-read scenario: replica->backup delay, PUT/GET on one key */
+	uint32_t slow_ms;
+	int script;
 };
 
 struct sim_snap {
@@ -90,6 +95,7 @@ struct sim_replica {
 	int byz;		/* enum sim_byz, BYZ_NONE if correct */
 	struct bft_engine *e;
 	struct sim_service svc;
+	struct sim_service stale;	/* BYZ_STALERO: before the last write */
 	uint64_t timer_gen;
 	sim_time_t timer_at;
 	struct sim_snap snap[SIM_SNAPS];
@@ -120,6 +126,7 @@ struct sim_client {
 	sim_time_t submit_at;
 	uint64_t timer_gen;
 	sim_time_t timer_at;
+	size_t hop;		/* history index of the pending op */
 	uint64_t bts;		/* Byzantine client timestamp */
 	sim_time_t lat_sum, lat_max;
 };
@@ -148,6 +155,8 @@ struct sim {
 	struct sim_stats st;
 	int clients_done;
 	sim_time_t all_done_at;
+	struct lin_hist hist;	/* correct clients' operations */
+	uint64_t hseq;
 };
 
 /* node.c */
@@ -193,6 +202,17 @@ int byzc_parse(const char *name);
 /* twins.c */
 int twins_route(void *ctx, int from, int to, int *dst);
 void twins_print(const struct sim *s, FILE *f);
+/* history.c: client-observed history, checked for linearizability */
+#define SIM_HIST_NONE	((size_t)-1)
+void sim_hist_init(struct sim *s);
+void sim_hist_free(struct sim *s);
+/* An op a correct client submitted; SIM_HIST_NONE if not a PUT/GET. */
+size_t sim_hist_invoke(struct sim *s, int client, const uint8_t *op,
+		       uint32_t len);
+void sim_hist_complete(struct sim *s, size_t i, const uint8_t *res,
+		       uint32_t len);
+/* Check the history; on a violation check_fail() and print it: 1. */
+int sim_hist_check(struct sim *s);
 
 #define SIM_NOW_MS(s)	((s)->sched.now / SIM_MS)
 

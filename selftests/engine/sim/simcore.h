@@ -115,6 +115,9 @@ struct sim_net_cfg {
 	uint32_t link_drop_ppm[SIM_MAX_NODES][SIM_MAX_NODES];
 	int nparts;
 	struct sim_partition parts[SIM_MAX_PARTS];
+	/* always: extra delay from nodes in slow_from to nodes in slow_to */
+	uint64_t slow_from, slow_to;
+	sim_time_t slow_extra;
 };
 
 struct sim_net_stats {

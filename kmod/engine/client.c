@@ -125,7 +125,7 @@ int bft_cli_submit(struct bft_cli *c, const void *op, u32 op_len,
 	return 0;
 }
 
-/* Read-only result did not gather Q matching replies: order it. */
+/* Read-only result did not gather n matching replies: order it. */
 static void cli_ro_fallback(struct bft_cli *c, u64 now_ms)
 {
 	c->st.ro_fallbacks++;
@@ -204,7 +204,15 @@ int bft_cli_receive(struct bft_cli *c, const void *buf, u32 len, u64 now_ms,
 	v->view = r.view;
 	result_digest(&r, v->digest);
 
-	need = c->readonly ? c->q : c->f + 1;
+	/*
+	 * A read-write result needs f+1 (one correct replica executed it
+	 * in order).  A read-only result is computed at once from each
+	 * replica's current state, so it must reflect every write accepted
+	 * on f+1 replies, of which maybe only one replica is correct: only
+	 * all n replies agreeing guarantee that (n - (f+1) + 1 + f = n).
+	 * Otherwise the read is ordered like a write (cli_ro_fallback).
+	 */
+	need = c->readonly ? c->n : c->f + 1;
 	for (i = 0; i < c->n; i++) {
 		u32 j, cnt = 0;
 		u64 minv = (u64)-1;

@@ -4,8 +4,10 @@
  * libbftclient, bftctl and the simulator.  It builds a REQUEST with an
  * authenticator (one HMAC per replica), sends it to the primary of the
  * last known view, retransmits to all replicas on timeout with backoff,
- * and accepts a result once f+1 replicas (Q for read-only requests) sent
- * matching replies.  It reports when no result can reach that threshold.
+ * and accepts a result once f+1 replicas sent matching replies.  A
+ * read-only request needs all n to agree (a write accepted on f+1 may
+ * have executed at one correct replica only), and is otherwise retried as
+ * an ordered request.  It reports when no result can reach f+1.
  */
 #ifndef _BFT_CLIENT_H
 #define _BFT_CLIENT_H
@@ -57,7 +59,7 @@ enum bft_cli_status {
 enum {
 	BFT_CLI_PENDING = 0,	/* consumed, no decision yet */
 	BFT_CLI_DONE = 1,	/* result accepted, see struct bft_cli_result */
-	BFT_CLI_CONFLICT = 2,	/* no result can reach f+1 (or Q) any more */
+	BFT_CLI_CONFLICT = 2,	/* no result can reach f+1 any more */
 };
 
 struct bft_cli_result {

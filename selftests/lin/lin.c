@@ -7,7 +7,9 @@
  * backtracks on reaching a completion whose operation is not linearized
  * yet.  A hash set of (linearized set, model state) pairs already
  * explored prunes the search (Lowe, "Testing for linearizability", 2017;
- * Porcupine uses the same algorithm).  Pending operations complete at
+ * Porcupine uses the same algorithm).  A state-preserving step is never
+ * revisited (see the backtracking), which keeps many concurrent reads
+ * from making the search exponential.  Pending operations complete at
  * "infinity", so they may take effect at any point after their
  * invocation, or (being last) in effect not at all.
  */
@@ -123,6 +125,13 @@ static int model_step(const struct lin_op *o, const struct lin_state *s,
 		return 1;
 	}
 	return 0;
+}
+
+/* An op that leaves every state alone: a GET, a known failed DEL or CAS. */
+static int never_writes(const struct lin_op *o)
+{
+	return o->kind == LIN_GET ||
+	       (o->known && !o->ok && o->kind != LIN_PUT);
 }
 
 /* ---- memo: hash set of (bitset, state) ---- */
@@ -272,7 +281,7 @@ static int check_key(const struct lin_hist *h, const size_t *idx, size_t m,
 	size_t *match = calloc(ne, sizeof(size_t));
 	size_t *call_of = calloc(m, sizeof(size_t));
 	uint64_t *bits = calloc(bw, sizeof(uint64_t));
-	struct { size_t e; struct lin_state s; } *stack =
+	struct { size_t e; struct lin_state s; int pure; } *stack =
 		calloc(m + 1, sizeof(*stack));
 	struct memo memo = { .words = bw + 2 };
 	struct lin_state st = { 0, 0 }, ns;
@@ -321,6 +330,7 @@ static int check_key(const struct lin_hist *h, const size_t *idx, size_t m,
 				size_t r = match[e];
 
 				stack[top].e = e;
+				stack[top].pure = never_writes(o);
 				stack[top++].s = st;
 				st = ns;
 				/* lift the call and its return */
@@ -339,22 +349,30 @@ static int check_key(const struct lin_hist *h, const size_t *idx, size_t m,
 		/* a completion whose operation is not linearized: back up */
 		if (top == deepest)
 			*stuck = idx[ev[e].op];
-		if (!top) {
-			ret = 1;
-			goto out;
-		}
-		e = stack[--top].e;
-		st = stack[top].s;
-		{
-			size_t k = ev[e].op, r = match[e];
+		do {
+			size_t k, r;
 
+			if (!top) {
+				ret = 1;
+				goto out;
+			}
+			e = stack[--top].e;
+			st = stack[top].s;
+			k = ev[e].op;
+			r = match[e];
 			bits[k / 64] &= ~(1ULL << (k % 64));
 			/* unlift in reverse order */
 			next[prev[r]] = r;
 			prev[next[r]] = r;
 			next[prev[e]] = e;
 			prev[next[e]] = e;
-		}
+			/*
+			 * An op that never writes, and matched this state,
+			 * can always go first: any linearization from here
+			 * could move it to the front. So failing with it
+			 * first means failing without it: back up further.
+			 */
+		} while (stack[top].pure);
 		e = next[e];
 	}
 	ret = 0;

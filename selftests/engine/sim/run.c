@@ -392,7 +392,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	}
 	if (!s->check.violations)
 		final_checks(s);
-	if (!s->check.violations)
+	if (!s->check.violations && !cfg->no_history)
 		sim_hist_check(s);
 
 	res->failed = s->check.violations != 0;

@@ -77,6 +77,7 @@ struct sim_cfg {
 	/* stale-read scenario: replica->backup delay, PUT/GET on one key */
 	uint32_t slow_ms;
 	int script;
+	int no_history;		/* --macs: 64-128 clients on 3 keys */
 };
 
 struct sim_snap {

@@ -66,7 +66,7 @@ int sim_hist_check(struct sim *s)
 	ret = lin_check(&s->hist, why, sizeof(why),
 			s->cfg.quiet && !s->cfg.trace ? NULL : stdout);
 	if (ret) {
-		if (s->cfg.quiet && !s->cfg.trace)
+		if (s->cfg.quiet && !s->cfg.trace && !s->cfg.silent)
 			lin_check(&s->hist, why, sizeof(why), stdout);
 		check_fail(&s->check, s->sched.now, "%s", why);
 	}

@@ -71,8 +71,10 @@ struct bftd {
 	int family;
 	struct sockaddr_storage rep_ep[BFT_MAX_REPLICAS];
 	socklen_t rep_len[BFT_MAX_REPLICAS];
-	struct sockaddr_storage *cli_ep;	/* learned from requests */
+	struct sockaddr_storage *cli_ep;	/* moved by bftd_client_fresh() */
 	socklen_t *cli_len;
+	const struct sockaddr_storage *rx_src;	/* datagram in the engine */
+	socklen_t rx_slen;
 
 	struct bftd_txq tx;
 	struct bftd_rxq rx;
@@ -96,6 +98,7 @@ int bftd_rx(struct bftd *d, uint64_t now_ms);
 void bftd_tx_queue(struct bftd *d, const struct sockaddr_storage *dst,
 		   socklen_t dst_len, const void *buf, uint32_t len);
 void bftd_tx_flush(struct bftd *d);
+bool bftd_client_fresh(void *ctx, u32 client);
 
 /* status.c: counters and the status file. */
 void bftd_dump(const struct bftd *d, FILE *f);

@@ -125,35 +125,33 @@ static bool same_addr(const struct sockaddr_storage *a,
 }
 
 /*
- * Clients are answered where their last authenticated request came from,
- * unless a replica relayed it: backups forward requests to the primary.
+ * ops->client_fresh: the engine accepted a new timestamp from @client, so
+ * the datagram is no replay; a copy a replica relayed does not count.
  */
-static void learn_client(struct bftd *d, const struct bft_msg_hdr *h,
-			 const struct sockaddr_storage *src, socklen_t len)
+bool bftd_client_fresh(void *ctx, u32 client)
 {
+	struct bftd *d = ctx;
 	uint32_t i;
 
-	if (h->principal != BFT_PRINCIPAL_CLIENT || h->sender >= d->n_clients ||
-	    len > sizeof(*src))
-		return;
+	if (!d->rx_src || client >= d->n_clients ||
+	    d->rx_slen > sizeof(*d->rx_src))
+		return false;
 	for (i = 0; i < d->n; i++)
-		if (same_addr(src, &d->rep_ep[i]))
-			return;
-	memcpy(&d->cli_ep[h->sender], src, len);
-	d->cli_len[h->sender] = len;
+		if (same_addr(d->rx_src, &d->rep_ep[i]))
+			return false;
+	memcpy(&d->cli_ep[client], d->rx_src, d->rx_slen);
+	d->cli_len[client] = d->rx_slen;
+	return true;
 }
 
 static void rx_one(struct bftd *d, const uint8_t *buf, uint32_t len,
 		   const struct sockaddr_storage *src, socklen_t slen)
 {
-	struct bft_msg_hdr h;
 	int reason;
 
 	d->st.rx_packets++;
 	d->st.rx_bytes += len;
 	reason = bft_wire_verify(buf, len, d->id, d->n, bftd_mac, d);
-	if (!reason)
-		reason = bft_wire_parse_hdr(buf, len, &h);
 	if (reason) {
 		if (reason == BFT_DROP_MAC || reason == BFT_DROP_AUTH)
 			d->st.mac_failed++;
@@ -162,8 +160,10 @@ static void rx_one(struct bftd *d, const uint8_t *buf, uint32_t len,
 		return;
 	}
 	d->st.mac_verified++;
-	learn_client(d, &h, src, slen);
+	d->rx_src = src;
+	d->rx_slen = slen;
 	bft_engine_receive(d->engine, buf, len, BFT_RX_VERIFIED);
+	d->rx_src = NULL;
 }
 
 int bftd_rx(struct bftd *d, uint64_t now_ms)

@@ -214,4 +214,5 @@ const struct bft_ops bftd_ops = {
 	.install_done = op_install_done,
 	.event = op_event,
 	.committed = op_committed,
+	.client_fresh = bftd_client_fresh,
 };

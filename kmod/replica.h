@@ -58,7 +58,8 @@ struct bft_replica {
 	struct mutex lock;
 	struct bft_engine *engine;
 	struct bft_kv *kv;
-	union bft_sockaddr *client_ep;	/* learned from verified requests */
+	union bft_sockaddr *client_ep;	/* moved by bft_client_fresh() */
+	const union bft_sockaddr *rx_src;	/* of the datagram in the engine */
 	struct bft_glue_stats glue;
 	/* CHECKPOINT_PUT: the stream being imported, then the engine's seed. */
 	struct {
@@ -121,6 +122,7 @@ void bft_rx_stats_sum(struct bft_replica *r, struct bft_rx_stats *sum);
 void bft_worker(struct work_struct *work);
 void bft_timer_fn(struct timer_list *t);
 u64 bft_now_ms(void);
+bool bft_client_fresh(void *ctx, u32 client);
 
 /* send.c */
 extern const struct bft_ops bft_kernel_ops;

@@ -88,4 +88,5 @@ const struct bft_ops bft_kernel_ops = {
 	.committed = bft_nl_log,
 	.seed_read = bft_seed_read,
 	.seed_release = bft_seed_free,
+	.client_fresh = bft_client_fresh,
 };

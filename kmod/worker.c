@@ -44,18 +44,19 @@ static bool from_replica(struct bft_replica *r, const union bft_sockaddr *a)
 }
 
 /*
- * Clients are answered where their last authenticated request came from;
- * a request a backup relayed to us says nothing about the client.
+ * ops->client_fresh: the engine accepted a new timestamp from @client, so
+ * the datagram is no replay. A copy a backup relayed says nothing about
+ * where the client is.
  */
-static void learn_client(struct bft_replica *r, struct sk_buff *skb)
+bool bft_client_fresh(void *ctx, u32 client)
 {
-	const struct bft_hdr *h = (const struct bft_hdr *)skb->data;
-	const union bft_sockaddr *src = bft_rx_source(skb);
-	u32 id = le32_to_cpu(h->sender);
+	struct bft_replica *r = ctx;
+	const union bft_sockaddr *src = r->rx_src;
 
-	if (h->principal == BFT_PRINCIPAL_CLIENT && id < r->n_clients &&
-	    !from_replica(r, src))
-		r->client_ep[id] = *src;
+	if (!src || client >= r->n_clients || from_replica(r, src))
+		return false;
+	r->client_ep[client] = *src;
+	return true;
 }
 
 void bft_worker(struct work_struct *work)
@@ -72,9 +73,10 @@ void bft_worker(struct work_struct *work)
 	bft_engine_tick(r->engine, now);
 	while (budget-- && (skb = skb_dequeue(&r->rxq))) {
 		atomic_sub(skb->truesize, &r->rxq_bytes);
-		learn_client(r, skb);
+		r->rx_src = bft_rx_source(skb);
 		bft_engine_receive(r->engine, skb->data, skb->len,
 				   BFT_RX_VERIFIED);
+		r->rx_src = NULL;
 		consume_skb(skb);
 	}
 	/* Flushes batches and fires timeouts that input made due. */

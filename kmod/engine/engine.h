@@ -98,6 +98,15 @@ struct bft_ops {
 	 */
 	long (*seed_read)(void *ctx, u64 off, void *buf, u32 cap);
 	void (*seed_release)(void *ctx);
+	/*
+	 * Optional, called during bft_engine_receive(): the datagram is an
+	 * authentic REQUEST whose timestamp is newer than any this replica
+	 * has seen from the client, so it is no replay and its source may
+	 * become the client's endpoint. Never called for FETCH, retransmits
+	 * or replays. Return true if the source was taken; false (e.g. a
+	 * backup relayed the request) leaves the timestamp unclaimed.
+	 */
+	bool (*client_fresh)(void *ctx, u32 client);
 };
 
 enum bft_status {

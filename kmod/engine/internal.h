@@ -60,6 +60,7 @@ struct bft_client {
 	u8 *pend;		/* req_max bytes */
 	u64 fwd_ts;		/* last request relayed to the primary, */
 	u64 fwd_view;		/* and in which view: relay once per view */
+	u64 fresh_ts;		/* newest timestamp ops->client_fresh took */
 };
 
 /* Checkpoint record: own digest and every replica's CHECKPOINT vote. */

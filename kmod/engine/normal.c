@@ -24,11 +24,29 @@ static void forward_to_primary(struct bft_engine *e,
 	e->ops->send(e->ctx, BFT_PRINCIPAL_REPLICA, p, r->raw, r->len);
 }
 
+/*
+ * Only a timestamp this replica has not taken before may move the
+ * client's endpoint, and never an older one than the last executed: a
+ * replay moves nothing. The last executed one still counts once, since
+ * backups see most requests only inside a PRE-PREPARE and learn where
+ * the client is from its retransmission.
+ */
+static void note_fresh(struct bft_engine *e, struct bft_client *cl,
+		       const struct bft_req_view *r)
+{
+	if (!e->ops->client_fresh || r->ts < cl->last_ts ||
+	    r->ts <= cl->fresh_ts)
+		return;
+	if (e->ops->client_fresh(e->ctx, r->client))
+		cl->fresh_ts = r->ts;
+}
+
 int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 {
 	struct bft_client *cl = &e->clients[r->client];
 	u32 n;
 
+	note_fresh(e, cl, r);
 	if (r->flags & BFT_REQ_F_READONLY) {
 		/* Tentative: runs now, the client waits for Q replies. */
 		if (e->xfer.active)

@@ -263,7 +263,19 @@ static void op_seed_release(void *ctx)
 	r->seed_releases++;
 }
 
+static bool op_client_fresh(void *ctx, u32 client)
+{
+	struct tc_replica *r = ctx;
+
+	if (r->refuse_fresh)
+		return false;
+	if (client < TC_MAX_C)
+		r->fresh[client]++;
+	return true;
+}
+
 static const struct bft_ops tc_ops = {
+	.client_fresh = op_client_fresh,
 	.seed_read = op_seed_read,
 	.seed_release = op_seed_release,
 	.mac = op_mac,

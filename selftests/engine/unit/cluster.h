@@ -29,6 +29,9 @@ struct tc_replica {
 	u8 seed[16384];
 	u64 seed_len;
 	u32 seed_releases;
+	/* ops->client_fresh reports, per client (the learned endpoint). */
+	u32 fresh[TC_MAX_C];
+	bool refuse_fresh;	/* answer false, as for a relayed copy */
 };
 
 struct tc_client {

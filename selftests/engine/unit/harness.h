@@ -46,5 +46,6 @@ extern const struct unit_test vcack_tests[];
 extern const struct unit_test insider_tests[];
 extern const struct unit_test xfer_tests[];
 extern const struct unit_test nvfetch_tests[];
+extern const struct unit_test endpoint_tests[];
 
 #endif

@@ -7,7 +7,7 @@ int t_failed_checks;
 static const struct unit_test *suites[] = {
 	quorum_tests, wire_tests, nv_tests, cluster_tests, seed_tests,
 	retx_tests, vcack_tests, insider_tests, xfer_tests,
-	nvfetch_tests,
+	nvfetch_tests, endpoint_tests,
 };
 
 int main(void)

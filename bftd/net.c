@@ -151,7 +151,10 @@ static void rx_one(struct bftd *d, const uint8_t *buf, uint32_t len,
 
 	d->st.rx_packets++;
 	d->st.rx_bytes += len;
-	reason = bft_wire_verify(buf, len, d->id, d->n, bftd_mac, d);
+	/* Kind and size first: nothing oversized gets MACed. */
+	reason = bft_wire_screen(buf, len, bft_engine_limits(d->engine));
+	if (!reason)
+		reason = bft_wire_verify(buf, len, d->id, d->n, bftd_mac, d);
 	if (reason) {
 		if (reason == BFT_DROP_MAC || reason == BFT_DROP_AUTH)
 			d->st.mac_failed++;

@@ -58,6 +58,7 @@ static const char * const drop_names[__BFT_DROP_MAX] = {
 	[BFT_DROP_XFER] = "xfer",
 	[BFT_DROP_STATE] = "state",
 	[BFT_DROP_QUEUE_FULL] = "queue_full",
+	[BFT_DROP_NO_MEM] = "no_mem",
 };
 
 static int put_ctr(struct sk_buff *msg, const char *name, u64 val)

@@ -28,24 +28,37 @@ const union bft_sockaddr *bft_rx_source(struct sk_buff *skb)
 	return &rx_cb(skb)->src;
 }
 
-static void rx_drop(struct bft_replica *r, int reason)
+/* One update per datagram: its outcome, in this CPU's counters. */
+static void rx_account(struct bft_replica *r, unsigned int bytes, int reason,
+		       bool mac_ok)
 {
-	this_cpu_inc(r->rx_stats->drop[reason]);
+	struct bft_rx_pcpu *s = this_cpu_ptr(r->rx_stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, bytes);
+	if (mac_ok)
+		u64_stats_inc(&s->mac_verified);
+	else if (reason == BFT_DROP_MAC || reason == BFT_DROP_AUTH)
+		u64_stats_inc(&s->mac_failed);
+	if (reason)
+		u64_stats_inc(&s->drop[reason]);
+	u64_stats_update_end(&s->syncp);
 }
 
 /* Leaves skb->data at the bft header and records the source address. */
-static int rx_prepare(struct sk_buff *skb)
+static int rx_strip(struct sk_buff *skb)
 {
 	struct bft_rx_cb *cb = rx_cb(skb);
 	struct udphdr *uh;
 	unsigned int ulen;
 
 	if (!pskb_may_pull(skb, sizeof(*uh)))
-		return -EINVAL;
+		return BFT_DROP_SHORT;
 	uh = udp_hdr(skb);
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen > skb->len)
-		return -EINVAL;
+		return BFT_DROP_SHORT;
 
 	memset(cb, 0, sizeof(*cb));
 	if (ip_hdr(skb)->version == 4) {
@@ -59,41 +72,59 @@ static int rx_prepare(struct sk_buff *skb)
 	}
 
 	if (pskb_trim(skb, ulen))
-		return -ENOMEM;
+		return BFT_DROP_NO_MEM;
 	__skb_pull(skb, sizeof(*uh));
-	/* The engine parses flat buffers; our datagrams are small. */
-	return skb_linearize(skb);
+	return 0;
+}
+
+/*
+ * Kind and size from the fixed header alone, before any allocation or
+ * MAC: a spoofed 64 KB "PREPARE" costs neither a linearize nor an HMAC.
+ * The limits are the engine's, fixed at create.
+ */
+static int rx_screen(struct bft_replica *r, struct sk_buff *skb)
+{
+	u8 buf[BFT_HDR_LEN];
+	const u8 *hdr;
+	int reason;
+
+	hdr = skb_header_pointer(skb, 0, BFT_HDR_LEN, buf);
+	if (!hdr)
+		return BFT_DROP_SHORT;
+	reason = bft_wire_screen(hdr, skb->len, bft_engine_limits(r->engine));
+	if (reason)
+		return reason;
+	/* The engine parses flat buffers; what passed is bounded. */
+	return skb_linearize(skb) ? BFT_DROP_NO_MEM : 0;
 }
 
 int bft_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct bft_replica *r = rcu_dereference_sk_user_data(sk);
+	unsigned int bytes = 0;
 	int reason;
 
 	if (unlikely(!r))
 		goto free;
-	this_cpu_inc(r->rx_stats->rx_packets);
-	if (rx_prepare(skb)) {
-		rx_drop(r, BFT_DROP_SHORT);
-		goto free;
+	reason = rx_strip(skb);
+	if (!reason) {
+		bytes = skb->len;
+		reason = rx_screen(r, skb);
 	}
-	this_cpu_add(r->rx_stats->rx_bytes, skb->len);
-
-	reason = bft_wire_verify(skb->data, skb->len, r->id, r->n,
-				 bft_mac_lookup, r);
+	if (!reason)
+		reason = bft_wire_verify(skb->data, skb->len, r->id, r->n,
+					 bft_mac_lookup, r);
 	if (reason) {
-		if (reason == BFT_DROP_MAC || reason == BFT_DROP_AUTH)
-			this_cpu_inc(r->rx_stats->mac_failed);
-		rx_drop(r, reason);
+		rx_account(r, bytes, reason, false);
 		goto free;
 	}
-	this_cpu_inc(r->rx_stats->mac_verified);
 
 	if (skb_queue_len(&r->rxq) >= BFT_RXQ_MAX_PACKETS ||
 	    atomic_read(&r->rxq_bytes) + skb->truesize > BFT_RXQ_MAX_BYTES) {
-		rx_drop(r, BFT_DROP_QUEUE_FULL);
+		rx_account(r, bytes, BFT_DROP_QUEUE_FULL, true);
 		goto free;
 	}
+	rx_account(r, bytes, 0, true);
 	/* Queued skbs must not pin routes or conntrack of a dying netns. */
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
@@ -109,17 +140,28 @@ free:
 
 void bft_rx_stats_sum(struct bft_replica *r, struct bft_rx_stats *sum)
 {
+	struct bft_rx_stats one;
+	unsigned int start;
 	int cpu, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct bft_rx_stats *s = per_cpu_ptr(r->rx_stats, cpu);
+		const struct bft_rx_pcpu *s = per_cpu_ptr(r->rx_stats, cpu);
 
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < __BFT_DROP_MAX; i++)
+				one.drop[i] = u64_stats_read(&s->drop[i]);
+			one.mac_verified = u64_stats_read(&s->mac_verified);
+			one.mac_failed = u64_stats_read(&s->mac_failed);
+			one.rx_packets = u64_stats_read(&s->rx_packets);
+			one.rx_bytes = u64_stats_read(&s->rx_bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
 		for (i = 0; i < __BFT_DROP_MAX; i++)
-			sum->drop[i] += READ_ONCE(s->drop[i]);
-		sum->mac_verified += READ_ONCE(s->mac_verified);
-		sum->mac_failed += READ_ONCE(s->mac_failed);
-		sum->rx_packets += READ_ONCE(s->rx_packets);
-		sum->rx_bytes += READ_ONCE(s->rx_bytes);
+			sum->drop[i] += one.drop[i];
+		sum->mac_verified += one.mac_verified;
+		sum->mac_failed += one.mac_failed;
+		sum->rx_packets += one.rx_packets;
+		sum->rx_bytes += one.rx_bytes;
 	}
 }

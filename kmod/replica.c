@@ -127,6 +127,7 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 {
 	struct bft_replica *r;
 	int err = -ENOMEM;
+	int cpu;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
@@ -145,9 +146,11 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	r->clients = kvcalloc(p->n_clients, sizeof(*r->clients), GFP_KERNEL);
 	r->client_ep = kvcalloc(p->n_clients, sizeof(*r->client_ep),
 				GFP_KERNEL);
-	r->rx_stats = alloc_percpu(struct bft_rx_stats);
+	r->rx_stats = alloc_percpu(struct bft_rx_pcpu);
 	if (!r->clients || !r->client_ep || !r->rx_stats)
 		goto err;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(r->rx_stats, cpu)->syncp);
 	r->wq = alloc_ordered_workqueue("bft-%s", 0, r->name);
 	if (!r->wq)
 		goto err;

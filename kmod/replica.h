@@ -7,6 +7,7 @@
 #include <linux/percpu.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
 #include "crypto.h"
@@ -23,13 +24,23 @@ struct bft_peer {
 	union bft_sockaddr endpoint;	/* replicas only */
 };
 
-/* Counters of the receive path, which runs before the worker. */
+/* Counters of the receive path, which runs before the worker: summed. */
 struct bft_rx_stats {
 	u64 drop[__BFT_DROP_MAX];
 	u64 mac_verified;
 	u64 mac_failed;
 	u64 rx_packets;
 	u64 rx_bytes;
+};
+
+/* Per CPU, written in softirq; syncp keeps 64-bit reads whole on 32-bit. */
+struct bft_rx_pcpu {
+	u64_stats_t drop[__BFT_DROP_MAX];
+	u64_stats_t mac_verified;
+	u64_stats_t mac_failed;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	struct u64_stats_sync syncp;
 };
 
 /* Counters of the glue itself. */
@@ -79,7 +90,7 @@ struct bft_replica {
 	struct timer_list timer;
 	bool dying;			/* under lock */
 
-	struct bft_rx_stats __percpu *rx_stats;
+	struct bft_rx_pcpu __percpu *rx_stats;
 };
 
 /* Bounds of the receive queue. */

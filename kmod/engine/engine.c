@@ -244,6 +244,11 @@ const struct bft_counters *bft_engine_counters(const struct bft_engine *e)
 	return &e->ctr;
 }
 
+const struct bft_wire_limits *bft_engine_limits(const struct bft_engine *e)
+{
+	return &e->lim;
+}
+
 /*
  * Per-peer counters only for datagrams whose MAC was checked (@authed):
  * the sender field of anything else is a claim, and charging it would
@@ -561,7 +566,9 @@ int bft_engine_receive(struct bft_engine *e, const void *data, u32 len,
 	bool authed = false;
 	int r;
 
-	r = bft_wire_parse_hdr(buf, len, &h);
+	r = bft_wire_screen(buf, len, &e->lim);
+	if (!r)
+		r = bft_wire_parse_hdr(buf, len, &h);
 	if (!r)
 		r = dispatch(e, &h, buf, len, flags, &authed);
 	if (r) {

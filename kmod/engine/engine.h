@@ -151,6 +151,9 @@ void bft_engine_destroy(struct bft_engine *e);
 int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg);
 void bft_engine_get_config(const struct bft_engine *e, struct bft_config *cfg);
 
+/* Size caps of what this replica accepts; fixed at create. */
+const struct bft_wire_limits *bft_engine_limits(const struct bft_engine *e);
+
 /* Returns 0 if processed, else the enum bft_drop_reason (also counted). */
 int bft_engine_receive(struct bft_engine *e, const void *buf, u32 len,
 		       u32 flags);

@@ -790,6 +790,76 @@ u32 bft_enc_data(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 	return len;
 }
 
+bool bft_wire_size_bounds(const struct bft_wire_limits *lim, u8 kind,
+			  u32 *min, u32 *max)
+{
+	u64 fixed, var = 0;
+
+	switch (kind) {
+	case BFT_MSG_REQUEST:
+		fixed = BFT_REQ_FIXED + (u64)lim->n * BFT_MAC_LEN;
+		var = lim->max_op;
+		break;
+	case BFT_MSG_PRE_PREPARE:
+		fixed = BFT_PP_FIXED + BFT_MAC_LEN;
+		var = lim->batch_bytes;
+		break;
+	case BFT_MSG_PREPARE:
+	case BFT_MSG_COMMIT:
+		fixed = BFT_AGREE_FIXED + BFT_MAC_LEN;
+		break;
+	case BFT_MSG_CHECKPOINT:
+		fixed = BFT_CKPT_FIXED + BFT_MAC_LEN;
+		break;
+	case BFT_MSG_VIEW_CHANGE:
+		fixed = BFT_VC_FIXED + BFT_MAC_LEN;
+		var = (u64)BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
+		      (u64)lim->log_size * BFT_VC_ENTRY_LEN;
+		break;
+	case BFT_MSG_NEW_VIEW:
+		fixed = BFT_NV_FIXED + BFT_MAC_LEN;
+		var = (u64)lim->n * BFT_NV_VC_LEN +
+		      (u64)lim->log_size * BFT_NV_O_LEN;
+		break;
+	case BFT_MSG_FETCH:
+		fixed = BFT_FETCH_FIXED + BFT_MAC_LEN;
+		break;
+	case BFT_MSG_DATA:
+		fixed = BFT_DATA_FIXED + BFT_MAC_LEN;
+		var = BFT_WIRE_MAX_DGRAM;
+		break;
+	case BFT_MSG_VC_ACK:
+		fixed = BFT_VC_ACK_FIXED + BFT_MAC_LEN;
+		break;
+	default:
+		return false;
+	}
+	/* A request's fixed part alone decides SHORT, as in its decoder. */
+	*min = kind == BFT_MSG_REQUEST ? BFT_REQ_FIXED : (u32)fixed;
+	*max = fixed + var > BFT_WIRE_MAX_DGRAM ? BFT_WIRE_MAX_DGRAM :
+						   (u32)(fixed + var);
+	return true;
+}
+
+int bft_wire_screen(const u8 *hdr, u32 len, const struct bft_wire_limits *lim)
+{
+	struct bft_msg_hdr h;
+	u32 min, max;
+	int ret;
+
+	/* Reads only BFT_HDR_LEN bytes; checks h.len against len. */
+	ret = bft_wire_parse_hdr(hdr, len, &h);
+	if (ret)
+		return ret;
+	if (!bft_wire_size_bounds(lim, h.kind, &min, &max))
+		return BFT_DROP_KIND;
+	if (len < min)
+		return BFT_DROP_SHORT;
+	if (len > max)
+		return min == max ? BFT_DROP_LEN : BFT_DROP_TOO_LONG;
+	return 0;
+}
+
 int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
 		    bft_mac_fn mac, void *ctx)
 {

@@ -240,6 +240,21 @@ typedef int (*bft_mac_fn)(void *ctx, u8 principal, u32 id,
 			  u8 tag[BFT_MAC_LEN]);
 
 /*
+ * Size bounds of a datagram of @kind that a replica under @lim accepts,
+ * MAC trailer or authenticator included; false for a kind no replica
+ * accepts (REPLY). DATA is bounded by the datagram only: its chunk size
+ * is the sender's setting.
+ */
+bool bft_wire_size_bounds(const struct bft_wire_limits *lim, u8 kind,
+			  u32 *min, u32 *max);
+/*
+ * Screens a datagram by its fixed header alone (the first BFT_HDR_LEN
+ * bytes; @len is the whole datagram's), before any copy or MAC: the
+ * checks of bft_wire_parse_hdr(), then the kind's size bounds. Returns
+ * 0 or a drop reason (SHORT, LEN for fixed-size kinds, TOO_LONG).
+ */
+int bft_wire_screen(const u8 *hdr, u32 len, const struct bft_wire_limits *lim);
+/*
  * Stateless check a receive path may run before queueing (e.g. softirq):
  * header sanity, then the MAC trailer, or for a REQUEST the authenticator
  * entry of replica self. Returns 0 or an enum bft_drop_reason.

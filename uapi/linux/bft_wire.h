@@ -87,6 +87,7 @@ enum bft_drop_reason {
 	BFT_DROP_XFER,		/* unexpected or bad state-transfer data */
 	BFT_DROP_STATE,		/* not acceptable in the current state */
 	BFT_DROP_QUEUE_FULL,	/* receive queue overflow (glue) */
+	BFT_DROP_NO_MEM,	/* allocation failed on receive (glue) */
 
 	__BFT_DROP_MAX
 };

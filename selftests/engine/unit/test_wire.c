@@ -219,7 +219,104 @@ static void t_fetch_data(void)
 	T_EQ(bft_wire_parse_data(buf, len, &lim, &d), BFT_DROP_LEN);
 }
 
+static u32 mac_calls, mac_bytes;
+
+static int count_mac(void *ctx, u8 principal, u32 id,
+		     const struct bft_iov *iov, u32 niov, u8 tag[BFT_MAC_LEN])
+{
+	u32 i;
+
+	(void)ctx;
+	(void)principal;
+	(void)id;
+	mac_calls++;
+	for (i = 0; i < niov; i++)
+		mac_bytes += iov[i].len;
+	memset(tag, 0, BFT_MAC_LEN);
+	return 0;
+}
+
+/* What a receive path runs before queueing: screen, then the MAC. */
+static int rx_check(u32 len)
+{
+	int r = bft_wire_screen(buf, len, &lim);
+
+	return r ? r : bft_wire_verify(buf, len, 0, lim.n, count_mac, NULL);
+}
+
+/* Set the header's length field, as a liar would. */
+static void relen(u32 len)
+{
+	bft_put32(buf + 12, len);
+}
+
+/*
+ * Kind and size are refused before any MAC is computed: a spoofed
+ * "PREPARE" of 64 KB costs no HMAC. Each kind's bound is exact.
+ */
+static void t_screen_before_mac(void)
+{
+	u32 len, min, max;
+
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 1, 2, 3,
+			    (u8 [BFT_DIGEST_LEN]){ 1 });
+	memset(buf + len, 0, BFT_WIRE_MAX_DGRAM - len);
+	relen(BFT_WIRE_MAX_DGRAM);
+	mac_calls = mac_bytes = 0;
+	T_EQ(rx_check(BFT_WIRE_MAX_DGRAM), BFT_DROP_LEN);
+	T_EQ(mac_calls, 0);
+	T_EQ(mac_bytes, 0);
+	relen(len);
+	/* The real size is MACed (the all-zero tag matches). */
+	T_EQ(rx_check(len), 0);
+	T_EQ(mac_calls, 1);
+	T_EQ(mac_bytes, BFT_AGREE_FIXED);
+
+	/* REQUEST: up to max_op with n authenticator entries. */
+	T_CHECK(bft_wire_size_bounds(&lim, BFT_MSG_REQUEST, &min, &max));
+	T_EQ(min, BFT_REQ_FIXED);
+	T_EQ(max, BFT_REQ_FIXED + 256 + 4 * BFT_MAC_LEN);
+	len = bft_enc_request(buf, sizeof(buf), 1, 7, (u8 [256]){ 0 }, 256,
+			      0, 4);
+	T_EQ(len, max);
+	T_EQ(bft_wire_screen(buf, len, &lim), 0);
+	relen(len + 1);
+	T_EQ(bft_wire_screen(buf, len + 1, &lim), BFT_DROP_TOO_LONG);
+	relen(60000);
+	mac_calls = 0;
+	T_EQ(rx_check(60000), BFT_DROP_TOO_LONG);
+	T_EQ(mac_calls, 0);
+
+	/* PRE-PREPARE: batch_bytes; VIEW-CHANGE and NEW-VIEW: log size. */
+	T_CHECK(bft_wire_size_bounds(&lim, BFT_MSG_PRE_PREPARE, &min, &max));
+	T_EQ(max, BFT_PP_FIXED + 4096 + BFT_MAC_LEN);
+	T_CHECK(bft_wire_size_bounds(&lim, BFT_MSG_VIEW_CHANGE, &min, &max));
+	T_EQ(max, BFT_VC_FIXED + BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
+		  16 * BFT_VC_ENTRY_LEN + BFT_MAC_LEN);
+	T_CHECK(bft_wire_size_bounds(&lim, BFT_MSG_NEW_VIEW, &min, &max));
+	T_EQ(max, BFT_NV_FIXED + 4 * BFT_NV_VC_LEN + 16 * BFT_NV_O_LEN +
+		  BFT_MAC_LEN);
+	T_CHECK(bft_wire_size_bounds(&lim, BFT_MSG_DATA, &min, &max));
+	T_EQ(max, BFT_WIRE_MAX_DGRAM);
+	T_CHECK(bft_wire_size_bounds(&lim, BFT_MSG_CHECKPOINT, &min, &max));
+	T_EQ(min, max);
+	T_CHECK(!bft_wire_size_bounds(&lim, BFT_MSG_REPLY, &min, &max));
+
+	/* A short fixed-size message, and a REPLY sent to a replica. */
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_COMMIT, 1, 2, 3,
+			    (u8 [BFT_DIGEST_LEN]){ 1 });
+	relen(BFT_HDR_LEN + BFT_MAC_LEN);
+	T_EQ(bft_wire_screen(buf, BFT_HDR_LEN + BFT_MAC_LEN, &lim),
+	     BFT_DROP_SHORT);
+	buf[5] = BFT_MSG_REPLY;
+	relen(len);
+	mac_calls = 0;
+	T_EQ(rx_check(len), BFT_DROP_KIND);
+	T_EQ(mac_calls, 0);
+}
+
 UNIT_TESTS(wire_tests) = {
+	{ "wire_screen_kind_and_size_before_mac", t_screen_before_mac },
 	{ "wire_hdr_rejects", t_hdr_rejects },
 	{ "wire_request_roundtrip_rejects", t_request_roundtrip },
 	{ "wire_preprepare_batch_digest", t_preprepare_roundtrip },

@@ -153,17 +153,19 @@ static const struct genl_ops bft_genl_ops[] = {
 	BFT_OP(BFT_CMD_CHECKPOINT_PUT, bft_nl_ckpt_put, bft_ckpt_cmd_policy),
 };
 
+/*
+ * The ordered log carries replicated data: never build it open to every
+ * user. Kernels without the flag (6.1 before the backport) are refused.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "bft.ko needs GENL_MCAST_CAP_NET_ADMIN to protect its multicast groups"
+#endif
+
 static const struct genl_multicast_group bft_genl_mcgrps[] = {
-#ifdef GENL_MCAST_CAP_NET_ADMIN
-	/* The ordered log carries replicated data: not for everyone. */
 	[BFT_MCGRP_ID_EVENTS] = { .name = BFT_MCGRP_EVENTS,
 				  .flags = GENL_MCAST_CAP_NET_ADMIN },
 	[BFT_MCGRP_ID_LOG] = { .name = BFT_MCGRP_LOG,
 			       .flags = GENL_MCAST_CAP_NET_ADMIN },
-#else
-	[BFT_MCGRP_ID_EVENTS] = { .name = BFT_MCGRP_EVENTS },
-	[BFT_MCGRP_ID_LOG] = { .name = BFT_MCGRP_LOG },
-#endif
 };
 
 struct genl_family bft_genl_family __ro_after_init = {

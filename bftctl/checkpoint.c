@@ -204,25 +204,16 @@ static int write_file(const char *path, const struct bft_ckpt_file *f)
 {
 	size_t size = bft_ckpt_file_size(f);
 	uint8_t *out = malloc(size);
-	FILE *fp;
-	int ret = -1;
+	int err;
 
 	if (!out)
 		return -1;
 	bft_ckpt_file_build(f, out);
-	fp = fopen(path, "wb");
-	if (!fp) {
-		fprintf(stderr, "bftctl: %s: %s\n", path, strerror(errno));
-	} else {
-		if (fwrite(out, 1, size, fp) == size && !fflush(fp))
-			ret = 0;
-		if (fclose(fp))
-			ret = -1;
-		if (ret)
-			fprintf(stderr, "bftctl: %s: write failed\n", path);
-	}
+	err = bft_ckpt_file_write(path, out, size);
+	if (err)
+		fprintf(stderr, "bftctl: %s: %s\n", path, strerror(-err));
 	free(out);
-	return ret;
+	return err ? -1 : 0;
 }
 
 static void print_file(const char *what, const char *path,

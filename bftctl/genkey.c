@@ -18,8 +18,14 @@ int cmd_genkey(int argc, char **argv)
 		fprintf(stderr, "usage: bftctl genkey > private.key\n");
 		return 1;
 	}
-	/* The key goes to stdout: keep whatever file catches it private. */
+	/*
+	 * The key goes to stdout: keep whatever file catches it private.
+	 * A redirect made the file before this umask could apply.
+	 */
 	umask(077);
+	if (bft_key_fd_exposed(fileno(stdout)))
+		fprintf(stderr,
+			"bftctl: warning: the private key goes to a file others can read; run umask 077 first or chmod 600 it\n");
 	if (bft_key_generate(priv)) {
 		fprintf(stderr, "bftctl: cannot generate an X25519 key\n");
 		return 1;

@@ -3,8 +3,12 @@
  * Checkpoint file codec. Every check is against the buffer length first;
  * corruption (the trailer) is reported before any field is believed.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -109,6 +113,9 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 	if (f->n < 4 || f->n > BFT_CKPT_MAX_N || f->replica >= f->n)
 		return bft_errf(err, errlen, BFT_CKPT_E_FIELD,
 			    "bad header: n %u, replica %u", f->n, f->replica);
+	if (!f->len)
+		return bft_errf(err, errlen, BFT_CKPT_E_FIELD,
+			    "bad header: empty stream (0 bytes), nothing to import");
 	if (!f->seq || f->esz > f->len || get64(buf + 88) ||
 	    (f->n < 64 && f->attest >> f->n))
 		return bft_errf(err, errlen, BFT_CKPT_E_FIELD,
@@ -124,4 +131,34 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 		return bft_errf(err, errlen, BFT_CKPT_E_TAMPERED,
 			    "tampered: snapshot does not hash to the recorded digest");
 	return BFT_CKPT_OK;
+}
+
+int bft_ckpt_file_write(const char *path, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	int fd, err = 0;
+	ssize_t w;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	/* Narrow an existing file before any byte of state lands in it. */
+	if (fchmod(fd, 0600) || ftruncate(fd, 0))
+		err = -errno;
+	while (!err && len) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err = w < 0 ? -errno : -EIO;
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (!err && fsync(fd) && errno != EINVAL)
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
 }

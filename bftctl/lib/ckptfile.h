@@ -53,6 +53,12 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 size_t bft_ckpt_file_size(const struct bft_ckpt_file *f);
 /* Writes f (with f->stream) into out (bft_ckpt_file_size bytes). */
 void bft_ckpt_file_build(const struct bft_ckpt_file *f, uint8_t *out);
+/*
+ * Writes len bytes to path, created or truncated with mode 0600 (an
+ * existing file is narrowed first): it holds the replicated state.
+ * 0 or -errno.
+ */
+int bft_ckpt_file_write(const char *path, const void *buf, size_t len);
 /* SHA-256 of len bytes; 0 or -1. */
 int bft_ckpt_sha256(const void *p, size_t len, uint8_t out[32]);
 

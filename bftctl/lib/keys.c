@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -190,4 +191,13 @@ out:
 	if (f != stdin)
 		fclose(f);
 	return err;
+}
+
+int bft_key_fd_exposed(int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	return (st.st_mode & (S_IRWXG | S_IRWXO)) ? 1 : 0;
 }

@@ -44,4 +44,11 @@ int bft_key_read_file(const char *path, uint8_t key[BFT_KEY_LEN]);
 
 void bft_key_wipe(void *p, size_t len);
 
+/*
+ * 1 if fd is a regular file that the group or others may read: a key
+ * written there is exposed (`bftctl genkey > f` under umask 022).
+ * 0 otherwise, including pipes, terminals and bad descriptors.
+ */
+int bft_key_fd_exposed(int fd);
+
 #endif

@@ -5,11 +5,16 @@
  * version, out-of-range fields and a stream that does not hash to its
  * digest are each refused with their own error, corruption first.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tap.h"
+#include <errno.h>
+
 #include "lib/ckptfile.h"
 
 #define SLEN	300
@@ -130,6 +135,48 @@ int main(void)
 	b[84] = 1;		/* stream length lies */
 	reseal(b, len);
 	CHECK(parse(b, len, 0, err) == BFT_CKPT_E_CORRUPT, "length field disagrees");
+
+	/* An empty stream is nothing to import: refused with a reason. */
+	{
+		struct bft_ckpt_file e;
+		uint8_t eb[96 + 32];
+
+		build(&e, b);
+		e.len = 0;
+		e.esz = 0;
+		bft_ckpt_sha256(stream, 0, e.digest);
+		bft_ckpt_file_build(&e, eb);
+		CHECK(parse(eb, sizeof(eb), BFT_CKPT_F_NO_DIGEST, err) ==
+		      BFT_CKPT_E_FIELD && strstr(err, "empty stream"),
+		      "0-byte stream refused: empty stream");
+	}
+
+	/* Exports hold the replicated state: 0600, even over a 0644 file. */
+	{
+		char path[] = "/tmp/bft-ckptfile-XXXXXX";
+		struct stat st;
+		uint8_t back[16];
+		int fd = mkstemp(path);
+		mode_t old = umask(0);
+
+		CHECK(fd >= 0 && !fchmod(fd, 0644) && !close(fd),
+		      "a 0644 file exists at the export path");
+		CHECK(!bft_ckpt_file_write(path, "0123456789abcdef", 16),
+		      "export written");
+		CHECK(!stat(path, &st) && (st.st_mode & 0777) == 0600 &&
+		      st.st_size == 16, "existing file: now 0600, 16 bytes");
+		fd = open(path, O_RDONLY);
+		CHECK(fd >= 0 && read(fd, back, 16) == 16 &&
+		      !memcmp(back, "0123456789abcdef", 16) && !close(fd),
+		      "contents read back");
+		unlink(path);
+		CHECK(!bft_ckpt_file_write(path, "x", 1) && !stat(path, &st) &&
+		      (st.st_mode & 0777) == 0600, "new file: 0600 under umask 0");
+		CHECK(bft_ckpt_file_write("/nonexistent/dir/f", "x", 1) == -ENOENT,
+		      "unwritable path: -errno");
+		unlink(path);
+		umask(old);
+	}
 
 	free(buf);
 	free(b);

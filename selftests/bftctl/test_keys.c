@@ -3,8 +3,12 @@
  * Host tests for libbftclient's key handling: X25519 against RFC 7748
  * section 6.1, symmetric pairwise HKDF keys, strict base64.
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "lib/keys.h"
@@ -26,7 +30,7 @@ int main(void)
 	uint8_t k1[32], k2[32], k3[32], k4[32], key[32];
 	char b64[BFT_KEY_B64_LEN + 1];
 
-	printf("TAP version 13\n1..10\n");
+	printf("TAP version 13\n1..15\n");
 	hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
 	    a_priv, 32);
 	hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
@@ -64,6 +68,27 @@ int main(void)
 	b64[10] = '*';
 	CHECK(bft_key_from_b64(b64, key) != 0, "base64 with a bad character");
 	CHECK(bft_key_from_b64("AAAA", key) != 0, "base64 of the wrong length");
+
+	/* genkey > f: the shell made f before umask(077) could help. */
+	{
+		char path[] = "/tmp/bft-keyfd-XXXXXX";
+		int fd = mkstemp(path);
+
+		CHECK(fd >= 0 && !fchmod(fd, 0644) &&
+		      bft_key_fd_exposed(fd) == 1,
+		      "0644 file: key output is exposed");
+		CHECK(!fchmod(fd, 0640) && bft_key_fd_exposed(fd) == 1,
+		      "0640 file: exposed to the group");
+		CHECK(!fchmod(fd, 0600) && bft_key_fd_exposed(fd) == 0,
+		      "0600 file: private");
+		close(fd);
+		unlink(path);
+		fd = open("/dev/null", O_WRONLY);
+		CHECK(fd >= 0 && bft_key_fd_exposed(fd) == 0,
+		      "not a regular file (a pipe, a tty): no warning");
+		close(fd);
+		CHECK(bft_key_fd_exposed(-1) == 0, "closed descriptor: no warning");
+	}
 
 	printf("# %d passed, %d failed\n", tests - failed, failed);
 	return failed ? 1 : 0;

@@ -35,8 +35,13 @@ int bft_nl_open(struct bft_nl *nl)
 			nl_geterror(err));
 		goto err_free;
 	}
-	/* Ask for the kernel's explanation of rejected requests. */
+	/*
+	 * Ask for the kernel's explanation of rejected requests, without
+	 * the request echoed back: it may carry keys.
+	 */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 
 	nl->family = genl_ctrl_resolve(nl->sk, BFT_GENL_NAME);
@@ -84,6 +89,14 @@ struct nl_msg *bft_nl_msg_size(struct bft_nl *nl, int cmd, int flags,
 		return NULL;
 	}
 	return msg;
+}
+
+void bft_nl_msg_wipe_free(struct nl_msg *msg)
+{
+	if (!msg)
+		return;
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
 }
 
 struct call_state {
@@ -150,8 +163,7 @@ static int nl_call(struct bft_nl *nl, struct nl_msg *msg,
 
 	c = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!c) {
-		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
-		nlmsg_free(msg);
+		bft_nl_msg_wipe_free(msg);
 		return -ENOMEM;
 	}
 	nl_cb_err(c, NL_CB_CUSTOM, on_error, &st);
@@ -165,8 +177,7 @@ static int nl_call(struct bft_nl *nl, struct nl_msg *msg,
 		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(nl->sk, msg);
 	/* Requests may carry keys. */
-	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
-	nlmsg_free(msg);
+	bft_nl_msg_wipe_free(msg);
 	if (err < 0) {
 		fprintf(stderr, "bftctl: send: %s\n", nl_geterror(err));
 		nl_cb_put(c);

@@ -19,6 +19,9 @@ struct nl_msg *bft_nl_msg(struct bft_nl *nl, int cmd, int flags);
 struct nl_msg *bft_nl_msg_size(struct bft_nl *nl, int cmd, int flags,
 			       size_t size);
 
+/* Zeroes @msg (it may hold keys) and frees it; NULL is fine. */
+void bft_nl_msg_wipe_free(struct nl_msg *msg);
+
 /*
  * Sends @msg (consumed) and feeds every reply to @cb. Returns 0 or a
  * negative errno; the kernel's extack message, if any, is printed.

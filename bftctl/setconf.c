@@ -112,8 +112,8 @@ static int send_member(struct bft_nl *nl, struct setconf *s, bool peer,
 	ret = bft_request(msg, nl);
 	msg = NULL;
 out:
-	nlmsg_free(msg);
-	/* The kernel copied it into its transform; wipe ours and the skb's. */
+	bft_nl_msg_wipe_free(msg);	/* may hold the key already */
+	/* The kernel copied it into its transform; wipe ours too. */
 	bft_key_wipe(key, sizeof(key));
 	return ret;
 }

@@ -4,7 +4,6 @@
  * keyed shash transform, so computing a tag never touches shared state and
  * is safe from softirq on any CPU.
  */
-#include <crypto/algapi.h>
 #include <crypto/hash.h>
 #include <linux/err.h>
 #include <linux/string.h>
@@ -50,16 +49,4 @@ int bft_mac_compute(const struct bft_mac_key *k, const struct kvec *iov,
 		err = crypto_shash_final(desc, tag);
 	shash_desc_zero(desc);
 	return err;
-}
-
-bool bft_mac_verify(const struct bft_mac_key *k, const struct kvec *iov,
-		    unsigned int niov, const u8 tag[BFT_MAC_TAG_LEN])
-{
-	u8 mine[BFT_MAC_TAG_LEN];
-	bool ok;
-
-	ok = !bft_mac_compute(k, iov, niov, mine) &&
-	     !crypto_memneq(mine, tag, BFT_MAC_TAG_LEN);
-	memzero_explicit(mine, sizeof(mine));
-	return ok;
 }

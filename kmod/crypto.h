@@ -21,7 +21,5 @@ void bft_mac_key_destroy(struct bft_mac_key *k);
 /* Any context, including softirq. */
 int bft_mac_compute(const struct bft_mac_key *k, const struct kvec *iov,
 		    unsigned int niov, u8 tag[BFT_MAC_TAG_LEN]);
-bool bft_mac_verify(const struct bft_mac_key *k, const struct kvec *iov,
-		    unsigned int niov, const u8 tag[BFT_MAC_TAG_LEN]);
 
 #endif /* _BFT_CRYPTO_H */

@@ -4,6 +4,8 @@
  *
  * Module entry points and the per network namespace state.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
@@ -64,7 +66,7 @@ static int __init bft_init(void)
 	if (ret)
 		goto err_pernet;
 
-	pr_info("bft: PBFT replication, version " BFT_MODULE_VERSION "\n");
+	pr_info("PBFT replication, version " BFT_MODULE_VERSION "\n");
 	return 0;
 
 err_pernet:

@@ -100,10 +100,10 @@ struct bft_ops {
 	void (*seed_release)(void *ctx);
 	/*
 	 * Optional, called during bft_engine_receive(): the datagram is an
-	 * authentic REQUEST whose timestamp is newer than any this replica
-	 * has seen from the client, so it is no replay and its source may
-	 * become the client's endpoint. Never called for FETCH, retransmits
-	 * or replays. Return true if the source was taken; false (e.g. a
+	 * authentic REQUEST whose timestamp is not below the client's last
+	 * executed one and above any taken before, so it is no replay and
+	 * its source may become the client's endpoint. Never for FETCH or a
+	 * second copy. Return true if the source was taken; false (e.g. a
 	 * backup relayed the request) leaves the timestamp unclaimed.
 	 */
 	bool (*client_fresh)(void *ctx, u32 client);

@@ -529,6 +529,10 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	}
 	if (r)
 		return r;
+	/* Every kind parsed above but these carries its view at 16. */
+	if (h->kind != BFT_MSG_CHECKPOINT && h->kind != BFT_MSG_FETCH &&
+	    h->kind != BFT_MSG_DATA && bft_get64(buf + 16) > BFT_VIEW_MAX)
+		return BFT_DROP_VIEW;
 	if (flags & BFT_RX_VERIFIED) {
 		e->ctr.mac_verified++;
 	} else {
@@ -621,5 +625,6 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 
 void bft_engine_request_view_change(struct bft_engine *e)
 {
-	bft_start_view_change(e, e->view + 1);
+	if (e->view < BFT_VIEW_MAX)
+		bft_start_view_change(e, e->view + 1);
 }

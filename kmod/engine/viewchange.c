@@ -106,24 +106,32 @@ static u32 build_vc(struct bft_engine *e, u64 v)
 static void try_new_view(struct bft_engine *e);
 static int try_validate_nv(struct bft_engine *e);
 
+/*
+ * Replicas whose latest VIEW-CHANGE is for v or above: one slot per
+ * replica keeps only the latest, so one that gave up on v already counts.
+ */
 static u32 vc_count(const struct bft_engine *e, u64 v)
 {
 	u32 j, k = 0;
 
 	for (j = 0; j < e->n; j++)
-		k += e->vc_view[j] == v && e->vc_len[j];
+		k += e->vc_view[j] >= v && e->vc_len[j];
 	return k;
 }
 
 /*
- * PBFT: the timer for view v starts only once Q VIEW-CHANGEs for v are
- * in (and the timeout backs off then); otherwise a replica climbs views
- * alone and never meets the others again. Until NEW-VIEW arrives the
- * replica resends its VIEW-CHANGE every vc_timeout_ms, so losses before
- * the network stabilises cannot leave the new primary short of Q.
+ * PBFT: the timer for view v starts only once Q replicas are at v or
+ * above (and the timeout backs off then); otherwise a replica climbs
+ * views alone and never meets the others again. When it expires the
+ * replica moves to v + 1, never further on one replica's word: a faulty
+ * one could name any view. Until NEW-VIEW arrives the replica resends its
+ * VIEW-CHANGE every vc_timeout_ms, so losses before the network
+ * stabilises cannot leave the new primary short of Q.
  */
 static void vc_arm(struct bft_engine *e)
 {
+	if (e->vc_armed != BFT_NO_DEADLINE)
+		return;
 	e->vc_armed = e->now + e->vc_timeout;
 	e->vc_timeout *= e->cfg.vc_backoff;
 	if (e->vc_timeout > e->cfg.vc_timeout_max_ms)
@@ -135,48 +143,24 @@ static void vc_arm(struct bft_engine *e)
 static void vc_resend_timer(struct bft_engine *e)
 {
 	e->vc_deadline = e->now + e->cfg.vc_timeout_ms;
-	if (e->vc_armed < e->vc_deadline)
+	/* Past: at BFT_VIEW_MAX there is no view to give up for. */
+	if (e->vc_armed > e->now && e->vc_armed < e->vc_deadline)
 		e->vc_deadline = e->vc_armed;
 }
 
-/*
- * Not armed: Q replicas are at our view or above, but split. Move up to
- * the lowest higher view one of them is in, so the groups meet.
- */
-static u64 vc_split_target(const struct bft_engine *e)
-{
-	u64 hi = (u64)-1;
-	u32 j, k = 0;
-
-	for (j = 0; j < e->n; j++) {
-		if (!e->vc_len[j] || e->vc_view[j] < e->view)
-			continue;
-		k++;
-		if (e->vc_view[j] > e->view && e->vc_view[j] < hi)
-			hi = e->vc_view[j];
-	}
-	return k >= e->q && hi != (u64)-1 ? hi : 0;
-}
-
-/* The view-change timer expired. */
+/* The view-change timer expired; it is always set again. */
 void bft_vc_timeout(struct bft_engine *e)
 {
 	u32 len = e->vc_len[e->id];
-	u64 hi;
 
-	if (e->status != BFT_ST_VIEW_CHANGE ||
-	    (e->vc_armed != BFT_NO_DEADLINE && e->now >= e->vc_armed)) {
+	if ((e->status != BFT_ST_VIEW_CHANGE ||
+	     (e->vc_armed != BFT_NO_DEADLINE && e->now >= e->vc_armed)) &&
+	    e->view < BFT_VIEW_MAX) {
 		bft_start_view_change(e, e->view + 1);
 		return;
 	}
-	if (e->vc_armed == BFT_NO_DEADLINE) {
-		hi = vc_split_target(e);
-		if (hi) {
-			bft_start_view_change(e, hi);
-			return;
-		}
-	}
-	if (len && e->vc_view[e->id] == e->view) {
+	if (e->status == BFT_ST_VIEW_CHANGE && len &&
+	    e->vc_view[e->id] == e->view) {
 		memcpy(e->tx, vc_buf(e, e->id), len);
 		bft_multicast(e, e->tx, len);
 	}
@@ -187,7 +171,7 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 {
 	u32 len;
 
-	if (v <= e->view)
+	if (v <= e->view || v > BFT_VIEW_MAX)
 		return;
 	e->status = BFT_ST_VIEW_CHANGE;
 	e->view = v;
@@ -540,8 +524,8 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 	e->vc_len[from] = len;
 	e->vc_view[from] = v;
 	send_vc_ack(e, from, v);
-	if (e->status == BFT_ST_VIEW_CHANGE && v == e->view &&
-	    vc_count(e, v) == e->q)
+	if (e->status == BFT_ST_VIEW_CHANGE && v >= e->view &&
+	    vc_count(e, e->view) >= e->q)
 		vc_arm(e);
 	maybe_join(e);
 	try_new_view(e);

@@ -29,6 +29,11 @@
 #define BFT_MAX_RESULT		8192
 #define BFT_MAX_CKPTS_VC	8		/* checkpoints in a VIEW-CHANGE */
 #define BFT_MAX_LOG		256		/* max L (log window) */
+/*
+ * Highest view number: a message naming a higher view is dropped, so
+ * view + 1 never wraps (2^48 view changes take millennia at 1 per ms).
+ */
+#define BFT_VIEW_MAX		0x1000000000000ULL	/* 2^48 */
 
 enum bft_msg_kind {
 	BFT_MSG_UNSPEC,

@@ -15,6 +15,19 @@ static void info(u32 i, struct bft_info *in)
 	bft_engine_info(tc.r[i].e, in);
 }
 
+/* A VIEW-CHANGE from @from for view @v claiming checkpoint 0 only. */
+static u32 enc_vc0(u8 *buf, u32 from, u64 v)
+{
+	struct bft_ckpt_h ck;
+	struct bft_info in;
+
+	info(0, &in);
+	ck.seq = 0;
+	memcpy(ck.digest, in.stable_digest, BFT_DIGEST_LEN);
+	return bft_enc_vc(buf, BFT_WIRE_MAX_DGRAM, from, v, 0, &ck, 1, NULL,
+			  0);
+}
+
 /*
  * What B's own engine may send: only to @b_only_to (if < n), or only
  * VIEW-CHANGE-ACKs; the test scripts the rest.
@@ -135,7 +148,103 @@ static void t_insider_jump_no_pp(void)
 	tc_free(&tc);
 }
 
+/*
+ * Finding 2 and views stay bounded: one VIEW-CHANGE(2^64 - 2) from B
+ * (r3) while the others are split between views (r0 cut off) must not
+ * drag them there: the primary of view 2^64 - 1 is B, view + 1 wraps
+ * to 0 and the timer died. A replica moves only on f+1 replicas' word
+ * or its own timeout.
+ */
+static void t_insider_hostile_view(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 1 };
+	struct bft_info in;
+	u64 dropped[4];
+	u32 len, i, k;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.mute[3] = true;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	T_EQ(tc.c[0].accepted, 1);
+	len = enc_vc0(buf, 3, (u64)-2);
+	tc_inject_all(&tc, 3, buf, len);
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 3, (u64)-1, 1,
+			    d);
+	tc_inject_all(&tc, 3, buf, len);
+	tc_run(&tc);
+	for (i = 0; i < 4; i++)
+		dropped[i] = bft_engine_counters(tc.r[i].e)->
+				drop_reason[BFT_DROP_VIEW];
+	/* r0 is cut off while r2 and r3 give up on view 0. */
+	tc_isolate(&tc, 0, true);
+	tc_submit(&tc, 0, false, true);
+	tc_advance(&tc, 10000, 50);
+	tc_isolate(&tc, 0, false);
+	tc_advance(&tc, 60000, 50);
+	T_EQ(tc.c[0].accepted, 2);
+	/* Two more view changes: the timer must survive each. */
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 4; i++)
+			if (i != 3)
+				bft_engine_request_view_change(tc.r[i].e);
+		tc_submit(&tc, 0, false, true);
+		tc_advance(&tc, 30000, 50);
+		T_EQ(tc.c[0].accepted, 3 + k);
+	}
+	for (i = 0; i < 4; i++) {
+		if (i == 3)
+			continue;
+		info(i, &in);
+		if (in.view >= 16)
+			printf("# r%u in view %llu\n", i,
+			       (unsigned long long)in.view);
+		T_CHECK(in.view < 16);
+		T_EQ(in.status, BFT_ST_NORMAL);
+		T_EQ(tc.r[i].counter, tc.r[0].counter);
+		/* Both hostile views were dropped and counted. */
+		T_EQ(dropped[i], 2);
+	}
+	tc_free(&tc);
+}
+
+/* At the cap a replica stays, its timer still set; above it, drops. */
+static void t_insider_view_cap(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 1 };
+	struct bft_engine *e;
+	struct bft_info in;
+	u32 len;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	e = tc.r[0].e;
+	len = enc_vc0(buf, 1, BFT_VIEW_MAX + 1);
+	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), BFT_DROP_VIEW);
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_COMMIT, 1,
+			    BFT_VIEW_MAX + 1, 1, d);
+	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), BFT_DROP_VIEW);
+	/* f+1 replicas at the cap: r0 joins them there. */
+	len = enc_vc0(buf, 1, BFT_VIEW_MAX);
+	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), 0);
+	len = enc_vc0(buf, 2, BFT_VIEW_MAX);
+	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), 0);
+	info(0, &in);
+	T_EQ(in.view, BFT_VIEW_MAX);
+	T_EQ(in.status, BFT_ST_VIEW_CHANGE);
+	tc.mute[0] = true;
+	bft_engine_request_view_change(e);
+	tc_advance(&tc, 60000, 100);
+	info(0, &in);
+	T_EQ(in.view, BFT_VIEW_MAX);
+	T_CHECK(bft_engine_next_deadline(e) <= tc.now + 1000);
+	tc_free(&tc);
+}
+
 UNIT_TESTS(insider_tests) = {
 	{ "insider_jump_no_pp", t_insider_jump_no_pp },
+	{ "insider_hostile_view", t_insider_hostile_view },
+	{ "insider_view_cap", t_insider_view_cap },
 	UNIT_END
 };

@@ -195,15 +195,17 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 }
 
 /*
- * Another replica's VIEW-CHANGE may go into our NEW-VIEW once 2f-1
- * replicas besides us and its author hold the same copy: then its author
- * sent that copy to correct replicas (at most f are faulty, the author
- * among them if it equivocated), and the backups that must recompute our
- * NEW-VIEW are not left holding another one.
+ * Another replica's VIEW-CHANGE may go into our NEW-VIEW once Q-2
+ * replicas besides us and its author hold the same copy (Q with us and
+ * the author; 2f-1 only when n = 3f+1): then its author sent that copy
+ * to correct replicas (at most f are faulty, the author among them if it
+ * equivocated), and the backups that must recompute our NEW-VIEW are not
+ * left holding another one. Correct authors are acked by the n-f-2 >=
+ * Q-2 other correct replicas.
  */
 static bool vc_acked(struct bft_engine *e, u32 j, u64 v)
 {
-	u32 need = e->f ? 2 * e->f - 1 : 0, a, k = 0;
+	u32 need = e->f ? e->q - 2 : 0, a, k = 0;
 	u8 d[BFT_DIGEST_LEN];
 
 	if (j == e->id || !need)

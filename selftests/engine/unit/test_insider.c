@@ -242,9 +242,54 @@ static void t_insider_view_cap(void)
 	tc_free(&tc);
 }
 
+/*
+ * Minor 6a: n=5 (Q=4, f=1). B (r2) gives VIEW-CHANGE X to the new
+ * primary r1 and to r3, and Y to r0 and r4. Naming B's copy takes Q-2
+ * acks besides the primary's and B's own (2 here, not 2f-1 = 1), or the
+ * holders of Y reject a correct NEW-VIEW and accuse its primary.
+ */
+static void t_insider_vcack_quorum(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	u8 x[BFT_WIRE_MAX_DGRAM], y[BFT_WIRE_MAX_DGRAM];
+	struct bft_info in;
+	u32 len, i;
+
+	T_EQ(tc_init(&tc, 5, 1, &o), 0);
+	tc.mute[2] = true;
+	len = enc_vc0(x, 2, 1);
+	memcpy(y, x, len);
+	y[BFT_VC_FIXED + 8] ^= 1;	/* Y claims another checkpoint digest */
+	tc_inject(&tc, 2, 1, x, len);
+	tc_inject(&tc, 2, 3, x, len);
+	tc_inject(&tc, 2, 0, y, len);
+	tc_inject(&tc, 2, 4, y, len);
+	tc_run(&tc);
+	for (i = 0; i < 5; i++)
+		if (i != 2)
+			bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	for (i = 0; i < 5; i++) {
+		const struct bft_counters *c = bft_engine_counters(tc.r[i].e);
+
+		if (i == 2)
+			continue;
+		info(i, &in);
+		T_EQ(c->drop_reason[BFT_DROP_NV_INVALID], 0);
+		T_EQ(c->evidence, 0);
+		T_EQ(in.view, 1);
+		T_EQ(in.status, BFT_ST_NORMAL);
+	}
+	tc_submit(&tc, 0, false, true);
+	tc_advance(&tc, 5000, 50);
+	T_EQ(tc.c[0].accepted, 1);
+	tc_free(&tc);
+}
+
 UNIT_TESTS(insider_tests) = {
 	{ "insider_jump_no_pp", t_insider_jump_no_pp },
 	{ "insider_hostile_view", t_insider_hostile_view },
 	{ "insider_view_cap", t_insider_view_cap },
+	{ "insider_vcack_quorum", t_insider_vcack_quorum },
 	UNIT_END
 };

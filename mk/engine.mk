@@ -11,7 +11,7 @@ CC ?= cc
 
 # kmod/engine/client.[ch] is the userspace client core, not engine.
 ENGINE_SRCS := $(filter-out kmod/engine/client.c,$(wildcard kmod/engine/*.c))
-ENGINE_HDRS := $(wildcard kmod/engine/*.h) uapi/linux/bft_wire.h
+ENGINE_HDRS := $(wildcard kmod/engine/*.h kmod/engine/*.inc) uapi/linux/bft_wire.h
 ENGINE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Ikmod/engine -Iuapi
 ENGINE_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer

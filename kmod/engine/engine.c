@@ -6,6 +6,10 @@
  */
 #include "internal.h"
 
+#if defined(BFT_TESTING) && !defined(__KERNEL__)
+u64 bft_test_sha_calls;
+#endif
+
 u32 bft_f(u32 n)
 {
 	return bft_quorum_f(n);

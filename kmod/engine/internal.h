@@ -174,6 +174,9 @@ struct bft_engine {
 	u8 *vc_mem;		/* n * vc_max */
 	u32 *vc_len;
 	u64 *vc_view;
+	u8 *vc_dig;		/* n * 32: digest of each, taken when stored */
+	u64 nv_tried_view;	/* primary: the acked set last computed on */
+	u64 nv_tried_mask;
 	u8 *nv_buf;		/* latest NEW-VIEW (pending or sent) */
 	u32 nv_len;
 	u64 nv_view;

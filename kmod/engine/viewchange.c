@@ -19,6 +19,7 @@ int bft_vc_alloc(struct bft_engine *e)
 	e->vc_mem = bft_zalloc((size_t)n * e->vc_max);
 	e->vc_len = bft_zalloc(sizeof(u32) * n);
 	e->vc_view = bft_zalloc(sizeof(u64) * n);
+	e->vc_dig = bft_zalloc((size_t)n * BFT_DIGEST_LEN);
 	e->nv_buf = bft_zalloc(BFT_NV_FIXED + n * BFT_NV_VC_LEN +
 			       L * BFT_NV_O_LEN + BFT_MAC_LEN);
 	e->view_hint = bft_zalloc(sizeof(u64) * n);
@@ -28,7 +29,8 @@ int bft_vc_alloc(struct bft_engine *e)
 	e->vv_scratch = bft_zalloc(sizeof(*e->vv_scratch) * n);
 	e->vc_helped = bft_zalloc(sizeof(*e->vc_helped) * n);
 	e->vc_acks = bft_zalloc(sizeof(*e->vc_acks) * n * n);
-	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->nv_buf ||
+	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->vc_dig ||
+	    !e->nv_buf ||
 	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch ||
 	    !e->vv_scratch || !e->vc_helped || !e->vc_acks)
 		return -ENOMEM;
@@ -40,6 +42,7 @@ void bft_vc_free(struct bft_engine *e)
 	bft_free(e->vc_mem);
 	bft_free(e->vc_len);
 	bft_free(e->vc_view);
+	bft_free(e->vc_dig);
 	bft_free(e->nv_buf);
 	bft_free(e->view_hint);
 	bft_free(e->vcv);
@@ -57,11 +60,21 @@ static u8 *vc_buf(struct bft_engine *e, u32 j)
 
 static void vc_digest(struct bft_engine *e, u32 j, u8 *out)
 {
+	memcpy(out, e->vc_dig + (size_t)j * BFT_DIGEST_LEN, BFT_DIGEST_LEN);
+}
+
+/* Keep @j's VIEW-CHANGE for v and its digest, hashed once here. */
+static void vc_store(struct bft_engine *e, u32 j, const u8 *buf, u32 len,
+		     u64 v)
+{
 	struct bft_sha_ctx c;
 
+	memcpy(vc_buf(e, j), buf, len);
+	e->vc_len[j] = len;
+	e->vc_view[j] = v;
 	bft_sha_init(&c);
-	bft_sha_update(&c, vc_buf(e, j), e->vc_len[j] - BFT_MAC_LEN);
-	bft_sha_final(&c, out);
+	bft_sha_update(&c, buf, len - BFT_MAC_LEN);
+	bft_sha_final(&c, e->vc_dig + (size_t)j * BFT_DIGEST_LEN);
 }
 
 static u32 build_vc(struct bft_engine *e, u64 v)
@@ -180,9 +193,7 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
 	len = build_vc(e, v);
 	if (len) {
-		memcpy(vc_buf(e, e->id), e->tx, len);
-		e->vc_len[e->id] = len;
-		e->vc_view[e->id] = v;
+		vc_store(e, e->id, e->tx, len, v);
 		bft_multicast(e, e->tx, len);
 	}
 	e->vc_armed = BFT_NO_DEADLINE;
@@ -256,20 +267,27 @@ int bft_on_vc_ack(struct bft_engine *e, u32 from,
 }
 
 /*
- * Parse the stored VIEW-CHANGEs for view v; returns how many. @acked:
- * only those vc_acked() (building a NEW-VIEW).
+ * Parse the stored VIEW-CHANGEs for view v that we may name (vc_acked);
+ * returns how many. 0 if we already tried exactly this set: the NEW-VIEW
+ * decision depends on the set only (a replica's copy for v never changes),
+ * so acks that name no new copy cost no recomputation.
  */
-static u32 gather(struct bft_engine *e, u64 v, u64 *mask, bool acked)
+static u32 gather(struct bft_engine *e, u64 v, u64 *mask)
 {
+	u64 set = 0;
 	u32 j, m = 0;
 
+	for (j = 0; j < e->n; j++)
+		if (e->vc_view[j] == v && e->vc_len[j] && vc_acked(e, j, v))
+			set |= 1ULL << j;
+	if (v == e->nv_tried_view && set == e->nv_tried_mask)
+		return 0;
+	e->nv_tried_view = v;
+	e->nv_tried_mask = set;
 	*mask = 0;
 	for (j = 0; j < e->n; j++) {
-		if (e->vc_view[j] != v || !e->vc_len[j])
-			continue;
-		if (acked && !vc_acked(e, j, v))
-			continue;
-		if (bft_wire_parse_vc(vc_buf(e, j), e->vc_len[j], &e->lim,
+		if (!(set & (1ULL << j)) ||
+		    bft_wire_parse_vc(vc_buf(e, j), e->vc_len[j], &e->lim,
 				      &e->vcv[m]))
 			continue;
 		*mask |= 1ULL << j;
@@ -369,7 +387,7 @@ static void try_new_view(struct bft_engine *e)
 
 	if (e->status != BFT_ST_VIEW_CHANGE || !bft_is_primary(e))
 		return;
-	m = gather(e, e->view, &mask, true);
+	m = gather(e, e->view, &mask);
 	if (m < e->q || bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size,
 				       e->vcv, m, &ck, e->o_scratch, &n_o))
 		return;
@@ -522,9 +540,7 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		return BFT_DROP_CONFLICT;
 	}
 	bft_vc_keep(e, from);
-	memcpy(vc_buf(e, from), buf, len);
-	e->vc_len[from] = len;
-	e->vc_view[from] = v;
+	vc_store(e, from, buf, len, v);
 	send_vc_ack(e, from, v);
 	if (e->status == BFT_ST_VIEW_CHANGE && v >= e->view &&
 	    vc_count(e, e->view) >= e->q)

@@ -207,6 +207,7 @@ struct bft_engine {
 	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
 	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
 	u64 probe_gap;		/* ms until the round after */
+	bool tail_ask;		/* joined a view late: ask for its log once */
 	struct bft_seed seed;
 
 	/* Retransmission: ask when stuck, answer with what we sent. */
@@ -310,6 +311,7 @@ bool bft_answer_due(struct bft_engine *e, u64 *last);
 /* retx.c */
 void bft_retx_arm(struct bft_engine *e);
 void bft_retx_tick(struct bft_engine *e);
+void bft_retx_ask(struct bft_engine *e);
 int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		     const struct bft_fetch_view *f);
 bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest);

@@ -41,21 +41,27 @@ void bft_retx_arm(struct bft_engine *e)
 
 void bft_retx_tick(struct bft_engine *e)
 {
-	static const u8 zero[BFT_DIGEST_LEN];
-	u32 n;
-
 	if (e->retx_at == BFT_NO_DEADLINE || e->now < e->retx_at)
 		return;
 	e->retx_at = BFT_NO_DEADLINE;
 	if (!may_ask(e))
 		return;
 	if (e->last_exec == e->retx_mark) {
-		n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id,
-				  BFT_FETCH_LOG, e->last_exec, 0, zero);
-		bft_multicast(e, e->tx, n);
+		bft_retx_ask(e);
 		e->ctr.retx_requests++;
 	}
 	bft_retx_arm(e);
+}
+
+/* Multicast FETCH(LOG) for what follows our last executed seq. */
+void bft_retx_ask(struct bft_engine *e)
+{
+	static const u8 zero[BFT_DIGEST_LEN];
+	u32 n;
+
+	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_LOG,
+			  e->last_exec, 0, zero);
+	bft_multicast(e, e->tx, n);
 }
 
 /* Our own vote of @kind for s, again, to @to only. */

@@ -120,8 +120,13 @@ void bft_probe_tick(struct bft_engine *e)
 
 	if (e->probe_at == BFT_NO_DEADLINE || e->now < e->probe_at)
 		return;
+	if (e->tail_ask && e->status == BFT_ST_NORMAL) {
+		e->tail_ask = false;
+		bft_retx_ask(e);
+	}
 	if (!probing(e)) {
-		e->probe_at = BFT_NO_DEADLINE;
+		e->probe_at = e->tail_ask ? e->now + e->probe_gap :
+					   BFT_NO_DEADLINE;
 		return;
 	}
 	if (!e->seed.active)
@@ -129,6 +134,12 @@ void bft_probe_tick(struct bft_engine *e)
 	n = bft_enc_fetch_stable(e->tx, BFT_WIRE_MAX_DGRAM,
 				 BFT_PRINCIPAL_REPLICA, e->id, e->h);
 	bft_multicast(e, e->tx, n);
+	/*
+	 * And the log past it: replicas in a later view answer with their
+	 * votes in it, from which we learn that view (bft_note_view).
+	 */
+	if (!e->seed.active)
+		bft_retx_ask(e);
 	e->probe_at = e->now + e->probe_gap;
 	e->probe_gap *= 2;
 	if (e->probe_gap > e->cfg.vc_timeout_max_ms)

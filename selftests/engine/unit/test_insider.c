@@ -322,11 +322,73 @@ static void t_insider_vc_digest_cost(void)
 	tc_free(&tc);
 }
 
+/*
+ * Finding 7: r0 restarts on an idle cluster after a view change, with
+ * the last executed seq past the last stable checkpoint. With no client
+ * traffic it must learn the view from f+1 peers, fetch the tail and be
+ * level within a few probe rounds.
+ */
+static void t_insider_restart_idle(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
+				.ckpt_interval = 4 };
+	struct bft_info in, in1;
+	u32 i, k;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	for (k = 0; k < 3; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	/* The primary dies; the others move to view 1. */
+	tc.down[0] = true;
+	for (i = 1; i < 4; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	for (k = 0; k < 3; k++) {
+		tc_submit(&tc, 0, false, true);
+		tc_advance(&tc, 200, 50);
+	}
+	T_EQ(tc.c[0].accepted, 6);
+	info(1, &in1);
+	T_EQ(in1.view, 1);
+	T_EQ(in1.last_exec, 6);
+	T_EQ(in1.stable_seq, 4);
+	T_EQ(tc_restart(&tc, 0), 0);
+	tc.down[0] = false;
+	/* No client traffic; probe gaps start at xfer_retry_ms (200). */
+	for (k = 0; k < 200; k++) {
+		tc_advance(&tc, 50, 50);
+		info(0, &in);
+		if (in.view == 1 && in.status == BFT_ST_NORMAL &&
+		    in.last_exec == 6)
+			break;
+	}
+	printf("# restarted r0 level after %u ms\n", (k + 1) * 50);
+	T_CHECK(k < 40);	/* within 2 s: a few probe rounds */
+	info(0, &in);
+	for (i = 1; i < 4; i++) {
+		info(i, &in1);
+		T_EQ(in1.view, 1);
+		T_EQ(in1.last_exec, 6);
+		T_EQ(tc.r[i].counter, tc.r[1].counter);
+	}
+	printf("# restarted r0: view %llu status %u last_exec %llu\n",
+	       (unsigned long long)in.view, in.status,
+	       (unsigned long long)in.last_exec);
+	T_EQ(in.view, 1);
+	T_EQ(in.status, BFT_ST_NORMAL);
+	T_EQ(in.last_exec, 6);
+	T_EQ(tc.r[0].counter, tc.r[1].counter);
+	tc_free(&tc);
+}
+
 UNIT_TESTS(insider_tests) = {
 	{ "insider_jump_no_pp", t_insider_jump_no_pp },
 	{ "insider_hostile_view", t_insider_hostile_view },
 	{ "insider_view_cap", t_insider_view_cap },
 	{ "insider_vcack_quorum", t_insider_vcack_quorum },
 	{ "insider_vc_digest_cost", t_insider_vc_digest_cost },
+	{ "insider_restart_idle", t_insider_restart_idle },
 	UNIT_END
 };

@@ -5,7 +5,8 @@
 #  a) a backup: `replica del`, then re-created empty with the same
 #     configuration and keys;
 #  b) the primary of view 0: the others change view; it comes back in
-#     view 0, follows the view the others are in and rejoins as a backup;
+#     view 0, joins the view the others are in (its view change, then
+#     their NEW-VIEW) and rejoins as a backup;
 #  c) a host crash: the replica's whole network namespace is deleted with
 #     the replica in it (the pernet exit path: since every replica shares
 #     the guest's one kernel, this is our equivalent of rmmod on one host)

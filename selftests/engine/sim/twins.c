@@ -102,7 +102,7 @@ static int twins_cfg(struct sim_cfg *c, const struct opts *o, uint64_t id)
 	c->faults = 0;
 	c->nclients = 2;
 	c->reqs = 4;
-	c->ro_pct = 0;
+	c->ro_pct = 25;
 	c->batch = 1;
 	c->window = 2;
 	c->ckpt = 4;

@@ -10,8 +10,9 @@
  * every replica for (view, author, digest) with FETCH(VC). A replica that
  * holds that copy relays it in DATA(VC) under its own MAC (MACs cannot
  * forward the author's). The backup takes the bytes once f+1 replicas
- * relayed a copy with the named digest: one of them is correct and got
- * it from its author. Documentation/engine.rst has the argument.
+ * relayed a copy with the named digest (one of them is correct and got
+ * it from its author), or the author itself sent them.
+ * Documentation/engine.rst has the argument.
  */
 #include "internal.h"
 
@@ -123,8 +124,15 @@ void bft_vcf_want(struct bft_engine *e, u64 v, u32 j, const u8 *digest)
 	w->active = true;
 	w->relayers = 0;
 	memcpy(w->digest, digest, BFT_DIGEST_LEN);
-	/* Ask only if it is not merely in flight: VCs go to everyone. */
-	if (e->vcf_at == BFT_NO_DEADLINE)
+	/*
+	 * Holding another copy for v, or a later one, the named copy is not
+	 * coming from its author: ask at once. Holding none, it may merely
+	 * be in flight (VCs go to everyone): ask after xfer_retry_ms.
+	 */
+	if ((e->vc_len[j] && e->vc_view[j] >= v) ||
+	    (e->vk_len[j] && e->vk_view[j] == v))
+		e->vcf_at = e->now;
+	else if (e->vcf_at == BFT_NO_DEADLINE)
 		e->vcf_at = e->now + e->cfg.xfer_retry_ms;
 }
 
@@ -144,6 +152,7 @@ void bft_vcf_tick(struct bft_engine *e)
 			continue;
 		/* Done with, or arrived directly meanwhile. */
 		if (!e->nv_pending || e->nv_view != e->vcf_view ||
+		    e->vcf_view < e->view ||
 		    bft_vc_copy(e, j, e->vcf_view, w->digest, &len)) {
 			w->active = false;
 			continue;
@@ -165,7 +174,7 @@ int bft_on_fetch_vc(struct bft_engine *e, u32 from,
 	u32 j = (u32)f->offset, len, n;
 	const u8 *p;
 
-	if (j >= e->n || j == from)
+	if (j >= e->n)
 		return BFT_DROP_RESERVED;
 	if (!bft_answer_due(e, &e->vcf_answered[from * e->n + j]))
 		return BFT_DROP_BUSY;
@@ -201,7 +210,8 @@ int bft_on_vc_data(struct bft_engine *e, u32 from,
 	    vc.replica != j || vc.new_view != d->seq)
 		return BFT_DROP_VC_FORMAT;
 	w->relayers |= 1ULL << from;
-	if (bft_popcount64(w->relayers) < e->f + 1)
+	/* From its author, under its MAC: as good as the VIEW-CHANGE. */
+	if (from != j && bft_popcount64(w->relayers) < e->f + 1)
 		return 0;
 	w->active = false;
 	memcpy(keep_buf(e, j), d->chunk, d->chunk_len);

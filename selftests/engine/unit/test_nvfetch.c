@@ -150,28 +150,28 @@ static void t_nv_named_vc_missing(void)
 	tc_free(&tc);
 }
 
-/* B's VIEW-CHANGE(1), as the tap saw it (to r0). */
-static u8 b_vc[BFT_WIRE_MAX_DGRAM];
-static u32 b_vc_len;
+/* r0's VIEW-CHANGE(1), as the tap saw it (to B). */
+static u8 r0_vc[BFT_WIRE_MAX_DGRAM];
+static u32 r0_vc_len;
 
-static bool tap_b_vc(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
+static bool tap_r0_vc(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 {
 	(void)t;
-	if (from == 2 && to == 0 && buf[5] == BFT_MSG_VIEW_CHANGE &&
+	if (from == 0 && to == 2 && buf[5] == BFT_MSG_VIEW_CHANGE &&
 	    bft_get64(buf + 16) == 1) {
-		memcpy(b_vc, buf, len);
-		b_vc_len = len;
+		memcpy(r0_vc, buf, len);
+		r0_vc_len = len;
 	}
 	return true;
 }
 
-/* B relays @chunk to r3 as its own VIEW-CHANGE(1), named @digest. */
+/* B relays @chunk to r3 as r0's VIEW-CHANGE(1), named @digest. */
 static void b_relays(const u8 *chunk, u32 clen, const u8 *digest)
 {
 	static u8 out[BFT_WIRE_MAX_DGRAM];
 	u32 n;
 
-	n = bft_enc_data(out, sizeof(out), 2, BFT_FETCH_VC, 1, 0, clen, 2,
+	n = bft_enc_data(out, sizeof(out), 2, BFT_FETCH_VC, 1, 0, clen, 0,
 			 digest, chunk, clen);
 	tc_inject(&tc, 2, 3, out, n);
 	tc_run(&tc);
@@ -179,8 +179,8 @@ static void b_relays(const u8 *chunk, u32 clen, const u8 *digest)
 
 /*
  * f+1 relays, not fewer: r3 misses the VIEW-CHANGEs of r0 and B, and
- * only r1 relays at first. One faulty relayer (B) cannot complete a copy
- * with junk, only with the bytes the author really sent.
+ * only r1 relays at first. One faulty relayer (B) cannot complete r0's
+ * copy with junk, only with the bytes r0 really sent.
  */
 static void t_nv_fetch_needs_f_plus_1(void)
 {
@@ -191,14 +191,14 @@ static void t_nv_fetch_needs_f_plus_1(void)
 	int before;
 
 	T_EQ(tc_init(&tc, 4, 1, &o), 0);
-	tc.tap = tap_b_vc;
+	tc.tap = tap_r0_vc;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
 	tc.cut[2][3] = true;
 	tc.cut[0][3] = true;
 	change_to_view1();
 	tc.mute[2] = true;
-	T_CHECK(b_vc_len > BFT_VC_FIXED + BFT_MAC_LEN);
+	T_CHECK(r0_vc_len > BFT_VC_FIXED + BFT_MAC_LEN);
 	tc_advance(&tc, 1000, 50);
 	bft_engine_info(tc.r[3].e, &info);
 	T_EQ(info.view, 0);	/* NEW-VIEW(1) pending */
@@ -207,9 +207,9 @@ static void t_nv_fetch_needs_f_plus_1(void)
 	T_EQ(ctr(3)->vc_fetched, 0);
 	/* Junk under the named digest: dropped, and B's doing. */
 	bft_sha_init(&c);
-	bft_sha_update(&c, b_vc, b_vc_len - BFT_MAC_LEN);
+	bft_sha_update(&c, r0_vc, r0_vc_len - BFT_MAC_LEN);
 	bft_sha_final(&c, d);
-	memcpy(junk, b_vc, sizeof(junk));
+	memcpy(junk, r0_vc, sizeof(junk));
 	junk[BFT_VC_FIXED] ^= 1;
 	tc.cut[2][3] = false;	/* B is muted: only what we inject */
 	b_relays(junk, sizeof(junk), d);
@@ -217,13 +217,47 @@ static void t_nv_fetch_needs_f_plus_1(void)
 	T_EQ(ctr(3)->peer[2].dropped, 1);
 	T_EQ(ctr(3)->vc_fetched, 0);
 	/* The real bytes: B and r1 make f+1. */
-	b_relays(b_vc, b_vc_len - BFT_MAC_LEN, d);
+	b_relays(r0_vc, r0_vc_len - BFT_MAC_LEN, d);
 	T_EQ(ctr(3)->vc_fetched, 1);
 	bft_engine_info(tc.r[3].e, &info);
-	T_EQ(info.view, 0);	/* r0's is still missing */
-	tc.cut[0][3] = false;
+	T_EQ(info.view, 0);	/* B's is still missing */
+	tc.cut[0][3] = false;	/* r0 relays it too */
 	tc_advance(&tc, 500, 50);
 	T_EQ(ctr(3)->vc_fetched, 2);
+	before = t_failed_checks;
+	check_view1_clean();
+	T_CHECK(t_failed_checks == before);
+	tc_free(&tc);
+}
+
+static bool tap_drop_r1_vc_to_r3(struct tc *t, u32 from, u32 to, u8 *buf,
+				 u32 len)
+{
+	(void)t;
+	(void)len;
+	return !(from == 1 && to == 3 && buf[5] == BFT_MSG_VIEW_CHANGE);
+}
+
+/*
+ * r3 lost the new primary's own VIEW-CHANGE, and only the primary can
+ * answer: a copy relayed by its author carries the author's MAC and is
+ * taken at once (Twins found this stall, id 165416190998).
+ */
+static void t_nv_fetch_from_author(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	int before;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc.tap = tap_drop_r1_vc_to_r3;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	change_to_view1();
+	tc.cut[0][3] = true;
+	tc.cut[2][3] = true;
+	tc_advance(&tc, 500, 50);
+	T_EQ(ctr(3)->vc_fetched, 1);
+	T_EQ(ctr(1)->vc_relayed, 1);
 	before = t_failed_checks;
 	check_view1_clean();
 	T_CHECK(t_failed_checks == before);
@@ -327,6 +361,7 @@ UNIT_TESTS(nvfetch_tests) = {
 	{ "nv_named_vc_overwritten", t_nv_named_vc_overwritten },
 	{ "nv_named_vc_missing", t_nv_named_vc_missing },
 	{ "nv_fetch_needs_f_plus_1", t_nv_fetch_needs_f_plus_1 },
+	{ "nv_fetch_from_author", t_nv_fetch_from_author },
 	{ "vcfetch_wire", t_vcfetch_wire },
 	{ "straggler_help_retried", t_straggler_help_retried },
 	{ "forged_sender_not_charged", t_forged_sender_not_charged },

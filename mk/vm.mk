@@ -117,9 +117,18 @@ define debug_ready
 	if { [ -n "$$f" ] && [ -e "$$f" ]; } || \
 	   ! kdir=$$(selftests/vm/debug-kernel.sh) || \
 	   ! flock $(BUILD)/.debug-module.lock \
-		$(MAKE) --no-print-directory module KDIR=$$kdir; then \
+		$(MAKE) --no-print-directory debug-module KDIR=$$kdir; then \
 		[ -z "$$f" ] || touch "$$f"
 endef
+
+# bft.ko for KDIR, unless the one there is newer than its sources and
+# the tree: every debug boot asks for it, one build serves them all.
+.PHONY: debug-module
+debug-module:
+	@ko=$(BUILD)/kmod/$(call krel,$(KDIR))/bft.ko; \
+	if [ -e $$ko ] && [ -z "$$(find $(KMOD_SRCS) $(KDIR)/Module.symvers \
+			-newer $$ko)" ]; then exit 0; fi; \
+	$(MAKE) --no-print-directory module KDIR=$(KDIR)
 
 debug-kernel:
 	@start=$$(date +%s); $(debug_ready); exit 1; fi; \

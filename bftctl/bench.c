@@ -19,12 +19,13 @@
 #include "../kmod/kv_codec.h"
 #include "args.h"
 #include "bftctl.h"
+#include "history.h"
 #include "lib/bftclient.h"
 
 #define BENCH_KEY_MAX	32
 
 struct bench_cfg {
-	const char *conf, *key_file;
+	const char *conf, *key_file, *history;
 	uint32_t clients, first_id, op_size, keys, timeout_ms, retransmit_ms;
 	double duration;
 	bool readonly, json;
@@ -46,6 +47,7 @@ struct bench_thread {
 	uint32_t *last_len;
 	uint64_t seq;
 	bool oom;
+	struct hist hist;		/* --history */
 };
 
 static pthread_barrier_t start_barrier;
@@ -72,7 +74,7 @@ static void usage(FILE *f)
 		"usage: bftctl bench -c CONF -k KEYFILE [--clients N] [--ids FIRST]\n"
 		"                    [--duration S] [--op-size B] [--readonly]\n"
 		"                    [--mix PUT/GET] [--keys K] [--timeout MS]\n"
-		"                    [--retransmit MS] [-j]\n"
+		"                    [--retransmit MS] [--history FILE] [-j]\n"
 		"  --clients N    closed-loop clients, ids FIRST..FIRST+N-1 (default 1)\n"
 		"                 (all must be [Client]s whose key is KEYFILE)\n"
 		"  --duration S   seconds, may be fractional (default 5)\n"
@@ -81,7 +83,10 @@ static void usage(FILE *f)
 		"  --mix P/G      PUT:GET weights over K keys per client (default 16)\n"
 		"  --timeout MS   per request (default 2000); timeouts are counted\n"
 		"  --retransmit MS  first retransmission to all replicas (library\n"
-		"                 default 100; backoff cap 8x); retransmits are counted\n");
+		"                 default 100; backoff cap 8x); retransmits are counted\n"
+		"  --history FILE with --mix: every op's invoke/complete time\n"
+		"                 (CLOCK_MONOTONIC ns), key, value hash and result,\n"
+		"                 for selftests/lin/lincheck\n");
 }
 
 static int parse_mix(const char *s, struct bench_cfg *b)
@@ -114,6 +119,7 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 		{ "keys", required_argument, NULL, 'K' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "retransmit", required_argument, NULL, 'R' },
+		{ "history", required_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -171,6 +177,9 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 				    &b->retransmit_ms))
 				return -1;
 			break;
+		case 'H':
+			b->history = optarg;
+			break;
 		case 'j':
 			b->json = true;
 			break;
@@ -223,9 +232,22 @@ static void record(struct bench_thread *t, uint64_t ns)
 					    UINT32_MAX : ns / 1000);
 }
 
+static void hist_op(struct bench_thread *t, uint64_t t0, uint32_t k,
+		    bool put, uint64_t vh, int res)
+{
+	struct hist_rec r = {
+		.t0 = t0, .t1 = now_ns(), .vh = vh, .key = k, .put = put,
+		.res = (uint8_t)res,
+	};
+
+	if (t->cfg->history)
+		hist_add(&t->hist, &r);
+}
+
 /* One KV op of the mix; returns a library code. */
 static int mix_op(struct bench_thread *t)
 {
+	uint64_t t0 = now_ns();
 	const struct bench_cfg *b = t->cfg;
 	char key[BENCH_KEY_MAX], *val = (char *)t->op;
 	uint32_t k = (uint32_t)(xorshift(&t->rng) % b->keys), klen, vlen;
@@ -242,6 +264,8 @@ static int mix_op(struct bench_thread *t)
 			val[vlen] = (char)('a' + vlen % 26);
 		ret = bft_client_put(t->cli, key, klen, val, vlen,
 				     (int)b->timeout_ms);
+		hist_op(t, t0, k, true, hist_hash(val, vlen),
+			ret ? HIST_PENDING : HIST_OK);
 		if (!ret) {
 			memcpy(t->last[k], val, vlen);
 			t->last_len[k] = vlen;
@@ -250,6 +274,9 @@ static int mix_op(struct bench_thread *t)
 	}
 	n = bft_client_get(t->cli, key, klen, val, BFT_MAX_OP, b->readonly,
 			   (int)b->timeout_ms);
+	hist_op(t, t0, k, false, n >= 0 ? hist_hash(val, (size_t)n) : 0,
+		!t->last_len[k] ? HIST_UNKNOWN : n >= 0 ? HIST_FOUND :
+		n == BFT_E_NOT_FOUND ? HIST_NOT_FOUND : HIST_PENDING);
 	/* Before our first PUT the key may hold anything (earlier runs). */
 	if (n == BFT_E_NOT_FOUND && !t->last_len[k])
 		return BFT_OK;
@@ -435,6 +462,7 @@ static void thread_free(struct bench_thread *t)
 		free(t->last[k]);
 	free(t->last);
 	free(t->last_len);
+	hist_free(&t->hist);
 }
 
 static int thread_init(struct bench_thread *t, const struct bench_cfg *b,
@@ -470,6 +498,28 @@ static int thread_init(struct bench_thread *t, const struct bench_cfg *b,
 	if (b->op_size && !b->put_w && !b->get_w)
 		bft_kv_enc_nop(t->op, BFT_MAX_OP, b->op_size - BFT_KV_OP_HDR_LEN);
 	return BFT_OK;
+}
+
+static int write_history(const struct bench_cfg *b,
+			 const struct bench_thread *th)
+{
+	FILE *f = fopen(b->history, "w");
+	uint32_t i;
+	int bad = !f;
+
+	if (f) {
+		fprintf(f, "# bft history v1: client invoke_ns complete_ns|- op key arg result\n");
+		for (i = 0; i < b->clients; i++) {
+			bad |= th[i].hist.oom;
+			hist_write(f, &th[i].hist, th[i].id);
+		}
+		bad |= ferror(f);
+		bad |= fclose(f) != 0;
+	}
+	if (bad)
+		fprintf(stderr, "bftctl bench: cannot write history %s\n",
+			b->history);
+	return bad;
 }
 
 int cmd_bench(int argc, char **argv)
@@ -524,6 +574,10 @@ int cmd_bench(int argc, char **argv)
 		goto out;
 	}
 	print_result(&b, &res);
+	if (b.history && write_history(&b, th)) {
+		ret = BFT_E_SYSTEM;
+		goto out;
+	}
 	/* Lost requests or wrong answers make the run fail. */
 	if (res.mismatches || res.conflicts || !res.ops)
 		ret = 1;

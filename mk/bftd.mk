@@ -48,10 +48,18 @@ $(BFTD_KVCHECK): selftests/bftd/kvcheck.c $(LIBBFT_SRCS) $(wildcard bftctl/lib/*
 
 BFT_STAGES += $(if $(filter check-bftd,$(CHECK_TARGETS)),host-bftd)
 
-check-bftd: $(BFTD_OUT)/asan/bftd $(BFTD_KVCHECK) bftctl
+# The simulator's linearizability checker, for bench --history files.
+BFTD_LINCHECK := $(BFTD_OUT)/asan/lincheck
+$(BFTD_LINCHECK): selftests/lin/lincheck.c selftests/lin/lin.c selftests/lin/lin.h
+	@mkdir -p $(@D)
+	$(CC) $(BFTCTL_CFLAGS) -O1 $(BFTD_SAN) -Iselftests/lin -o $@ \
+		selftests/lin/lincheck.c selftests/lin/lin.c
+
+check-bftd: $(BFTD_OUT)/asan/bftd $(BFTD_KVCHECK) $(BFTD_LINCHECK) bftctl
 	@mkdir -p $(RESULTS)
 	@BFTD=$(BFTD_OUT)/asan/bftd BFTCTL=$(BFTCTL_OUT)/bftctl \
-		KVCHECK=$(BFTD_KVCHECK) WORK=$(BFTD_OUT)/test \
+		KVCHECK=$(BFTD_KVCHECK) LINCHECK=$(BFTD_LINCHECK) \
+		WORK=$(BFTD_OUT)/test \
 		RES=$(RESULTS)/host-bftd.res selftests/bftd/run.sh
 
 bench-host: $(BFTD_OUT)/bftd bftctl

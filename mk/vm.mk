@@ -23,7 +23,8 @@
 VM_SELFTESTS := $(BUILD)/selftests/bft
 VM_TEST_SRCS := $(wildcard selftests/bft/*.sh) selftests/bft/settings \
 	selftests/bft/kselftest-list.txt
-VM_TEST_BINS := $(VM_SELFTESTS)/nl_policy $(VM_SELFTESTS)/bft_status
+VM_TEST_BINS := $(VM_SELFTESTS)/nl_policy $(VM_SELFTESTS)/bft_status \
+	$(VM_SELFTESTS)/lincheck
 VM_CFLAGS := -O2 -g -Wall -Werror -D_GNU_SOURCE -Iuapi
 TESTS ?=
 HARNESS_KERNELS ?= 6.12 debug
@@ -40,6 +41,14 @@ print-stages:
 	@echo $(BFT_STAGES)
 
 .PHONY: vm-selftests check-vm check-debug debug-kernel check-harness demo
+
+# The simulator's linearizability checker, for the clients' histories.
+$(VM_SELFTESTS)/lincheck: selftests/lin/lincheck.c selftests/lin/lin.c \
+		selftests/lin/lin.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(VM_CFLAGS) -Iselftests/lin -o $@ selftests/lin/lincheck.c \
+		selftests/lin/lin.c
 
 # kselftest_harness.h comes from linux-source, extracted into the cache.
 $(VM_SELFTESTS)/%: selftests/bft/%.c selftests/bft/bft_nl.h uapi/linux/bft.h

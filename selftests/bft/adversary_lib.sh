@@ -143,7 +143,7 @@ adv_bench_start() {
 
 	cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--clients 4 --ids 0 --duration "$secs" --mix 1/1 --keys 32 \
-		--timeout 30000 >"$out" 2>&1 &
+		--timeout 30000 --history "$out.hist" >"$out" 2>&1 &
 	BENCH_PID=$!
 }
 

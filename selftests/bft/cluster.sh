@@ -53,7 +53,8 @@ load() {
 
 	while [ "$total" -lt "$MIN_OPS" ]; do
 		out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
-			--clients "$CLIENTS" --ids 0 --duration 3 --mix 1/1 --keys 32) ||
+			--clients "$CLIENTS" --ids 0 --duration 3 --mix 1/1 --keys 32 \
+			--history "$CL_DIR/load$total.hist") ||
 			return 1
 		ops=$(echo "$out" | json_get ops)
 		bad=0
@@ -129,7 +130,7 @@ no_drops() {
 }
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 bft_require "$BFTCTL" ip
 
 dmesg_mark
@@ -146,5 +147,6 @@ ktap_test_result "$LABEL: all replicas converge (seq and state digest)" \
 ktap_test_result "$LABEL: GETs after load return what was PUT" put_get
 ktap_test_result "$LABEL: counters match PBFT message complexity" complexity
 ktap_test_result "$LABEL: no MAC failures, queue drops, send errors or view changes" no_drops
+ktap_test_result "$LABEL: history linearizable" cl_lincheck
 ktap_test_result "$LABEL: no kernel warnings" dmesg_clean
 ktap_finished

@@ -265,8 +265,24 @@ cl_bench_bg() {
 	shift 2
 	cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--ids 0 --duration "$secs" --mix 1/1 --keys 32 \
-		--timeout 30000 "$@" >"$out" 2>&1 &
+		--timeout 30000 --history "$out.hist" "$@" >"$out" 2>&1 &
 	CL_BENCH_PID=$!
+}
+
+# cl_lincheck: the clients' histories of this test (every bench run
+# writes $CL_DIR/*.hist) form one linearizable history: all share the
+# guest's CLOCK_MONOTONIC, so they are checked together
+# (selftests/lin/lincheck, the simulator's checker).
+cl_lincheck() {
+	local out rc
+
+	set -- "$CL_DIR"/*.hist
+	[ -e "$1" ] || { ktap_print_msg "no client history recorded"; return 1; }
+	out=$("$LINCHECK" "$@" 2>&1)
+	rc=$?
+	[ "$rc" -eq 0 ] || echo "$out" | tail -n 40 | sed 's/^/# /'
+	ktap_print_msg "$(echo "$out" | tail -n 1) ($# files)"
+	return "$rc"
 }
 
 # cl_bench_wait OUT: the background load ended, every request completed

@@ -60,7 +60,7 @@ evidence_event() {
 	echo "$line" | grep -Eq '"replica": *0[ ,}]'
 }
 
-adv_test_start 10 "$N" 4 "BatchSize = 16" "CheckpointInterval = 32" \
+adv_test_start 11 "$N" 4 "BatchSize = 16" "CheckpointInterval = 32" \
 	"LogSize = 64" "ViewChangeTimeoutMs = $VC_MS"
 ip netns exec "$(cl_ns 1)" "$BFTCTL" monitor events >"$CL_DIR/monitor.out" 2>&1 &
 MON_PID=$!
@@ -79,5 +79,6 @@ adv_stop
 ktap_print_msg "$(grep '^adversary:' "$CL_DIR/adversary.out")"
 ktap_test_result "second adversary's drops are exact${ADV2:+ ($ADV2)}" \
 	adv_second_check
+ktap_test_result "history linearizable" cl_lincheck
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

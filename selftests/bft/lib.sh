@@ -8,6 +8,7 @@
 
 BFTCTL=${BFTCTL:-bftctl}
 BFT_STATUS=${BFT_STATUS:-$(dirname "$0")/bft_status}
+LINCHECK=${LINCHECK:-$(dirname "$0")/lincheck}
 # Kernel log patterns that fail a test wherever they appear.
 BFT_DMESG_BAD='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|recursive locking'
 BFT_DMESG_BAD="$BFT_DMESG_BAD|lockdep is turned off|Call Trace|unreferenced object"

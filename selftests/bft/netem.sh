@@ -86,7 +86,7 @@ kept() {
 }
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 10
 bft_require "$BFTCTL" ip tc
 
 dmesg_mark
@@ -104,5 +104,6 @@ ktap_test_result "load completes after the network heals" settle
 ktap_test_result "all replicas converge (seq and state digest)" \
 	cl_converge_all 30 "$N"
 ktap_test_result "values PUT before and during the fault are read back" kept
+ktap_test_result "history linearizable" cl_lincheck
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

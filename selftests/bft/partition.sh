@@ -170,7 +170,7 @@ kept() {
 }
 
 ktap_print_header
-ktap_set_plan 11
+ktap_set_plan 12
 bft_require "$BFTCTL" ip
 
 dmesg_mark
@@ -191,5 +191,6 @@ ktap_test_result "$LABEL: $EVEN_A| $EVEN_B: no replica executes anything, the cl
 ktap_test_result "$LABEL: after healing requests complete and replicas converge" heal_even
 ktap_test_result "$LABEL: values PUT before the partitions are read back" kept
 ktap_test_result "$LABEL: GET after healing returns the value PUT" healed_get
+ktap_test_result "$LABEL: history linearizable" cl_lincheck
 ktap_test_result "$LABEL: no kernel warnings" dmesg_clean
 ktap_finished

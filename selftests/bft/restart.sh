@@ -93,7 +93,8 @@ restart() {
 	# phase's load may end first on a slow host.
 	cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--ids 4 --clients 2 --duration 20 --mix 1/1 --keys 32 \
-		--timeout 30000 >"$CL_DIR/catch$id$how.json" 2>&1 &
+		--timeout 30000 --history "$CL_DIR/catch$id$how.json.hist" \
+		>"$CL_DIR/catch$id$how.json" 2>&1 &
 	CATCH_PID=$!
 	t0=$(cl_now_ms)
 	start_replica "$id" || return 1
@@ -165,7 +166,7 @@ rejoined_backup() {
 # and restart_netns.sh run one each, to stay within the per-test budget
 # on a busy host); default all three.
 PHASES=${BFT_RESTART:-backup primary netns}
-plan=1
+plan=2
 for p in $PHASES; do
 	case $p in
 	backup|netns) plan=$((plan + 4)) ;;
@@ -199,5 +200,6 @@ for p in $PHASES; do
 		;;
 	esac
 done
+ktap_test_result "history linearizable" cl_lincheck
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

@@ -35,7 +35,7 @@ primary_fails() {
 	ktap_print_msg "primary failure to first commit in the new view: $((t1 - t0)) ms (view-change timeout $VC_MS ms, client retransmit 100 ms)"
 }
 
-adv_test_start 9 "$N" 4 "BatchSize = 16" "CheckpointInterval = 32" \
+adv_test_start 10 "$N" 4 "BatchSize = 16" "CheckpointInterval = 32" \
 	"LogSize = 64" "ViewChangeTimeoutMs = $VC_MS"
 
 ktap_test_result "fault-free load completes (n=$N)" adv_fault_free "$SECS"
@@ -51,5 +51,6 @@ ktap_test_result "correct replicas converge (seq and state digest)" \
 adv_stop
 ktap_test_result "second adversary's drops are exact${ADV2:+ ($ADV2)}" \
 	adv_second_check
+ktap_test_result "history linearizable" cl_lincheck
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

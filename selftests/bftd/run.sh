@@ -8,10 +8,10 @@
 # (view change), a restarted replica catching up, a timeout beyond f
 # faults, and clean ASan shutdowns. Then the same core with n=7.
 #
-# Env: BFTD BFTCTL KVCHECK WORK [RES]. Writes "<passed> <failed>" to RES.
+# Env: BFTD BFTCTL KVCHECK LINCHECK WORK [RES]. Writes "<passed> <failed>" to RES.
 set -u
 
-: "${BFTD:?}" "${BFTCTL:?}" "${KVCHECK:?}" "${WORK:?}"
+: "${BFTD:?}" "${BFTCTL:?}" "${KVCHECK:?}" "${LINCHECK:?}" "${WORK:?}"
 RES=${RES:-/dev/null}
 LIMIT=${BFTD_TEST_SECS:-100}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -138,20 +138,24 @@ while read -r l; do
 done <<<"$out"
 
 # Several clients, mixed PUT/GET over their own keys, values checked.
+rm -f "$WORK/bench.hist"
 out=$("$BFTCTL" -j bench -c "$CONF" -k "$C" --clients 4 --ids 4 \
-	--duration 2 --mix 60/40 --op-size 64 --timeout 3000)
+	--duration 2 --mix 60/40 --op-size 64 --timeout 3000 \
+	--history "$WORK/bench.hist")
 rc=$?
 ops=$(json_num ops <<<"$out")
 mism=$(json_num mismatches <<<"$out")
 errs=$(( $(json_num timeouts <<<"$out") + $(json_num conflicts <<<"$out") ))
 [ $rc -eq 0 ] && [ "${ops:-0}" -ge 300 ] && [ "$mism" = 0 ] && [ "$errs" = 0 ]
 ok $? "bench: 4 clients, mixed put/get: ${ops:-0} ops, ${mism:-?} wrong values, ${errs:-?} timeouts+conflicts"
+out=$("$LINCHECK" "$WORK/bench.hist")
+ok $? "bench history linearizable ($(tail -n 1 <<<"$out"))"
 out=$("$BFTCTL" -j bench -c "$CONF" -k "$C" --clients 2 --ids 8 \
 	--duration 1 --readonly --mix 0/1 --keys 4)
 rc=$?
 ops=$(json_num ops <<<"$out")
 [ $rc -eq 0 ] && [ "${ops:-0}" -ge 100 ] && [ "$(json_num conflicts <<<"$out")" = 0 ]
-ok $? "bench: read-only GETs with Q replies: ${ops:-0} ops"
+ok $? "bench: read-only GETs (all n replies agree): ${ops:-0} ops"
 
 wait_converged 10 0 1 2 3
 ok $? "n=4: all replicas agree exactly: view/last_exec/state digest $(converged 0 1 2 3)"

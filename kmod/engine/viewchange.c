@@ -277,6 +277,7 @@ static u32 gather(struct bft_engine *e, u64 v, u64 *mask)
 	u64 set = 0;
 	u32 j, m = 0;
 
+	*mask = 0;
 	for (j = 0; j < e->n; j++)
 		if (e->vc_view[j] == v && e->vc_len[j] && vc_acked(e, j, v))
 			set |= 1ULL << j;
@@ -284,7 +285,6 @@ static u32 gather(struct bft_engine *e, u64 v, u64 *mask)
 		return 0;
 	e->nv_tried_view = v;
 	e->nv_tried_mask = set;
-	*mask = 0;
 	for (j = 0; j < e->n; j++) {
 		if (!(set & (1ULL << j)) ||
 		    bft_wire_parse_vc(vc_buf(e, j), e->vc_len[j], &e->lim,

@@ -52,7 +52,12 @@ static void bft_send(void *ctx, u8 principal, u32 id, const void *buf,
 	struct bft_peer *p;
 	bool have = false;
 
-	if (principal == BFT_PRINCIPAL_CLIENT) {
+	if (bft_wire_answers_src(principal, buf)) {
+		if (r->rx_src) {
+			dst = *r->rx_src;
+			have = true;
+		}
+	} else if (principal == BFT_PRINCIPAL_CLIENT) {
 		if (id < r->n_clients && r->client_ep[id].sa.sa_family) {
 			dst = r->client_ep[id];
 			have = true;

@@ -198,6 +198,18 @@ int bft_batch_digest(const u8 *batch, u32 len, u32 count,
 void bft_req_digest(const struct bft_req_view *r, u8 out[BFT_DIGEST_LEN]);
 void bft_null_digest(u8 out[BFT_DIGEST_LEN]);
 
+/*
+ * A DATA datagram to a client answers the client FETCH(STABLE) being
+ * received: the glue sends it back to that FETCH's source, and neither
+ * uses nor moves the client's learned endpoint, so a replayed FETCH
+ * redirects nothing and a verifier on a new port is still answered.
+ */
+static inline bool bft_wire_answers_src(u8 principal, const void *buf)
+{
+	return principal == BFT_PRINCIPAL_CLIENT &&
+	       ((const u8 *)buf)[5] == BFT_MSG_DATA;
+}
+
 /* Encoders. */
 void bft_wire_put_hdr(u8 *buf, u8 kind, u8 principal, u8 key_id, u32 sender,
 		      u32 len);

@@ -74,8 +74,10 @@ static bool digest_is(const u8 *buf, u32 len, const u8 *digest)
 const u8 *bft_vc_copy(struct bft_engine *e, u32 j, u64 v, const u8 *digest,
 		      u32 *len)
 {
+	/* The latest copy's digest was taken when vc_store() stored it. */
 	if (e->vc_len[j] && e->vc_view[j] == v &&
-	    digest_is(latest_buf(e, j), e->vc_len[j], digest)) {
+	    !memcmp(e->vc_dig + (size_t)j * BFT_DIGEST_LEN, digest,
+		    BFT_DIGEST_LEN)) {
 		*len = e->vc_len[j];
 		return latest_buf(e, j);
 	}

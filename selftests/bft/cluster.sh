@@ -23,6 +23,8 @@ else
 	MIN_OPS=${BFT_MIN_OPS:-10000}
 fi
 
+TOTAL_OPS=0
+
 trap cl_cleanup EXIT
 
 put_get() {

@@ -23,6 +23,7 @@ static const char *const status_names[] = {
 	[BFT_REPLICA_NORMAL] = "normal",
 	[BFT_REPLICA_VIEW_CHANGE] = "view-change",
 	[BFT_REPLICA_STATE_TRANSFER] = "state-transfer",
+	[BFT_REPLICA_JOINING] = "joining",
 };
 
 static void addr_str(const struct nlattr *a, char *buf, size_t len)

@@ -32,6 +32,7 @@ static const char *const status_names[] = {
 	[BFT_ST_NORMAL] = "normal",
 	[BFT_ST_VIEW_CHANGE] = "view-change",
 	[BFT_ST_XFER] = "state-transfer",
+	[BFT_ST_JOINING] = "joining",
 };
 
 uint64_t bftd_mono_ms(void)

@@ -547,7 +547,7 @@ static void stable_ask(struct bft_client *c, uint64_t seq,
 	u32 i, len;
 
 	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT,
-				   c->id, seq);
+				   c->id, 0, seq);
 	for (i = 0; len && i < c->n; i++) {
 		if (out[i].answered ||
 		    cli_mac(c, BFT_PRINCIPAL_REPLICA, i, &iov, 1,

@@ -233,6 +233,8 @@ void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
 	memset(info, 0, sizeof(*info));
 	info->view = e->view;
 	info->status = e->status;
+	if (e->status == BFT_ST_NORMAL && !e->view_known && bft_probing(e))
+		info->status = BFT_ST_JOINING;
 	info->primary = bft_primary(e, e->view);
 	info->last_exec = e->last_exec;
 	info->stable_seq = e->h;
@@ -558,6 +560,7 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	case BFT_MSG_NEW_VIEW:
 		return bft_on_nv(e, h->sender, buf, len);
 	case BFT_MSG_FETCH:
+		bft_peer_view(e, h->sender, u.f.view);
 		return bft_on_fetch(e, h->sender, &u.f);
 	case BFT_MSG_VC_ACK:
 		return bft_on_vc_ack(e, h->sender, &u.ack);

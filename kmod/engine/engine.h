@@ -113,6 +113,7 @@ enum bft_status {
 	BFT_ST_NORMAL,
 	BFT_ST_VIEW_CHANGE,
 	BFT_ST_XFER,		/* normal view, waiting for state */
+	BFT_ST_JOINING,		/* created empty, view not yet confirmed */
 };
 
 struct bft_info {

@@ -208,6 +208,8 @@ struct bft_engine {
 	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
 	u64 probe_gap;		/* ms until the round after */
 	bool tail_ask;		/* joined a view late: ask for its log once */
+	u64 view_heard;		/* peers seen in our view (created empty) */
+	bool view_known;	/* by a NEW-VIEW, or Q - 1 peers in it */
 	struct bft_seed seed;
 
 	/* Retransmission: ask when stuck, answer with what we sent. */
@@ -305,6 +307,7 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 			const struct bft_fetch_view *f);
 void bft_stable_query(struct bft_engine *e, u32 client, u64 seq);
 void bft_probe_tick(struct bft_engine *e);
+bool bft_probing(const struct bft_engine *e);
 bool bft_stable_resend(struct bft_engine *e, u32 j);
 bool bft_answer_due(struct bft_engine *e, u64 *last);
 
@@ -327,6 +330,7 @@ int bft_on_vc_ack(struct bft_engine *e, u32 from,
 		  const struct bft_vc_ack_view *a);
 int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 void bft_note_view(struct bft_engine *e, u32 from, u64 view);
+void bft_peer_view(struct bft_engine *e, u32 from, u64 view);
 
 void bft_nv_retry(struct bft_engine *e);
 

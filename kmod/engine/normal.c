@@ -184,11 +184,9 @@ int bft_on_preprepare(struct bft_engine *e, u32 from,
 	bool ok;
 	int ret;
 
-	if (pp->view != e->view) {
-		if (pp->view > e->view)
-			bft_note_view(e, from, pp->view);
+	bft_peer_view(e, from, pp->view);
+	if (pp->view != e->view)
 		return BFT_DROP_VIEW;
-	}
 	if (from != bft_primary(e, pp->view))
 		return BFT_DROP_NOT_PRIMARY;
 	if (!bft_in_window(e, pp->seq))
@@ -248,11 +246,9 @@ int bft_on_agree(struct bft_engine *e, u8 kind, u32 from,
 	struct bft_vote *v;
 	struct bft_slot *s;
 
-	if (a->view != e->view) {
-		if (a->view > e->view)
-			bft_note_view(e, from, a->view);
+	bft_peer_view(e, from, a->view);
+	if (a->view != e->view)
 		return BFT_DROP_VIEW;
-	}
 	if (kind == BFT_MSG_PREPARE && from == bft_primary(e, a->view))
 		return BFT_DROP_NOT_PRIMARY;
 	if (!bft_in_window(e, a->seq))

@@ -59,8 +59,8 @@ void bft_retx_ask(struct bft_engine *e)
 	static const u8 zero[BFT_DIGEST_LEN];
 	u32 n;
 
-	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_LOG,
-			  e->last_exec, 0, zero);
+	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
+			  BFT_FETCH_LOG, e->last_exec, 0, zero);
 	bft_multicast(e, e->tx, n);
 }
 

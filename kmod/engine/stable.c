@@ -108,7 +108,7 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 	return 0;
 }
 
-static bool probing(const struct bft_engine *e)
+bool bft_probing(const struct bft_engine *e)
 {
 	return e->seed.active ||
 	       (e->probe_left && !e->h && !e->last_exec);
@@ -124,7 +124,7 @@ void bft_probe_tick(struct bft_engine *e)
 		e->tail_ask = false;
 		bft_retx_ask(e);
 	}
-	if (!probing(e)) {
+	if (!bft_probing(e)) {
 		e->probe_at = e->tail_ask ? e->now + e->probe_gap :
 					   BFT_NO_DEADLINE;
 		return;
@@ -132,7 +132,7 @@ void bft_probe_tick(struct bft_engine *e)
 	if (!e->seed.active)
 		e->probe_left--;
 	n = bft_enc_fetch_stable(e->tx, BFT_WIRE_MAX_DGRAM,
-				 BFT_PRINCIPAL_REPLICA, e->id, e->h);
+				 BFT_PRINCIPAL_REPLICA, e->id, e->view, e->h);
 	bft_multicast(e, e->tx, n);
 	/*
 	 * And the log past it: replicas in a later view answer with their
@@ -152,7 +152,7 @@ static void seed_drop(struct bft_engine *e)
 		return;
 	e->seed.active = false;
 	e->ops->seed_release(e->ctx);
-	if (!probing(e))
+	if (!bft_probing(e))
 		e->probe_at = BFT_NO_DEADLINE;
 }
 

@@ -159,7 +159,7 @@ void bft_vcf_tick(struct bft_engine *e)
 			w->active = false;
 			continue;
 		}
-		n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id,
+		n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
 				  BFT_FETCH_VC, e->vcf_view, j, w->digest);
 		bft_multicast(e, e->tx, n);
 		e->ctr.vc_fetch_requests++;

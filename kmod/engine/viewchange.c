@@ -188,6 +188,7 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 		return;
 	e->status = BFT_ST_VIEW_CHANGE;
 	e->view = v;
+	e->view_heard = 0;
 	e->ctr.view_changes++;
 	e->batch_deadline = BFT_NO_DEADLINE;
 	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
@@ -312,6 +313,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	if (ck->seq > e->h)
 		bft_make_stable(e, ck->seq, ck->digest);
 	e->status = BFT_ST_NORMAL;
+	e->view_known = true;
 	e->nv_pending = false;
 	e->vc_deadline = BFT_NO_DEADLINE;
 	e->ctr.new_views++;
@@ -561,6 +563,26 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
  * makes replicas already in the view answer with theirs and the primary
  * with its NEW-VIEW; pre-prepares that arrive meanwhile are held early.
  */
+/*
+ * Peer @from sent an authenticated message of @view. A later view counts
+ * toward joining it (below); our own view, toward the Q - 1 peers that
+ * confirm it to a replica created empty, which until then reports itself
+ * as joining rather than as a normal replica (or primary) of a view the
+ * others may have left long ago.
+ */
+void bft_peer_view(struct bft_engine *e, u32 from, u64 view)
+{
+	if (view > e->view) {
+		bft_note_view(e, from, view);
+		return;
+	}
+	if (view < e->view || e->view_known)
+		return;
+	e->view_heard |= 1ULL << from;
+	if (bft_popcount64(e->view_heard) + 1 >= e->q)
+		e->view_known = true;
+}
+
 void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 {
 	u64 best = 0;

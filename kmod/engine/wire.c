@@ -369,6 +369,11 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->seq = bft_get64(buf + 24);
 	f->offset = bft_get64(buf + 32);
 	f->digest = buf + 40;
+	f->view = bft_get64(buf + 72);
+	if (f->view > BFT_VIEW_MAX)
+		return BFT_DROP_VIEW;
+	if (h.principal == BFT_PRINCIPAL_CLIENT && f->view)
+		return BFT_DROP_RESERVED;
 	if (f->what == BFT_FETCH_VC ? f->offset >= BFT_MAX_REPLICAS :
 	    f->what != BFT_FETCH_STATE && f->offset)
 		return BFT_DROP_RESERVED;
@@ -743,8 +748,8 @@ u32 bft_enc_nv(u8 *buf, u32 cap, u32 sender, u64 view, u64 ckpt_seq,
 	return len;
 }
 
-u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
-		  const u8 *digest)
+u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u64 view, u8 what, u64 seq,
+		  u64 off, const u8 *digest)
 {
 	u32 len = put_rhdr(buf, cap, BFT_MSG_FETCH, sender,
 			   BFT_FETCH_FIXED + BFT_MAC_LEN);
@@ -755,14 +760,16 @@ u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 	bft_put64(buf + 24, seq);
 	bft_put64(buf + 32, off);
 	memcpy(buf + 40, digest, BFT_DIGEST_LEN);
+	bft_put64(buf + 72, view);
 	return len;
 }
 
-u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender, u64 seq)
+u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender,
+			 u64 view, u64 seq)
 {
 	static const u8 zero[BFT_DIGEST_LEN];
-	u32 len = bft_enc_fetch(buf, cap, sender, BFT_FETCH_STABLE, seq, 0,
-				zero);
+	u32 len = bft_enc_fetch(buf, cap, sender, view, BFT_FETCH_STABLE, seq,
+				0, zero);
 
 	if (len)
 		buf[6] = principal;

@@ -22,7 +22,7 @@
 #define BFT_NV_FIXED		72
 #define BFT_NV_VC_LEN		40
 #define BFT_NV_O_LEN		40
-#define BFT_FETCH_FIXED		72
+#define BFT_FETCH_FIXED		80
 #define BFT_DATA_FIXED		88
 #define BFT_VC_ACK_FIXED	64
 
@@ -140,6 +140,7 @@ struct bft_fetch_view {
 	u64 seq;
 	u64 offset;
 	const u8 *digest;
+	u64 view;		/* the asker's view; 0 from a client */
 };
 
 struct bft_data_view {
@@ -233,10 +234,12 @@ u32 bft_enc_vc(u8 *buf, u32 cap, u32 sender, u64 new_view, u64 stable_seq,
 u32 bft_enc_nv(u8 *buf, u32 cap, u32 sender, u64 view, u64 ckpt_seq,
 	       const u8 *ckpt_digest, const struct bft_nv_vc_h *vc, u32 n_vc,
 	       const struct bft_ckpt_h *o, u32 n_o);
-u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
+u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u64 view, u8 what, u64 seq,
+		  u64 off,
 		  const u8 *digest);
 /* FETCH(STABLE) from a replica or a client (principal). */
-u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender, u64 seq);
+u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender,
+			 u64 view, u64 seq);
 u32 bft_enc_data(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 		 u64 total, u32 count, const u8 *digest, const void *chunk,
 		 u32 chunk_len);

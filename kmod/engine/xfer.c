@@ -22,8 +22,8 @@ static void fetch_from(struct bft_engine *e, u32 peer)
 	struct bft_xfer *x = &e->xfer;
 	u32 n;
 
-	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STATE,
-			  x->seq, x->off, x->digest);
+	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
+			  BFT_FETCH_STATE, x->seq, x->off, x->digest);
 	bft_send_replica(e, peer, e->tx, n);
 }
 
@@ -78,7 +78,7 @@ void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest)
 
 static void fetch_batch_send(struct bft_engine *e, struct bft_slot *s)
 {
-	u32 n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id,
+	u32 n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
 			      BFT_FETCH_BATCH, s->seq, 0, s->digest);
 
 	bft_multicast(e, e->tx, n);

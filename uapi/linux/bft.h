@@ -179,6 +179,11 @@ enum bft_replica_status {
 	BFT_REPLICA_NORMAL,
 	BFT_REPLICA_VIEW_CHANGE,
 	BFT_REPLICA_STATE_TRANSFER,
+	/*
+	 * Created with no state, and the view is not yet confirmed by
+	 * 2f peers or a NEW-VIEW: it may be one the others have left.
+	 */
+	BFT_REPLICA_JOINING,
 };
 
 /* Counters are self-describing (name, value) pairs. */

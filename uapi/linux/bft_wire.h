@@ -268,6 +268,11 @@ struct bft_fetch {
 	__le64 seq;
 	__le64 offset;
 	__u8 digest[BFT_DIGEST_LEN];
+	/*
+	 * The asking replica's view (0 from a client): a replica learns from
+	 * its peers' FETCHes that they are in its view, or past it.
+	 */
+	__le64 view;
 	/* __u8 mac[BFT_MAC_LEN]; */
 };
 

@@ -119,7 +119,7 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 				  3, ck, 1);
 	case FS_FETCH:
 		memset(d, 0x22, sizeof(d));
-		return bft_enc_fetch(buf, cap, sender, BFT_FETCH_STATE, seq, 0,
+		return bft_enc_fetch(buf, cap, sender, 0, BFT_FETCH_STATE, seq, 0,
 				     d);
 	case FS_DATA:
 		memset(d, 0x22, sizeof(d));
@@ -131,7 +131,7 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 				      FUZZ_N, d);
 	case FS_FETCH_LOG:
 		memset(d, 0, sizeof(d));
-		return bft_enc_fetch(buf, cap, sender, BFT_FETCH_LOG, seq, 0,
+		return bft_enc_fetch(buf, cap, sender, 0, BFT_FETCH_LOG, seq, 0,
 				     d);
 	case FS_FETCH_VC:
 	case FS_DATA_VC:
@@ -145,7 +145,7 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 		bft_sha_update(&sha, batch, blen);
 		bft_sha_final(&sha, d);
 		if (k == FS_FETCH_VC)
-			return bft_enc_fetch(buf, cap, sender, BFT_FETCH_VC,
+			return bft_enc_fetch(buf, cap, sender, 0, BFT_FETCH_VC,
 					     view, (sender + 1) % FUZZ_N, d);
 		return bft_enc_data(buf, cap, sender, BFT_FETCH_VC, view, 0,
 				    blen, (sender + 1) % FUZZ_N, d, batch,

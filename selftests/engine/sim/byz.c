@@ -397,7 +397,7 @@ static void flood_one(struct sim_replica *r)
 					 d);
 		break;
 	case 5:
-		len = bft_enc_fetch(out, BFT_WIRE_MAX_DGRAM, r->id,
+		len = bft_enc_fetch(out, BFT_WIRE_MAX_DGRAM, r->id, 0,
 				    BFT_FETCH_STATE, info.stable_seq, 0,
 				    info.stable_digest);
 		break;

@@ -406,7 +406,7 @@ static void t_mutated_verified(void)
 			len = bft_enc_nv(b, 2048, 1, 1, 0, d, vv, 3, &oe, 1);
 			break;
 		case 5:
-			len = bft_enc_fetch(b, 2048, 1 + k % 3, 1 + k % 2,
+			len = bft_enc_fetch(b, 2048, 1 + k % 3, 0, 1 + k % 2,
 					    k % 5, 0, d);
 			break;
 		case 6:

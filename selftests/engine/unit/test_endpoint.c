@@ -98,7 +98,7 @@ static void t_fetch_not_learned(void)
 	u32 len, i;
 
 	T_EQ(tc_init(&tc, 4, 1, NULL), 0);
-	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT, 0,
+	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT, 0, 0,
 				   0);
 	T_CHECK(len > 0);
 	for (i = 0; i < 4; i++) {

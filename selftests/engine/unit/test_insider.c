@@ -356,6 +356,10 @@ static void t_insider_restart_idle(void)
 	T_EQ(in1.stable_seq, 4);
 	T_EQ(tc_restart(&tc, 0), 0);
 	tc.down[0] = false;
+	/* Not "normal, view 0, primary 0": the others left view 0. */
+	info(0, &in);
+	T_EQ(in.view, 0);
+	T_EQ(in.status, BFT_ST_JOINING);
 	/* No client traffic; probe gaps start at xfer_retry_ms (200). */
 	for (k = 0; k < 200; k++) {
 		tc_advance(&tc, 50, 50);
@@ -383,7 +387,69 @@ static void t_insider_restart_idle(void)
 	tc_free(&tc);
 }
 
+/*
+ * Finding 7, the report: a fresh cluster confirms view 0 from its peers'
+ * probes within a round or two, even with one replica down.
+ */
+static void t_fresh_view_confirmed(void)
+{
+	struct bft_info in;
+	u32 i;
+
+	T_EQ(tc_init(&tc, 4, 1, NULL), 0);
+	tc.down[3] = true;
+	for (i = 0; i < 3; i++) {
+		info(i, &in);
+		T_EQ(in.status, BFT_ST_JOINING);
+	}
+	tc_advance(&tc, 1000, 50);
+	for (i = 0; i < 3; i++) {
+		info(i, &in);
+		T_EQ(in.view, 0);
+		T_EQ(in.status, BFT_ST_NORMAL);
+	}
+	tc_free(&tc);
+}
+
+/*
+ * ... and one faulty peer cannot confirm a stale view to a restarted
+ * replica: its FETCH in view 0 is one of the 2f needed.
+ */
+static void t_insider_stale_view_unconfirmed(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
+	static const u8 zero[BFT_DIGEST_LEN];
+	struct bft_info in;
+	u8 buf[256];
+	u32 i, len;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	tc.down[0] = true;
+	for (i = 1; i < 4; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	/* r0 comes back cut off from the correct replicas 2 and 3. */
+	T_EQ(tc_restart(&tc, 0), 0);
+	tc.down[0] = false;
+	tc.cut[0][2] = tc.cut[2][0] = true;
+	tc.cut[0][3] = tc.cut[3][0] = true;
+	tc.mute[1] = true;
+	len = bft_enc_fetch(buf, sizeof(buf), 1, 0, BFT_FETCH_LOG, 0, 0, zero);
+	for (i = 0; i < 5; i++) {
+		tc_inject(&tc, 1, 0, buf, len);
+		tc_advance(&tc, 100, 50);
+	}
+	info(0, &in);
+	T_EQ(in.view, 0);
+	T_EQ(in.status, BFT_ST_JOINING);
+	tc_free(&tc);
+}
+
 UNIT_TESTS(insider_tests) = {
+	{ "fresh_view_confirmed", t_fresh_view_confirmed },
+	{ "insider_stale_view_unconfirmed", t_insider_stale_view_unconfirmed },
 	{ "insider_jump_no_pp", t_insider_jump_no_pp },
 	{ "insider_hostile_view", t_insider_hostile_view },
 	{ "insider_view_cap", t_insider_view_cap },

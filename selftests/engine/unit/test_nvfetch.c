@@ -274,12 +274,12 @@ static void t_vcfetch_wire(void)
 	struct bft_data_view dv;
 	u32 len;
 
-	len = bft_enc_fetch(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 3, d);
+	len = bft_enc_fetch(buf, sizeof(buf), 1, 0, BFT_FETCH_VC, 5, 3, d);
 	T_EQ(bft_wire_parse_fetch(buf, len, &f), 0);
 	T_EQ(f.what, BFT_FETCH_VC);
 	T_EQ(f.seq, 5);
 	T_EQ(f.offset, 3);
-	len = bft_enc_fetch(buf, sizeof(buf), 1, BFT_FETCH_VC, 5,
+	len = bft_enc_fetch(buf, sizeof(buf), 1, 0, BFT_FETCH_VC, 5,
 			    BFT_MAX_REPLICAS, d);
 	T_EQ(bft_wire_parse_fetch(buf, len, &f), BFT_DROP_RESERVED);
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,

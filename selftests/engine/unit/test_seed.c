@@ -218,7 +218,7 @@ static void t_stable_query(void)
 	T_EQ(tc_init(&tc, 4, 1, &small), 0);
 	requests(9);
 	T_EQ(bft_engine_stable(tc.r[1].e, &si), 0);
-	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT, 0,
+	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT, 0, 0,
 				   8);
 	T_CHECK(len > 0);
 	/* Unauthenticated path: the MAC check is the engine's. */

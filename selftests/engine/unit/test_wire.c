@@ -202,7 +202,7 @@ static void t_fetch_data(void)
 	struct bft_data_view d;
 	u32 len;
 
-	len = bft_enc_fetch(buf, sizeof(buf), 1, BFT_FETCH_STATE, 64, 100,
+	len = bft_enc_fetch(buf, sizeof(buf), 1, 0, BFT_FETCH_STATE, 64, 100,
 			    (u8 [BFT_DIGEST_LEN]){ 0 });
 	T_EQ(bft_wire_parse_fetch(buf, len, &f), 0);
 	T_EQ(f.seq, 64);

@@ -209,7 +209,7 @@ static void t_xfer_fetch_flood(void)
 	}
 	T_EQ(bft_engine_stable(tc.r[0].e, &si), 0);
 	T_EQ(si.seq, 4);
-	n = bft_enc_fetch(buf, sizeof(buf), 3, BFT_FETCH_STATE, 4, 0,
+	n = bft_enc_fetch(buf, sizeof(buf), 3, 0, BFT_FETCH_STATE, 4, 0,
 			  si.digest);
 	for (k = 0; k < 100; k++)
 		tc_inject(&tc, 3, 0, buf, n);
@@ -225,7 +225,7 @@ static void t_xfer_fetch_flood(void)
 	T_EQ(x.data_to[3], 2);
 	/* Moving forward through the stream is answered at once. */
 	for (k = 1; k * 64 < si.size; k++) {
-		n = bft_enc_fetch(buf, sizeof(buf), 3, BFT_FETCH_STATE, 4,
+		n = bft_enc_fetch(buf, sizeof(buf), 3, 0, BFT_FETCH_STATE, 4,
 				  k * 64, si.digest);
 		tc_inject(&tc, 3, 0, buf, n);
 		tc_run(&tc);
@@ -248,7 +248,7 @@ static void t_xfer_batch_flood(void)
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
 	T_EQ(x.commit_seq, 1);
-	n = bft_enc_fetch(buf, sizeof(buf), 3, BFT_FETCH_BATCH, 1, 0,
+	n = bft_enc_fetch(buf, sizeof(buf), 3, 0, BFT_FETCH_BATCH, 1, 0,
 			  x.commit_digest);
 	for (k = 0; k < 100; k++)
 		tc_inject(&tc, 3, 0, buf, n);

@@ -26,6 +26,12 @@ static const char *const status_names[] = {
 	[BFT_REPLICA_JOINING] = "joining",
 };
 
+static const char *status_name(uint64_t st)
+{
+	return st < sizeof(status_names) / sizeof(status_names[0]) ?
+	       status_names[st] : "?";
+}
+
 static void addr_str(const struct nlattr *a, char *buf, size_t len)
 {
 	const struct sockaddr *sa = nla_data(a);
@@ -154,7 +160,7 @@ static int parse_replica(struct nl_msg *msg, void *arg)
 
 		json_object_object_add(o, "view", json_object_new_uint64(get_u(in, BFT_INFO_A_VIEW)));
 		json_object_object_add(o, "primary", json_object_new_uint64(get_u(in, BFT_INFO_A_PRIMARY)));
-		json_object_object_add(o, "status", json_object_new_string(st < 3 ? status_names[st] : "?"));
+		json_object_object_add(o, "status", json_object_new_string(status_name(st)));
 		json_object_object_add(o, "last_executed", json_object_new_uint64(get_u(in, BFT_INFO_A_LAST_EXEC)));
 		json_object_object_add(o, "stable_checkpoint", json_object_new_uint64(get_u(in, BFT_INFO_A_STABLE_SEQ)));
 		if (in[BFT_INFO_A_STABLE_DIGEST]) {

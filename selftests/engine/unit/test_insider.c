@@ -322,6 +322,21 @@ static void t_insider_vc_digest_cost(void)
 	tc_free(&tc);
 }
 
+/* @k requests execute in view 0, then r0 dies and the others go to view 1. */
+static void primary_dies(u32 k)
+{
+	u32 i;
+
+	while (k--) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	tc.down[0] = true;
+	for (i = 1; i < 4; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+}
+
 /*
  * Finding 7: r0 restarts on an idle cluster after a view change, with
  * the last executed seq past the last stable checkpoint. With no client
@@ -336,15 +351,7 @@ static void t_insider_restart_idle(void)
 	u32 i, k;
 
 	T_EQ(tc_init(&tc, 4, 1, &o), 0);
-	for (k = 0; k < 3; k++) {
-		tc_submit(&tc, 0, false, false);
-		tc_run(&tc);
-	}
-	/* The primary dies; the others move to view 1. */
-	tc.down[0] = true;
-	for (i = 1; i < 4; i++)
-		bft_engine_request_view_change(tc.r[i].e);
-	tc_run(&tc);
+	primary_dies(3);
 	for (k = 0; k < 3; k++) {
 		tc_submit(&tc, 0, false, true);
 		tc_advance(&tc, 200, 50);
@@ -424,12 +431,7 @@ static void t_insider_stale_view_unconfirmed(void)
 	u32 i, len;
 
 	T_EQ(tc_init(&tc, 4, 1, &o), 0);
-	tc_submit(&tc, 0, false, false);
-	tc_run(&tc);
-	tc.down[0] = true;
-	for (i = 1; i < 4; i++)
-		bft_engine_request_view_change(tc.r[i].e);
-	tc_run(&tc);
+	primary_dies(1);
 	/* r0 comes back cut off from the correct replicas 2 and 3. */
 	T_EQ(tc_restart(&tc, 0), 0);
 	tc.down[0] = false;

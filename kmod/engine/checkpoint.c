@@ -173,6 +173,42 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 	return 0;
 }
 
+/*
+ * Stuck behind: f+1 replicas (so one correct one) announce the same
+ * latest checkpoint past what we executed, in our window. That state is
+ * correct, so fetch it (TOCS: a weak certificate suffices to fetch; h
+ * moves only on Q votes, ours included once we hold it). Needed when the
+ * Q CHECKPOINTs that made it stable elsewhere included one from a
+ * faulty replica that has gone silent: we could never collect Q, and
+ * the batches below it are gone. A seeded replica keeps waiting for Q
+ * (stable.c): its seed is installed on nothing less.
+ */
+void bft_ckpt_fetch_weak(struct bft_engine *e)
+{
+	u32 i, j, k;
+
+	if (e->seed.active)
+		return;
+	for (i = 0; i < e->n; i++) {
+		u64 seq = e->peer_ck_seq[i];
+		const u8 *d = e->peer_ck_digest + (size_t)i * BFT_DIGEST_LEN;
+
+		if (i == e->id || seq <= e->last_exec ||
+		    seq > e->h + e->cfg.log_size)
+			continue;
+		for (j = 0, k = 0; j < e->n; j++)
+			if (j != e->id && e->peer_ck_seq[j] == seq &&
+			    !memcmp(e->peer_ck_digest +
+				    (size_t)j * BFT_DIGEST_LEN, d,
+				    BFT_DIGEST_LEN))
+				k++;
+		if (k >= e->f + 1) {
+			bft_xfer_start(e, seq, d);
+			return;
+		}
+	}
+}
+
 /* Checkpoint (seq, digest) is certified by Q replicas: advance h. */
 void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 {

@@ -299,6 +299,7 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq);
 int bft_on_checkpoint(struct bft_engine *e, u32 from,
 		      const struct bft_ckpt_view *c);
 void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest);
+void bft_ckpt_fetch_weak(struct bft_engine *e);
 struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq);
 
 /* stable.c */

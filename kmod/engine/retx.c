@@ -49,6 +49,7 @@ void bft_retx_tick(struct bft_engine *e)
 	if (e->last_exec == e->retx_mark) {
 		bft_retx_ask(e);
 		e->ctr.retx_requests++;
+		bft_ckpt_fetch_weak(e);
 	}
 	bft_retx_arm(e);
 }

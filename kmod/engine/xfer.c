@@ -223,9 +223,21 @@ bool bft_xfer_finish(struct bft_engine *e)
 	e->last_exec = x->seq;
 	if (e->max_seq < x->seq)
 		e->max_seq = x->seq;
-	for (i = 0; i < e->cfg.log_size; i++)
-		if (e->slots[i].seq && e->slots[i].seq <= x->seq)
-			bft_slot_clear(e, &e->slots[i]);
+	/*
+	 * Above h (a checkpoint not yet stable: NEW-VIEW, weak certificate)
+	 * keep the entries, which our VIEW-CHANGE still reports; only stop
+	 * fetching their batches.
+	 */
+	for (i = 0; i < e->cfg.log_size; i++) {
+		struct bft_slot *s = &e->slots[i];
+
+		if (!s->seq || s->seq > x->seq)
+			continue;
+		if (s->seq <= e->h)
+			bft_slot_clear(e, s);
+		else
+			s->flags &= ~SL_FETCH;
+	}
 	e->ctr.state_transfers++;
 	bft_emit(e, BFT_EV_XFER_DONE, e->id, e->view, x->seq, x->digest);
 	/* Keep a snapshot so we can serve this checkpoint in turn. */

@@ -449,6 +449,59 @@ static void t_insider_stale_view_unconfirmed(void)
 	tc_free(&tc);
 }
 
+/*
+ * Checkpoint 4 became stable at r0 and r2 on B's CHECKPOINT; r3 missed
+ * seqs 1-4, then B stops. r3 can never gather Q CHECKPOINTs for 4 and
+ * the batches below it are gone: on an idle cluster (one request, which
+ * completes on r0 and r2) it must fetch the state on the f+1 matching
+ * CHECKPOINTs of r0 and r2, not time out alone into a view nobody joins.
+ */
+static void t_insider_stable_on_silent_vote(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
+				.ckpt_interval = 4 };
+	struct bft_info in;
+	u32 i, k;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_isolate(&tc, 3, true);
+	for (k = 0; k < 4; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	info(0, &in);
+	T_EQ(in.stable_seq, 4);
+	tc.down[1] = true;
+	tc_isolate(&tc, 3, false);
+	tc_submit(&tc, 0, false, true);
+	tc_advance(&tc, 20000, 50);
+	T_EQ(tc.c[0].accepted, 5);
+	info(3, &in);
+	printf("# r3: view %llu status %u stable %llu last_exec %llu\n",
+	       (unsigned long long)in.view, in.status,
+	       (unsigned long long)in.stable_seq,
+	       (unsigned long long)in.last_exec);
+	T_EQ(in.last_exec, 5);
+	T_EQ(in.view, 0);
+	T_EQ(in.status, BFT_ST_NORMAL);
+	/* And the cluster, which needs r3 for every quorum, goes on. */
+	for (k = 0; k < 7; k++) {
+		tc_submit(&tc, 0, false, true);
+		tc_advance(&tc, 5000, 50);
+	}
+	T_EQ(tc.c[0].accepted, 12);
+	for (i = 0; i < 4; i++) {
+		if (i == 1)
+			continue;
+		info(i, &in);
+		T_EQ(in.view, 0);
+		T_EQ(in.status, BFT_ST_NORMAL);
+		T_EQ(in.last_exec, 12);
+		T_EQ(tc.r[i].counter, tc.r[0].counter);
+	}
+	tc_free(&tc);
+}
+
 UNIT_TESTS(insider_tests) = {
 	{ "fresh_view_confirmed", t_fresh_view_confirmed },
 	{ "insider_stale_view_unconfirmed", t_insider_stale_view_unconfirmed },
@@ -458,5 +511,6 @@ UNIT_TESTS(insider_tests) = {
 	{ "insider_vcack_quorum", t_insider_vcack_quorum },
 	{ "insider_vc_digest_cost", t_insider_vc_digest_cost },
 	{ "insider_restart_idle", t_insider_restart_idle },
+	{ "insider_stable_on_silent_vote", t_insider_stable_on_silent_vote },
 	UNIT_END
 };

@@ -11,7 +11,9 @@
  * about seven times before its timer would fire. Each peer answers with what it sent itself
  * for the later slots of its current view (the primary its PRE-PREPAREs,
  * backups their PREPAREs, everyone their COMMITs) and its CHECKPOINT if
- * the asker is behind it. Answers are authenticated afresh for the asker;
+ * the asker executed no further than it (it may have lost the CHECKPOINTs
+ * that would make it stable, and a NEW-VIEW no longer does; its window
+ * would stay behind). Answers are authenticated afresh for the asker;
  * nothing is relayed, so nothing needs a signature. An answer covers at
  * most K + W slots: an asker further behind is sent to state transfer by
  * the CHECKPOINT, and a faulty asker gets little for its FETCH.
@@ -92,7 +94,7 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		return BFT_DROP_STATE;
 	if (!bft_answer_due(e, &e->retx_answered[from]))
 		return BFT_DROP_BUSY;
-	if (f->seq < e->h && bft_stable_resend(e, from))
+	if (f->seq <= e->h && e->h && bft_stable_resend(e, from))
 		sent++;
 	seq = f->seq > e->h ? f->seq : e->h;
 	hi = e->h + e->cfg.log_size;

@@ -173,6 +173,17 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 	return 0;
 }
 
+/* We need the state at (seq, digest): fetch it unless we hold it. */
+void bft_ckpt_need(struct bft_engine *e, u64 seq, const u8 *digest)
+{
+	struct bft_ckpt *mine = bft_ckpt_find(e, seq);
+
+	if (seq > e->last_exec ||
+	    (mine && mine->mine &&
+	     memcmp(mine->digest, digest, BFT_DIGEST_LEN)))
+		bft_xfer_start(e, seq, digest);
+}
+
 /*
  * Stuck behind: f+1 replicas (so one correct one) announce the same
  * latest checkpoint past what we executed, in our window. That state is
@@ -212,7 +223,6 @@ void bft_ckpt_fetch_weak(struct bft_engine *e)
 /* Checkpoint (seq, digest) is certified by Q replicas: advance h. */
 void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 {
-	struct bft_ckpt *mine;
 	u32 i;
 
 	if (seq <= e->h)
@@ -233,12 +243,7 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 	if (e->next_seq <= seq)
 		e->next_seq = seq + 1;
 	bft_emit(e, BFT_EV_STABLE, e->id, e->view, seq, digest);
-	mine = bft_ckpt_find(e, seq);
-	if (seq > e->last_exec || !mine || !mine->mine ||
-	    memcmp(mine->digest, digest, BFT_DIGEST_LEN)) {
-		if (seq > e->last_exec || (mine && mine->mine))
-			bft_xfer_start(e, seq, digest);
-	}
+	bft_ckpt_need(e, seq, digest);
 	bft_seed_passed(e, seq);
 	if (bft_is_primary(e))
 		bft_try_batch(e);

@@ -144,6 +144,7 @@ struct bft_engine {
 
 	/* Log. */
 	u64 h;			/* stable checkpoint = low watermark */
+	u64 view_base;		/* this view's NEW-VIEW checkpoint: O above */
 	u8 h_digest[BFT_DIGEST_LEN];
 	u64 last_exec;
 	u64 next_seq;		/* primary: next sequence number to assign */
@@ -299,6 +300,7 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq);
 int bft_on_checkpoint(struct bft_engine *e, u32 from,
 		      const struct bft_ckpt_view *c);
 void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest);
+void bft_ckpt_need(struct bft_engine *e, u64 seq, const u8 *digest);
 void bft_ckpt_fetch_weak(struct bft_engine *e);
 struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq);
 

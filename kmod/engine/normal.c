@@ -191,7 +191,9 @@ int bft_on_preprepare(struct bft_engine *e, u32 from,
 		return BFT_DROP_NOT_PRIMARY;
 	if (!bft_in_window(e, pp->seq))
 		return BFT_DROP_WINDOW;
-	if (pp->seq <= e->last_exec)
+	/* At or below the NEW-VIEW's checkpoint: decided by its state. */
+	if (pp->seq <= e->last_exec ||
+	    (e->status == BFT_ST_NORMAL && pp->seq <= e->view_base))
 		return BFT_DROP_STALE;
 	s = bft_slot_get(e, pp->seq);
 	if ((s->flags & (SL_PP | SL_AUTH_WAIT | SL_EARLY)) &&

@@ -306,12 +306,21 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 
 	bft_null_digest(null);
 	/*
+	 * The checkpoint has f+1 claims, not Q CHECKPOINTs: one correct
+	 * replica holds it, but it need not be stable. Keep h and the log
+	 * below it, which our next VIEW-CHANGE reports: if we were its
+	 * only correct claimant, the prepared entries others report there
+	 * would lack A2 once we dropped ours, and no NEW-VIEW would ever be
+	 * decidable. Take it as stable only if O does not fit above h.
 	 * Still in view change here: bft_make_stable() batches if we are
 	 * primary, and a pre-prepare sent before O is installed reuses a
 	 * sequence number O (or the next_seq below) assigns again.
 	 */
-	if (ck->seq > e->h)
+	if (ck->seq > e->h && top > e->h + e->cfg.log_size)
 		bft_make_stable(e, ck->seq, ck->digest);
+	else if (ck->seq > e->h)
+		bft_ckpt_need(e, ck->seq, ck->digest);
+	e->view_base = ck->seq;
 	e->status = BFT_ST_NORMAL;
 	e->view_known = true;
 	e->nv_pending = false;
@@ -319,12 +328,18 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	e->ctr.new_views++;
 	bft_emit(e, BFT_EV_NEW_VIEW, bft_primary(e, e->view), e->view,
 		 ck->seq, ck->digest);
-	/* Entries above O from older views were decided null-or-nothing. */
+	/*
+	 * Entries above O from older views were decided null-or-nothing.
+	 * Pre-prepares of this view held early at or below the checkpoint
+	 * are void: the checkpoint decided those seqs.
+	 */
 	for (i = 0; i < e->cfg.log_size; i++) {
 		struct bft_slot *s = &e->slots[i];
 
 		if (s->seq > top && s->view < e->view)
 			bft_slot_clear(e, s);
+		else if (s->seq && s->seq <= ck->seq && s->view == e->view)
+			s->flags &= ~(SL_EARLY | SL_AUTH_WAIT | SL_PP);
 	}
 	for (i = 0; i < n_o; i++) {
 		struct bft_slot *s;

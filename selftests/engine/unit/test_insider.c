@@ -450,6 +450,77 @@ static void t_insider_stale_view_unconfirmed(void)
 }
 
 /*
+ * Checkpoint 4 held by one correct replica and B only. r0 and B (r1)
+ * execute seqs 1-4 on r2's PREPAREs and COMMITs, but r2 never sees a
+ * COMMIT and r3 sees nothing: checkpoint 4 has two votes, not Q. B's
+ * NEW-VIEW(1) names it (f+1 claims: r0 and B) and reaches r0 only; then
+ * B stops for good. r0 must not take that checkpoint as stable and
+ * discard seqs 1-4: it would be the only correct claimant of 4, and r2's
+ * prepared seqs 1-4 would lack the f+1 pre-prepares A2 needs, so no
+ * NEW-VIEW among r0, r2 and r3 would ever be decidable.
+ */
+static bool tap_nvck(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
+{
+	(void)t;
+	(void)len;
+	if (to == 2 && buf[5] == BFT_MSG_COMMIT)
+		return false;
+	return !(from == 1 && to == 2 && buf[5] == BFT_MSG_NEW_VIEW);
+}
+
+static void t_insider_nv_ckpt_one_holder(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
+				.ckpt_interval = 4 };
+	struct bft_info in;
+	u32 i, k;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	tc_isolate(&tc, 3, true);
+	tc.tap = tap_nvck;
+	for (k = 0; k < 4; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	T_EQ(tc.c[0].accepted, 4);
+	T_EQ(tc.r[0].last_seq, 4);
+	T_EQ(tc.r[1].last_seq, 4);
+	T_EQ(tc.r[2].last_seq, 0);
+	info(0, &in);
+	T_EQ(in.stable_seq, 0);
+	/* View change to 1 among r0, B and r2; NEW-VIEW(1) to r0 only. */
+	for (i = 0; i < 3; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	info(0, &in);
+	T_EQ(in.view, 1);
+	T_EQ(in.status, BFT_ST_NORMAL);
+	info(2, &in);
+	T_EQ(in.status, BFT_ST_VIEW_CHANGE);
+	/* B stops; the network heals. */
+	tc.down[1] = true;
+	tc.tap = NULL;
+	tc_isolate(&tc, 3, false);
+	tc_submit(&tc, 0, false, true);
+	tc_advance(&tc, 120000, 50);
+	info(0, &in);
+	printf("# r0: view %llu status %u stable %llu last_exec %llu\n",
+	       (unsigned long long)in.view, in.status,
+	       (unsigned long long)in.stable_seq,
+	       (unsigned long long)in.last_exec);
+	T_EQ(tc.c[0].accepted, 5);
+	for (i = 0; i < 4; i++) {
+		if (i == 1)
+			continue;
+		info(i, &in);
+		T_EQ(in.status, BFT_ST_NORMAL);
+		T_EQ(in.last_exec, 5);
+		T_EQ(tc.r[i].counter, tc.r[0].counter);
+	}
+	tc_free(&tc);
+}
+
+/*
  * Checkpoint 4 became stable at r0 and r2 on B's CHECKPOINT; r3 missed
  * seqs 1-4, then B stops. r3 can never gather Q CHECKPOINTs for 4 and
  * the batches below it are gone: on an idle cluster (one request, which
@@ -502,6 +573,60 @@ static void t_insider_stable_on_silent_vote(void)
 	tc_free(&tc);
 }
 
+/* Every datagram to r2 but ordering ones (PRE-PREPARE/PREPARE/COMMIT). */
+static bool tap_nvck_nodata(struct tc *t, u32 from, u32 to, u8 *buf,
+			    u32 len)
+{
+	if (to == 2 && buf[5] == BFT_MSG_DATA)
+		return false;
+	return tap_nvck(t, from, to, buf, len) ||
+	       (from == 1 && to == 2 && buf[5] == BFT_MSG_NEW_VIEW);
+}
+
+/*
+ * A replica that takes a NEW-VIEW's checkpoint without making it stable
+ * keeps seqs at and below it in its window; a faulty primary of that
+ * view must not get a PRE-PREPARE accepted there (the checkpoint decided
+ * them). r2 gets NEW-VIEW(1) with checkpoint 4 while its state transfer
+ * is starved; B pre-prepares null at seq 2.
+ */
+static void t_insider_pp_below_nv_ckpt(void)
+{
+	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
+				.ckpt_interval = 4 };
+	u8 buf[BFT_WIRE_MAX_DGRAM], null[BFT_DIGEST_LEN];
+	const struct bft_counters *c;
+	struct bft_info in;
+	u64 stale;
+	u32 i, k, len;
+
+	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	bft_null_digest(null);
+	tc_isolate(&tc, 3, true);
+	tc.tap = tap_nvck;
+	for (k = 0; k < 4; k++) {
+		tc_submit(&tc, 0, false, false);
+		tc_run(&tc);
+	}
+	T_EQ(tc.r[2].last_seq, 0);
+	tc.tap = tap_nvck_nodata;
+	for (i = 0; i < 3; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	info(2, &in);
+	T_EQ(in.view, 1);
+	T_EQ(in.status, BFT_ST_NORMAL);
+	T_EQ(in.last_exec, 0);
+	c = bft_engine_counters(tc.r[2].e);
+	stale = c->drop_reason[BFT_DROP_STALE];
+	len = bft_enc_preprepare(buf, sizeof(buf), 1, 1, 2, null, 0, NULL, 0);
+	tc.mute[1] = true;
+	tc_inject(&tc, 1, 2, buf, len);
+	tc_run(&tc);
+	T_EQ(c->drop_reason[BFT_DROP_STALE], stale + 1);
+	tc_free(&tc);
+}
+
 UNIT_TESTS(insider_tests) = {
 	{ "fresh_view_confirmed", t_fresh_view_confirmed },
 	{ "insider_stale_view_unconfirmed", t_insider_stale_view_unconfirmed },
@@ -511,6 +636,8 @@ UNIT_TESTS(insider_tests) = {
 	{ "insider_vcack_quorum", t_insider_vcack_quorum },
 	{ "insider_vc_digest_cost", t_insider_vc_digest_cost },
 	{ "insider_restart_idle", t_insider_restart_idle },
+	{ "insider_nv_ckpt_one_holder", t_insider_nv_ckpt_one_holder },
 	{ "insider_stable_on_silent_vote", t_insider_stable_on_silent_vote },
+	{ "insider_pp_below_nv_ckpt", t_insider_pp_below_nv_ckpt },
 	UNIT_END
 };

@@ -3,6 +3,13 @@
  * bftctl setconf: apply a cluster configuration file to a local replica.
  * The X25519 private key never leaves this process: every pairwise key is
  * derived here with HKDF and only the symmetric keys reach the kernel.
+ *
+ * All or nothing, as far as the kernel allows: every key is derived and
+ * every setting checked against the running replica (REPLICA_GET) before
+ * the first change. Then the replica is created or its policy set, every
+ * key in the file installed, and every client key the file no longer has
+ * removed. A replica this run created is deleted again if a later step
+ * fails.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +17,7 @@
 #include <string.h>
 
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 
 #include <linux/bft.h>
 
@@ -18,12 +26,30 @@
 #include "bftctl.h"
 #include "nl.h"
 
+#define MAP_BYTES	(BFT_NL_MAX_CLIENTS / 8)
+
+/* The replica as the kernel has it. */
+struct running {
+	bool exists;
+	uint32_t id, n, n_clients;
+	int family;			/* of the listen address */
+	struct bft_conf_policy policy;
+	uint8_t map[MAP_BYTES];		/* clients with a key */
+};
+
 struct setconf {
 	const char *name;
+	const char *file;
 	const struct bft_conf *conf;
 	uint32_t id;
 	uint8_t priv[BFT_KEY_LEN];
 	const char *listen;
+	struct sockaddr_storage listen_ss;
+	/* Derived before anything is applied; wiped on exit. */
+	uint8_t (*peer_key)[BFT_KEY_LEN];	/* by replica id */
+	uint8_t (*client_key)[BFT_KEY_LEN];	/* as conf->clients */
+	struct running cur;
+	bool created;		/* by this run: deleted again on failure */
 };
 
 static uint32_t client_count(const struct bft_conf *c)
@@ -36,41 +62,212 @@ static uint32_t client_count(const struct bft_conf *c)
 	return n;
 }
 
-static int replica_exists(struct bft_nl *nl, const char *name, bool *exists)
+static bool map_has(const uint8_t *map, uint32_t id)
+{
+	return map[id / 8] & (1u << (id % 8));
+}
+
+static int derive(struct setconf *s, bool peer, uint32_t id,
+		  const uint8_t pub[BFT_KEY_LEN], uint8_t key[BFT_KEY_LEN])
+{
+	struct bft_principal_id me = { BFT_PRINCIPAL_REPLICA, s->id };
+	struct bft_principal_id them = {
+		peer ? BFT_PRINCIPAL_REPLICA : BFT_PRINCIPAL_CLIENT, id
+	};
+
+	if (!bft_key_pairwise(s->priv, pub, s->conf->name, me, them, key))
+		return 0;
+	fprintf(stderr, "bftctl: %s: cannot derive a key with the PublicKey of %s %u (all-zero or low-order key?); nothing applied\n",
+		s->file, peer ? "replica" : "client", id);
+	return -1;
+}
+
+/* Every pairwise key, before the kernel sees any of them. */
+static int derive_all(struct setconf *s)
+{
+	const struct bft_conf *c = s->conf;
+	uint32_t i;
+
+	s->peer_key = calloc(BFT_MAX_REPLICAS, BFT_KEY_LEN);
+	s->client_key = calloc(c->n_clients ? c->n_clients : 1, BFT_KEY_LEN);
+	if (!s->peer_key || !s->client_key) {
+		fprintf(stderr, "bftctl: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < c->n_replicas; i++)
+		if (i != s->id &&
+		    derive(s, true, i, c->replicas[i].pub, s->peer_key[i]))
+			return -1;
+	for (i = 0; i < c->n_clients; i++)
+		if (derive(s, false, c->clients[i].id, c->clients[i].pub,
+			   s->client_key[i]))
+			return -1;
+	return 0;
+}
+
+static void wipe_keys(struct setconf *s)
+{
+	if (s->peer_key)
+		bft_key_wipe(s->peer_key, BFT_MAX_REPLICAS * BFT_KEY_LEN);
+	if (s->client_key)
+		bft_key_wipe(s->client_key, (s->conf->n_clients ?
+			     s->conf->n_clients : 1) * BFT_KEY_LEN);
+	free(s->peer_key);
+	free(s->client_key);
+	bft_key_wipe(s->priv, sizeof(s->priv));
+}
+
+static uint32_t get_u32(struct nlattr **tb, int t)
+{
+	return tb[t] ? nla_get_u32(tb[t]) : 0;
+}
+
+static int parse_running(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[BFT_A_MAX + 1], *pt[BFT_POLICY_A_MAX + 1];
+	struct running *cur = arg;
+	int attr;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, BFT_A_MAX, NULL))
+		return NL_SKIP;
+	cur->exists = true;
+	cur->id = get_u32(tb, BFT_A_REPLICA_ID);
+	cur->n = get_u32(tb, BFT_A_N);
+	cur->n_clients = get_u32(tb, BFT_A_N_CLIENTS);
+	if (tb[BFT_A_LISTEN] && nla_len(tb[BFT_A_LISTEN]) >= 2)
+		cur->family = ((struct sockaddr *)nla_data(tb[BFT_A_LISTEN]))->sa_family;
+	if (tb[BFT_A_POLICY] &&
+	    !nla_parse_nested(pt, BFT_POLICY_A_MAX, tb[BFT_A_POLICY], NULL))
+		for (attr = 1; attr <= BFT_POLICY_A_MAX; attr++)
+			if (pt[attr])
+				bft_policy_set(&cur->policy, attr,
+					       nla_get_u32(pt[attr]));
+	if (tb[BFT_A_CLIENT_MAP])
+		memcpy(cur->map, nla_data(tb[BFT_A_CLIENT_MAP]),
+		       nla_len(tb[BFT_A_CLIENT_MAP]) < MAP_BYTES ?
+		       (size_t)nla_len(tb[BFT_A_CLIENT_MAP]) : MAP_BYTES);
+	return NL_OK;
+}
+
+static int get_running(struct bft_nl *nl, struct setconf *s)
 {
 	struct nl_msg *msg = bft_nl_msg(nl, BFT_CMD_REPLICA_GET, 0);
 	int err;
 
-	if (!msg || nla_put_string(msg, BFT_A_NAME, name)) {
+	if (!msg || nla_put_string(msg, BFT_A_NAME, s->name)) {
 		nlmsg_free(msg);
 		return -1;
 	}
-	err = bft_nl_call_quiet(nl, msg, NULL, NULL);
-	*exists = !err;
-	return err && err != -ENOENT ? -1 : 0;
+	err = bft_nl_call_quiet(nl, msg, parse_running, &s->cur);
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "bftctl: cannot read replica %s: %s\n", s->name,
+			strerror(-err));
+		return -1;
+	}
+	s->cur.exists = !err;
+	return 0;
 }
 
-static int send_new_or_set(struct bft_nl *nl, struct setconf *s, bool exists)
+/* Policy knobs the kernel fixes at creation. */
+static bool policy_fixed(int attr)
+{
+	return attr == BFT_POLICY_A_BATCH_SIZE ||
+	       attr == BFT_POLICY_A_BATCH_BYTES ||
+	       attr == BFT_POLICY_A_CKPT_INTERVAL ||
+	       attr == BFT_POLICY_A_LOG_SIZE;
+}
+
+static int check_running(struct setconf *s)
 {
 	const struct bft_conf *c = s->conf;
+	const struct running *cur = &s->cur;
+	const char *why = NULL;
+	size_t k;
+	uint32_t i;
+
+	if (!cur->exists)
+		return 0;
+	if (cur->id != s->id)
+		why = "its replica id differs from the file's";
+	else if (cur->n != c->n_replicas)
+		why = "its cluster size differs from the file's";
+	if (why) {
+		fprintf(stderr, "bftctl: replica %s exists but %s (replica %u of %u, file: %u of %u); delete it first (bftctl replica del %s); nothing applied\n",
+			s->name, why, cur->id, cur->n, s->id, c->n_replicas,
+			s->name);
+		return -1;
+	}
+	for (i = 0; i < c->n_clients; i++)
+		if (c->clients[i].id >= cur->n_clients) {
+			fprintf(stderr, "bftctl: %s: client %u does not fit replica %s, created for client ids 0..%u; nothing applied\n",
+				s->file, c->clients[i].id, s->name,
+				cur->n_clients - 1);
+			return -1;
+		}
+	for (k = 0; k < bft_n_policy_keys; k++) {
+		int a = bft_policy_keys[k].attr;
+
+		if (policy_fixed(a) && bft_policy_has(&c->policy, a) &&
+		    bft_policy_has(&cur->policy, a) &&
+		    c->policy.val[a] != cur->policy.val[a]) {
+			fprintf(stderr, "bftctl: %s: %s is fixed once the replica exists (%u, file: %u); nothing applied\n",
+				s->file, bft_policy_keys[k].conf,
+				cur->policy.val[a], c->policy.val[a]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Peers must share the listen address's family (the kernel's rule). */
+static int check_families(struct setconf *s)
+{
+	const struct bft_conf *c = s->conf;
+	socklen_t len;
+	int family;
+	uint32_t i;
+
+	if (s->cur.exists)
+		family = s->cur.family;
+	else if (s->listen && bft_parse_endpoint(s->listen, &s->listen_ss, &len)) {
+		fprintf(stderr, "bftctl: listen: expected ADDR:PORT or [ADDR6]:PORT, got '%s'\n",
+			s->listen);
+		return -1;
+	} else if (s->listen)
+		family = s->listen_ss.ss_family;
+	else
+		family = c->replicas[s->id].endpoint.ss_family;
+	for (i = 0; i < c->n_replicas; i++)
+		if (i != s->id && c->replicas[i].endpoint.ss_family != family) {
+			fprintf(stderr, "bftctl: %s: replica %u's Endpoint is %s but replica %s listens on %s; nothing applied\n",
+				s->file, i,
+				c->replicas[i].endpoint.ss_family == AF_INET6 ?
+				"IPv6" : "IPv4", s->name,
+				family == AF_INET6 ? "IPv6" : "IPv4");
+			return -1;
+		}
+	return 0;
+}
+
+static int send_new_or_set(struct bft_nl *nl, struct setconf *s)
+{
+	const struct bft_conf *c = s->conf;
+	bool exists = s->cur.exists;
 	struct nl_msg *msg;
 
+	if (exists && !c->policy.set)
+		return 0;
 	msg = bft_nl_msg(nl, exists ? BFT_CMD_REPLICA_SET : BFT_CMD_REPLICA_NEW,
 			 0);
 	if (!msg || nla_put_string(msg, BFT_A_NAME, s->name))
 		goto err;
-	if (!exists) {
-		if (nla_put_u32(msg, BFT_A_REPLICA_ID, s->id) ||
-		    nla_put_u32(msg, BFT_A_N, c->n_replicas) ||
-		    nla_put_u32(msg, BFT_A_N_CLIENTS, client_count(c)))
-			goto err;
-		if (s->listen ? put_endpoint(msg, BFT_A_LISTEN, "listen", s->listen) :
-		    put_sockaddr(msg, BFT_A_LISTEN, &c->replicas[s->id].endpoint))
-			goto err;
-	} else if (!c->policy.set) {
-		nlmsg_free(msg);
-		return 0;
-	}
+	if (!exists &&
+	    (nla_put_u32(msg, BFT_A_REPLICA_ID, s->id) ||
+	     nla_put_u32(msg, BFT_A_N, c->n_replicas) ||
+	     nla_put_u32(msg, BFT_A_N_CLIENTS, client_count(c)) ||
+	     put_sockaddr(msg, BFT_A_LISTEN, s->listen ? &s->listen_ss :
+			  &c->replicas[s->id].endpoint)))
+		goto err;
 	if (put_policy(msg, &c->policy))
 		goto err;
 	return bft_request(msg, nl);
@@ -79,68 +276,111 @@ err:
 	return 1;
 }
 
+/* Installs (or replaces) one key; @key is @peer's or the client's. */
 static int send_member(struct bft_nl *nl, struct setconf *s, bool peer,
-		       uint32_t id, const uint8_t pub[BFT_KEY_LEN],
+		       uint32_t id, const uint8_t key[BFT_KEY_LEN],
 		       const struct sockaddr_storage *ep)
 {
-	struct bft_principal_id me = { BFT_PRINCIPAL_REPLICA, s->id };
-	struct bft_principal_id them = {
-		peer ? BFT_PRINCIPAL_REPLICA : BFT_PRINCIPAL_CLIENT, id
-	};
-	uint8_t key[BFT_KEY_LEN];
 	struct nlattr *nest;
 	struct nl_msg *msg;
-	int ret = 1;
 
-	if (bft_key_pairwise(s->priv, pub, s->conf->name, me, them, key)) {
-		fprintf(stderr, "bftctl: cannot derive the key for %s %u (bad public key?)\n",
-			peer ? "replica" : "client", id);
-		return 1;
-	}
 	msg = bft_nl_msg(nl, peer ? BFT_CMD_PEER_NEW : BFT_CMD_CLIENT_NEW, 0);
 	if (!msg || nla_put_string(msg, BFT_A_NAME, s->name) ||
 	    nla_put_flag(msg, BFT_A_REPLACE))
-		goto out;
+		goto err;
 	nest = nla_nest_start(msg, peer ? BFT_A_PEER : BFT_A_CLIENT);
 	if (!nest ||
 	    nla_put_u32(msg, peer ? BFT_PEER_A_ID : BFT_CLIENT_A_ID, id) ||
 	    nla_put(msg, peer ? BFT_PEER_A_KEY : BFT_CLIENT_A_KEY, BFT_KEY_LEN,
 		    key) ||
 	    (peer && put_sockaddr(msg, BFT_PEER_A_ENDPOINT, ep)))
-		goto out;
+		goto err;
 	nla_nest_end(msg, nest);
-	ret = bft_request(msg, nl);
-	msg = NULL;
-out:
+	return bft_request(msg, nl);	/* wipes @msg */
+err:
 	bft_nl_msg_wipe_free(msg);	/* may hold the key already */
-	/* The kernel copied it into its transform; wipe ours too. */
-	bft_key_wipe(key, sizeof(key));
-	return ret;
+	return 1;
 }
 
-static int apply(struct setconf *s)
+/* A CLIENT_DEL of @id, or with @nest_type 0 a REPLICA_DEL. */
+static int send_del(struct bft_nl *nl, const char *name, int cmd,
+		    int nest_type, uint32_t id)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	msg = bft_nl_msg(nl, cmd, 0);
+	if (!msg || nla_put_string(msg, BFT_A_NAME, name))
+		goto err;
+	if (nest_type) {
+		/* BFT_PEER_A_ID == BFT_CLIENT_A_ID */
+		nest = nla_nest_start(msg, nest_type);
+		if (!nest || nla_put_u32(msg, BFT_CLIENT_A_ID, id))
+			goto err;
+		nla_nest_end(msg, nest);
+	}
+	return bft_request(msg, nl);
+err:
+	nlmsg_free(msg);
+	return 1;
+}
+
+static bool in_file(const struct bft_conf *c, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_clients; i++)
+		if (c->clients[i].id == id)
+			return true;
+	return false;
+}
+
+static int apply(struct bft_nl *nl, struct setconf *s)
 {
 	const struct bft_conf *c = s->conf;
-	struct bft_nl nl;
-	bool exists;
-	uint32_t i;
-	int ret = 1;
+	uint32_t i, removed = 0;
 
-	if (bft_nl_open(&nl))
+	if (send_new_or_set(nl, s))
 		return 1;
-	if (replica_exists(&nl, s->name, &exists) ||
-	    send_new_or_set(&nl, s, exists))
-		goto out;
+	s->created = !s->cur.exists;
 	for (i = 0; i < c->n_replicas; i++)
 		if (i != s->id &&
-		    send_member(&nl, s, true, i, c->replicas[i].pub,
+		    send_member(nl, s, true, i, s->peer_key[i],
 				&c->replicas[i].endpoint))
-			goto out;
+			return 1;
 	for (i = 0; i < c->n_clients; i++)
-		if (send_member(&nl, s, false, c->clients[i].id,
-				c->clients[i].pub, NULL))
-			goto out;
-	ret = 0;
+		if (send_member(nl, s, false, c->clients[i].id,
+				s->client_key[i], NULL))
+			return 1;
+	for (i = 0; s->cur.exists && i < s->cur.n_clients; i++) {
+		if (!map_has(s->cur.map, i) || in_file(c, i))
+			continue;
+		if (send_del(nl, s->name, BFT_CMD_CLIENT_DEL, BFT_A_CLIENT, i))
+			return 1;
+		removed++;
+	}
+	if (removed)
+		printf("bftctl: removed %u client key%s no longer in %s\n",
+		       removed, removed == 1 ? "" : "s", s->file);
+	return 0;
+}
+
+static int run(struct setconf *s)
+{
+	struct bft_nl nl;
+	int ret = 1;
+
+	if (derive_all(s))
+		return 1;
+	if (bft_nl_open(&nl))
+		return 1;
+	if (get_running(&nl, s) || check_running(s) || check_families(s))
+		goto out;
+	ret = apply(&nl, s);
+	if (ret && s->created &&
+	    !send_del(&nl, s->name, BFT_CMD_REPLICA_DEL, 0, 0))
+		fprintf(stderr, "bftctl: setconf failed; deleted replica %s again\n",
+			s->name);
 out:
 	bft_nl_close(&nl);
 	return ret;
@@ -165,6 +405,7 @@ int cmd_setconf(int argc, char **argv)
 		return 1;
 	}
 	s.name = argv[1];
+	s.file = argv[2];
 	s.conf = &conf;
 	id = conf.local_replica;
 	keyfile = conf.private_key_file;
@@ -199,9 +440,9 @@ int cmd_setconf(int argc, char **argv)
 			keyfile, s.id, argv[2]);
 		goto out;
 	}
-	ret = apply(&s);
+	ret = run(&s);
 out:
-	bft_key_wipe(s.priv, sizeof(s.priv));
+	wipe_keys(&s);
 	bft_conf_free(&conf);
 	return ret;
 }

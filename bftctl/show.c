@@ -134,6 +134,19 @@ static const char *const policy_names[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_VC_BACKOFF] = "vc-backoff",
 };
 
+/* The ids of the clients that have a key, from BFT_A_CLIENT_MAP. */
+static struct json_object *client_ids(const struct nlattr *map)
+{
+	const uint8_t *m = nla_data(map);
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < nla_len(map) * 8; i++)
+		if (m[i / 8] & (1u << (i % 8)))
+			json_object_array_add(a, json_object_new_uint64(i));
+	return a;
+}
+
 /* Parses one REPLICA_GET reply into a JSON object. */
 static int parse_replica(struct nl_msg *msg, void *arg)
 {
@@ -202,6 +215,8 @@ static int parse_replica(struct nl_msg *msg, void *arg)
 		}
 		json_object_object_add(o, "peers", peers);
 	}
+	if (tb[BFT_A_CLIENT_MAP])
+		json_object_object_add(o, "client_keys", client_ids(tb[BFT_A_CLIENT_MAP]));
 	json_object_array_add(list, o);
 	return NL_OK;
 }
@@ -238,6 +253,12 @@ static void print_replica(struct json_object *o)
 		printf("  policy:");
 		json_object_object_foreach(v, k, pv)
 			printf(" %s %" PRIu64, k, json_object_get_uint64(pv));
+		putchar('\n');
+	}
+	if (json_object_object_get_ex(o, "client_keys", &v)) {
+		printf("  client keys:");
+		for (i = 0; i < json_object_array_length(v); i++)
+			printf(" %" PRIu64, json_object_get_uint64(json_object_array_get_idx(v, i)));
 		putchar('\n');
 	}
 	if (json_object_object_get_ex(o, "counters", &v)) {

@@ -509,6 +509,24 @@ static int put_peers(struct sk_buff *msg, struct bft_replica *r)
 	return err;
 }
 
+/* Which clients have a key, so that bftctl setconf can remove the rest. */
+static int put_client_map(struct sk_buff *msg, struct bft_replica *r)
+{
+	struct nlattr *a;
+	u8 *map;
+	u32 i;
+
+	a = nla_reserve(msg, BFT_A_CLIENT_MAP, DIV_ROUND_UP(r->n_clients, 8));
+	if (!a)
+		return -EMSGSIZE;
+	map = nla_data(a);
+	memset(map, 0, nla_len(a));
+	for (i = 0; i < r->n_clients; i++)
+		if (rcu_access_pointer(r->clients[i]))
+			map[i / 8] |= 1 << (i % 8);
+	return 0;
+}
+
 /* One replica's description; @full adds per-peer detail. */
 static int fill_replica(struct sk_buff *msg, struct bft_replica *r, u32 portid,
 			u32 seq, int flags, bool full)
@@ -529,7 +547,8 @@ static int fill_replica(struct sk_buff *msg, struct bft_replica *r, u32 portid,
 	    put_addr(msg, BFT_A_LISTEN, &r->listen) ||
 	    put_policy(msg, r) || put_info(msg, r))
 		goto out;
-	if (full && (bft_nl_put_counters(msg, r) || put_peers(msg, r)))
+	if (full && (bft_nl_put_counters(msg, r) || put_peers(msg, r) ||
+		     put_client_map(msg, r)))
 		goto out;
 	err = 0;
 out:

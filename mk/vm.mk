@@ -67,7 +67,7 @@ vm-selftests: $(VM_TEST_BINS)
 # tests exercise the engine and userspace, which are the same code on
 # every kernel, and run on 6.12 (and in part on the debug kernel).
 VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
-	replica_config cluster cluster6 teardown bad_input flood checkpoint
+	replica_config setconf cluster cluster6 teardown bad_input flood checkpoint
 
 # The debug kernel (KASAN, lockdep, kmemleak under TCG) is 5-20x slower.
 # It is there for the kernel glue: sockets, netlink, timers, teardown,

@@ -106,6 +106,7 @@ enum bft_attr {
 	BFT_A_SERVICE,		/* nest: BFT_SERVICE_A_* (limits at create) */
 	BFT_A_REPLACE,		/* flag: PEER/CLIENT_NEW may replace (key rotation) */
 	BFT_A_CHECKPOINT,	/* nest: BFT_CKPT_A_* */
+	BFT_A_CLIENT_MAP,	/* binary: bit i (byte i / 8) set if client i has a key (GET) */
 
 	__BFT_A_MAX
 };

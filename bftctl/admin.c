@@ -11,6 +11,7 @@
 #include <netlink/attr.h>
 
 #include <linux/bft.h>
+#include <linux/bft_kv.h>
 
 #include "admin.h"
 #include "args.h"
@@ -62,22 +63,25 @@ static int need_value(int argc, char **argv)
 	return -1;
 }
 
-/* Key-value service limits; the kernel checks their ranges. */
-static int service_attr(const char *kw)
+/* Key-value service limits; the kernel checks them again. */
+static int service_attr(const char *kw, uint32_t *max)
 {
 	static const struct {
 		const char *kw;
 		int attr;
+		uint32_t max;
 	} kws[] = {
-		{ "max-keys", BFT_SERVICE_A_MAX_KEYS },
-		{ "max-key-len", BFT_SERVICE_A_MAX_KEY_LEN },
-		{ "max-value-len", BFT_SERVICE_A_MAX_VALUE_LEN },
+		{ "max-keys", BFT_SERVICE_A_MAX_KEYS, UINT32_MAX },
+		{ "max-key-len", BFT_SERVICE_A_MAX_KEY_LEN, BFT_KV_KEY_MAX },
+		{ "max-value-len", BFT_SERVICE_A_MAX_VALUE_LEN, BFT_KV_VALUE_MAX },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
-		if (!strcmp(kw, kws[i].kw))
+		if (!strcmp(kw, kws[i].kw)) {
+			*max = kws[i].max;
 			return kws[i].attr;
+		}
 	return 0;
 }
 
@@ -88,7 +92,7 @@ static int build_replica_add(struct nl_msg *msg, void *arg)
 	char **argv = ra->argv;
 	int argc = ra->argc;
 	struct nlattr *svc = NULL;
-	uint32_t v;
+	uint32_t v, max;
 	int used;
 
 	if (nla_put_string(msg, BFT_A_NAME, argv[0]))
@@ -117,12 +121,12 @@ static int build_replica_add(struct nl_msg *msg, void *arg)
 		} else if (!strcmp(argv[0], "listen")) {
 			if (put_endpoint(msg, BFT_A_LISTEN, "listen", argv[1]))
 				return -1;
-		} else if (service_attr(argv[0])) {
-			if (arg_u32(argv[0], argv[1], 0, UINT32_MAX, &v))
+		} else if (service_attr(argv[0], &max)) {
+			if (arg_u32(argv[0], argv[1], 0, max, &v))
 				return -1;
 			if (!svc)
 				svc = nla_nest_start(msg, BFT_A_SERVICE);
-			if (!svc || nla_put_u32(msg, service_attr(argv[0]), v))
+			if (!svc || nla_put_u32(msg, service_attr(argv[0], &max), v))
 				return -1;
 		} else {
 			fprintf(stderr, "bftctl: replica add: unknown keyword '%s'\n",

@@ -124,7 +124,7 @@ static int parse_args(int argc, char **argv, struct bftd_args *a,
 				return -1;
 			break;
 		case 'V':
-			if (parse_u32(optarg, "--max-value-len", BFT_MAX_OP,
+			if (parse_u32(optarg, "--max-value-len", BFT_KV_VALUE_MAX,
 				      &a->kv.max_value))
 				return -1;
 			break;
@@ -242,6 +242,9 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 	cfg.n = d->n;
 	cfg.id = d->id;
 	cfg.n_clients = d->n_clients;
+	/* As bft.ko: every op the store may accept or refuse reaches it. */
+	cfg.max_op = BFT_KV_OP_LEN_MAX;
+	cfg.max_result = BFT_KV_RESULT_LEN_MAX;
 	apply_policy(&d->conf.policy, &cfg);
 	bft_config_defaults(&cfg);
 	if (bft_config_check(&cfg)) {

@@ -8,6 +8,7 @@
 #include <net/sock.h>
 
 #include <linux/bft.h>
+#include <linux/bft_kv.h>
 
 #include "bft.h"
 #include "netlink.h"
@@ -58,7 +59,7 @@ const struct nla_policy bft_client_policy[BFT_CLIENT_A_MAX + 1] = {
 const struct nla_policy bft_service_policy[BFT_SERVICE_A_MAX + 1] = {
 	[BFT_SERVICE_A_MAX_KEYS] = NLA_POLICY_RANGE(NLA_U32, 1, 16384),
 	[BFT_SERVICE_A_MAX_KEY_LEN] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
-	[BFT_SERVICE_A_MAX_VALUE_LEN] = NLA_POLICY_MAX(NLA_U32, BFT_MAX_OP),
+	[BFT_SERVICE_A_MAX_VALUE_LEN] = NLA_POLICY_MAX(NLA_U32, BFT_KV_VALUE_MAX),
 };
 
 static const struct nla_policy bft_status_policy[BFT_A_MAX + 1] = {

@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 
 #include <linux/bft.h>
+#include <linux/bft_kv.h>
 
 #include "bft.h"
 #include "netlink.h"
@@ -153,6 +154,9 @@ int bft_nl_replica_new(struct sk_buff *skb, struct genl_info *info)
 	p.cfg.n = p.n;
 	p.cfg.id = p.id;
 	p.cfg.n_clients = p.n_clients;
+	/* Every op the store may accept or refuse reaches it. */
+	p.cfg.max_op = BFT_KV_OP_LEN_MAX;
+	p.cfg.max_result = BFT_KV_RESULT_LEN_MAX;
 	err = parse_policy(info, &p.cfg);
 	if (err)
 		return err;

@@ -60,8 +60,8 @@ enum bft_client_error {
 struct bft_client_opts {
 	uint32_t retransmit_ms;	/* first retransmission (100) */
 	uint32_t retransmit_max_ms;	/* backoff cap (800) */
-	uint32_t max_op;	/* replicas' operation limit (1024) */
-	uint32_t max_result;	/* replicas' result limit (1024) */
+	uint32_t max_op;	/* replicas' operation limit (BFT_KV_OP_LEN_MAX) */
+	uint32_t max_result;	/* replicas' result limit (BFT_KV_RESULT_LEN_MAX) */
 };
 
 /*
@@ -96,7 +96,8 @@ long bft_client_invoke_ro(struct bft_client *c, const void *op, size_t len,
  * Key-value helpers for the built-in service (uapi/linux/bft_kv.h). Each
  * returns a transport error as above, or maps the service's status:
  * BFT_E_NOT_FOUND, BFT_E_CAS_MISMATCH, BFT_E_LIMIT (key or value too
- * long, store full, result too big), BFT_E_REJECTED (empty key, bad op),
+ * long, store full, result too big; a value above BFT_KV_VALUE_MAX is
+ * refused before sending), BFT_E_REJECTED (empty key, bad op),
  * BFT_E_PROTO. bft_client_kv_status() gives the exact status.
  */
 int bft_client_put(struct bft_client *c, const void *key, size_t key_len,

@@ -23,8 +23,9 @@
 #include "keys.h"
 
 #define CLIENT_DEFAULT_TIMEOUT_MS	5000
-#define CLIENT_DEFAULT_MAX_OP		1024	/* engine default max_op */
-#define CLIENT_DEFAULT_MAX_RESULT	1024
+/* The replicas' engine limits (bft.ko and bftd). */
+#define CLIENT_DEFAULT_MAX_OP		BFT_KV_OP_LEN_MAX
+#define CLIENT_DEFAULT_MAX_RESULT	BFT_KV_RESULT_LEN_MAX
 #define CLIENT_RCVBUF			(1 << 20)
 
 struct bft_client {
@@ -435,7 +436,7 @@ int bft_client_put(struct bft_client *c, const void *key, size_t key_len,
 	if (!c || bad_buf(key, key_len) || bad_buf(val, val_len))
 		return BFT_E_INVAL;
 	c->kv_status = -1;
-	if (key_len > UINT16_MAX || val_len > c->max_op)
+	if (key_len > UINT16_MAX || val_len > BFT_KV_VALUE_MAX)
 		return BFT_E_LIMIT;
 	return kv_run(c, bft_kv_enc_put(c->op, c->max_op, key, (u32)key_len,
 					val, (u32)val_len),
@@ -492,8 +493,8 @@ int bft_client_cas(struct bft_client *c, const void *key, size_t key_len,
 	    ((flags & BFT_CLIENT_CAS_ABSENT) && exp_len))
 		return BFT_E_INVAL;
 	c->kv_status = -1;
-	if (key_len > UINT16_MAX || exp_len > c->max_op ||
-	    val_len > c->max_op)
+	if (key_len > UINT16_MAX || exp_len > BFT_KV_VALUE_MAX ||
+	    val_len > BFT_KV_VALUE_MAX)
 		return BFT_E_LIMIT;
 	ret = kv_run(c, bft_kv_enc_cas(c->op, c->max_op, key, (u32)key_len,
 				       expected, (u32)exp_len, val,

@@ -259,7 +259,10 @@ static int parse_args(int argc, char **argv, struct adv *a,
 /* Limits the receivers enforce: the cluster policy over the defaults. */
 static void wire_limits(struct adv *a)
 {
-	struct bft_config cfg = { .n = a->d.n, .n_clients = a->d.n_clients };
+	struct bft_config cfg = {
+		.n = a->d.n, .n_clients = a->d.n_clients,
+		.max_op = BFT_KV_OP_LEN_MAX, .max_result = BFT_KV_RESULT_LEN_MAX,
+	};
 	const struct bft_conf_policy *p = &a->d.conf.policy;
 	int attr;
 

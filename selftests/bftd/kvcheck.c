@@ -140,11 +140,12 @@ static void kv_limits(struct bft_client *c, uint32_t max_value)
 	      max_value + 1);
 	r = bft_client_put(c, "big", 3, big, max_value, T);
 	CHECK(r == BFT_OK, "%u-byte value is accepted", max_value);
-	r = bft_client_put(c, "big", 3, big, 2000, T);
+	r = bft_client_put(c, "big", 3, big, BFT_KV_VALUE_MAX + 1, T);
 	CHECK(r == BFT_E_LIMIT && bft_client_kv_status(c, NULL) == -1,
-	      "op above max_op -> BFT_E_LIMIT before sending");
-	r = (int)bft_client_invoke(c, big, 1025, res, sizeof(res), T);
-	CHECK(r == BFT_E_LIMIT, "raw invoke of 1025 bytes -> BFT_E_LIMIT");
+	      "value above BFT_KV_VALUE_MAX -> BFT_E_LIMIT before sending");
+	r = (int)bft_client_invoke(c, big, BFT_KV_OP_LEN_MAX + 1, res, sizeof(res),
+				   T);
+	CHECK(r == BFT_E_LIMIT, "raw invoke above BFT_KV_OP_LEN_MAX -> BFT_E_LIMIT");
 	CHECK(bft_client_invoke(NULL, "x", 1, res, 1, T) == BFT_E_INVAL &&
 	      bft_client_invoke(c, NULL, 4, res, 1, T) == BFT_E_INVAL,
 	      "bad arguments -> BFT_E_INVAL");

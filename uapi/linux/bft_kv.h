@@ -24,6 +24,16 @@
 #define BFT_KV_KEYS_MAX			0x100000U
 #define BFT_KV_SNAPS_MAX		512
 
+/*
+ * The one value limit: a store's max_value is at most this, and the
+ * replicas' engine carries any op and result of a store up to it, so a
+ * key or value above a store's own limits is always answered by the store
+ * (BFT_KV_E_KEY_TOO_LONG, BFT_KV_E_VALUE_TOO_LONG), never dropped.
+ */
+#define BFT_KV_VALUE_MAX		1024
+#define BFT_KV_OP_LEN_MAX	(BFT_KV_OP_HDR_LEN + BFT_KV_KEY_MAX + 2 * BFT_KV_VALUE_MAX)
+#define BFT_KV_RESULT_LEN_MAX		(BFT_KV_RES_HDR_LEN + BFT_KV_VALUE_MAX)
+
 enum bft_kv_opcode {
 	BFT_KV_OP_NOP,		/* no effect; val is ignored padding */
 	BFT_KV_OP_PUT,		/* key, val: insert or replace */

@@ -240,9 +240,17 @@ out:
 	return err;
 }
 
-static u8 key_id_of(const struct nlattr *a)
+/*
+ * Messages do not carry a key generation yet (issue 13, key rotation), so
+ * a key_id other than 0 would be stored and never used: refuse it.
+ */
+static int key_id_check(struct genl_info *info, const struct nlattr *a)
 {
-	return a ? nla_get_u8(a) : 0;
+	if (!a || !nla_get_u8(a))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, a,
+			    "key_id is reserved for key rotation and must be 0");
+	return -EOPNOTSUPP;
 }
 
 static int parse_member(struct genl_info *info, int attr,
@@ -277,6 +285,9 @@ int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 	    need(info, nest, tb, BFT_PEER_A_ENDPOINT, "peer endpoint is required") ||
 	    need(info, nest, tb, BFT_PEER_A_KEY, "peer key is required"))
 		return -EINVAL;
+	err = key_id_check(info, tb[BFT_PEER_A_KEY_ID]);
+	if (err)
+		return err;
 	err = parse_addr(info, tb[BFT_PEER_A_ENDPOINT], &ep);
 	if (err)
 		return err;
@@ -304,8 +315,7 @@ int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 	} else {
 		err = bft_replica_set_peer(r, id, nla_data(tb[BFT_PEER_A_KEY]),
-					   key_id_of(tb[BFT_PEER_A_KEY_ID]),
-					   &ep);
+					   0, &ep);
 	}
 	mutex_unlock(&bn->lock);
 	return err;
@@ -380,6 +390,9 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 	if (need(info, nest, tb, BFT_CLIENT_A_ID, "client id is required") ||
 	    need(info, nest, tb, BFT_CLIENT_A_KEY, "client key is required"))
 		return -EINVAL;
+	err = key_id_check(info, tb[BFT_CLIENT_A_KEY_ID]);
+	if (err)
+		return err;
 	id = nla_get_u32(tb[BFT_CLIENT_A_ID]);
 
 	mutex_lock(&bn->lock);
@@ -396,8 +409,7 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 	} else {
 		err = bft_replica_set_client(r, id,
-					     nla_data(tb[BFT_CLIENT_A_KEY]),
-					     key_id_of(tb[BFT_CLIENT_A_KEY_ID]));
+					     nla_data(tb[BFT_CLIENT_A_KEY]), 0);
 	}
 	mutex_unlock(&bn->lock);
 	return err;

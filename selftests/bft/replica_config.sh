@@ -51,7 +51,7 @@ has_peers() {
 }
 
 ktap_print_header
-ktap_set_plan 23
+ktap_set_plan 25
 bft_require "$BFTCTL" ip
 
 dmesg_mark
@@ -104,7 +104,11 @@ refused "address family" peer add r0 id 3 endpoint '[::1]:7403' key "$KEY" repla
 ktap_test_result "peer family mismatch refused" [ $? -eq 0 ]
 
 ktap_test_result "key rotation with replace" \
-	run_logged b peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" key-id 1 replace
+	run_logged b peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" replace
+refused "key_id is reserved" peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" key-id 1 replace
+ktap_test_result "a peer key_id other than 0 refused (issue 13)" [ $? -eq 0 ]
+refused "key_id is reserved" client add r0 id 2 key "$KEY" key-id 7 replace
+ktap_test_result "a client key_id other than 0 refused (issue 13)" [ $? -eq 0 ]
 ktap_test_result "peer del" run_logged b peer del r0 id 3
 ktap_test_result "replica del" run_logged b replica del r1
 ktap_test_result "no kernel warnings" dmesg_clean

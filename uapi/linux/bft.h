@@ -137,7 +137,7 @@ enum bft_peer_attr {
 	BFT_PEER_A_ID,		/* u32 */
 	BFT_PEER_A_ENDPOINT,	/* binary: struct sockaddr_in or sockaddr_in6 */
 	BFT_PEER_A_KEY,		/* binary[32]: pairwise HMAC key, write only */
-	BFT_PEER_A_KEY_ID,	/* u8: key generation, for rotation */
+	BFT_PEER_A_KEY_ID,	/* u8: reserved for key rotation; must be 0 */
 	BFT_PEER_A_COUNTERS,	/* nest of BFT_A_COUNTER (read only) */
 
 	__BFT_PEER_A_MAX
@@ -149,7 +149,7 @@ enum bft_client_attr {
 	BFT_CLIENT_A_UNSPEC,
 	BFT_CLIENT_A_ID,	/* u32, < n_clients */
 	BFT_CLIENT_A_KEY,	/* binary[32]: pairwise HMAC key, write only */
-	BFT_CLIENT_A_KEY_ID,	/* u8 */
+	BFT_CLIENT_A_KEY_ID,	/* u8: reserved for key rotation; must be 0 */
 
 	__BFT_CLIENT_A_MAX
 };

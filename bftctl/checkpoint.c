@@ -22,6 +22,7 @@
 #include "bftctl.h"
 #include "lib/bftclient.h"
 #include "lib/ckptfile.h"
+#include "statedigest.h"
 #include "nl.h"
 
 /* Chunk of one CHECKPOINT_PUT message. */
@@ -279,8 +280,8 @@ static int ckpt_export(int argc, char **argv)
 		goto out;
 	}
 	/* The replica's copy must itself hash to the certified digest. */
-	if (bft_ckpt_sha256(x.stream, x.f.len, d) ||
-	    memcmp(d, x.f.digest, sizeof(d))) {
+	bft_state_digest(x.stream, x.f.len, BFT_STATE_PART, d);
+	if (memcmp(d, x.f.digest, sizeof(d))) {
 		fprintf(stderr, "bftctl: checkpoint export %s: stream does not hash to its digest\n",
 			x.name);
 		goto out;

@@ -108,6 +108,7 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "stable_checkpoints", c->stable_checkpoints) ||
 	       put_ctr(msg, "state_transfers", c->state_transfers) ||
 	       put_ctr(msg, "xfer_failures", c->xfer_failures) ||
+	       put_ctr(msg, "xfer_bad_peers", c->xfer_bad_peers) ||
 	       put_ctr(msg, "batch_fetches", c->batch_fetches) ||
 	       put_ctr(msg, "xfer_local", c->xfer_local) ||
 	       put_ctr(msg, "seed_rejected", c->seed_rejected) ||

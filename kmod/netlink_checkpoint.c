@@ -16,6 +16,7 @@
 #include "bft.h"
 #include "netlink.h"
 #include "replica.h"
+#include "engine/statedigest.h"
 
 static struct netlink_range_validation bft_ckpt_total_range __ro_after_init = {
 	.min = 1, .max = BFT_CKPT_MAX_STREAM,
@@ -254,12 +255,10 @@ void bft_seed_free(void *ctx)
 /* The complete stream must hash to the digest it came with. */
 static bool seed_hash_ok(struct bft_replica *r)
 {
-	struct bft_sha_ctx sha;
 	u8 d[BFT_DIGEST_LEN];
 
-	bft_sha_init(&sha);
-	bft_sha_update(&sha, r->seed.buf, r->seed.total);
-	bft_sha_final(&sha, d);
+	/* bft.ko replicas use the default part size (engine.c). */
+	bft_state_digest(r->seed.buf, r->seed.total, BFT_STATE_PART, d);
 	return !memcmp(d, r->seed.digest, BFT_DIGEST_LEN);
 }
 

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "ckptfile.h"
+#include "statedigest.h"
 #include "errmsg.h"
 
 #define BFT_CKPT_MAX_N		64
@@ -125,8 +126,7 @@ int bft_ckpt_file_parse(const uint8_t *buf, size_t len, unsigned int flags,
 			    (unsigned long long)f->attest);
 	if (flags & BFT_CKPT_F_NO_DIGEST)
 		return BFT_CKPT_OK;
-	if (bft_ckpt_sha256(f->stream, (size_t)f->len, d))
-		return bft_errf(err, errlen, BFT_CKPT_E_CORRUPT, "cannot hash the file");
+	bft_state_digest(f->stream, f->len, BFT_STATE_PART, d);
 	if (memcmp(d, f->digest, sizeof(d)))
 		return bft_errf(err, errlen, BFT_CKPT_E_TAMPERED,
 			    "tampered: snapshot does not hash to the recorded digest");

@@ -3,9 +3,10 @@
  * Checkpoints every K: digest of the replicated state, CHECKPOINT votes,
  * stable checkpoints at Q matching votes, log garbage collection.
  *
- * State digest = SHA256(engine section || service snapshot), where the
- * engine section is the last executed timestamp of every client (needed
- * so a replica that installs the state dedups exactly like the others).
+ * State digest: of the stream (engine section || service snapshot) over
+ * its part table (statedigest.h), where the engine section is the last
+ * executed timestamp of every client (needed so a replica that installs
+ * the state dedups exactly like the others).
  */
 #include "internal.h"
 
@@ -87,7 +88,7 @@ static u32 count_matching(struct bft_engine *e, struct bft_ckpt *c,
 int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 {
 	struct bft_ckpt *c = rec_get(e, seq);
-	struct bft_sha_ctx sha;
+	struct bft_sdig sd;
 	u64 off = 0;
 	long got;
 	u32 n;
@@ -101,8 +102,8 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 		return ret;
 	c->mine = true;
 	bft_clients_save(e, c->ts_snap);
-	bft_sha_init(&sha);
-	bft_sha_update(&sha, c->ts_snap, e->esz);
+	bft_sdig_init(&sd, e->cfg.xfer_chunk);
+	bft_sdig_update(&sd, c->ts_snap, e->esz);
 	for (;;) {
 		got = e->ops->snapshot_read(e->ctx, seq, off, e->io,
 					    e->cfg.xfer_chunk);
@@ -110,10 +111,10 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 			break;
 		if (got > e->cfg.xfer_chunk)
 			got = e->cfg.xfer_chunk;
-		bft_sha_update(&sha, e->io, (u32)got);
+		bft_sdig_update(&sd, e->io, (u32)got);
 		off += (u64)got;
 	}
-	bft_sha_final(&sha, c->digest);
+	bft_sdig_final(&sd, c->digest);
 	c->size = e->esz + off;
 	e->ctr.checkpoints++;
 	c->vote_mask |= 1ULL << e->id;

@@ -34,6 +34,7 @@ struct bft_counters {
 	u64 stable_checkpoints;
 	u64 state_transfers;		/* completed */
 	u64 xfer_failures;
+	u64 xfer_bad_peers;		/* sent a part/table failing its hash */
 	u64 batch_fetches;
 	u64 xfer_local;			/* installs from an imported seed */
 	u64 seed_rejected;		/* seed digest != certified digest */

@@ -45,7 +45,7 @@ void bft_config_defaults(struct bft_config *c)
 	if (!c->xfer_retry_ms)
 		c->xfer_retry_ms = 200;
 	if (!c->xfer_chunk)
-		c->xfer_chunk = 16384;
+		c->xfer_chunk = BFT_STATE_PART;
 }
 
 int bft_config_check(const struct bft_config *c)
@@ -92,6 +92,8 @@ static void engine_free(struct bft_engine *e)
 	bft_free(e->batches);
 	bft_free(e->tx);
 	bft_free(e->io);
+	bft_free(e->tbl_io);
+	bft_free(e->xfer.table);
 	bft_free(e->result);
 	bft_free(e->xfer.staging);
 	bft_free(e);
@@ -164,7 +166,8 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->io = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->result = bft_zalloc(cfg->max_result);
 	e->xfer.staging = bft_zalloc(e->esz);
-	if (!e->tx || !e->io || !e->result || !e->xfer.staging)
+	e->tbl_io = bft_zalloc(e->cfg.xfer_chunk);
+	if (!e->tx || !e->io || !e->result || !e->xfer.staging || !e->tbl_io)
 		goto fail;
 	if (log_alloc(e) || bft_clients_alloc(e) || bft_ckpt_alloc(e) ||
 	    bft_vc_alloc(e) || bft_vcf_alloc(e))
@@ -212,7 +215,8 @@ int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg)
 	    cfg->ckpt_interval != o->ckpt_interval ||
 	    cfg->log_size != o->log_size || cfg->batch_max != o->batch_max ||
 	    cfg->batch_bytes != o->batch_bytes || cfg->max_op != o->max_op ||
-	    cfg->max_result != o->max_result || cfg->flags != o->flags)
+	    cfg->max_result != o->max_result || cfg->flags != o->flags ||
+	    cfg->xfer_chunk != o->xfer_chunk)
 		return -EINVAL;
 	e->cfg = *cfg;
 	if (e->vc_timeout < cfg->vc_timeout_ms)

@@ -36,7 +36,7 @@ struct bft_config {
 	u32 vc_timeout_max_ms;
 	u32 vc_backoff;		/* multiplier per consecutive view change */
 	u32 xfer_retry_ms;	/* state transfer / fetch retry */
-	u32 xfer_chunk;		/* state transfer chunk bytes */
+	u32 xfer_chunk;		/* fixed: state part bytes, in the digest */
 	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */
 };
 

@@ -5,6 +5,7 @@
 
 #include "engine.h"
 #include "quorum.h"
+#include "statedigest.h"
 
 /* Slot flags. */
 #define SL_PP		0x01	/* accepted pre-prepare for (view, digest) */
@@ -75,17 +76,27 @@ struct bft_ckpt {
 	u8 *ts_snap;		/* n_clients * 8: engine part of the state */
 };
 
+/*
+ * A state transfer: first the part table of (seq, digest), checked
+ * against the certified digest, then the parts in order, each checked
+ * against the table as it arrives.
+ */
 struct bft_xfer {
 	bool active;
+	bool parts;		/* table checked (or a local seed): parts */
 	u64 seq;
 	u8 digest[BFT_DIGEST_LEN];
-	u64 off;
-	u64 total;
+	u64 off;		/* next byte wanted, of the table or stream */
+	u64 total;		/* stream bytes, once parts */
 	u32 peer;
 	u32 alt;		/* also asked after a quarter retry (!= peer) */
 	u64 asked;		/* when peer was asked */
 	u64 deadline;		/* ask alt, or give up on both */
-	struct bft_sha_ctx sha;
+	u64 bad;		/* peers caught sending a bad part or table */
+	u64 tbl_from;		/* who sent the table's chunks */
+	u64 tbl_len;
+	u8 *table;		/* tbl_len bytes, allocated per transfer */
+	struct bft_sdig sd;	/* of the stream installed so far */
 	u8 *staging;		/* engine section being received */
 };
 
@@ -220,8 +231,10 @@ struct bft_engine {
 
 	struct bft_xfer xfer;
 	struct bft_fetch_rl state_answered[BFT_MAX_REPLICAS];
+	struct bft_fetch_rl table_answered[BFT_MAX_REPLICAS];
 	struct bft_fetch_rl batch_answered[BFT_MAX_REPLICAS];
 	u8 *io;			/* xfer_chunk bytes scratch */
+	u8 *tbl_io;		/* xfer_chunk bytes: a DATA(TABLE) answer */
 	u8 *tx;			/* BFT_WIRE_MAX_DGRAM */
 	u8 *result;		/* max_result */
 
@@ -356,16 +369,20 @@ int bft_nv_compute(u32 n, u32 f, u32 q, u32 log_size,
 		   const struct bft_vc_view *vcs, u32 m,
 		   struct bft_ckpt_h *ckpt, struct bft_ckpt_h *o, u32 *n_o);
 
-/* xfer.c */
+/* xfer.c: fetching a checkpoint's state */
 void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest);
+void bft_xfer_begin(struct bft_engine *e, u64 seq, const u8 *digest);
 void bft_xfer_tick(struct bft_engine *e);
-int bft_on_fetch(struct bft_engine *e, u32 from,
-		 const struct bft_fetch_view *f);
 int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d);
 void bft_fetch_batch(struct bft_engine *e, struct bft_slot *s);
+bool bft_xfer_total_ok(struct bft_engine *e, u64 total);
 int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 		   u32 len);
 bool bft_xfer_finish(struct bft_engine *e);
 void bft_xfer_restart(struct bft_engine *e);
+
+/* xferserve.c: answering FETCH(STATE, TABLE, BATCH) */
+int bft_on_fetch(struct bft_engine *e, u32 from,
+		 const struct bft_fetch_view *f);
 
 #endif /* _BFT_INTERNAL_H */

@@ -172,17 +172,13 @@ static void seed_install(struct bft_engine *e)
 	long got;
 	int r = 0;
 
-	if (x->active)
-		e->ops->install_done(e->ctx, x->seq, false);
-	x->active = true;
-	x->seq = e->seed.seq;
-	memcpy(x->digest, e->seed.digest, BFT_DIGEST_LEN);
-	x->peer = e->id;
-	x->off = 0;
-	x->total = 0;
-	bft_sha_init(&x->sha);
-	bft_emit(e, BFT_EV_XFER_START, e->id, e->view, x->seq, x->digest);
-	while (off < total) {
+	bft_xfer_begin(e, e->seed.seq, e->seed.digest);
+	/* A local copy, hashed as a whole at the end: no table needed. */
+	x->parts = true;
+	x->total = total;
+	if (!bft_xfer_total_ok(e, total))
+		r = BFT_DROP_TOO_LONG;
+	while (!r && off < total) {
 		got = e->ops->seed_read(e->ctx, off, e->io, e->cfg.xfer_chunk);
 		if (got <= 0 || got > e->cfg.xfer_chunk) {
 			r = BFT_DROP_XFER;

@@ -361,7 +361,7 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	f->what = buf[16];
 	if (!all_zero(buf + 17, 7))
 		return BFT_DROP_RESERVED;
-	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_VC)
+	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_TABLE)
 		return BFT_DROP_RESERVED;
 	if (h.principal == BFT_PRINCIPAL_CLIENT && f->what != BFT_FETCH_STABLE)
 		return BFT_DROP_PRINCIPAL;
@@ -375,7 +375,8 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	if (h.principal == BFT_PRINCIPAL_CLIENT && f->view)
 		return BFT_DROP_RESERVED;
 	if (f->what == BFT_FETCH_VC ? f->offset >= BFT_MAX_REPLICAS :
-	    f->what != BFT_FETCH_STATE && f->offset)
+	    f->what != BFT_FETCH_STATE && f->what != BFT_FETCH_TABLE &&
+	    f->offset)
 		return BFT_DROP_RESERVED;
 	if ((f->what == BFT_FETCH_STABLE || f->what == BFT_FETCH_LOG) &&
 	    !all_zero(f->digest, BFT_DIGEST_LEN))
@@ -409,6 +410,7 @@ int bft_wire_parse_data(const u8 *buf, u32 len,
 		return BFT_DROP_LEN;
 	switch (d->what) {
 	case BFT_FETCH_STATE:
+	case BFT_FETCH_TABLE:
 		if (d->count)
 			return BFT_DROP_RESERVED;
 		break;

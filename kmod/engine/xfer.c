@@ -1,19 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * State transfer: a replica behind a stable checkpoint fetches the state
- * stream (engine section, then service snapshot) in order, one chunk at a
- * time from whichever peer answers first, hashing as it goes; the install
- * commits only if the hash equals the digest certified by Q CHECKPOINTs.
- * Also fetches single batches a NEW-VIEW assigned but we never received
- * (checked by their digest).
+ * State transfer, the fetching side. A replica behind a stable checkpoint
+ * first fetches its part table (statedigest.h) and checks it against the
+ * digest certified by Q CHECKPOINTs, then fetches the stream (engine
+ * section, then service snapshot) one part per DATA, in order, and checks
+ * each part against the table before it is staged or installed. A peer
+ * whose part or table fails is left for the rest of the transfer, so a
+ * faulty peer costs one part, not a whole stream (TOCS 2002, section
+ * 5.3). The install commits once every part is in. Also fetches single
+ * batches a NEW-VIEW assigned but we never received (checked by their
+ * digest).
  */
 #include "internal.h"
 
-static u32 next_peer(const struct bft_engine *e, u32 p)
+/* The next replica after p that is not us and has not lied to us. */
+static u32 next_peer(struct bft_engine *e, u32 p)
 {
-	p = (p + 1) % e->n;
-	if (p == e->id)
+	struct bft_xfer *x = &e->xfer;
+	u32 i;
+
+	for (i = 0; i < 2 * e->n; i++) {
 		p = (p + 1) % e->n;
+		if (p != e->id && !(x->bad & (1ULL << p)))
+			break;
+		if (i == e->n)
+			x->bad = 0;	/* all others lied: n > 3f says no */
+	}
 	return p;
 }
 
@@ -23,12 +35,13 @@ static void fetch_from(struct bft_engine *e, u32 peer)
 	u32 n;
 
 	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
-			  BFT_FETCH_STATE, x->seq, x->off, x->digest);
+			  x->parts ? BFT_FETCH_STATE : BFT_FETCH_TABLE,
+			  x->seq, x->off, x->digest);
 	bft_send_replica(e, peer, e->tx, n);
 }
 
 /*
- * Ask x->peer for the chunk at x->off. If it has not answered after a
+ * Ask x->peer for what comes at x->off. If it has not answered after a
  * quarter retry, the next replica is asked too (tick) and whichever
  * answers first carries on: a peer that answers just under the retry
  * time loses that race once and is left behind, instead of setting the
@@ -45,15 +58,50 @@ static void send_fetch(struct bft_engine *e)
 	x->deadline = e->now + (hedge ? hedge : 1);
 }
 
-void bft_xfer_restart(struct bft_engine *e)
+static void table_drop(struct bft_xfer *x)
+{
+	bft_free(x->table);
+	x->table = NULL;
+	x->tbl_len = 0;
+	x->parts = false;
+}
+
+/* Back to the stream's start; a checked table is kept. */
+static void progress_reset(struct bft_engine *e)
 {
 	struct bft_xfer *x = &e->xfer;
 
 	x->off = 0;
-	x->total = 0;
-	bft_sha_init(&x->sha);
+	if (!x->table)
+		x->parts = false;
+	bft_sdig_init(&x->sd, e->cfg.xfer_chunk);
+}
+
+void bft_xfer_restart(struct bft_engine *e)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	progress_reset(e);
 	x->peer = next_peer(e, x->peer);
 	send_fetch(e);
+}
+
+/* Sets up a transfer of (seq, digest), network or seed; asks no one. */
+void bft_xfer_begin(struct bft_engine *e, u64 seq, const u8 *digest)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	if (x->active)
+		e->ops->install_done(e->ctx, x->seq, false);
+	x->active = true;
+	x->seq = seq;
+	memcpy(x->digest, digest, BFT_DIGEST_LEN);
+	x->peer = e->id;
+	x->bad = 0;
+	x->total = 0;
+	table_drop(x);
+	progress_reset(e);
+	bft_emit(e, BFT_EV_XFER_START, e->id, e->view, seq, digest);
 }
 
 void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest)
@@ -65,14 +113,9 @@ void bft_xfer_start(struct bft_engine *e, u64 seq, const u8 *digest)
 	if (x->active) {
 		if (x->seq >= seq)
 			return;
-		e->ops->install_done(e->ctx, x->seq, false);
 		e->ctr.xfer_failures++;
 	}
-	x->active = true;
-	x->seq = seq;
-	memcpy(x->digest, digest, BFT_DIGEST_LEN);
-	x->peer = e->id;
-	bft_emit(e, BFT_EV_XFER_START, e->id, e->view, seq, digest);
+	bft_xfer_begin(e, seq, digest);
 	bft_xfer_restart(e);
 }
 
@@ -116,91 +159,13 @@ void bft_xfer_tick(struct bft_engine *e)
 	}
 }
 
-/*
- * May @from be answered at (seq, off)? A fetcher that moves forward is
- * answered at once; asking again for what it was already sent, or for
- * less, is answered once per half retry (bft_answer_due). So a flood
- * costs its target at most one pass over the state, or over the log,
- * per half retry, and a correct fetcher, which only asks again after a
- * whole retry, is never held back.
- */
-static bool fetch_due(struct bft_engine *e, struct bft_fetch_rl *rl, u64 seq,
-		      u64 off)
+/* Could the service hold a stream of @total bytes? */
+bool bft_xfer_total_ok(struct bft_engine *e, u64 total)
 {
-	if (seq > rl->seq || (seq == rl->seq && off >= rl->next))
-		return true;
-	return bft_answer_due(e, &rl->last);
-}
-
-static void fetch_answered(struct bft_engine *e, struct bft_fetch_rl *rl,
-			   u64 seq, u64 next)
-{
-	rl->seq = seq;
-	rl->next = next;
-	rl->last = e->now + 1;
-}
-
-static int serve_state(struct bft_engine *e, u32 from,
-		       const struct bft_fetch_view *f)
-{
-	struct bft_fetch_rl *rl = &e->state_answered[from];
-	struct bft_ckpt *c = bft_ckpt_find(e, f->seq);
-	u32 chunk = e->cfg.xfer_chunk, n;
-	const u8 *src;
-	long got;
-
-	if (!c || !c->mine || memcmp(c->digest, f->digest, BFT_DIGEST_LEN))
-		return BFT_DROP_XFER;
-	if (f->offset >= c->size)
-		return BFT_DROP_XFER;
-	if (!fetch_due(e, rl, f->seq, f->offset))
-		return BFT_DROP_BUSY;
-	if (f->offset < e->esz) {
-		if (chunk > e->esz - f->offset)
-			chunk = (u32)(e->esz - f->offset);
-		src = c->ts_snap + f->offset;
-		got = chunk;
-	} else {
-		got = e->ops->snapshot_read(e->ctx, f->seq, f->offset - e->esz,
-					    e->io, chunk);
-		if (got <= 0 || got > chunk)
-			return BFT_DROP_XFER;
-		src = e->io;
-	}
-	fetch_answered(e, rl, f->seq, f->offset + (u64)got);
-	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_STATE,
-			 f->seq, f->offset, c->size, 0, c->digest, src,
-			 (u32)got);
-	bft_send_replica(e, from, e->tx, n);
-	return 0;
-}
-
-int bft_on_fetch(struct bft_engine *e, u32 from,
-		 const struct bft_fetch_view *f)
-{
-	struct bft_slot *s;
-	u32 n;
-
-	if (f->what == BFT_FETCH_STATE)
-		return serve_state(e, from, f);
-	if (f->what == BFT_FETCH_STABLE)
-		return bft_on_fetch_stable(e, from, f);
-	if (f->what == BFT_FETCH_LOG)
-		return bft_on_fetch_log(e, from, f);
-	if (f->what == BFT_FETCH_VC)
-		return bft_on_fetch_vc(e, from, f);
-	s = bft_slot_of(e, f->seq);
-	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
-	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))
-		return BFT_DROP_XFER;
-	if (!fetch_due(e, &e->batch_answered[from], f->seq, 0))
-		return BFT_DROP_BUSY;
-	fetch_answered(e, &e->batch_answered[from], f->seq, 1);
-	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_BATCH,
-			 f->seq, 0, s->batch_len, s->count, s->content_digest,
-			 s->batch, s->batch_len);
-	bft_send_replica(e, from, e->tx, n);
-	return 0;
+	if (total < e->esz)
+		return false;
+	return !e->ops->snapshot_max ||
+	       total - e->esz <= e->ops->snapshot_max(e->ctx);
 }
 
 /* Commits the install if the stream hashed to the certified digest. */
@@ -210,7 +175,7 @@ bool bft_xfer_finish(struct bft_engine *e)
 	u8 d[BFT_DIGEST_LEN];
 	u32 i;
 
-	bft_sha_final(&x->sha, d);
+	bft_sdig_final(&x->sd, d);
 	if (memcmp(d, x->digest, BFT_DIGEST_LEN)) {
 		e->ops->install_done(e->ctx, x->seq, false);
 		e->ctr.xfer_failures++;
@@ -219,6 +184,7 @@ bool bft_xfer_finish(struct bft_engine *e)
 	}
 	e->ops->install_done(e->ctx, x->seq, true);
 	x->active = false;
+	table_drop(x);
 	bft_clients_load(e, x->staging);
 	e->last_exec = x->seq;
 	if (e->max_seq < x->seq)
@@ -248,10 +214,11 @@ bool bft_xfer_finish(struct bft_engine *e)
 }
 
 /*
- * One chunk of the stream at off, in order, from the network or from a
- * local seed: hashed, the engine section staged, the rest installed.
- * BFT_DROP_XFER: not the expected chunk, nothing changed. BFT_DROP_STATE:
- * the service refused it and the install was aborted.
+ * The stream at off, in order, checked already (a part that matched the
+ * table) or to be checked at the end (a local seed): hashed, the engine
+ * section staged, the rest installed. BFT_DROP_XFER: not the expected
+ * bytes, nothing changed. BFT_DROP_STATE: the service refused them and
+ * the install was aborted.
  */
 int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 		   u32 len)
@@ -260,18 +227,9 @@ int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 	u64 at = off;
 	u32 k, rest = len;
 
-	if (off != x->off)
+	if (off != x->off || total != x->total || !len || len > total - off)
 		return BFT_DROP_XFER;
-	if (!off) {
-		if (e->ops->snapshot_max && total > e->esz &&
-		    total - e->esz > e->ops->snapshot_max(e->ctx))
-			return BFT_DROP_TOO_LONG;
-		x->total = total;
-	}
-	if (total != x->total || !len || x->total < e->esz ||
-	    len > total - off)
-		return BFT_DROP_XFER;
-	bft_sha_update(&x->sha, p, len);
+	bft_sdig_update(&x->sd, p, len);
 	if (at < e->esz) {
 		k = rest < e->esz - at ? rest : (u32)(e->esz - at);
 		memcpy(x->staging + at, p, k);
@@ -287,30 +245,133 @@ int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 	return 0;
 }
 
+/* @from sent a part or table that fails its hash: ask another. */
+static int caught(struct bft_engine *e, u32 from)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	x->bad |= 1ULL << from;
+	e->ctr.xfer_bad_peers++;
+	x->peer = next_peer(e, from);
+	send_fetch(e);
+	return BFT_DROP_DIGEST;
+}
+
+/* Whether a DATA answers the question we are asking now. */
+static bool expected(struct bft_engine *e, u32 from,
+		     const struct bft_data_view *d, bool parts)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	return x->active && x->parts == parts &&
+	       (from == x->peer || from == x->alt) && d->seq == x->seq &&
+	       !memcmp(d->digest, x->digest, BFT_DIGEST_LEN) &&
+	       d->offset == x->off;
+}
+
+/* Largest table we would accept: for the largest stream we could hold. */
+static u64 table_max(struct bft_engine *e)
+{
+	u64 m = e->ops->snapshot_max ? e->ops->snapshot_max(e->ctx) :
+				       1ULL << 32;
+
+	return bft_sdig_table_len(e->esz + m, e->cfg.xfer_chunk);
+}
+
+/* The whole table is in: it must hash to the certified digest. */
+static int table_check(struct bft_engine *e, u32 from)
+{
+	struct bft_xfer *x = &e->xfer;
+	struct bft_sha_ctx sha;
+	u8 d[BFT_DIGEST_LEN];
+	u64 total;
+
+	bft_sha_init(&sha);
+	bft_sha_update(&sha, x->table, (u32)x->tbl_len);
+	bft_sha_final(&sha, d);
+	if (memcmp(d, x->digest, BFT_DIGEST_LEN) ||
+	    bft_sdig_table_parse(x->table, x->tbl_len, e->cfg.xfer_chunk,
+				 &total) || !bft_xfer_total_ok(e, total)) {
+		bool alone = x->tbl_from == 1ULL << from;
+
+		table_drop(x);
+		progress_reset(e);
+		if (alone)
+			return caught(e, from);
+		/* Pieced from several peers: we cannot tell who lied. */
+		x->peer = next_peer(e, from);
+		send_fetch(e);
+		return BFT_DROP_DIGEST;
+	}
+	x->parts = true;
+	x->total = total;
+	progress_reset(e);
+	send_fetch(e);
+	return 0;
+}
+
+static int on_table_data(struct bft_engine *e, u32 from,
+			 const struct bft_data_view *d)
+{
+	struct bft_xfer *x = &e->xfer;
+
+	if (!expected(e, from, d, false) || !d->chunk_len)
+		return BFT_DROP_XFER;
+	if (!d->offset) {
+		if (d->total > table_max(e)) {
+			/* More than the service could hold: a lie. */
+			x->peer = next_peer(e, from);
+			send_fetch(e);
+			return BFT_DROP_TOO_LONG;
+		}
+		bft_free(x->table);
+		x->table = bft_zalloc(d->total);
+		x->tbl_len = x->table ? d->total : 0;
+		x->tbl_from = 0;
+		if (!x->table)
+			return BFT_DROP_NO_MEM;	/* the retry asks again */
+	}
+	if (d->total != x->tbl_len)
+		return BFT_DROP_XFER;
+	memcpy(x->table + d->offset, d->chunk, d->chunk_len);
+	x->off += d->chunk_len;
+	x->tbl_from |= 1ULL << from;
+	x->peer = from;		/* the first to answer carries on */
+	if (x->off == x->tbl_len)
+		return table_check(e, from);
+	send_fetch(e);
+	return 0;
+}
+
+/* One part of the stream: checked against the table before anything. */
 static int on_state_data(struct bft_engine *e, u32 from,
 			 const struct bft_data_view *d)
 {
 	struct bft_xfer *x = &e->xfer;
+	u32 part = e->cfg.xfer_chunk;
+	u64 i = x->off / part, want = x->total - x->off;
+	struct bft_sha_ctx sha;
+	u8 h[BFT_SD_HASH];
 	int r;
 
-	if (!x->active || (from != x->peer && from != x->alt) ||
-	    d->seq != x->seq || memcmp(d->digest, x->digest, BFT_DIGEST_LEN))
+	if (!expected(e, from, d, true) || !x->table)
 		return BFT_DROP_XFER;
+	if (want > part)
+		want = part;
+	bft_sha_init(&sha);
+	bft_sha_update(&sha, d->chunk, d->chunk_len);
+	bft_sha_final(&sha, h);
+	if (d->total != x->total || d->chunk_len != want ||
+	    memcmp(h, x->table + BFT_SD_HDR + i * BFT_SD_HASH, BFT_SD_HASH))
+		return caught(e, from);
 	r = bft_xfer_chunk(e, d->offset, d->total, d->chunk, d->chunk_len);
-	if (!r)
-		x->peer = from;	/* the first to answer carries on */
 	if (r == BFT_DROP_STATE) {
 		bft_xfer_restart(e);
 		return BFT_DROP_XFER;
 	}
-	if (r == BFT_DROP_TOO_LONG) {
-		/* More than the service could hold: a lie, ask another. */
-		x->peer = next_peer(e, from);
-		send_fetch(e);
-		return r;
-	}
 	if (r)
 		return r;
+	x->peer = from;		/* the first to answer carries on */
 	if (x->off == x->total)
 		bft_xfer_finish(e);
 	else
@@ -325,6 +386,8 @@ int bft_on_data(struct bft_engine *e, u32 from, const struct bft_data_view *d)
 
 	if (d->what == BFT_FETCH_STATE)
 		return on_state_data(e, from, d);
+	if (d->what == BFT_FETCH_TABLE)
+		return on_table_data(e, from, d);
 	if (d->what == BFT_FETCH_VC)
 		return bft_on_vc_data(e, from, d);
 	if (d->what != BFT_FETCH_BATCH)

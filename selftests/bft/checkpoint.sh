@@ -64,12 +64,43 @@ reseal() {
 	put_hex "$f" $((s - 32)) "$(head -c $((s - 32)) "$f" | sha256sum | cut -c1-64)"
 }
 
+# le_hex VALUE BYTES: VALUE as little-endian hex.
+le_hex() {
+	local v=$1 n=$2 o=
+
+	while [ "$n" -gt 0 ]; do
+		o=$o$(printf %02x $((v & 255)))
+		v=$((v >> 8))
+		n=$((n - 1))
+	done
+	echo "$o"
+}
+
+# state_digest STREAM: the checkpoint digest, SHA-256 of the part table
+# "BFTPARTS" || le32 part || le32 0 || SHA-256 of each part || le64 total
+# (kmod/engine/statedigest.h; bft.ko uses parts of 16384 bytes).
+state_digest() {
+	local f=$1 part=16384 len i=0 t
+
+	len=$(fsize "$f")
+	t=4246545041525453$(le_hex $part 4)00000000
+	while [ $((i * part)) -lt "$len" ]; do
+		t=$t$(dd if="$f" bs=$part skip=$i count=1 2>/dev/null |
+		      sha256sum | cut -c1-64)
+		i=$((i + 1))
+	done
+	t=$t$(le_hex "$len" 8)
+	printf "$(echo "$t" | sed 's/../\\x&/g')" | sha256sum | cut -c1-64
+}
+
 # Recompute the recorded digest (header offset 48) from the stream.
 redigest() {
 	local f=$1 s
 
 	s=$(fsize "$f")
-	put_hex "$f" 48 "$(tail -c +97 "$f" | head -c $((s - 128)) | sha256sum | cut -c1-64)"
+	tail -c +97 "$f" | head -c $((s - 128)) > "$f.stream"
+	put_hex "$f" 48 "$(state_digest "$f.stream")"
+	rm -f "$f.stream"
 }
 
 # Every replica reports the same stable checkpoint (the export's seq).

@@ -30,6 +30,11 @@
 #define BFT_MAX_CKPTS_VC	8		/* checkpoints in a VIEW-CHANGE */
 #define BFT_MAX_LOG		256		/* max L (log window) */
 /*
+ * Part size of the checkpoint state digest (SHA-256 of the part table,
+ * see BFT_FETCH_TABLE) that bft.ko and bftd use, and bftctl checks with.
+ */
+#define BFT_STATE_PART		16384
+/*
  * Highest view number: a message naming a higher view is dropped, so
  * view + 1 never wraps (2^48 view changes take millennia at 1 per ms).
  */
@@ -259,6 +264,15 @@ enum bft_fetch_what {
 	 * takes the copy once f+1 replicas relayed it (identical bytes).
 	 */
 	BFT_FETCH_VC = 5,
+	/*
+	 * The part table of checkpoint (seq, digest), from a replica only,
+	 * from offset: "BFTPARTS" || le32 part || le32 0 || the SHA-256 of
+	 * each part || le64 stream total, whose SHA-256 is the checkpoint
+	 * digest. Answered with DATA(TABLE) chunks (total: table bytes).
+	 * With the table checked, each DATA(STATE) part (offset part-aligned,
+	 * chunk_len the whole part) is checked as it arrives.
+	 */
+	BFT_FETCH_TABLE = 6,
 };
 
 struct bft_fetch {

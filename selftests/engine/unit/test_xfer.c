@@ -6,15 +6,17 @@
  */
 #include "harness.h"
 #include "cluster.h"
+#include "statedigest.h"
 
 static struct tc tc;
 
-/* What the tap does to replica 0's DATA(STATE) answers. */
-enum { LIE_NONE, LIE_TOTAL, LIE_DRIP };
+/* What the tap does to replica 0's DATA(STATE) (and TABLE) answers. */
+enum { LIE_NONE, LIE_TOTAL, LIE_GARBAGE, LIE_TABLE, LIE_DRIP };
 
 static struct {
 	u32 lie;
 	u32 data_to[TC_MAX_N];	/* DATA(STATE) datagrams sent to replica i */
+	u32 table_to[TC_MAX_N];	/* DATA(TABLE) datagrams sent to replica i */
 	u32 batch_to[TC_MAX_N];	/* DATA(BATCH) datagrams sent to replica i */
 	u8 drip[64][BFT_WIRE_MAX_DGRAM];
 	u32 drip_len[64];
@@ -64,16 +66,25 @@ static bool tap(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 		x.batch_to[to]++;
 		return true;
 	}
-	if (d.what != BFT_FETCH_STATE)
+	if (d.what == BFT_FETCH_TABLE)
+		x.table_to[to]++;
+	else if (d.what == BFT_FETCH_STATE)
+		x.data_to[to]++;
+	else
 		return true;
-	x.data_to[to]++;
-	if (from != 0 || x.lie == LIE_NONE)
+	/* The stream total is announced by the table: lie there too. */
+	if (from != 0 || x.lie == LIE_NONE ||
+	    (d.what == BFT_FETCH_TABLE && x.lie != LIE_TOTAL &&
+	     x.lie != LIE_TABLE) ||
+	    (d.what == BFT_FETCH_STATE && x.lie == LIE_TABLE))
 		return true;
 	total = d.total;
 	memcpy(chunk, d.chunk, d.chunk_len);
 	if (x.lie == LIE_TOTAL)
 		total = 1ULL << 40;
-	n = bft_enc_data(out, sizeof(out), from, BFT_FETCH_STATE, d.seq,
+	if (x.lie == LIE_GARBAGE || x.lie == LIE_TABLE)
+		chunk[0] ^= 0x5a;
+	n = bft_enc_data(out, sizeof(out), from, d.what, d.seq,
 			 d.offset, total, d.count, d.digest, chunk,
 			 d.chunk_len);
 	if (x.lie == LIE_DRIP) {
@@ -170,6 +181,108 @@ static void t_xfer_absurd_total(void)
 	tc_free(&tc);
 }
 
+/*
+ * (a) A peer sending garbage is found out at its first chunk: the part
+ * fails its hash in the checked table, the peer is left, and the fetch
+ * completes from the others with one wasted chunk, not a whole stream.
+ */
+static void t_xfer_garbage_peer(void)
+{
+	struct bft_info info;
+	u32 chunks;
+	u64 took;
+
+	lagging_setup(LIE_GARBAGE);
+	took = run_until_level(20000);
+	chunks = stream_chunks();
+	bft_engine_info(tc.r[3].e, &info);
+	printf("# garbage: level after %llu ms, %u chunks received for a %u-chunk stream (+%u table), %llu failures, %llu peers caught\n",
+	       (unsigned long long)took, x.data_to[3], chunks, x.table_to[3],
+	       (unsigned long long)ctr(3)->xfer_failures,
+	       (unsigned long long)ctr(3)->xfer_bad_peers);
+	T_EQ(info.last_exec, 8);
+	T_EQ(tc.r[3].counter, 8);
+	T_CHECK(chunks > 8);
+	T_CHECK(x.data_to[3] <= chunks + 1);
+	T_EQ(ctr(3)->xfer_failures, 0);
+	T_EQ(ctr(3)->xfer_bad_peers, 1);
+	T_EQ(ctr(3)->drop_reason[BFT_DROP_DIGEST], 1);
+	tc_free(&tc);
+}
+
+/* A peer sending a bad part table is left before any part is asked. */
+static void t_xfer_bad_table(void)
+{
+	struct bft_info info;
+	u32 chunks;
+	u64 took;
+
+	lagging_setup(LIE_TABLE);
+	took = run_until_level(20000);
+	chunks = stream_chunks();
+	bft_engine_info(tc.r[3].e, &info);
+	printf("# bad table: level after %llu ms, %u table and %u state chunks for a %u-chunk stream, %llu peers caught\n",
+	       (unsigned long long)took, x.table_to[3], x.data_to[3], chunks,
+	       (unsigned long long)ctr(3)->xfer_bad_peers);
+	T_EQ(info.last_exec, 8);
+	T_EQ(tc.r[3].counter, 8);
+	T_EQ(x.data_to[3], chunks);
+	T_EQ(ctr(3)->xfer_bad_peers, 1);
+	T_EQ(ctr(3)->drop_reason[BFT_DROP_DIGEST], 1);
+	T_EQ(ctr(3)->xfer_failures, 0);
+	tc_free(&tc);
+}
+
+static void sha(const u8 *p, u32 len, u8 *out)
+{
+	struct bft_sha_ctx c;
+
+	bft_sha_init(&c);
+	bft_sha_update(&c, p, len);
+	bft_sha_final(&c, out);
+}
+
+/*
+ * The state digest is SHA-256 of the part table as documented, however
+ * the stream is fed in, and depends on the part size.
+ */
+static void t_xfer_state_digest(void)
+{
+	u8 s[1000], t[BFT_SD_HDR + 16 * BFT_SD_HASH + BFT_SD_TRAILER];
+	u8 d1[BFT_DIGEST_LEN], d2[BFT_DIGEST_LEN];
+	struct bft_sdig sd;
+	u32 i, k, off, n;
+	u64 total, len;
+
+	for (i = 0; i < sizeof(s); i++)
+		s[i] = (u8)(i * 7 + 3);
+	bft_state_digest(s, sizeof(s), 64, d1);
+	bft_sdig_init(&sd, 64);
+	for (off = 0, k = 1; off < sizeof(s); off += n, k = k * 3 % 97 + 1) {
+		n = k < sizeof(s) - off ? k : (u32)sizeof(s) - off;
+		bft_sdig_update(&sd, s + off, n);
+	}
+	bft_sdig_final(&sd, d2);
+	T_CHECK(!memcmp(d1, d2, BFT_DIGEST_LEN));
+	len = bft_sdig_table_len(sizeof(s), 64);
+	T_EQ(len, sizeof(t));
+	memcpy(t, "BFTPARTS", 8);
+	bft_put32(t + 8, 64);
+	bft_put32(t + 12, 0);
+	for (i = 0; i < 16; i++)
+		sha(s + i * 64, i < 15 ? 64 : sizeof(s) - 15 * 64,
+		    t + BFT_SD_HDR + i * BFT_SD_HASH);
+	bft_put64(t + len - BFT_SD_TRAILER, sizeof(s));
+	sha(t, (u32)len, d2);
+	T_CHECK(!memcmp(d1, d2, BFT_DIGEST_LEN));
+	T_EQ(bft_sdig_table_parse(t, len, 64, &total), 0);
+	T_EQ(total, sizeof(s));
+	T_EQ(bft_sdig_table_parse(t, len, 128, &total), -EINVAL);
+	T_EQ(bft_sdig_table_parse(t, len - BFT_SD_HASH, 64, &total), -EINVAL);
+	bft_state_digest(s, sizeof(s), 128, d2);
+	T_CHECK(memcmp(d1, d2, BFT_DIGEST_LEN));
+}
+
 /* A peer that answers just before each retry does not set the pace. */
 static void t_xfer_drip_peer(void)
 {
@@ -264,6 +377,9 @@ static void t_xfer_batch_flood(void)
 
 UNIT_TESTS(xfer_tests) = {
 	{ "xfer_absurd_total_refused", t_xfer_absurd_total },
+	{ "xfer_garbage_peer_dropped_at_first_chunk", t_xfer_garbage_peer },
+	{ "xfer_bad_table_peer_dropped", t_xfer_bad_table },
+	{ "xfer_state_digest_table", t_xfer_state_digest },
 	{ "xfer_drip_peer_does_not_set_pace", t_xfer_drip_peer },
 	{ "xfer_fetch_state_flood_bounded", t_xfer_fetch_flood },
 	{ "xfer_fetch_batch_flood_bounded", t_xfer_batch_flood },

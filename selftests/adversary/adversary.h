@@ -22,6 +22,7 @@ enum adv_mode {
 	ADV_FLOOD,		/* forged datagrams as fast as possible */
 	ADV_VC_LIAR,		/* lying VIEW-CHANGEs, invalid NEW-VIEWs */
 	ADV_BYZ_CLIENT,		/* a client: same (c, t), different ops */
+	ADV_MUTATE,		/* valid datagrams with boundary defects */
 };
 
 struct adv {
@@ -76,5 +77,7 @@ int adv_flood(struct adv *a);
 int adv_vc_liar(struct adv *a);
 int adv_byz_client(struct adv *a);
 int adv_client_keys(struct adv *a, const char *keyfile);
+/* mutate.c */
+int adv_mutate(struct adv *a);
 
 #endif

@@ -29,6 +29,7 @@ static const char *const mode_names[] = {
 	[ADV_FLOOD] = "flood",
 	[ADV_VC_LIAR] = "vc-liar",
 	[ADV_BYZ_CLIENT] = "byz-client",
+	[ADV_MUTATE] = "mutate",
 };
 
 /* The drop counter names bftctl shows for the reasons we provoke. */
@@ -59,7 +60,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: adversary -c CONF -r ID -k KEYFILE [options] MODE\n"
 		"       adversary -c CONF -i CLIENT -k CLIENTKEY -d S [options] byz-client\n\n"
-		"MODE: silent | equivocate | forge | garbage | replay | flood | vc-liar\n"
+		"MODE: silent | equivocate | forge | garbage | replay | flood | vc-liar |\n"
+		"      mutate\n"
 		"  silent      hold the replica's port, send nothing\n"
 		"  equivocate  as primary of --view: PRE-PREPARE X to half the\n"
 		"              targets, Y (X plus one request) to the others\n"
@@ -75,7 +77,11 @@ static void usage(FILE *f)
 		"  byz-client  (a client, not a replica) the same (client, ts)\n"
 		"              with PUT byz=A-ts to the lower half of the replicas and\n"
 		"              byz=B-ts to the rest, plus --tricks requests valid\n"
-		"              at the primary only\n\n"
+		"              at the primary only\n"
+		"  mutate      valid datagrams of every kind (captured or built),\n"
+		"              one to three boundary defects each (fields, lengths,\n"
+		"              counts, kinds), MACed as ours, at --rate until\n"
+		"              --duration\n\n"
 		"  -t, --to IDS        target replicas, comma-separated (default: all others)\n"
 		"  -n, --count K       forge/garbage: datagrams per kind and target;\n"
 		"                      replay: captured datagrams to replay (default 10)\n"
@@ -398,6 +404,7 @@ int main(int argc, char **argv)
 		[ADV_FLOOD] = adv_flood,
 		[ADV_VC_LIAR] = adv_vc_liar,
 		[ADV_BYZ_CLIENT] = adv_byz_client,
+		[ADV_MUTATE] = adv_mutate,
 	};
 	struct adv_args g = { .id = -1, .client = -1 };
 	struct sigaction sa;

@@ -21,7 +21,8 @@
 # Each stage writes $(RESULTS)/<stage>.res; see Documentation/testing.rst.
 
 VM_SELFTESTS := $(BUILD)/selftests/bft
-VM_TEST_SRCS := $(wildcard selftests/bft/*.sh) selftests/bft/settings \
+VM_TEST_SRCS := $(wildcard selftests/bft/*.sh selftests/bft/*.py) \
+	selftests/bft/settings \
 	selftests/bft/kselftest-list.txt
 VM_TEST_BINS := $(VM_SELFTESTS)/nl_policy $(VM_SELFTESTS)/bft_status \
 	$(VM_SELFTESTS)/lincheck
@@ -79,7 +80,8 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 # variants add protocol schedules, not kernel paths (they run on 6.12).
 VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	replica_config teardown cluster bad_input flood checkpoint memory \
-	byz_client silent_primary equivocate restart_backup restart_netns
+	byz_client silent_primary equivocate restart_backup restart_netns \
+	nl_fuzz wire_fuzz
 
 # ... in several boots, each a stage of its own, which make check queues
 # for both of its lanes longest first (scripts/check.sh). The groups are

@@ -22,7 +22,23 @@ struct bft_replica *bft_replica_find(struct bft_net *bn, const char *name)
 	return NULL;
 }
 
-/* Caller holds bn->lock; the old entry is freed after a grace period. */
+/* Process context, a grace period after the entry was unpublished. */
+static void peer_free_work(struct work_struct *work)
+{
+	struct bft_peer *p = container_of(to_rcu_work(work), struct bft_peer,
+					  free_work);
+
+	/* crypto_free_shash() wipes the key; the rest holds no secret. */
+	bft_mac_key_destroy(&p->key);
+	kfree_sensitive(p);
+}
+
+/*
+ * Caller holds bn->lock. Softirq may still be computing with the old key,
+ * so it is freed after a grace period, but nobody waits for that here:
+ * a setconf of thousands of keys must not cost a grace period each.
+ * replica_free() waits for all of them with rcu_barrier().
+ */
 static void peer_replace(struct bft_replica *r, struct bft_peer __rcu **slot,
 			 struct bft_peer *new)
 {
@@ -32,10 +48,8 @@ static void peer_replace(struct bft_replica *r, struct bft_peer __rcu **slot,
 				  lockdep_is_held(&r->bn->lock));
 	if (!old)
 		return;
-	/* Softirq may still be computing with the old key. */
-	synchronize_net();
-	bft_mac_key_destroy(&old->key);
-	kfree(old);
+	INIT_RCU_WORK(&old->free_work, peer_free_work);
+	queue_rcu_work(r->wq, &old->free_work);
 }
 
 static struct bft_peer *peer_new(const u8 *key, u8 key_id)
@@ -43,7 +57,7 @@ static struct bft_peer *peer_new(const u8 *key, u8 key_id)
 	struct bft_peer *p;
 	int err;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	err = bft_mac_key_init(&p->key, key, BFT_MAC_KEY_LEN);
@@ -97,7 +111,7 @@ static void replica_free(struct bft_replica *r)
 
 		if (p) {
 			bft_mac_key_destroy(&p->key);
-			kfree(p);
+			kfree_sensitive(p);
 		}
 	}
 	for (i = 0; r->clients && i < r->n_clients; i++) {
@@ -105,15 +119,18 @@ static void replica_free(struct bft_replica *r)
 
 		if (p) {
 			bft_mac_key_destroy(&p->key);
-			kfree(p);
+			kfree_sensitive(p);
 		}
 	}
 	if (r->engine)
 		bft_engine_destroy(r->engine);
 	bft_seed_free(r);	/* an import the engine never took */
 	bft_service_destroy(r);
-	if (r->wq)
+	if (r->wq) {
+		/* Replaced keys: their grace periods, then their frees. */
+		rcu_barrier();
 		destroy_workqueue(r->wq);
+	}
 	free_percpu(r->rx_stats);
 	kvfree(r->client_ep);
 	kvfree(r->clients);

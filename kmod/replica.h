@@ -22,6 +22,7 @@ struct bft_peer {
 	struct bft_mac_key key;
 	u8 key_id;
 	union bft_sockaddr endpoint;	/* replicas only */
+	struct rcu_work free_work;	/* once replaced or deleted */
 };
 
 /* Counters of the receive path, which runs before the worker: summed. */

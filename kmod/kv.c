@@ -60,6 +60,9 @@ struct bft_kv {
 	struct kv_snap *snaps;	/* max_snaps */
 	struct kv_install in;
 	struct bft_kv_stats st;
+	/* bft_kv_digest() of live, valid until live changes. */
+	u8 digest[BFT_DIGEST_LEN];
+	bool digest_ok;
 };
 
 void bft_kv_limits_default(struct bft_kv_limits *lim)
@@ -342,6 +345,8 @@ u32 bft_kv_execute(struct bft_kv *kv, const void *op, u32 op_len,
 	if (st == BFT_KV_OK) {
 		kv->st.ops[v.code]++;
 		st = kv_apply(kv, &v, readonly, &flags, &out, &out_len);
+		if (st == BFT_KV_OK && bft_kv_op_is_write(v.code))
+			kv->digest_ok = false;
 	}
 	/* Only GET and a CAS mismatch return a value; neither mutated. */
 	if ((u64)BFT_KV_RES_HDR_LEN + out_len > cap) {
@@ -394,13 +399,22 @@ static void kv_serialize(const struct kv_table *t, u8 *p)
 	}
 }
 
-void bft_kv_digest(const struct bft_kv *kv, u8 *digest)
+/*
+ * Hashing the whole store under the replica lock stalls the worker, so a
+ * status read only pays for it after the state changed.
+ */
+void bft_kv_digest(struct bft_kv *kv, u8 *digest)
 {
 	const struct kv_table *t = kv->live;
 	u8 hdr[BFT_KV_SNAP_HDR_LEN];
 	struct bft_sha_ctx sha;
 	u32 i, s;
 
+	if (kv->digest_ok) {
+		memcpy(digest, kv->digest, BFT_DIGEST_LEN);
+		return;
+	}
+	kv->st.digests++;
 	/* Same bytes as kv_serialize, streamed: no allocation. */
 	bft_sha_init(&sha);
 	kv_snap_hdr(t, hdr);
@@ -412,7 +426,9 @@ void bft_kv_digest(const struct bft_kv *kv, u8 *digest)
 		bft_sha_update(&sha, kv_key(t, s), t->klen[s]);
 		bft_sha_update(&sha, kv_val(t, s), t->vlen[s]);
 	}
-	bft_sha_final(&sha, digest);
+	bft_sha_final(&sha, kv->digest);
+	kv->digest_ok = true;
+	memcpy(digest, kv->digest, BFT_DIGEST_LEN);
 }
 
 u64 bft_kv_snapshot_max(const struct bft_kv *kv)
@@ -660,6 +676,7 @@ int bft_kv_install_done(struct bft_kv *kv, u64 seq, bool ok)
 	}
 	old = kv->live;
 	kv->live = in->t;
+	kv->digest_ok = false;
 	in->t = NULL;
 	bft_free(old);
 	kv_install_drop(kv);

@@ -32,6 +32,7 @@ struct bft_kv_stats {
 	u64 snaps_retained;	/* currently held */
 	u64 installs;		/* committed state transfers */
 	u64 installs_aborted;
+	u64 digests;		/* bft_kv_digest() that hashed the state */
 };
 
 void bft_kv_limits_default(struct bft_kv_limits *lim);
@@ -79,8 +80,11 @@ int bft_kv_install(struct bft_kv *kv, u64 seq, u64 off, const void *buf,
 		   u32 len);
 int bft_kv_install_done(struct bft_kv *kv, u64 seq, bool ok);
 
-/* SHA-256 of the canonical snapshot of the current state. */
-void bft_kv_digest(const struct bft_kv *kv, u8 *digest);
+/*
+ * SHA-256 of the canonical snapshot of the current state. Cached: computed
+ * again only after an operation or an install changed the state.
+ */
+void bft_kv_digest(struct bft_kv *kv, u8 *digest);
 /* Bytes the canonical snapshot of the current state takes. */
 u64 bft_kv_state_len(const struct bft_kv *kv);
 /* Largest snapshot the current limits allow, bytes. */

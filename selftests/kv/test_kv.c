@@ -387,6 +387,57 @@ static void test_limits(void)
 	bft_kv_destroy(NULL);
 }
 
+static u64 digests(struct bft_kv *kv)
+{
+	struct bft_kv_stats s;
+
+	bft_kv_get_stats(kv, &s);
+	return s.digests;
+}
+
+/*
+ * Status reads hash the store under the replica lock: only a change may
+ * make the next one hash again, and the cached value must be the fresh one.
+ */
+static void test_digest_cache(void)
+{
+	struct bft_kv *kv = kvt_new(8, 16, 2, 2);
+	struct bft_kv *ref = kvt_new(8, 16, 2, 2);
+	u8 d0[32], d1[32], dr[32];
+	u32 n;
+
+	n = bft_kv_enc_put(op, sizeof(op), "a", 1, "v", 1);
+	st(kv, n, false);
+	st(ref, n, false);
+	bft_kv_digest(kv, d0);
+	bft_kv_digest(kv, d1);
+	CHECK(digests(kv) == 1 && !memcmp(d0, d1, 32),
+	      "digest twice, no change: hashed once");
+	n = bft_kv_enc_get(op, sizeof(op), "a", 1);
+	st(kv, n, false);
+	n = bft_kv_enc_cas(op, sizeof(op), "a", 1, "x", 1, "y", 1, 0);
+	CHECK(st(kv, n, false) == BFT_KV_E_CAS_MISMATCH, "cas mismatch");
+	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "v", 1);
+	st(kv, n, false);
+	n = bft_kv_enc_put(op, sizeof(op), "c", 1, "v", 1);
+	CHECK(st(kv, n, false) == BFT_KV_E_FULL, "third key: full");
+	st(kv, n, true);
+	bft_kv_digest(kv, d1);
+	CHECK(digests(kv) == 2 && memcmp(d0, d1, 32),
+	      "a put hashes again, a get or failed write does not");
+	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "v", 1);
+	st(ref, n, false);
+	bft_kv_digest(ref, dr);
+	CHECK(!memcmp(d1, dr, 32), "cached digest equals a fresh one");
+	n = bft_kv_enc_del(op, sizeof(op), "b", 1);
+	st(kv, n, false);
+	bft_kv_digest(kv, d1);
+	CHECK(digests(kv) == 3 && !memcmp(d0, d1, 32),
+	      "a delete hashes again: back to the first state");
+	bft_kv_destroy(kv);
+	bft_kv_destroy(ref);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -396,5 +447,6 @@ int main(void)
 	test_ops();
 	test_errors();
 	test_limits();
+	test_digest_cache();
 	return kvt_done();
 }

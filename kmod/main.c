@@ -16,6 +16,16 @@
 
 static unsigned int bft_net_id __read_mostly;
 
+/* Every namespace's owner may create replicas: this bounds each one. */
+static unsigned int max_replicas = BFT_DEFAULT_MAX_REPLICAS;
+module_param(max_replicas, uint, 0644);
+MODULE_PARM_DESC(max_replicas, "most replicas in one network namespace");
+
+unsigned int bft_max_replicas(void)
+{
+	return READ_ONCE(max_replicas);
+}
+
 struct bft_net *bft_pernet(const struct net *net)
 {
 	return net_generic(net, bft_net_id);

@@ -2,12 +2,14 @@
 /*
  * Checkpoint export (CHECKPOINT_GET, a dump) and import (CHECKPOINT_PUT)
  * of the "bft" family. The export copies the stream of the latest stable
- * checkpoint once, under the replica lock, so the dump is consistent
- * however slowly userspace reads it. The import collects a stream,
+ * checkpoint once, in steps that each take the locks briefly, so the dump
+ * is consistent however slowly userspace reads it; a few exports at most
+ * are open at once in a namespace. The import collects a stream,
  * checks it against its digest and hands it to the engine, which
  * installs it only once Q replicas certify that very checkpoint.
  */
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -63,20 +65,20 @@ static struct bft_replica *ckpt_replica(struct bft_net *bn,
 /* The export: a private copy of the stream, freed in .done. */
 struct ckpt_dump {
 	struct bft_stable_info si;
+	struct bft_net *bn;	/* counts this dump in ckpt_dumps */
 	char name[BFT_NAME_MAX];
 	u32 id;
 	u32 n;
+	u64 gen;		/* of the replica being copied */
 	u8 *buf;
 	u64 off;
 	bool header_sent;
 };
 
-/* Caller holds r->lock. */
-static int ckpt_copy(struct bft_replica *r, struct ckpt_dump *d,
-		     struct netlink_ext_ack *extack)
+/* Caller holds r->lock: the stable checkpoint to export, and its buffer. */
+static int ckpt_begin(struct bft_replica *r, struct ckpt_dump *d,
+		      struct netlink_ext_ack *extack)
 {
-	u64 off = 0;
-	long got;
 	int err;
 
 	err = bft_engine_stable(r->engine, &d->si);
@@ -94,28 +96,88 @@ static int ckpt_copy(struct bft_replica *r, struct ckpt_dump *d,
 		NL_SET_ERR_MSG(extack, "checkpoint larger than BFT_CKPT_MAX_STREAM");
 		return -EFBIG;
 	}
-	d->buf = kvmalloc(d->si.size, GFP_KERNEL);
-	if (!d->buf)
-		return -ENOMEM;
-	while (off < d->si.size) {
-		got = bft_engine_stable_read(r->engine, d->si.seq, off,
-					     d->buf + off,
-					     (u32)min_t(u64, d->si.size - off,
+	strscpy(d->name, r->name, sizeof(d->name));
+	d->id = r->id;
+	d->n = r->n;
+	d->gen = r->gen;
+	/* Charged to the caller, who keeps it until the dump ends. */
+	d->buf = kvmalloc(d->si.size, BFT_GFP_BIG);
+	return d->buf ? 0 : -ENOMEM;
+}
+
+/* Bytes copied per hold of the locks: the worker waits for at most this. */
+#define CKPT_COPY_STEP	SZ_1M
+
+/* One step of the copy; caller holds bn->lock and r->lock. */
+static int ckpt_copy_step(struct bft_replica *r, struct ckpt_dump *d,
+			  u64 *off, struct netlink_ext_ack *extack)
+{
+	u64 end = min_t(u64, d->si.size, *off + CKPT_COPY_STEP);
+	long got;
+
+	while (*off < end) {
+		got = bft_engine_stable_read(r->engine, d->si.seq, *off,
+					     d->buf + *off,
+					     (u32)min_t(u64, end - *off,
 							BFT_CKPT_MAX_CHUNK));
+		if (got == -ENOENT) {
+			NL_SET_ERR_MSG(extack,
+				       "the stable checkpoint moved on during the export; retry");
+			return -EAGAIN;
+		}
 		if (got <= 0) {
 			NL_SET_ERR_MSG(extack, "cannot read the checkpoint snapshot");
 			return got ? (int)got : -EIO;
 		}
-		off += got;
+		*off += got;
 	}
 	return 0;
+}
+
+/*
+ * Copies the stream in steps and drops both locks between them, so neither
+ * the worker nor configuration waits for a 64 MiB copy. The replica is
+ * looked up again each step; @gen tells a re-created namesake apart.
+ */
+static int ckpt_copy(struct bft_net *bn, struct nlattr *name,
+		     struct ckpt_dump *d, struct netlink_ext_ack *extack)
+{
+	struct bft_replica *r;
+	u64 off = 0;
+	int err;
+
+	do {
+		mutex_lock(&bn->lock);
+		r = ckpt_replica(bn, name, extack);
+		if (IS_ERR(r)) {
+			err = PTR_ERR(r);
+		} else if (d->buf && r->gen != d->gen) {
+			NL_SET_ERR_MSG(extack, "the replica was deleted during the export");
+			err = -ENOENT;
+		} else {
+			mutex_lock(&r->lock);
+			err = d->buf ? 0 : ckpt_begin(r, d, extack);
+			if (!err)
+				err = ckpt_copy_step(r, d, &off, extack);
+			mutex_unlock(&r->lock);
+		}
+		mutex_unlock(&bn->lock);
+		cond_resched();
+	} while (!err && off < d->si.size);
+	return err;
+}
+
+static void ckpt_dump_free(struct ckpt_dump *d)
+{
+	atomic_dec(&d->bn->ckpt_dumps);
+	kvfree(d->buf);
+	kfree(d);
 }
 
 int bft_nl_ckpt_start(struct netlink_callback *cb)
 {
 	struct bft_net *bn = bft_pernet(sock_net(cb->skb->sk));
 	struct nlattr *a[BFT_A_MAX + 1];
-	struct bft_replica *r;
 	struct ckpt_dump *d;
 	int err;
 
@@ -124,25 +186,20 @@ int bft_nl_ckpt_start(struct netlink_callback *cb)
 			  bft_ckpt_cmd_policy, cb->extack);
 	if (err)
 		return err;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return -ENOMEM;
-	mutex_lock(&bn->lock);
-	r = ckpt_replica(bn, a[BFT_A_NAME], cb->extack);
-	if (IS_ERR(r)) {
-		err = PTR_ERR(r);
-	} else {
-		strscpy(d->name, r->name, sizeof(d->name));
-		d->id = r->id;
-		d->n = r->n;
-		mutex_lock(&r->lock);
-		err = ckpt_copy(r, d, cb->extack);
-		mutex_unlock(&r->lock);
+	/* Each open export holds a copy of up to BFT_CKPT_MAX_STREAM. */
+	d->bn = bn;
+	if (atomic_inc_return(&bn->ckpt_dumps) > BFT_CKPT_MAX_DUMPS) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "too many checkpoint exports open in this network namespace; retry");
+		ckpt_dump_free(d);
+		return -EBUSY;
 	}
-	mutex_unlock(&bn->lock);
+	err = ckpt_copy(bn, a[BFT_A_NAME], d, cb->extack);
 	if (err) {
-		kvfree(d->buf);
-		kfree(d);
+		ckpt_dump_free(d);
 		return err;
 	}
 	cb->args[0] = (long)d;
@@ -153,10 +210,8 @@ int bft_nl_ckpt_done(struct netlink_callback *cb)
 {
 	struct ckpt_dump *d = (struct ckpt_dump *)cb->args[0];
 
-	if (d) {
-		kvfree(d->buf);
-		kfree(d);
-	}
+	if (d)
+		ckpt_dump_free(d);
 	return 0;
 }
 
@@ -235,31 +290,80 @@ int bft_nl_ckpt_dump(struct sk_buff *skb, struct netlink_callback *cb)
 long bft_seed_read(void *ctx, u64 off, void *buf, u32 cap)
 {
 	struct bft_replica *r = ctx;
-	u64 len;
+	u64 len, done = 0;
+	u32 k, at;
 
-	if (!r->seed.buf || off > r->seed.total)
+	if (!r->seed.chunk || off > r->seed.total)
 		return -ENOENT;
 	len = min_t(u64, cap, r->seed.total - off);
-	memcpy(buf, r->seed.buf + off, len);
+	while (done < len) {
+		at = (off + done) % BFT_SEED_CHUNK;
+		k = min_t(u64, len - done, BFT_SEED_CHUNK - at);
+		memcpy((u8 *)buf + done,
+		       r->seed.chunk[(off + done) / BFT_SEED_CHUNK] + at, k);
+		done += k;
+	}
 	return (long)len;
+}
+
+static u32 seed_nchunks(u64 total)
+{
+	return DIV_ROUND_UP_ULL(total, BFT_SEED_CHUNK);
 }
 
 void bft_seed_free(void *ctx)
 {
 	struct bft_replica *r = ctx;
+	u32 i;
 
-	kvfree(r->seed.buf);
+	for (i = 0; r->seed.chunk && i < seed_nchunks(r->seed.total); i++)
+		kvfree(r->seed.chunk[i]);
+	kvfree(r->seed.chunk);
 	memset(&r->seed, 0, sizeof(r->seed));
 }
 
 /* The complete stream must hash to the digest it came with. */
 static bool seed_hash_ok(struct bft_replica *r)
 {
+	u32 i, n = seed_nchunks(r->seed.total);
+	struct bft_sdig sd;
 	u8 d[BFT_DIGEST_LEN];
 
 	/* bft.ko replicas use the default part size (engine.c). */
-	bft_state_digest(r->seed.buf, r->seed.total, BFT_STATE_PART, d);
+	bft_sdig_init(&sd, BFT_STATE_PART);
+	for (i = 0; i < n; i++)
+		bft_sdig_update(&sd, r->seed.chunk[i],
+				min_t(u64, BFT_SEED_CHUNK,
+				      r->seed.total - (u64)i * BFT_SEED_CHUNK));
+	bft_sdig_final(&sd, d);
 	return !memcmp(d, r->seed.digest, BFT_DIGEST_LEN);
+}
+
+/* Stores @len bytes at r->seed.filled, allocating pieces as they fill. */
+static int seed_store(struct bft_replica *r, const u8 *p, u32 len)
+{
+	u64 off = r->seed.filled;
+	u32 idx, at, k;
+
+	while (len) {
+		idx = off / BFT_SEED_CHUNK;
+		at = off % BFT_SEED_CHUNK;
+		if (!r->seed.chunk[idx]) {
+			r->seed.chunk[idx] =
+				kvmalloc(min_t(u64, BFT_SEED_CHUNK,
+					       r->seed.total - off),
+					 BFT_GFP_BIG);
+			if (!r->seed.chunk[idx])
+				return -ENOMEM;
+		}
+		k = min_t(u32, len, BFT_SEED_CHUNK - at);
+		memcpy(r->seed.chunk[idx] + at, p, k);
+		p += k;
+		len -= k;
+		off += k;
+		r->seed.filled = off;
+	}
+	return 0;
 }
 
 /* Caller holds r->lock. */
@@ -287,13 +391,15 @@ static int seed_chunk(struct bft_replica *r, struct nlattr **tb,
 	if (!off) {
 		/* A new import replaces an unfinished one. */
 		bft_seed_free(r);
-		r->seed.buf = kvmalloc(total, GFP_KERNEL);
-		if (!r->seed.buf)
+		/* Only the index now; the data as it arrives. */
+		r->seed.chunk = kvcalloc(seed_nchunks(total), sizeof(u8 *),
+					 GFP_KERNEL_ACCOUNT);
+		if (!r->seed.chunk)
 			return -ENOMEM;
 		r->seed.total = total;
 		r->seed.seq = seq;
 		memcpy(r->seed.digest, digest, BFT_DIGEST_LEN);
-	} else if (!r->seed.buf || off != r->seed.filled ||
+	} else if (!r->seed.chunk || off != r->seed.filled ||
 		   total != r->seed.total || seq != r->seed.seq ||
 		   memcmp(digest, r->seed.digest, BFT_DIGEST_LEN)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[BFT_CKPT_A_OFFSET],
@@ -304,9 +410,7 @@ static int seed_chunk(struct bft_replica *r, struct nlattr **tb,
 		NL_SET_ERR_MSG_ATTR(extack, data, "chunk runs past the stream total");
 		return -EINVAL;
 	}
-	memcpy(r->seed.buf + off, nla_data(data), len);
-	r->seed.filled = off + len;
-	return 0;
+	return seed_store(r, nla_data(data), len);
 }
 
 static int seed_commit(struct bft_replica *r, struct netlink_ext_ack *extack)

@@ -173,6 +173,12 @@ int bft_nl_replica_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out;
 	}
+	if (bn->nr_replicas >= bft_max_replicas()) {
+		NL_SET_ERR_MSG(info->extack,
+			       "too many replicas in this network namespace (module parameter max_replicas)");
+		err = -ENOSPC;
+		goto out;
+	}
 	r = bft_replica_create(bn, &p, info->extack);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);

@@ -3,6 +3,8 @@
  * Replica instances: creation, keys, and teardown that is safe while
  * datagrams are still arriving.
  */
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -134,6 +136,7 @@ static void replica_free(struct bft_replica *r)
 	free_percpu(r->rx_stats);
 	kvfree(r->client_ep);
 	kvfree(r->clients);
+	mem_cgroup_put(r->memcg);
 	mutex_destroy(&r->lock);
 	kfree(r);
 }
@@ -146,10 +149,13 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	int err = -ENOMEM;
 	int cpu;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
+	/* The worker allocates snapshots on behalf of the creator. */
+	r->memcg = get_mem_cgroup_from_mm(current->mm);
 	r->bn = bn;
+	r->gen = ++bn->replica_gen;
 	strscpy(r->name, p->name, sizeof(r->name));
 	r->id = p->id;
 	r->n = p->n;
@@ -160,10 +166,10 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	INIT_WORK(&r->work, bft_worker);
 	timer_setup(&r->timer, bft_timer_fn, 0);
 
-	r->clients = kvcalloc(p->n_clients, sizeof(*r->clients), GFP_KERNEL);
+	r->clients = kvcalloc(p->n_clients, sizeof(*r->clients), BFT_GFP_BIG);
 	r->client_ep = kvcalloc(p->n_clients, sizeof(*r->client_ep),
-				GFP_KERNEL);
-	r->rx_stats = alloc_percpu(struct bft_rx_pcpu);
+				BFT_GFP_BIG);
+	r->rx_stats = alloc_percpu_gfp(struct bft_rx_pcpu, GFP_KERNEL_ACCOUNT);
 	if (!r->clients || !r->client_ep || !r->rx_stats)
 		goto err;
 	for_each_possible_cpu(cpu)
@@ -194,6 +200,10 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	return r;
 
 err:
+	/* Most likely the caller's memory cgroup limit: say so. */
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack,
+			       "out of memory for the replica's tables (memory cgroup limit?)");
 	replica_free(r);
 	return ERR_PTR(err);
 }

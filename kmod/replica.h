@@ -5,6 +5,7 @@
 #include <linux/bft.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
@@ -16,6 +17,7 @@
 
 struct bft_net;
 struct bft_kv;
+struct mem_cgroup;
 
 /* The key and endpoint of one other principal (replica or client). */
 struct bft_peer {
@@ -56,11 +58,13 @@ struct bft_replica {
 	struct list_head node;		/* in bft_net.replicas, bn->lock */
 	struct bft_net *bn;
 	char name[BFT_NAME_MAX];
+	u64 gen;			/* unique in bn, tells namesakes apart */
 	u32 id;
 	u32 n;
 	u32 n_clients;
 	union bft_sockaddr listen;
 	struct socket *sock;
+	struct mem_cgroup *memcg;	/* of the creator, charged by the worker */
 
 	/* Keys: written under bn->lock, read under RCU from any context. */
 	struct bft_peer __rcu *peers[BFT_MAX_REPLICAS];
@@ -73,9 +77,12 @@ struct bft_replica {
 	union bft_sockaddr *client_ep;	/* moved by bft_client_fresh() */
 	const union bft_sockaddr *rx_src;	/* of the datagram in the engine */
 	struct bft_glue_stats glue;
-	/* CHECKPOINT_PUT: the stream being imported, then the engine's seed. */
+	/*
+	 * CHECKPOINT_PUT: the stream being imported, then the engine's seed,
+	 * in BFT_SEED_CHUNK pieces allocated as the data arrives.
+	 */
 	struct {
-		u8 *buf;
+		u8 **chunk;
 		u64 total;
 		u64 filled;
 		u64 seq;
@@ -93,6 +100,8 @@ struct bft_replica {
 
 	struct bft_rx_pcpu __percpu *rx_stats;
 };
+
+#define BFT_SEED_CHUNK		SZ_1M
 
 /* Bounds of the receive queue. */
 #define BFT_RXQ_MAX_PACKETS	1024

@@ -6,6 +6,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/sched/mm.h>
 #include <linux/timekeeping.h>
 
 #include "replica.h"
@@ -62,11 +63,14 @@ bool bft_client_fresh(void *ctx, u32 client)
 void bft_worker(struct work_struct *work)
 {
 	struct bft_replica *r = container_of(work, struct bft_replica, work);
+	struct mem_cgroup *old_memcg;
 	struct sk_buff *skb;
 	int budget = BFT_WORK_BUDGET;
 	u64 now;
 
 	mutex_lock(&r->lock);
+	/* Snapshots and state transfer allocate: the creator pays. */
+	old_memcg = set_active_memcg(r->memcg);
 	if (r->dying)
 		goto out;
 	now = bft_now_ms();
@@ -86,6 +90,7 @@ void bft_worker(struct work_struct *work)
 	if (!skb_queue_empty(&r->rxq))
 		queue_work(r->wq, &r->work);
 out:
+	set_active_memcg(old_memcg);
 	mutex_unlock(&r->lock);
 }
 

@@ -36,10 +36,17 @@ static inline void bft_sha_final(struct bft_sha_ctx *c, u8 *out)
 	sha256_final(&c->s, out);
 }
 
-/* Large, long-lived tables: only allocated at create/configure time. */
+/*
+ * Large, long-lived tables, allocated in process context on behalf of
+ * whoever owns the replica: charged to its memory cgroup (the worker runs
+ * with that cgroup active). At the cgroup's limit they fail with -ENOMEM
+ * rather than invoke its OOM killer.
+ */
+#define BFT_GFP_BIG	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
 static inline void *bft_zalloc(size_t sz)
 {
-	return kvzalloc(sz, GFP_KERNEL);
+	return kvzalloc(sz, BFT_GFP_BIG);
 }
 
 static inline void bft_free(void *p)

@@ -68,7 +68,8 @@ vm-selftests: $(VM_TEST_BINS)
 # tests exercise the engine and userspace, which are the same code on
 # every kernel, and run on 6.12 (and in part on the debug kernel).
 VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
-	replica_config setconf cluster cluster6 teardown bad_input flood checkpoint
+	replica_config setconf cluster cluster6 teardown bad_input flood \
+	checkpoint memcg key_churn
 
 # The debug kernel (KASAN, lockdep, kmemleak under TCG) is 5-20x slower.
 # It is there for the kernel glue: sockets, netlink, timers, teardown,
@@ -81,7 +82,8 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	replica_config teardown cluster bad_input flood checkpoint memory \
 	byz_client silent_primary equivocate restart_backup restart_netns \
-	nl_fuzz wire_fuzz
+	nl_fuzz wire_fuzz \
+	key_churn
 
 # ... in several boots, each a stage of its own, which make check queues
 # for both of its lanes longest first (scripts/check.sh). The groups are

@@ -42,7 +42,7 @@ static inline void bft_sha_final(struct bft_sha_ctx *c, u8 *out)
  * with that cgroup active). At the cgroup's limit they fail with -ENOMEM
  * rather than invoke its OOM killer.
  */
-#define BFT_GFP_BIG	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+#define BFT_GFP_BIG	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 static inline void *bft_zalloc(size_t sz)
 {

@@ -82,8 +82,7 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	replica_config teardown cluster bad_input flood checkpoint memory \
 	byz_client silent_primary equivocate restart_backup restart_netns \
-	nl_fuzz wire_fuzz \
-	key_churn
+	nl_fuzz wire_fuzz key_churn
 
 # ... in several boots, each a stage of its own, which make check queues
 # for both of its lanes longest first (scripts/check.sh). The groups are
@@ -93,8 +92,8 @@ VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 # debug kernel boot and two kmemleak scans.
 VM_DEBUG_CHUNK_1 ?= restart_backup restart_netns
 VM_DEBUG_CHUNK_2 ?= memory checkpoint
-VM_DEBUG_CHUNK_3 ?= cluster byz_client
-VM_DEBUG_CHUNK_4 ?= silent_primary equivocate bad_input flood
+VM_DEBUG_CHUNK_3 ?= cluster byz_client key_churn
+VM_DEBUG_CHUNK_4 ?= silent_primary equivocate nl_fuzz wire_fuzz
 VM_DEBUG_NAMED := 1 2 3 4
 VM_DEBUG_LAST := 5
 VM_DEBUG_GROUPED := $(foreach c,$(VM_DEBUG_NAMED),$(VM_DEBUG_CHUNK_$(c)))

@@ -17,7 +17,7 @@ CLIENTS=2000
 # KASAN and kmemleak make every key's transform slow: fewer keys suffice
 # to exercise the deferred frees there.
 if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
-	CLIENTS=500
+	CLIENTS=300
 fi
 
 cleanup() {

@@ -23,9 +23,9 @@ N=4
 ADV_ID=3
 CORRECT="0 1 2"
 if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
-	SECS=30 RATE=300
+	SECS=20 RATE=300
 else
-	SECS=30 RATE=1500
+	SECS=25 RATE=1500
 fi
 # Growth allowed over the fuzzing budget: a leak of one small object per
 # datagram (SECS x RATE x 3 of them) would exceed it.

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make lint: checkpatch --strict over every kernel source and sparse (C=2)
-# against each kernel's headers. Writes $(RESULTS)/lint.res.
+# make lint: checkpatch --strict over every kernel source, sparse (C=2)
+# against each kernel's headers, and the YNL specs parse as YAML (the
+# guest's ynl CLI and nl_fuzz read them). Writes $(RESULTS)/lint.res.
 
 LINT_FILES = $(wildcard kmod/*.[ch] kmod/engine/*.[ch] uapi/linux/*.h)
 
@@ -31,6 +32,14 @@ lint:
 			fail=$$((fail + 1)); \
 		fi; \
 		rm -f $$log; \
+	done; \
+	for f in Documentation/netlink/specs/*.yaml; do \
+		if python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' \
+			$$f; then \
+			pass=$$((pass + 1)); \
+		else \
+			echo "not ok yaml $$f"; fail=$$((fail + 1)); \
+		fi; \
 	done; \
 	echo "lint: $$pass passed, $$fail failed"; \
 	echo "$$pass $$fail" > $(RESULTS)/lint.res; \

@@ -142,7 +142,7 @@ check-twins: $(SIM_BIN)
 
 FUZZ_CC ?= clang
 FUZZ_OUT := $(BUILD)/host/fuzz
-FUZZ_TIME ?= 10
+FUZZ_TIME ?= 6
 FUZZ_JOBS ?= $(SIM_JOBS)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikmod/engine -Iuapi \

@@ -90,12 +90,11 @@ VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 # first; the last boot runs whatever VM_TESTS_DEBUG has that no group
 # names, so a new test is never left out. Each boot adds about 80 s: a
 # debug kernel boot and two kmemleak scans.
-VM_DEBUG_CHUNK_1 ?= restart_backup restart_netns
-VM_DEBUG_CHUNK_2 ?= memory checkpoint
-VM_DEBUG_CHUNK_3 ?= cluster byz_client key_churn
-VM_DEBUG_CHUNK_4 ?= silent_primary equivocate nl_fuzz wire_fuzz
-VM_DEBUG_NAMED := 1 2 3 4
-VM_DEBUG_LAST := 5
+VM_DEBUG_CHUNK_1 ?= restart_backup restart_netns vm_env nomodule
+VM_DEBUG_CHUNK_2 ?= memory checkpoint bad_input flood
+VM_DEBUG_CHUNK_3 ?= cluster byz_client key_churn module_load netns
+VM_DEBUG_NAMED := 1 2 3
+VM_DEBUG_LAST := 4
 VM_DEBUG_GROUPED := $(foreach c,$(VM_DEBUG_NAMED),$(VM_DEBUG_CHUNK_$(c)))
 VM_DEBUG_CHUNK_$(VM_DEBUG_LAST) = $(filter-out $(VM_DEBUG_GROUPED),$(VM_TESTS_DEBUG))
 ifneq ($(words $(VM_DEBUG_GROUPED)),$(words $(sort $(VM_DEBUG_GROUPED))))

@@ -345,7 +345,6 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 int bft_on_vc_ack(struct bft_engine *e, u32 from,
 		  const struct bft_vc_ack_view *a);
 int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
-void bft_note_view(struct bft_engine *e, u32 from, u64 view);
 void bft_peer_view(struct bft_engine *e, u32 from, u64 view);
 
 void bft_nv_retry(struct bft_engine *e);

@@ -136,7 +136,7 @@ void bft_probe_tick(struct bft_engine *e)
 	bft_multicast(e, e->tx, n);
 	/*
 	 * And the log past it: replicas in a later view answer with their
-	 * votes in it, from which we learn that view (bft_note_view).
+	 * votes in it, from which we learn that view (bft_peer_view).
 	 */
 	if (!e->seed.active)
 		bft_retx_ask(e);

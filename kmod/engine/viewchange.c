@@ -578,27 +578,7 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
  * makes replicas already in the view answer with theirs and the primary
  * with its NEW-VIEW; pre-prepares that arrive meanwhile are held early.
  */
-/*
- * Peer @from sent an authenticated message of @view. A later view counts
- * toward joining it (below); our own view, toward the Q - 1 peers that
- * confirm it to a replica created empty, which until then reports itself
- * as joining rather than as a normal replica (or primary) of a view the
- * others may have left long ago.
- */
-void bft_peer_view(struct bft_engine *e, u32 from, u64 view)
-{
-	if (view > e->view) {
-		bft_note_view(e, from, view);
-		return;
-	}
-	if (view < e->view || e->view_known)
-		return;
-	e->view_heard |= 1ULL << from;
-	if (bft_popcount64(e->view_heard) + 1 >= e->q)
-		e->view_known = true;
-}
-
-void bft_note_view(struct bft_engine *e, u32 from, u64 view)
+static void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 {
 	u64 best = 0;
 	u32 i, j, k;
@@ -622,4 +602,24 @@ void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 	e->tail_ask = true;
 	if (e->probe_at == BFT_NO_DEADLINE)
 		e->probe_at = e->now + e->cfg.xfer_retry_ms;
+}
+
+/*
+ * Peer @from sent an authenticated message of @view. A later view counts
+ * toward joining it (above); our own view, toward the Q - 1 peers that
+ * confirm it to a replica created empty, which until then reports itself
+ * as joining rather than as a normal replica (or primary) of a view the
+ * others may have left long ago.
+ */
+void bft_peer_view(struct bft_engine *e, u32 from, u64 view)
+{
+	if (view > e->view) {
+		bft_note_view(e, from, view);
+		return;
+	}
+	if (view < e->view || e->view_known)
+		return;
+	e->view_heard |= 1ULL << from;
+	if (bft_popcount64(e->view_heard) + 1 >= e->q)
+		e->view_known = true;
 }

@@ -23,10 +23,21 @@ ENGINE_OUT := $(BUILD)/host/engine
 ENGINE_OBJS := $(patsubst kmod/engine/%.c,$(ENGINE_OUT)/%.o,$(ENGINE_SRCS))
 ENGINE_LIB := $(BUILD)/host/libbftengine.a
 
-UNIT_SRCS := $(wildcard selftests/engine/unit/*.c)
+# One kselftest_harness.h program per selftests/engine/unit/test_*.c
+# (TEST() registers per translation unit), all linking cluster.c.
 UNIT_OUT := $(BUILD)/host/unit
-UNIT_OBJS := $(patsubst selftests/engine/unit/%.c,$(UNIT_OUT)/%.o,$(UNIT_SRCS))
-UNIT_BIN := $(UNIT_OUT)/engine-unit
+UNIT_BINS := $(patsubst selftests/engine/unit/%.c,$(UNIT_OUT)/%,$(wildcard selftests/engine/unit/test_*.c))
+UNIT_LIB_OBJS := $(UNIT_OUT)/cluster.o
+
+# kselftest_harness.h comes from linux-source, extracted into the cache
+# on first use (scripts/ksrc.sh); evaluated once, when a recipe needs it.
+KSFT_DIR = $(eval KSFT_DIR := $(shell scripts/ksrc.sh \
+	tools/testing/selftests/kselftest.h \
+	tools/testing/selftests/kselftest_harness.h)/tools/testing/selftests)$(KSFT_DIR)
+# A system header: it is written for -Wall, not -Wextra.
+KSFT_CFLAGS = -isystem $(KSFT_DIR)
+# Programs built with ASan link this, so a leaking test fails.
+KSFT_LSAN := -Wl,--wrap=_exit selftests/lib/lsan_exit.c
 
 .PHONY: engine-lib check-unit
 
@@ -44,17 +55,12 @@ $(ENGINE_LIB): $(ENGINE_OBJS)
 $(UNIT_OUT)/%.o: selftests/engine/unit/%.c $(ENGINE_HDRS) \
 		$(wildcard selftests/engine/unit/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ENGINE_HOST_CFLAGS) -Iselftests/engine/unit -c -o $@ $<
+	$(CC) $(ENGINE_HOST_CFLAGS) $(KSFT_CFLAGS) -Iselftests/engine/unit -c -o $@ $<
 
-$(UNIT_BIN): $(UNIT_OBJS) $(ENGINE_LIB)
-	$(CC) $(ENGINE_SAN) -o $@ $(UNIT_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS)
+$(UNIT_OUT)/test_%: $(UNIT_OUT)/test_%.o $(UNIT_LIB_OBJS) $(ENGINE_LIB) \
+		selftests/lib/lsan_exit.c
+	$(CC) $(ENGINE_SAN) -o $@ $(filter %.o %.a,$^) $(KSFT_LSAN) $(ENGINE_LIBS)
 
-check-unit: $(UNIT_BIN)
+check-unit: $(UNIT_BINS)
 	@mkdir -p $(RESULTS)
-	@$(UNIT_BIN) > $(UNIT_OUT)/engine-unit.log 2>&1; rc=$$?; \
-	cat $(UNIT_OUT)/engine-unit.log; \
-	res=$$(sed -n 's/^# engine-unit: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' \
-		$(UNIT_OUT)/engine-unit.log); \
-	[ -n "$$res" ] || res="0 1"; \
-	echo "$$res" > $(RESULTS)/host-unit.res; \
-	[ $$rc -eq 0 ]
+	@scripts/ktap-run.sh $(RESULTS)/host-unit.res $(UNIT_BINS)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* In-process replicas over a perfect (or lossy-by-replica) network. */
 #include <stdio.h>
-#include "harness.h"
+#include "kselftest_harness.h"
 #include "cluster.h"
 
 static struct tc tc;
@@ -23,46 +23,46 @@ static bool same_state(void)
 	return true;
 }
 
-static void t_normal_b1(void)
+TEST(cluster_n4_b1_mac_count)
 {
 	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0 };
 	const struct bft_counters *c;
 	u64 m0;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 2, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 2, &o));
 	m0 = macs(0);
 	for (i = 0; i < 20; i++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
-		T_CHECK(!tc.c[0].busy);
+		ASSERT_TRUE(!tc.c[0].busy);
 	}
-	T_EQ(tc.c[0].accepted, 20);
+	ASSERT_EQ(20, tc.c[0].accepted);
 	for (i = 0; i < 4; i++) {
-		T_EQ(tc.r[i].executed_seqs, 20);
-		T_EQ(tc.r[i].counter, 20);
+		ASSERT_EQ(20, tc.r[i].executed_seqs);
+		ASSERT_EQ(20, tc.r[i].counter);
 	}
 	/* MACs at the primary per request: 2 + 4(n-1)/b = 14 */
-	T_EQ(macs(0) - m0, 20 * 14);
+	ASSERT_EQ(20 * 14, macs(0) - m0);
 	c = bft_engine_counters(tc.r[0].e);
-	T_EQ(c->sent[BFT_MSG_PRE_PREPARE], 20 * 3);
-	T_EQ(c->recv[BFT_MSG_PREPARE], 20 * 3);
-	T_EQ(c->recv[BFT_MSG_COMMIT], 20 * 3);
-	T_EQ(c->sent[BFT_MSG_REPLY], 20);
-	T_EQ(c->mac_failed, 0);
+	ASSERT_EQ(20 * 3, c->sent[BFT_MSG_PRE_PREPARE]);
+	ASSERT_EQ(20 * 3, c->recv[BFT_MSG_PREPARE]);
+	ASSERT_EQ(20 * 3, c->recv[BFT_MSG_COMMIT]);
+	ASSERT_EQ(20, c->sent[BFT_MSG_REPLY]);
+	ASSERT_EQ(0, c->mac_failed);
 	for (i = 0; i < __BFT_DROP_MAX; i++)
-		T_EQ(c->drop_reason[i], 0);
+		ASSERT_EQ(0, c->drop_reason[i]);
 	tc_free(&tc);
 }
 
-static void batch_run(u32 b, u32 rounds)
+static void batch_run(struct __test_metadata *_metadata, u32 b, u32 rounds)
 {
 	struct bft_config o = { .batch_max = b, .batch_delay_ms = 5,
 				.batch_bytes = 65536 - 200 };
 	u64 m0, total = (u64)b * rounds;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, b, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, b, &o));
 	m0 = macs(0);
 	for (k = 0; k < rounds; k++) {
 		for (i = 0; i < b; i++)
@@ -70,86 +70,86 @@ static void batch_run(u32 b, u32 rounds)
 		tc_run(&tc);
 	}
 	for (i = 0; i < b; i++)
-		T_EQ(tc.c[i].accepted, rounds);
-	T_EQ(bft_engine_counters(tc.r[0].e)->batches, rounds);
+		ASSERT_EQ(rounds, tc.c[i].accepted);
+	ASSERT_EQ(rounds, bft_engine_counters(tc.r[0].e)->batches);
 	/* 2 per request + 4(n-1) per batch, measured exactly. */
-	T_EQ(macs(0) - m0, 2 * total + 12 * rounds);
-	printf("# n=4 b=%u: %.3f MAC ops per committed request at primary\n",
+	ASSERT_EQ(2 * total + 12 * rounds, macs(0) - m0);
+	TH_LOG("n=4 b=%u: %.3f MAC ops per committed request at primary",
 	       b, (double)(macs(0) - m0) / (double)total);
-	T_CHECK(same_state());
+	ASSERT_TRUE(same_state());
 	tc_free(&tc);
 }
 
-static void t_batch16(void)
+TEST(cluster_n4_b16_mac_count)
 {
-	batch_run(16, 3);
+	batch_run(_metadata, 16, 3);
 }
 
-static void t_batch64(void)
+TEST(cluster_n4_b64_mac_count)
 {
-	batch_run(64, 2);
+	batch_run(_metadata, 64, 2);
 }
 
-static void t_batch_deadline(void)
+TEST(cluster_batch_deadline)
 {
 	struct bft_config o = { .batch_max = 8, .batch_delay_ms = 10 };
 
-	T_EQ(tc_init(&tc, 4, 4, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 4, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_submit(&tc, 1, false, false);
 	tc_run(&tc);
-	T_CHECK(tc.c[0].busy);	/* partial batch waits for the deadline */
-	T_EQ(bft_engine_next_deadline(tc.r[0].e), tc.now + 10);
+	ASSERT_TRUE(tc.c[0].busy);	/* partial batch waits for the deadline */
+	ASSERT_EQ(tc.now + 10, bft_engine_next_deadline(tc.r[0].e));
 	tc_advance(&tc, 10, 1);
-	T_CHECK(!tc.c[0].busy && !tc.c[1].busy);
-	T_EQ(bft_engine_counters(tc.r[0].e)->batches, 1);
+	ASSERT_TRUE(!tc.c[0].busy && !tc.c[1].busy);
+	ASSERT_EQ(1, bft_engine_counters(tc.r[0].e)->batches);
 	tc_free(&tc);
 }
 
-static void t_reply_cache(void)
+TEST(cluster_reply_cache)
 {
 	struct bft_config o = { .batch_max = 1 };
 	const struct bft_counters *c;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	/* Retransmit the same request to everyone: cached, not re-run. */
 	tc.c[0].busy = true;
 	memset(tc.c[0].got, 0, sizeof(tc.c[0].got));
 	tc_advance(&tc, 600, 100);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	for (i = 0; i < 4; i++) {
 		c = bft_engine_counters(tc.r[i].e);
-		T_EQ(c->requests_executed, 1);
-		T_EQ(c->replies_resent, 1);
-		T_EQ(tc.r[i].counter, 1);
+		ASSERT_EQ(1, c->requests_executed);
+		ASSERT_EQ(1, c->replies_resent);
+		ASSERT_EQ(1, tc.r[i].counter);
 	}
 	tc_free(&tc);
 }
 
-static void t_readonly(void)
+TEST(cluster_readonly)
 {
-	T_EQ(tc_init(&tc, 4, 1, NULL), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, NULL));
 	tc_submit(&tc, 0, true, true);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
-	T_EQ(tc.c[0].last_result, 0);
-	T_EQ(bft_engine_counters(tc.r[1].e)->readonly_executed, 1);
-	T_EQ(bft_engine_counters(tc.r[1].e)->batches_executed, 0);
+	ASSERT_EQ(1, tc.c[0].accepted);
+	ASSERT_EQ(0, tc.c[0].last_result);
+	ASSERT_EQ(1, bft_engine_counters(tc.r[1].e)->readonly_executed);
+	ASSERT_EQ(0, bft_engine_counters(tc.r[1].e)->batches_executed);
 	tc_free(&tc);
 }
 
-static void t_checkpoint_gc(void)
+TEST(cluster_checkpoint_gc)
 {
 	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
 				.log_size = 8, .window = 2 };
 	struct bft_info info;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, 3, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 3, &o));
 	for (k = 0; k < 10; k++) {
 		for (i = 0; i < 3; i++)
 			tc_submit(&tc, i, false, false);
@@ -157,42 +157,43 @@ static void t_checkpoint_gc(void)
 	}
 	for (i = 0; i < 4; i++) {
 		bft_engine_info(tc.r[i].e, &info);
-		T_EQ(info.last_exec, 30);
-		T_EQ(info.stable_seq, 28);
-		T_EQ(bft_engine_counters(tc.r[i].e)->stable_checkpoints, 7);
-		T_EQ(bft_engine_counters(tc.r[i].e)->checkpoints, 8);
+		ASSERT_EQ(30, info.last_exec);
+		ASSERT_EQ(28, info.stable_seq);
+		ASSERT_EQ(7,
+			  bft_engine_counters(tc.r[i].e)->stable_checkpoints);
+		ASSERT_EQ(8, bft_engine_counters(tc.r[i].e)->checkpoints);
 	}
-	T_CHECK(same_state());
+	ASSERT_TRUE(same_state());
 	tc_free(&tc);
 }
 
-static void t_view_change(void)
+TEST(cluster_view_change)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	struct bft_info info;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
 	tc.down[0] = true;	/* primary crashes */
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_CHECK(tc.c[0].busy);
+	ASSERT_TRUE(tc.c[0].busy);
 	tc_advance(&tc, 3000, 50);
-	T_CHECK(!tc.c[0].busy);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_TRUE(!tc.c[0].busy);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	for (i = 1; i < 4; i++) {
 		bft_engine_info(tc.r[i].e, &info);
-		T_EQ(info.view, 1);
-		T_EQ(info.status, BFT_ST_NORMAL);
-		T_EQ(tc.r[i].counter, 2);
-		T_EQ(bft_engine_counters(tc.r[i].e)->new_views, 1);
+		ASSERT_EQ(1, info.view);
+		ASSERT_EQ(BFT_ST_NORMAL, info.status);
+		ASSERT_EQ(2, tc.r[i].counter);
+		ASSERT_EQ(1, bft_engine_counters(tc.r[i].e)->new_views);
 	}
 	/* The next request goes straight to the new primary. */
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 3);
+	ASSERT_EQ(3, tc.c[0].accepted);
 	tc_free(&tc);
 }
 
@@ -202,13 +203,13 @@ static void t_view_change(void)
  * (no timer is armed below Q VIEW-CHANGEs, so it does not climb) while
  * the rest serve requests (view_change.sh does the same in the VM).
  */
-static void t_manual_vc_alone(void)
+TEST(cluster_manual_vc_alone)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	struct bft_info info;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
 	bft_engine_request_view_change(tc.r[1].e);
@@ -217,9 +218,9 @@ static void t_manual_vc_alone(void)
 	tc_run(&tc);
 	for (i = 0; i < 4; i++) {
 		bft_engine_info(tc.r[i].e, &info);
-		T_EQ(info.view, 1);
-		T_EQ(info.status, BFT_ST_NORMAL);
-		T_EQ(bft_engine_counters(tc.r[i].e)->view_changes, 1);
+		ASSERT_EQ(1, info.view);
+		ASSERT_EQ(BFT_ST_NORMAL, info.status);
+		ASSERT_EQ(1, bft_engine_counters(tc.r[i].e)->view_changes);
 	}
 	bft_engine_request_view_change(tc.r[3].e);
 	tc_run(&tc);
@@ -227,33 +228,34 @@ static void t_manual_vc_alone(void)
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 		tc_advance(&tc, 500, 10);
-		T_CHECK(!tc.c[0].busy);
+		ASSERT_TRUE(!tc.c[0].busy);
 	}
-	T_EQ(tc.c[0].accepted, 11);
+	ASSERT_EQ(11, tc.c[0].accepted);
 	for (i = 0; i < 4; i++) {
 		bft_engine_info(tc.r[i].e, &info);
-		T_EQ(info.view, i == 3 ? 2 : 1);
-		T_EQ(info.status, i == 3 ? BFT_ST_VIEW_CHANGE : BFT_ST_NORMAL);
-		T_EQ(bft_engine_counters(tc.r[i].e)->view_changes,
-		     i == 3 ? 2 : 1);
+		ASSERT_EQ(i == 3 ? 2 : 1, info.view);
+		ASSERT_EQ(i == 3 ? BFT_ST_VIEW_CHANGE : BFT_ST_NORMAL,
+			  info.status);
+		ASSERT_EQ(i == 3 ? 2 : 1,
+			  bft_engine_counters(tc.r[i].e)->view_changes);
 	}
 	tc_free(&tc);
 }
 
-static void t_state_transfer(void)
+TEST(cluster_state_transfer)
 {
 	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
 				.log_size = 8 };
 	struct bft_info info;
 	u32 k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.down[3] = true;
 	for (k = 0; k < 13; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 	}
-	T_EQ(tc.c[0].accepted, 13);
+	ASSERT_EQ(13, tc.c[0].accepted);
 	tc.down[3] = false;
 	for (k = 0; k < 6; k++) {
 		tc_submit(&tc, 0, false, false);
@@ -262,28 +264,29 @@ static void t_state_transfer(void)
 	}
 	bft_engine_info(tc.r[3].e, &info);
 	/* Its FETCH(STABLE) may fetch 12 first, then 16 (13 was missed). */
-	T_CHECK(bft_engine_counters(tc.r[3].e)->state_transfers >= 1);
-	T_EQ(info.last_exec, 19);
-	T_CHECK(same_state());
-	T_EQ(tc.r[3].counter, 19);
+	ASSERT_TRUE(bft_engine_counters(tc.r[3].e)->state_transfers >= 1);
+	ASSERT_EQ(19, info.last_exec);
+	ASSERT_TRUE(same_state());
+	ASSERT_EQ(19, tc.r[3].counter);
 	tc_free(&tc);
 }
 
-static void t_bad_mac_dropped(void)
+TEST(cluster_bad_mac_dropped)
 {
 	struct bft_config o = { .batch_max = 1 };
 	const struct bft_counters *c;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.corrupt_mac_from[2] = true;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);	/* n=4 tolerates one bad replica */
+	ASSERT_EQ(1, tc.c[0].accepted);	/* n=4 tolerates one bad replica */
 	c = bft_engine_counters(tc.r[0].e);
-	T_EQ(c->drop_reason[BFT_DROP_MAC], 2);	/* its PREPARE + COMMIT */
-	T_EQ(c->mac_failed, 2);
-	T_EQ(c->peer[2].mac_failed, 0);	/* a claim, not its fault */
-	T_EQ(c->peer[2].dropped, 0);
+	ASSERT_EQ(2,
+		  c->drop_reason[BFT_DROP_MAC]);	/* its PREPARE + COMMIT */
+	ASSERT_EQ(2, c->mac_failed);
+	ASSERT_EQ(0, c->peer[2].mac_failed);	/* a claim, not its fault */
+	ASSERT_EQ(0, c->peer[2].dropped);
 	tc_free(&tc);
 }
 
@@ -305,14 +308,14 @@ static bool logs_agree(void)
 	return true;
 }
 
-static void lossy_run(u64 seed, u32 drop)
+static void lossy_run(struct __test_metadata *_metadata, u64 seed, u32 drop)
 {
 	struct bft_config o = { .batch_max = 4, .batch_delay_ms = 2,
 				.ckpt_interval = 4, .log_size = 8,
 				.vc_timeout_ms = 300 };
 	u32 i, k, busy;
 
-	T_EQ(tc_init(&tc, 4, 3, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 3, &o));
 	tc.rng = seed;
 	tc.drop_pct = drop;
 	for (k = 0; k < 12; k++) {
@@ -320,7 +323,8 @@ static void lossy_run(u64 seed, u32 drop)
 			if (!tc.c[i].busy)
 				tc_submit(&tc, i, false, false);
 		tc_advance(&tc, 200, 10);
-		T_CHECK(logs_agree());
+		ASSERT_TRUE(logs_agree())
+			TH_LOG("seed %llu", (unsigned long long)seed);
 	}
 	tc.drop_pct = 0;
 	for (k = 0, busy = 1; k < 60 && busy; k++) {
@@ -328,29 +332,20 @@ static void lossy_run(u64 seed, u32 drop)
 		for (i = 0, busy = 0; i < 3; i++)
 			busy += tc.c[i].busy;
 	}
-	if (busy)
-		printf("# seed %llu: %u clients still busy\n",
-		       (unsigned long long)seed, busy);
-	T_EQ(busy, 0);
-	T_CHECK(logs_agree());
+	ASSERT_EQ(0, busy)
+		TH_LOG("seed %llu: clients still busy",
+		       (unsigned long long)seed);
+	ASSERT_TRUE(logs_agree())
+		TH_LOG("seed %llu", (unsigned long long)seed);
 	tc_free(&tc);
 }
 
-static void t_lossy(void)
+TEST(cluster_lossy_15pct_20_seeds)
 {
 	u64 seed;
 
-	for (seed = 1; seed <= 20; seed++) {
-		int before = t_failed_checks;
-
-		lossy_run(seed, 15);
-		if (t_failed_checks != before) {
-			printf("# failing seed %llu\n",
-			       (unsigned long long)seed);
-			tc_free(&tc);
-			return;
-		}
-	}
+	for (seed = 1; seed <= 20; seed++)
+		lossy_run(_metadata, seed, 15);
 }
 
 static u64 rnd(u64 *x)
@@ -364,7 +359,7 @@ static u64 rnd(u64 *x)
  * so they reach the protocol handlers: no crash, no sanitizer report,
  * and the honest replicas still agree afterwards.
  */
-static void t_mutated_verified(void)
+TEST(cluster_mutated_verified_input)
 {
 	static u8 cap[64][2048];
 	static u32 cap_len[64];
@@ -374,7 +369,7 @@ static void t_mutated_verified(void)
 	u64 x = 42;
 	u32 i, k, nc = 0, len;
 
-	T_EQ(tc_init(&tc, 4, 2, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 2, &o));
 	/* Capture a variety of valid datagrams by building them. */
 	for (k = 0; k < 64; k++) {
 		u8 d[BFT_DIGEST_LEN] = { (u8)k };
@@ -436,47 +431,48 @@ static void t_mutated_verified(void)
 	tc_free(&tc);
 }
 
-static void t_quorum_short(void)
+TEST(cluster_quorum_short_switch)
 {
 	struct bft_config o = { .flags = BFT_CFG_F_QUORUM_SHORT };
 	struct bft_info info;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	bft_engine_info(tc.r[0].e, &info);
-	T_EQ(info.quorum, 2);	/* test-only: one vote short of Q = 3 */
-	T_EQ(info.f, 1);
+	ASSERT_EQ(2, info.quorum);	/* test-only: one vote short of Q = 3 */
+	ASSERT_EQ(1, info.f);
 	tc_free(&tc);
 }
 
 /* n = 7 tolerates f = 2: the primary and one backup crash. */
-static void t_n7_two_crashed(void)
+TEST(cluster_n7_two_crashed)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 500 };
 	struct bft_info info;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 7, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 7, 1, &o));
 	bft_engine_info(tc.r[0].e, &info);
-	T_EQ(info.quorum, 5);
+	ASSERT_EQ(5, info.quorum);
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	tc.down[0] = true;
 	tc.down[4] = true;
 	tc_submit(&tc, 0, false, false);
 	tc_advance(&tc, 5000, 50);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	for (i = 1; i < 7; i++) {
 		if (tc.down[i])
 			continue;
 		bft_engine_info(tc.r[i].e, &info);
-		T_EQ(info.view, 1);
-		T_EQ(tc.r[i].counter, 2);
+		ASSERT_EQ(1, info.view);
+		ASSERT_EQ(2, tc.r[i].counter);
 	}
 	tc_free(&tc);
 }
 
-static void restart_run(bool after_view_change)
+static void restart_run(struct __test_metadata *_metadata,
+			bool after_view_change)
 {
 	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
 				.log_size = 8, .vc_timeout_ms = 500 };
@@ -484,25 +480,25 @@ static void restart_run(bool after_view_change)
 	u64 view;
 	u32 k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	if (after_view_change) {
 		tc.down[0] = true;
 		tc_submit(&tc, 0, false, false);
 		tc_advance(&tc, 3000, 50);
-		T_EQ(tc.c[0].accepted, 1);
+		ASSERT_EQ(1, tc.c[0].accepted);
 		tc.down[0] = false;
 	}
 	for (k = 0; k < 6; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_advance(&tc, 100, 50);
 	}
-	T_EQ(tc_restart(&tc, 3), 0);
+	ASSERT_EQ(0, tc_restart(&tc, 3));
 	for (k = 0; k < 24; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_advance(&tc, 100, 50);
 	}
 	tc_advance(&tc, 3000, 50);
-	T_CHECK(!tc.c[0].busy);
+	ASSERT_TRUE(!tc.c[0].busy);
 	bft_engine_info(tc.r[1].e, &info);
 	view = info.view;
 	/*
@@ -510,43 +506,24 @@ static void restart_run(bool after_view_change)
 	 * behind is more than f = 1, so no checkpoint gets Q votes until a
 	 * further view change installs one; that is the expected recovery.
 	 */
-	T_CHECK(after_view_change ? view >= 1 : view == 0);
+	ASSERT_TRUE(after_view_change ? view >= 1 : view == 0);
 	bft_engine_info(tc.r[3].e, &info);
-	T_EQ(info.view, view);
-	T_CHECK(bft_engine_counters(tc.r[3].e)->state_transfers >= 1);
-	T_EQ(tc.r[3].counter, tc.r[1].counter);
-	T_CHECK(tc.r[3].counter >= 20);	/* requests may be superseded */
-	T_CHECK(logs_agree());
+	ASSERT_EQ(view, info.view);
+	ASSERT_TRUE(bft_engine_counters(tc.r[3].e)->state_transfers >= 1);
+	ASSERT_EQ(tc.r[1].counter, tc.r[3].counter);
+	ASSERT_TRUE(tc.r[3].counter >= 20);	/* requests may be superseded */
+	ASSERT_TRUE(logs_agree());
 	tc_free(&tc);
 }
 
-static void t_restart(void)
+TEST(cluster_restart_catches_up)
 {
-	restart_run(false);
+	restart_run(_metadata, false);
 }
 
-static void t_restart_in_later_view(void)
+TEST(cluster_restart_in_later_view)
 {
-	restart_run(true);
+	restart_run(_metadata, true);
 }
 
-UNIT_TESTS(cluster_tests) = {
-	{ "cluster_n4_b1_mac_count", t_normal_b1 },
-	{ "cluster_n4_b16_mac_count", t_batch16 },
-	{ "cluster_n4_b64_mac_count", t_batch64 },
-	{ "cluster_batch_deadline", t_batch_deadline },
-	{ "cluster_reply_cache", t_reply_cache },
-	{ "cluster_readonly", t_readonly },
-	{ "cluster_checkpoint_gc", t_checkpoint_gc },
-	{ "cluster_view_change", t_view_change },
-	{ "cluster_manual_vc_alone", t_manual_vc_alone },
-	{ "cluster_state_transfer", t_state_transfer },
-	{ "cluster_bad_mac_dropped", t_bad_mac_dropped },
-	{ "cluster_lossy_15pct_20_seeds", t_lossy },
-	{ "cluster_mutated_verified_input", t_mutated_verified },
-	{ "cluster_quorum_short_switch", t_quorum_short },
-	{ "cluster_n7_two_crashed", t_n7_two_crashed },
-	{ "cluster_restart_catches_up", t_restart },
-	{ "cluster_restart_in_later_view", t_restart_in_later_view },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

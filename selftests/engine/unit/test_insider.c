@@ -4,7 +4,7 @@
  * authenticated messages of the test's choosing, and links are cut or
  * held, to build the schedules random Byzantine mutation never finds.
  */
-#include "harness.h"
+#include "kselftest_harness.h"
 #include "cluster.h"
 #include "wire.h"
 
@@ -53,7 +53,7 @@ static bool tap_b(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
  * B, and B claims null prepared at seq 1 in view 1. r2 must not back
  * that claim: d committed at seq 1 in view 0.
  */
-static void t_insider_jump_no_pp(void)
+TEST(insider_jump_no_pp)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	u8 buf[BFT_WIRE_MAX_DGRAM], null[BFT_DIGEST_LEN];
@@ -62,16 +62,16 @@ static void t_insider_jump_no_pp(void)
 	struct bft_info in;
 	u32 len, i, st2;
 
-	T_EQ(tc_init(&tc, 4, 2, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 2, &o));
 	bft_null_digest(null);
 	/* 1. d commits at seq 1 in view 0; r2 hears none of it. */
 	for (i = 0; i < 4; i++)
 		tc.cut[i][2] = true;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
-	T_EQ(tc.r[0].last_seq, 1);
-	T_EQ(tc.r[2].last_seq, 0);
+	ASSERT_EQ(1, tc.c[0].accepted);
+	ASSERT_EQ(1, tc.r[0].last_seq);
+	ASSERT_EQ(0, tc.r[2].last_seq);
 	/* 2. View change to 1: B's NEW-VIEW(1) reaches r3 only. */
 	tc.cut[1][2] = false;
 	tc.cut[3][2] = false;
@@ -82,13 +82,13 @@ static void t_insider_jump_no_pp(void)
 	bft_engine_request_view_change(tc.r[3].e);
 	tc_run(&tc);
 	info(3, &in);
-	T_EQ(in.view, 1);
-	T_EQ(in.status, BFT_ST_NORMAL);
+	ASSERT_EQ(1, in.view);
+	ASSERT_EQ(BFT_ST_NORMAL, in.status);
 	info(0, &in);
-	T_EQ(in.view, 1);
-	T_EQ(in.status, BFT_ST_VIEW_CHANGE);
+	ASSERT_EQ(1, in.view);
+	ASSERT_EQ(BFT_ST_VIEW_CHANGE, in.status);
 	info(2, &in);
-	T_EQ(in.view, 0);
+	ASSERT_EQ(0, in.view);
 	/* 3.-4. r2 learns of view 1 from r3 and B; B pre-prepares null. */
 	tc_release(&tc, 3, 2);
 	tc_run(&tc);
@@ -98,7 +98,7 @@ static void t_insider_jump_no_pp(void)
 	tc_inject(&tc, 1, 2, buf, len);
 	tc_run(&tc);
 	info(2, &in);
-	T_EQ(in.view, 1);
+	ASSERT_EQ(1, in.view);
 	st2 = in.status;
 	/* 5. View change to 2 among r0, r2 and B; B claims null prepared. */
 	tc_isolate(&tc, 3, true);
@@ -128,25 +128,25 @@ static void t_insider_jump_no_pp(void)
 	tc_inject(&tc, 1, 0, buf, len);
 	tc_inject(&tc, 1, 2, buf, len);
 	tc_run(&tc);
-	T_EQ(tc.r[0].exec_log[1], 1);
+	ASSERT_EQ(1, tc.r[0].exec_log[1]);
 	if (tc.r[2].last_seq)
-		T_EQ(tc.r[2].exec_log[1], 1);
+		ASSERT_EQ(1, tc.r[2].exec_log[1]);
 	/* r2 joined view change 1: no NEW-VIEW, so no normal status. */
-	T_EQ(st2, BFT_ST_VIEW_CHANGE);
+	ASSERT_EQ(BFT_ST_VIEW_CHANGE, st2);
 	/* 6. r3 comes back; the cluster must agree on seq 1 and go on. */
 	tc_isolate(&tc, 3, false);
 	tc_advance(&tc, 20000, 50);
 	tc_submit(&tc, 1, false, true);
 	tc_advance(&tc, 20000, 50);
-	T_EQ(tc.c[1].accepted, 1);
+	ASSERT_EQ(1, tc.c[1].accepted);
 	for (i = 0; i < 4; i++) {
 		if (i == 1)
 			continue;
-		T_CHECK(tc.r[i].last_seq >= 2);
-		T_EQ(tc.r[i].exec_log[1], tc.r[0].exec_log[1]);
-		T_EQ(tc.r[i].counter, tc.r[0].counter);
+		ASSERT_TRUE(tc.r[i].last_seq >= 2);
+		ASSERT_EQ(tc.r[0].exec_log[1], tc.r[i].exec_log[1]);
+		ASSERT_EQ(tc.r[0].counter, tc.r[i].counter);
 	}
-	T_EQ(tc.r[0].exec_log[1], 1);
+	ASSERT_EQ(1, tc.r[0].exec_log[1]);
 	tc_free(&tc);
 }
 
@@ -157,7 +157,7 @@ static void t_insider_jump_no_pp(void)
  * to 0 and the timer died. A replica moves only on f+1 replicas' word
  * or its own timeout.
  */
-static void t_insider_hostile_view(void)
+TEST(insider_hostile_view)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 1 };
@@ -165,11 +165,11 @@ static void t_insider_hostile_view(void)
 	u64 dropped[4];
 	u32 len, i, k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.mute[3] = true;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	len = enc_vc0(buf, 3, (u64)-2);
 	tc_inject_all(&tc, 3, buf, len);
 	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 3, (u64)-1, 1,
@@ -185,7 +185,7 @@ static void t_insider_hostile_view(void)
 	tc_advance(&tc, 10000, 50);
 	tc_isolate(&tc, 0, false);
 	tc_advance(&tc, 60000, 50);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	/* Two more view changes: the timer must survive each. */
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < 4; i++)
@@ -193,26 +193,26 @@ static void t_insider_hostile_view(void)
 				bft_engine_request_view_change(tc.r[i].e);
 		tc_submit(&tc, 0, false, true);
 		tc_advance(&tc, 30000, 50);
-		T_EQ(tc.c[0].accepted, 3 + k);
+		ASSERT_EQ(3 + k, tc.c[0].accepted);
 	}
 	for (i = 0; i < 4; i++) {
 		if (i == 3)
 			continue;
 		info(i, &in);
 		if (in.view >= 16)
-			printf("# r%u in view %llu\n", i,
+			TH_LOG("r%u in view %llu", i,
 			       (unsigned long long)in.view);
-		T_CHECK(in.view < 16);
-		T_EQ(in.status, BFT_ST_NORMAL);
-		T_EQ(tc.r[i].counter, tc.r[0].counter);
+		ASSERT_TRUE(in.view < 16);
+		ASSERT_EQ(BFT_ST_NORMAL, in.status);
+		ASSERT_EQ(tc.r[0].counter, tc.r[i].counter);
 		/* Both hostile views were dropped and counted. */
-		T_EQ(dropped[i], 2);
+		ASSERT_EQ(2, dropped[i]);
 	}
 	tc_free(&tc);
 }
 
 /* At the cap a replica stays, its timer still set; above it, drops. */
-static void t_insider_view_cap(void)
+TEST(insider_view_cap)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 1 };
@@ -220,27 +220,29 @@ static void t_insider_view_cap(void)
 	struct bft_info in;
 	u32 len;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	e = tc.r[0].e;
 	len = enc_vc0(buf, 1, BFT_VIEW_MAX + 1);
-	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), BFT_DROP_VIEW);
+	ASSERT_EQ(BFT_DROP_VIEW,
+		  bft_engine_receive(e, buf, len, BFT_RX_VERIFIED));
 	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_COMMIT, 1,
 			    BFT_VIEW_MAX + 1, 1, d);
-	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), BFT_DROP_VIEW);
+	ASSERT_EQ(BFT_DROP_VIEW,
+		  bft_engine_receive(e, buf, len, BFT_RX_VERIFIED));
 	/* f+1 replicas at the cap: r0 joins them there. */
 	len = enc_vc0(buf, 1, BFT_VIEW_MAX);
-	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), 0);
+	ASSERT_EQ(0, bft_engine_receive(e, buf, len, BFT_RX_VERIFIED));
 	len = enc_vc0(buf, 2, BFT_VIEW_MAX);
-	T_EQ(bft_engine_receive(e, buf, len, BFT_RX_VERIFIED), 0);
+	ASSERT_EQ(0, bft_engine_receive(e, buf, len, BFT_RX_VERIFIED));
 	info(0, &in);
-	T_EQ(in.view, BFT_VIEW_MAX);
-	T_EQ(in.status, BFT_ST_VIEW_CHANGE);
+	ASSERT_EQ(BFT_VIEW_MAX, in.view);
+	ASSERT_EQ(BFT_ST_VIEW_CHANGE, in.status);
 	tc.mute[0] = true;
 	bft_engine_request_view_change(e);
 	tc_advance(&tc, 60000, 100);
 	info(0, &in);
-	T_EQ(in.view, BFT_VIEW_MAX);
-	T_CHECK(bft_engine_next_deadline(e) <= tc.now + 1000);
+	ASSERT_EQ(BFT_VIEW_MAX, in.view);
+	ASSERT_TRUE(bft_engine_next_deadline(e) <= tc.now + 1000);
 	tc_free(&tc);
 }
 
@@ -250,14 +252,14 @@ static void t_insider_view_cap(void)
  * acks besides the primary's and B's own (2 here, not 2f-1 = 1), or the
  * holders of Y reject a correct NEW-VIEW and accuse its primary.
  */
-static void t_insider_vcack_quorum(void)
+TEST(insider_vcack_quorum)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	u8 x[BFT_WIRE_MAX_DGRAM], y[BFT_WIRE_MAX_DGRAM];
 	struct bft_info in;
 	u32 len, i;
 
-	T_EQ(tc_init(&tc, 5, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 5, 1, &o));
 	tc.mute[2] = true;
 	len = enc_vc0(x, 2, 1);
 	memcpy(y, x, len);
@@ -277,14 +279,14 @@ static void t_insider_vcack_quorum(void)
 		if (i == 2)
 			continue;
 		info(i, &in);
-		T_EQ(c->drop_reason[BFT_DROP_NV_INVALID], 0);
-		T_EQ(c->evidence, 0);
-		T_EQ(in.view, 1);
-		T_EQ(in.status, BFT_ST_NORMAL);
+		ASSERT_EQ(0, c->drop_reason[BFT_DROP_NV_INVALID]);
+		ASSERT_EQ(0, c->evidence);
+		ASSERT_EQ(1, in.view);
+		ASSERT_EQ(BFT_ST_NORMAL, in.status);
 	}
 	tc_submit(&tc, 0, false, true);
 	tc_advance(&tc, 5000, 50);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	tc_free(&tc);
 }
 
@@ -295,29 +297,29 @@ static void t_insider_vcack_quorum(void)
  * whole cluster during the view change stay within one per stored
  * VIEW-CHANGE and per VIEW-CHANGE named in a NEW-VIEW checked.
  */
-static void t_insider_vc_digest_cost(void)
+TEST(insider_vc_digest_cost)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	struct bft_info in;
 	u64 before, used;
 	u32 i, n = 13;
 
-	T_EQ(tc_init(&tc, n, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, n, 1, &o));
 	tc_isolate(&tc, 0, true);
 	before = bft_test_sha_calls;
 	for (i = 1; i < n; i++)
 		bft_engine_request_view_change(tc.r[i].e);
 	tc_run(&tc);
 	used = bft_test_sha_calls - before;
-	printf("# n=%u view change: %llu digests\n", n,
+	TH_LOG("n=%u view change: %llu digests", n,
 	       (unsigned long long)used);
 	for (i = 1; i < n; i++) {
 		info(i, &in);
-		T_EQ(in.view, 1);
-		T_EQ(in.status, BFT_ST_NORMAL);
+		ASSERT_EQ(1, in.view);
+		ASSERT_EQ(BFT_ST_NORMAL, in.status);
 	}
 	/* (n-1)^2 VIEW-CHANGEs stored, (n-2) backups check Q names each. */
-	T_CHECK(used <= (u64)(n - 1) * (n - 1) +
+	ASSERT_TRUE(used <= (u64)(n - 1) * (n - 1) +
 		(u64)(n - 2) * bft_quorum(n) + 4 * n);
 	tc_free(&tc);
 }
@@ -343,30 +345,30 @@ static void primary_dies(u32 k)
  * traffic it must learn the view from f+1 peers, fetch the tail and be
  * level within a few probe rounds.
  */
-static void t_insider_restart_idle(void)
+TEST(insider_restart_idle)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
 				.ckpt_interval = 4 };
 	struct bft_info in, in1;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	primary_dies(3);
 	for (k = 0; k < 3; k++) {
 		tc_submit(&tc, 0, false, true);
 		tc_advance(&tc, 200, 50);
 	}
-	T_EQ(tc.c[0].accepted, 6);
+	ASSERT_EQ(6, tc.c[0].accepted);
 	info(1, &in1);
-	T_EQ(in1.view, 1);
-	T_EQ(in1.last_exec, 6);
-	T_EQ(in1.stable_seq, 4);
-	T_EQ(tc_restart(&tc, 0), 0);
+	ASSERT_EQ(1, in1.view);
+	ASSERT_EQ(6, in1.last_exec);
+	ASSERT_EQ(4, in1.stable_seq);
+	ASSERT_EQ(0, tc_restart(&tc, 0));
 	tc.down[0] = false;
 	/* Not "normal, view 0, primary 0": the others left view 0. */
 	info(0, &in);
-	T_EQ(in.view, 0);
-	T_EQ(in.status, BFT_ST_JOINING);
+	ASSERT_EQ(0, in.view);
+	ASSERT_EQ(BFT_ST_JOINING, in.status);
 	/* No client traffic; probe gaps start at xfer_retry_ms (200). */
 	for (k = 0; k < 200; k++) {
 		tc_advance(&tc, 50, 50);
@@ -375,22 +377,22 @@ static void t_insider_restart_idle(void)
 		    in.last_exec == 6)
 			break;
 	}
-	printf("# restarted r0 level after %u ms\n", (k + 1) * 50);
-	T_CHECK(k < 40);	/* within 2 s: a few probe rounds */
+	TH_LOG("restarted r0 level after %u ms", (k + 1) * 50);
+	ASSERT_TRUE(k < 40);	/* within 2 s: a few probe rounds */
 	info(0, &in);
 	for (i = 1; i < 4; i++) {
 		info(i, &in1);
-		T_EQ(in1.view, 1);
-		T_EQ(in1.last_exec, 6);
-		T_EQ(tc.r[i].counter, tc.r[1].counter);
+		ASSERT_EQ(1, in1.view);
+		ASSERT_EQ(6, in1.last_exec);
+		ASSERT_EQ(tc.r[1].counter, tc.r[i].counter);
 	}
-	printf("# restarted r0: view %llu status %u last_exec %llu\n",
+	TH_LOG("restarted r0: view %llu status %u last_exec %llu",
 	       (unsigned long long)in.view, in.status,
 	       (unsigned long long)in.last_exec);
-	T_EQ(in.view, 1);
-	T_EQ(in.status, BFT_ST_NORMAL);
-	T_EQ(in.last_exec, 6);
-	T_EQ(tc.r[0].counter, tc.r[1].counter);
+	ASSERT_EQ(1, in.view);
+	ASSERT_EQ(BFT_ST_NORMAL, in.status);
+	ASSERT_EQ(6, in.last_exec);
+	ASSERT_EQ(tc.r[1].counter, tc.r[0].counter);
 	tc_free(&tc);
 }
 
@@ -398,22 +400,22 @@ static void t_insider_restart_idle(void)
  * Finding 7, the report: a fresh cluster confirms view 0 from its peers'
  * probes within a round or two, even with one replica down.
  */
-static void t_fresh_view_confirmed(void)
+TEST(fresh_view_confirmed)
 {
 	struct bft_info in;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 1, NULL), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, NULL));
 	tc.down[3] = true;
 	for (i = 0; i < 3; i++) {
 		info(i, &in);
-		T_EQ(in.status, BFT_ST_JOINING);
+		ASSERT_EQ(BFT_ST_JOINING, in.status);
 	}
 	tc_advance(&tc, 1000, 50);
 	for (i = 0; i < 3; i++) {
 		info(i, &in);
-		T_EQ(in.view, 0);
-		T_EQ(in.status, BFT_ST_NORMAL);
+		ASSERT_EQ(0, in.view);
+		ASSERT_EQ(BFT_ST_NORMAL, in.status);
 	}
 	tc_free(&tc);
 }
@@ -422,7 +424,7 @@ static void t_fresh_view_confirmed(void)
  * ... and one faulty peer cannot confirm a stale view to a restarted
  * replica: its FETCH in view 0 is one of the 2f needed.
  */
-static void t_insider_stale_view_unconfirmed(void)
+TEST(insider_stale_view_unconfirmed)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	static const u8 zero[BFT_DIGEST_LEN];
@@ -430,10 +432,10 @@ static void t_insider_stale_view_unconfirmed(void)
 	u8 buf[256];
 	u32 i, len;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	primary_dies(1);
 	/* r0 comes back cut off from the correct replicas 2 and 3. */
-	T_EQ(tc_restart(&tc, 0), 0);
+	ASSERT_EQ(0, tc_restart(&tc, 0));
 	tc.down[0] = false;
 	tc.cut[0][2] = tc.cut[2][0] = true;
 	tc.cut[0][3] = tc.cut[3][0] = true;
@@ -444,8 +446,8 @@ static void t_insider_stale_view_unconfirmed(void)
 		tc_advance(&tc, 100, 50);
 	}
 	info(0, &in);
-	T_EQ(in.view, 0);
-	T_EQ(in.status, BFT_ST_JOINING);
+	ASSERT_EQ(0, in.view);
+	ASSERT_EQ(BFT_ST_JOINING, in.status);
 	tc_free(&tc);
 }
 
@@ -468,35 +470,35 @@ static bool tap_nvck(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 	return !(from == 1 && to == 2 && buf[5] == BFT_MSG_NEW_VIEW);
 }
 
-static void t_insider_nv_ckpt_one_holder(void)
+TEST(insider_nv_ckpt_one_holder)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
 				.ckpt_interval = 4 };
 	struct bft_info in;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_isolate(&tc, 3, true);
 	tc.tap = tap_nvck;
 	for (k = 0; k < 4; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 	}
-	T_EQ(tc.c[0].accepted, 4);
-	T_EQ(tc.r[0].last_seq, 4);
-	T_EQ(tc.r[1].last_seq, 4);
-	T_EQ(tc.r[2].last_seq, 0);
+	ASSERT_EQ(4, tc.c[0].accepted);
+	ASSERT_EQ(4, tc.r[0].last_seq);
+	ASSERT_EQ(4, tc.r[1].last_seq);
+	ASSERT_EQ(0, tc.r[2].last_seq);
 	info(0, &in);
-	T_EQ(in.stable_seq, 0);
+	ASSERT_EQ(0, in.stable_seq);
 	/* View change to 1 among r0, B and r2; NEW-VIEW(1) to r0 only. */
 	for (i = 0; i < 3; i++)
 		bft_engine_request_view_change(tc.r[i].e);
 	tc_run(&tc);
 	info(0, &in);
-	T_EQ(in.view, 1);
-	T_EQ(in.status, BFT_ST_NORMAL);
+	ASSERT_EQ(1, in.view);
+	ASSERT_EQ(BFT_ST_NORMAL, in.status);
 	info(2, &in);
-	T_EQ(in.status, BFT_ST_VIEW_CHANGE);
+	ASSERT_EQ(BFT_ST_VIEW_CHANGE, in.status);
 	/* B stops; the network heals. */
 	tc.down[1] = true;
 	tc.tap = NULL;
@@ -504,18 +506,18 @@ static void t_insider_nv_ckpt_one_holder(void)
 	tc_submit(&tc, 0, false, true);
 	tc_advance(&tc, 120000, 50);
 	info(0, &in);
-	printf("# r0: view %llu status %u stable %llu last_exec %llu\n",
+	TH_LOG("r0: view %llu status %u stable %llu last_exec %llu",
 	       (unsigned long long)in.view, in.status,
 	       (unsigned long long)in.stable_seq,
 	       (unsigned long long)in.last_exec);
-	T_EQ(tc.c[0].accepted, 5);
+	ASSERT_EQ(5, tc.c[0].accepted);
 	for (i = 0; i < 4; i++) {
 		if (i == 1)
 			continue;
 		info(i, &in);
-		T_EQ(in.status, BFT_ST_NORMAL);
-		T_EQ(in.last_exec, 5);
-		T_EQ(tc.r[i].counter, tc.r[0].counter);
+		ASSERT_EQ(BFT_ST_NORMAL, in.status);
+		ASSERT_EQ(5, in.last_exec);
+		ASSERT_EQ(tc.r[0].counter, tc.r[i].counter);
 	}
 	tc_free(&tc);
 }
@@ -527,48 +529,48 @@ static void t_insider_nv_ckpt_one_holder(void)
  * completes on r0 and r2) it must fetch the state on the f+1 matching
  * CHECKPOINTs of r0 and r2, not time out alone into a view nobody joins.
  */
-static void t_insider_stable_on_silent_vote(void)
+TEST(insider_stable_on_silent_vote)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
 				.ckpt_interval = 4 };
 	struct bft_info in;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_isolate(&tc, 3, true);
 	for (k = 0; k < 4; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 	}
 	info(0, &in);
-	T_EQ(in.stable_seq, 4);
+	ASSERT_EQ(4, in.stable_seq);
 	tc.down[1] = true;
 	tc_isolate(&tc, 3, false);
 	tc_submit(&tc, 0, false, true);
 	tc_advance(&tc, 20000, 50);
-	T_EQ(tc.c[0].accepted, 5);
+	ASSERT_EQ(5, tc.c[0].accepted);
 	info(3, &in);
-	printf("# r3: view %llu status %u stable %llu last_exec %llu\n",
+	TH_LOG("r3: view %llu status %u stable %llu last_exec %llu",
 	       (unsigned long long)in.view, in.status,
 	       (unsigned long long)in.stable_seq,
 	       (unsigned long long)in.last_exec);
-	T_EQ(in.last_exec, 5);
-	T_EQ(in.view, 0);
-	T_EQ(in.status, BFT_ST_NORMAL);
+	ASSERT_EQ(5, in.last_exec);
+	ASSERT_EQ(0, in.view);
+	ASSERT_EQ(BFT_ST_NORMAL, in.status);
 	/* And the cluster, which needs r3 for every quorum, goes on. */
 	for (k = 0; k < 7; k++) {
 		tc_submit(&tc, 0, false, true);
 		tc_advance(&tc, 5000, 50);
 	}
-	T_EQ(tc.c[0].accepted, 12);
+	ASSERT_EQ(12, tc.c[0].accepted);
 	for (i = 0; i < 4; i++) {
 		if (i == 1)
 			continue;
 		info(i, &in);
-		T_EQ(in.view, 0);
-		T_EQ(in.status, BFT_ST_NORMAL);
-		T_EQ(in.last_exec, 12);
-		T_EQ(tc.r[i].counter, tc.r[0].counter);
+		ASSERT_EQ(0, in.view);
+		ASSERT_EQ(BFT_ST_NORMAL, in.status);
+		ASSERT_EQ(12, in.last_exec);
+		ASSERT_EQ(tc.r[0].counter, tc.r[i].counter);
 	}
 	tc_free(&tc);
 }
@@ -590,7 +592,7 @@ static bool tap_nvck_nodata(struct tc *t, u32 from, u32 to, u8 *buf,
  * them). r2 gets NEW-VIEW(1) with checkpoint 4 while its state transfer
  * is starved; B pre-prepares null at seq 2.
  */
-static void t_insider_pp_below_nv_ckpt(void)
+TEST(insider_pp_below_nv_ckpt)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000,
 				.ckpt_interval = 4 };
@@ -600,7 +602,7 @@ static void t_insider_pp_below_nv_ckpt(void)
 	u64 stale;
 	u32 i, k, len;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	bft_null_digest(null);
 	tc_isolate(&tc, 3, true);
 	tc.tap = tap_nvck;
@@ -608,36 +610,23 @@ static void t_insider_pp_below_nv_ckpt(void)
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 	}
-	T_EQ(tc.r[2].last_seq, 0);
+	ASSERT_EQ(0, tc.r[2].last_seq);
 	tc.tap = tap_nvck_nodata;
 	for (i = 0; i < 3; i++)
 		bft_engine_request_view_change(tc.r[i].e);
 	tc_run(&tc);
 	info(2, &in);
-	T_EQ(in.view, 1);
-	T_EQ(in.status, BFT_ST_NORMAL);
-	T_EQ(in.last_exec, 0);
+	ASSERT_EQ(1, in.view);
+	ASSERT_EQ(BFT_ST_NORMAL, in.status);
+	ASSERT_EQ(0, in.last_exec);
 	c = bft_engine_counters(tc.r[2].e);
 	stale = c->drop_reason[BFT_DROP_STALE];
 	len = bft_enc_preprepare(buf, sizeof(buf), 1, 1, 2, null, 0, NULL, 0);
 	tc.mute[1] = true;
 	tc_inject(&tc, 1, 2, buf, len);
 	tc_run(&tc);
-	T_EQ(c->drop_reason[BFT_DROP_STALE], stale + 1);
+	ASSERT_EQ(stale + 1, c->drop_reason[BFT_DROP_STALE]);
 	tc_free(&tc);
 }
 
-UNIT_TESTS(insider_tests) = {
-	{ "fresh_view_confirmed", t_fresh_view_confirmed },
-	{ "insider_stale_view_unconfirmed", t_insider_stale_view_unconfirmed },
-	{ "insider_jump_no_pp", t_insider_jump_no_pp },
-	{ "insider_hostile_view", t_insider_hostile_view },
-	{ "insider_view_cap", t_insider_view_cap },
-	{ "insider_vcack_quorum", t_insider_vcack_quorum },
-	{ "insider_vc_digest_cost", t_insider_vc_digest_cost },
-	{ "insider_restart_idle", t_insider_restart_idle },
-	{ "insider_nv_ckpt_one_holder", t_insider_nv_ckpt_one_holder },
-	{ "insider_stable_on_silent_vote", t_insider_stable_on_silent_vote },
-	{ "insider_pp_below_nv_ckpt", t_insider_pp_below_nv_ckpt },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

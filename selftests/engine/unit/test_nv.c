@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* NEW-VIEW computation: given VIEW-CHANGE messages, the O set. */
-#include "harness.h"
+#include "kselftest_harness.h"
+#include "engine.h"
 #include "internal.h"
 
 #define NVT_L	8
@@ -54,22 +55,22 @@ static int compute(u32 m, struct bft_ckpt_h *ck, struct bft_ckpt_h *o,
 	return bft_nv_compute(4, 1, 3, NVT_L, vcs, m, ck, o, n_o);
 }
 
-static void t_nv_empty(void)
+TEST(newview_empty_and_quorum)
 {
 	struct bft_ckpt_h ck, o[NVT_L];
 	u32 n_o = 99;
 
-	T_EQ(mk(0, 0, 7, NULL, 0), 0);
-	T_EQ(mk(1, 0, 7, NULL, 0), 0);
-	T_EQ(compute(2, &ck, o, &n_o), -EAGAIN);	/* below Q */
-	T_EQ(mk(2, 0, 7, NULL, 0), 0);
-	T_EQ(compute(3, &ck, o, &n_o), 0);
-	T_EQ(ck.seq, 0);
-	T_EQ(ck.digest[0], 7);
-	T_EQ(n_o, 0);
+	ASSERT_EQ(0, mk(0, 0, 7, NULL, 0));
+	ASSERT_EQ(0, mk(1, 0, 7, NULL, 0));
+	ASSERT_EQ(-EAGAIN, compute(2, &ck, o, &n_o));	/* below Q */
+	ASSERT_EQ(0, mk(2, 0, 7, NULL, 0));
+	ASSERT_EQ(0, compute(3, &ck, o, &n_o));
+	ASSERT_EQ(0, ck.seq);
+	ASSERT_EQ(7, ck.digest[0]);
+	ASSERT_EQ(0, n_o);
 }
 
-static void t_nv_prepared_and_gap_fill(void)
+TEST(newview_prepared_with_null_fill)
 {
 	struct bft_vc_entry_h a[2], b[2];
 	struct bft_ckpt_h ck, o[NVT_L];
@@ -80,37 +81,37 @@ static void t_nv_prepared_and_gap_fill(void)
 	a[1] = ent(3, 0, 3, true, 0, 3);
 	b[0] = ent(1, 0, 1, false, 0, 0);
 	b[1] = ent(3, 0, 3, true, 0, 3);
-	T_EQ(mk(0, 0, 7, a, 2), 0);
-	T_EQ(mk(1, 0, 7, b, 2), 0);
-	T_EQ(mk(2, 0, 7, NULL, 0), 0);
-	T_EQ(compute(3, &ck, o, &n_o), 0);
-	T_EQ(n_o, 3);
+	ASSERT_EQ(0, mk(0, 0, 7, a, 2));
+	ASSERT_EQ(0, mk(1, 0, 7, b, 2));
+	ASSERT_EQ(0, mk(2, 0, 7, NULL, 0));
+	ASSERT_EQ(0, compute(3, &ck, o, &n_o));
+	ASSERT_EQ(3, n_o);
 	bft_null_digest(null);
-	T_EQ(o[0].seq, 1);
-	T_EQ(o[0].digest[0], 1);
-	T_EQ(o[1].seq, 2);
-	T_CHECK(!memcmp(o[1].digest, null, BFT_DIGEST_LEN));	/* null fill */
-	T_EQ(o[2].seq, 3);
-	T_EQ(o[2].digest[0], 3);
+	ASSERT_EQ(1, o[0].seq);
+	ASSERT_EQ(1, o[0].digest[0]);
+	ASSERT_EQ(2, o[1].seq);
+	ASSERT_TRUE(!memcmp(o[1].digest, null, BFT_DIGEST_LEN));	/* null fill */
+	ASSERT_EQ(3, o[2].seq);
+	ASSERT_EQ(3, o[2].digest[0]);
 }
 
-static void t_nv_lone_claim(void)
+TEST(newview_lone_claim_not_adopted)
 {
 	struct bft_vc_entry_h x = ent(1, 0, 9, true, 0, 9);
 	struct bft_ckpt_h ck, o[NVT_L];
 	u32 n_o;
 
 	/* One (possibly lying) replica claims a prepared request. */
-	T_EQ(mk(0, 0, 7, NULL, 0), 0);
-	T_EQ(mk(1, 0, 7, NULL, 0), 0);
-	T_EQ(mk(2, 0, 7, &x, 1), 0);
-	T_EQ(compute(3, &ck, o, &n_o), -EAGAIN);	/* wait for more */
-	T_EQ(mk(3, 0, 7, NULL, 0), 0);
-	T_EQ(compute(4, &ck, o, &n_o), 0);
-	T_EQ(n_o, 0);				/* not adopted: null */
+	ASSERT_EQ(0, mk(0, 0, 7, NULL, 0));
+	ASSERT_EQ(0, mk(1, 0, 7, NULL, 0));
+	ASSERT_EQ(0, mk(2, 0, 7, &x, 1));
+	ASSERT_EQ(-EAGAIN, compute(3, &ck, o, &n_o));	/* wait for more */
+	ASSERT_EQ(0, mk(3, 0, 7, NULL, 0));
+	ASSERT_EQ(0, compute(4, &ck, o, &n_o));
+	ASSERT_EQ(0, n_o);				/* not adopted: null */
 }
 
-static void t_nv_later_view_wins(void)
+TEST(newview_later_view_wins)
 {
 	struct bft_vc_entry_h a = ent(1, 1, 2, true, 1, 2);
 	struct bft_vc_entry_h b = ent(1, 0, 1, true, 0, 1);
@@ -118,46 +119,39 @@ static void t_nv_later_view_wins(void)
 	struct bft_ckpt_h ck, o[NVT_L];
 	u32 n_o;
 
-	T_EQ(mk(0, 0, 7, &a, 1), 0);
-	T_EQ(mk(1, 0, 7, &b, 1), 0);
-	T_EQ(mk(2, 0, 7, &c, 1), 0);
-	T_EQ(compute(3, &ck, o, &n_o), 0);
-	T_EQ(n_o, 1);
-	T_EQ(o[0].digest[0], 2);
+	ASSERT_EQ(0, mk(0, 0, 7, &a, 1));
+	ASSERT_EQ(0, mk(1, 0, 7, &b, 1));
+	ASSERT_EQ(0, mk(2, 0, 7, &c, 1));
+	ASSERT_EQ(0, compute(3, &ck, o, &n_o));
+	ASSERT_EQ(1, n_o);
+	ASSERT_EQ(2, o[0].digest[0]);
 }
 
-static void t_nv_checkpoint_choice(void)
+TEST(newview_checkpoint_choice)
 {
 	struct bft_vc_entry_h a = ent(9, 1, 5, true, 1, 5);
 	struct bft_ckpt_h ck, o[NVT_L];
 	u32 n_o;
 
 	/* Two claim (8, d4): f+1 claimants make it the start. */
-	T_EQ(mk(0, 8, 4, &a, 1), 0);
-	T_EQ(mk(1, 8, 4, &a, 1), 0);
-	T_EQ(mk(2, 0, 7, NULL, 0), 0);
-	T_EQ(compute(3, &ck, o, &n_o), 0);
-	T_EQ(ck.seq, 8);
-	T_EQ(ck.digest[0], 4);
-	T_EQ(n_o, 1);
-	T_EQ(o[0].seq, 9);
-	T_EQ(o[0].digest[0], 5);
+	ASSERT_EQ(0, mk(0, 8, 4, &a, 1));
+	ASSERT_EQ(0, mk(1, 8, 4, &a, 1));
+	ASSERT_EQ(0, mk(2, 0, 7, NULL, 0));
+	ASSERT_EQ(0, compute(3, &ck, o, &n_o));
+	ASSERT_EQ(8, ck.seq);
+	ASSERT_EQ(4, ck.digest[0]);
+	ASSERT_EQ(1, n_o);
+	ASSERT_EQ(9, o[0].seq);
+	ASSERT_EQ(5, o[0].digest[0]);
 	/* A lone claim of 16 is not adopted, and it leaves only two
 	 * senders at or below 8: wait for a fourth VIEW-CHANGE.
 	 */
-	T_EQ(mk(2, 16, 6, NULL, 0), 0);
-	T_EQ(compute(3, &ck, o, &n_o), -EAGAIN);
-	T_EQ(mk(3, 8, 4, NULL, 0), 0);
-	T_EQ(compute(4, &ck, o, &n_o), 0);
-	T_EQ(ck.seq, 8);
-	T_EQ(n_o, 1);
+	ASSERT_EQ(0, mk(2, 16, 6, NULL, 0));
+	ASSERT_EQ(-EAGAIN, compute(3, &ck, o, &n_o));
+	ASSERT_EQ(0, mk(3, 8, 4, NULL, 0));
+	ASSERT_EQ(0, compute(4, &ck, o, &n_o));
+	ASSERT_EQ(8, ck.seq);
+	ASSERT_EQ(1, n_o);
 }
 
-UNIT_TESTS(nv_tests) = {
-	{ "newview_empty_and_quorum", t_nv_empty },
-	{ "newview_prepared_with_null_fill", t_nv_prepared_and_gap_fill },
-	{ "newview_lone_claim_not_adopted", t_nv_lone_claim },
-	{ "newview_later_view_wins", t_nv_later_view_wins },
-	{ "newview_checkpoint_choice", t_nv_checkpoint_choice },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

@@ -5,7 +5,7 @@
  * for a straggler (6b), and drop counters charged only to authenticated
  * senders (6e).
  */
-#include "harness.h"
+#include "kselftest_harness.h"
 #include "cluster.h"
 #include "wire.h"
 
@@ -17,38 +17,38 @@ static const struct bft_counters *ctr(u32 i)
 }
 
 /* 6e: a forged datagram claiming to be from r2 is not r2's fault. */
-static void t_forged_sender_not_charged(void)
+TEST(forged_sender_not_charged)
 {
 	struct bft_config o = { .batch_max = 1 };
 	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 1 };
 	u32 len;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 2, 0, 1, d);
 	memset(buf + len - BFT_MAC_LEN, 0x5a, BFT_MAC_LEN);
-	T_EQ(bft_engine_receive(tc.r[0].e, buf, len, 0), BFT_DROP_MAC);
+	ASSERT_EQ(BFT_DROP_MAC, bft_engine_receive(tc.r[0].e, buf, len, 0));
 	/* A malformed one (reserved bits) is not charged either. */
 	buf[3] ^= 0x80;
-	T_CHECK(bft_engine_receive(tc.r[0].e, buf, len, 0) != 0);
-	T_EQ(ctr(0)->drop_reason[BFT_DROP_MAC], 1);
-	T_EQ(ctr(0)->mac_failed, 1);
-	T_EQ(ctr(0)->dropped[BFT_MSG_PREPARE], 2);
-	T_EQ(ctr(0)->peer[2].mac_failed, 0);
-	T_EQ(ctr(0)->peer[2].dropped, 0);
+	ASSERT_TRUE(bft_engine_receive(tc.r[0].e, buf, len, 0) != 0);
+	ASSERT_EQ(1, ctr(0)->drop_reason[BFT_DROP_MAC]);
+	ASSERT_EQ(1, ctr(0)->mac_failed);
+	ASSERT_EQ(2, ctr(0)->dropped[BFT_MSG_PREPARE]);
+	ASSERT_EQ(0, ctr(0)->peer[2].mac_failed);
+	ASSERT_EQ(0, ctr(0)->peer[2].dropped);
 	/* Correctly MAC'd but wrong: that is r2's doing. */
 	buf[3] ^= 0x80;
 	tc_inject(&tc, 2, 0, buf, len);	/* view 0 from a backup: fine */
 	len = bft_enc_vc_ack(buf, sizeof(buf), 2, 1, 3, d);
 	tc_inject(&tc, 2, 0, buf, len);	/* r0 is not view 1's primary */
 	tc_run(&tc);
-	T_EQ(ctr(0)->drop_reason[BFT_DROP_NOT_PRIMARY], 1);
-	T_EQ(ctr(0)->peer[2].dropped, 1);
-	T_EQ(ctr(0)->peer[2].recv, 1);
+	ASSERT_EQ(1, ctr(0)->drop_reason[BFT_DROP_NOT_PRIMARY]);
+	ASSERT_EQ(1, ctr(0)->peer[2].dropped);
+	ASSERT_EQ(1, ctr(0)->peer[2].recv);
 	tc_free(&tc);
 }
 
 /* Correct replicas r0, r1 (view 1's primary) and r3 are in view 1. */
-static void check_view1_clean(void)
+static void check_view1_clean(struct __test_metadata *_metadata)
 {
 	static const u32 good[] = { 0, 1, 3 };
 	struct bft_info info;
@@ -58,15 +58,15 @@ static void check_view1_clean(void)
 		i = good[k];
 		bft_engine_info(tc.r[i].e, &info);
 		if (info.view != 1 || info.status != BFT_ST_NORMAL)
-			printf("# r%u: view %llu status %u, nv_invalid %llu\n",
+			TH_LOG("r%u: view %llu status %u, nv_invalid %llu",
 			       i, (unsigned long long)info.view, info.status,
 			       (unsigned long long)
 			       ctr(i)->drop_reason[BFT_DROP_NV_INVALID]);
-		T_EQ(info.view, 1);
-		T_EQ(info.status, BFT_ST_NORMAL);
-		T_EQ(ctr(i)->new_views, 1);
-		T_EQ(ctr(i)->drop_reason[BFT_DROP_NV_INVALID], 0);
-		T_EQ(ctr(i)->peer[1].evidence, 0);
+		ASSERT_EQ(1, info.view);
+		ASSERT_EQ(BFT_ST_NORMAL, info.status);
+		ASSERT_EQ(1, ctr(i)->new_views);
+		ASSERT_EQ(0, ctr(i)->drop_reason[BFT_DROP_NV_INVALID]);
+		ASSERT_EQ(0, ctr(i)->peer[1].evidence);
 	}
 }
 
@@ -90,35 +90,32 @@ static void change_to_view1(void)
  * before the NEW-VIEW reaches them, B sends the backups VIEW-CHANGE(2).
  * They must still validate the correct NEW-VIEW(1).
  */
-static void t_nv_named_vc_overwritten(void)
+TEST(nv_named_vc_overwritten)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
-	int before;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	tc.hold[1][0] = true;
 	tc.hold[1][3] = true;
 	change_to_view1();
-	T_EQ(ctr(1)->new_views, 1);
+	ASSERT_EQ(1, ctr(1)->new_views);
 	/* B, already in view 1 at r1, asks the others for view 2. */
 	bft_engine_request_view_change(tc.r[2].e);
 	tc_run(&tc);
-	T_EQ(ctr(0)->recv[BFT_MSG_VIEW_CHANGE] >= 2, 1);
+	ASSERT_EQ(1, ctr(0)->recv[BFT_MSG_VIEW_CHANGE] >= 2);
 	tc_release(&tc, 1, 0);
 	tc_release(&tc, 1, 3);
 	tc_run(&tc);
-	before = t_failed_checks;
-	check_view1_clean();
-	T_CHECK(t_failed_checks == before);
+	check_view1_clean(_metadata);
 	/* The kept copy sufficed: nothing had to be fetched. */
-	T_EQ(ctr(0)->vc_fetch_requests + ctr(3)->vc_fetch_requests, 0);
+	ASSERT_EQ(0, ctr(0)->vc_fetch_requests + ctr(3)->vc_fetch_requests);
 	tc.mute[2] = true;	/* B is silent from now on */
 	tc_submit(&tc, 0, false, true);
 	tc_advance(&tc, 500, 50);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	tc_free(&tc);
 }
 
@@ -126,27 +123,24 @@ static void t_nv_named_vc_overwritten(void)
  * Finding 3b: B sends its VIEW-CHANGE(1) only to the primary and one
  * acker (r0). r3 must obtain the named copy, not wait for ever.
  */
-static void t_nv_named_vc_missing(void)
+TEST(nv_named_vc_missing)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
-	int before;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	tc.cut[2][3] = true;
 	change_to_view1();
-	T_EQ(ctr(1)->new_views, 1);
+	ASSERT_EQ(1, ctr(1)->new_views);
 	tc.mute[2] = true;	/* B says nothing more */
 	tc_advance(&tc, 500, 50);
-	before = t_failed_checks;
-	check_view1_clean();
-	T_CHECK(t_failed_checks == before);
-	T_EQ(ctr(3)->vc_fetched, 1);
+	check_view1_clean(_metadata);
+	ASSERT_EQ(1, ctr(3)->vc_fetched);
 	tc_submit(&tc, 0, false, true);
 	tc_advance(&tc, 500, 50);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	tc_free(&tc);
 }
 
@@ -182,15 +176,14 @@ static void b_relays(const u8 *chunk, u32 clen, const u8 *digest)
  * only r1 relays at first. One faulty relayer (B) cannot complete r0's
  * copy with junk, only with the bytes r0 really sent.
  */
-static void t_nv_fetch_needs_f_plus_1(void)
+TEST(nv_fetch_needs_f_plus_1)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	u8 d[BFT_DIGEST_LEN], junk[BFT_VC_FIXED + 40];
 	struct bft_sha_ctx c;
 	struct bft_info info;
-	int before;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.tap = tap_r0_vc;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
@@ -198,13 +191,13 @@ static void t_nv_fetch_needs_f_plus_1(void)
 	tc.cut[0][3] = true;
 	change_to_view1();
 	tc.mute[2] = true;
-	T_CHECK(r0_vc_len > BFT_VC_FIXED + BFT_MAC_LEN);
+	ASSERT_TRUE(r0_vc_len > BFT_VC_FIXED + BFT_MAC_LEN);
 	tc_advance(&tc, 1000, 50);
 	bft_engine_info(tc.r[3].e, &info);
-	T_EQ(info.view, 0);	/* NEW-VIEW(1) pending */
-	T_CHECK(ctr(3)->vc_fetch_requests >= 2);
-	T_CHECK(ctr(1)->vc_relayed >= 2);
-	T_EQ(ctr(3)->vc_fetched, 0);
+	ASSERT_EQ(0, info.view);	/* NEW-VIEW(1) pending */
+	ASSERT_TRUE(ctr(3)->vc_fetch_requests >= 2);
+	ASSERT_TRUE(ctr(1)->vc_relayed >= 2);
+	ASSERT_EQ(0, ctr(3)->vc_fetched);
 	/* Junk under the named digest: dropped, and B's doing. */
 	bft_sha_init(&c);
 	bft_sha_update(&c, r0_vc, r0_vc_len - BFT_MAC_LEN);
@@ -213,20 +206,18 @@ static void t_nv_fetch_needs_f_plus_1(void)
 	junk[BFT_VC_FIXED] ^= 1;
 	tc.cut[2][3] = false;	/* B is muted: only what we inject */
 	b_relays(junk, sizeof(junk), d);
-	T_EQ(ctr(3)->drop_reason[BFT_DROP_DIGEST], 1);
-	T_EQ(ctr(3)->peer[2].dropped, 1);
-	T_EQ(ctr(3)->vc_fetched, 0);
+	ASSERT_EQ(1, ctr(3)->drop_reason[BFT_DROP_DIGEST]);
+	ASSERT_EQ(1, ctr(3)->peer[2].dropped);
+	ASSERT_EQ(0, ctr(3)->vc_fetched);
 	/* The real bytes: B and r1 make f+1. */
 	b_relays(r0_vc, r0_vc_len - BFT_MAC_LEN, d);
-	T_EQ(ctr(3)->vc_fetched, 1);
+	ASSERT_EQ(1, ctr(3)->vc_fetched);
 	bft_engine_info(tc.r[3].e, &info);
-	T_EQ(info.view, 0);	/* B's is still missing */
+	ASSERT_EQ(0, info.view);	/* B's is still missing */
 	tc.cut[0][3] = false;	/* r0 relays it too */
 	tc_advance(&tc, 500, 50);
-	T_EQ(ctr(3)->vc_fetched, 2);
-	before = t_failed_checks;
-	check_view1_clean();
-	T_CHECK(t_failed_checks == before);
+	ASSERT_EQ(2, ctr(3)->vc_fetched);
+	check_view1_clean(_metadata);
 	tc_free(&tc);
 }
 
@@ -243,12 +234,11 @@ static bool tap_drop_r1_vc_to_r3(struct tc *t, u32 from, u32 to, u8 *buf,
  * answer: a copy relayed by its author carries the author's MAC and is
  * taken at once (Twins found this stall, id 165416190998).
  */
-static void t_nv_fetch_from_author(void)
+TEST(nv_fetch_from_author)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
-	int before;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.tap = tap_drop_r1_vc_to_r3;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
@@ -256,16 +246,14 @@ static void t_nv_fetch_from_author(void)
 	tc.cut[0][3] = true;
 	tc.cut[2][3] = true;
 	tc_advance(&tc, 500, 50);
-	T_EQ(ctr(3)->vc_fetched, 1);
-	T_EQ(ctr(1)->vc_relayed, 1);
-	before = t_failed_checks;
-	check_view1_clean();
-	T_CHECK(t_failed_checks == before);
+	ASSERT_EQ(1, ctr(3)->vc_fetched);
+	ASSERT_EQ(1, ctr(1)->vc_relayed);
+	check_view1_clean(_metadata);
 	tc_free(&tc);
 }
 
 /* FETCH(VC) and DATA(VC) decoders. */
-static void t_vcfetch_wire(void)
+TEST(vcfetch_wire)
 {
 	struct bft_wire_limits lim = { .n = 4, .log_size = 8 };
 	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 9 };
@@ -275,29 +263,29 @@ static void t_vcfetch_wire(void)
 	u32 len;
 
 	len = bft_enc_fetch(buf, sizeof(buf), 1, 0, BFT_FETCH_VC, 5, 3, d);
-	T_EQ(bft_wire_parse_fetch(buf, len, &f), 0);
-	T_EQ(f.what, BFT_FETCH_VC);
-	T_EQ(f.seq, 5);
-	T_EQ(f.offset, 3);
+	ASSERT_EQ(0, bft_wire_parse_fetch(buf, len, &f));
+	ASSERT_EQ(BFT_FETCH_VC, f.what);
+	ASSERT_EQ(5, f.seq);
+	ASSERT_EQ(3, f.offset);
 	len = bft_enc_fetch(buf, sizeof(buf), 1, 0, BFT_FETCH_VC, 5,
 			    BFT_MAX_REPLICAS, d);
-	T_EQ(bft_wire_parse_fetch(buf, len, &f), BFT_DROP_RESERVED);
+	ASSERT_EQ(BFT_DROP_RESERVED, bft_wire_parse_fetch(buf, len, &f));
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
 			   BFT_VC_FIXED, 3, d, chunk, BFT_VC_FIXED);
-	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), 0);
-	T_EQ(dv.count, 3);
+	ASSERT_EQ(0, bft_wire_parse_data(buf, len, &lim, &dv));
+	ASSERT_EQ(3, dv.count);
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
 			   BFT_VC_FIXED, 4, d, chunk, BFT_VC_FIXED);
-	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_RESERVED);
+	ASSERT_EQ(BFT_DROP_RESERVED, bft_wire_parse_data(buf, len, &lim, &dv));
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
 			   BFT_VC_FIXED - 1, 3, d, chunk, BFT_VC_FIXED - 1);
-	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_SHORT);
+	ASSERT_EQ(BFT_DROP_SHORT, bft_wire_parse_data(buf, len, &lim, &dv));
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 0,
 			   sizeof(chunk), 3, d, chunk, sizeof(chunk));
-	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_TOO_LONG);
+	ASSERT_EQ(BFT_DROP_TOO_LONG, bft_wire_parse_data(buf, len, &lim, &dv));
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_VC, 5, 1,
 			   BFT_VC_FIXED + 1, 3, d, chunk, BFT_VC_FIXED);
-	T_EQ(bft_wire_parse_data(buf, len, &lim, &dv), BFT_DROP_LEN);
+	ASSERT_EQ(BFT_DROP_LEN, bft_wire_parse_data(buf, len, &lim, &dv));
 }
 
 static u64 vc_sent(void)
@@ -315,55 +303,46 @@ static u64 vc_sent(void)
  * 6b: r3 missed the change to view 1; the help its VIEW-CHANGE(1) earns
  * is lost. Its resend must be helped again, and then the help stops.
  */
-static void t_straggler_help_retried(void)
+TEST(straggler_help_retried)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	struct bft_info info;
 	u64 before;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 1);
+	ASSERT_EQ(1, tc.c[0].accepted);
 	tc_isolate(&tc, 3, true);
 	for (i = 0; i < 3; i++)
 		bft_engine_request_view_change(tc.r[i].e);
 	tc_run(&tc);
 	bft_engine_info(tc.r[1].e, &info);
-	T_EQ(info.view, 1);
-	T_EQ(info.status, BFT_ST_NORMAL);
+	ASSERT_EQ(1, info.view);
+	ASSERT_EQ(BFT_ST_NORMAL, info.status);
 	/* r3 reaches the others, but their first help is lost. */
 	for (i = 0; i < 3; i++)
 		tc.cut[3][i] = false;
 	bft_engine_request_view_change(tc.r[3].e);
 	tc_run(&tc);
 	for (i = 0; i < 3; i++)
-		T_EQ(ctr(i)->recv[BFT_MSG_VIEW_CHANGE] >= 3, 1);
+		ASSERT_EQ(1, ctr(i)->recv[BFT_MSG_VIEW_CHANGE] >= 3);
 	tc_isolate(&tc, 3, false);
 	tc_advance(&tc, 3000, 50);
 	bft_engine_info(tc.r[3].e, &info);
-	T_EQ(info.view, 1);
-	T_EQ(info.status, BFT_ST_NORMAL);
-	T_EQ(ctr(3)->new_views, 1);
+	ASSERT_EQ(1, info.view);
+	ASSERT_EQ(BFT_ST_NORMAL, info.status);
+	ASSERT_EQ(1, ctr(3)->new_views);
 	/* Idle and level: nobody helps anybody any more. */
 	before = vc_sent();
 	tc_advance(&tc, 20000, 50);
-	T_EQ(vc_sent(), before);
+	ASSERT_EQ(before, vc_sent());
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(tc.c[0].accepted, 2);
-	T_EQ(tc.r[3].counter, tc.r[1].counter);
+	ASSERT_EQ(2, tc.c[0].accepted);
+	ASSERT_EQ(tc.r[1].counter, tc.r[3].counter);
 	tc_free(&tc);
 }
 
-UNIT_TESTS(nvfetch_tests) = {
-	{ "nv_named_vc_overwritten", t_nv_named_vc_overwritten },
-	{ "nv_named_vc_missing", t_nv_named_vc_missing },
-	{ "nv_fetch_needs_f_plus_1", t_nv_fetch_needs_f_plus_1 },
-	{ "nv_fetch_from_author", t_nv_fetch_from_author },
-	{ "vcfetch_wire", t_vcfetch_wire },
-	{ "straggler_help_retried", t_straggler_help_retried },
-	{ "forged_sender_not_charged", t_forged_sender_not_charged },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

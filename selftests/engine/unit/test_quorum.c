@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Quorum math for n = 4..13 and watermark arithmetic. */
-#include "harness.h"
+#include "kselftest_harness.h"
+#include "engine.h"
 #include "quorum.h"
 
-static void t_quorum_values(void)
+TEST(quorum_values_n4_5_6_7_10_13)
 {
 	/* n, f, Q = ceil((n+f+1)/2) */
 	static const unsigned int tab[][3] = {
@@ -13,58 +14,52 @@ static void t_quorum_values(void)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		T_EQ(bft_f(tab[i][0]), tab[i][1]);
-		T_EQ(bft_quorum(tab[i][0]), tab[i][2]);
+		ASSERT_EQ(tab[i][1], bft_f(tab[i][0]));
+		ASSERT_EQ(tab[i][2], bft_quorum(tab[i][0]));
 	}
 }
 
 /* Any two quorums intersect in >= f+1 replicas, for every n. */
-static void t_quorum_intersection(void)
+TEST(quorum_intersection_all_n)
 {
 	unsigned int n;
 
 	for (n = 4; n <= BFT_MAX_REPLICAS; n++) {
 		unsigned int f = bft_f(n), q = bft_quorum(n);
 
-		T_CHECK(n >= 3 * f + 1);
-		T_CHECK(2 * q >= n + f + 1);
-		T_CHECK(q <= n - f);	/* live with f silent replicas */
+		ASSERT_TRUE(n >= 3 * f + 1);
+		ASSERT_TRUE(2 * q >= n + f + 1);
+		ASSERT_TRUE(q <= n - f);	/* live with f silent replicas */
 		if (n == 3 * f + 1)
-			T_EQ(q, 2 * f + 1);
+			ASSERT_EQ(2 * f + 1, q);
 	}
 }
 
-static void t_popcount(void)
+TEST(popcount)
 {
-	T_EQ(bft_popcount64(0), 0);
-	T_EQ(bft_popcount64(0xffULL), 8);
-	T_EQ(bft_popcount64(~0ULL), 64);
+	ASSERT_EQ(0, bft_popcount64(0));
+	ASSERT_EQ(8, bft_popcount64(0xffULL));
+	ASSERT_EQ(64, bft_popcount64(~0ULL));
 }
 
-static void t_config_check(void)
+TEST(config_check)
 {
 	struct bft_config c = { .n = 4, .id = 0, .n_clients = 8 };
 
 	bft_config_defaults(&c);
-	T_EQ(bft_config_check(&c), 0);
-	T_EQ(c.log_size, 2 * c.ckpt_interval);
+	ASSERT_EQ(0, bft_config_check(&c));
+	ASSERT_EQ(2 * c.ckpt_interval, c.log_size);
 	c.n = 3;
-	T_EQ(bft_config_check(&c), -EINVAL);
+	ASSERT_EQ(-EINVAL, bft_config_check(&c));
 	c.n = 4;
 	c.id = 4;
-	T_EQ(bft_config_check(&c), -EINVAL);
+	ASSERT_EQ(-EINVAL, bft_config_check(&c));
 	c.id = 3;
 	c.log_size = c.ckpt_interval * 2 + 1;
-	T_EQ(bft_config_check(&c), -EINVAL);
+	ASSERT_EQ(-EINVAL, bft_config_check(&c));
 	c.log_size = c.ckpt_interval * 2;
 	c.window = c.log_size + 1;
-	T_EQ(bft_config_check(&c), -EINVAL);
+	ASSERT_EQ(-EINVAL, bft_config_check(&c));
 }
 
-UNIT_TESTS(quorum_tests) = {
-	{ "quorum_values_n4_5_6_7_10_13", t_quorum_values },
-	{ "quorum_intersection_all_n", t_quorum_intersection },
-	{ "popcount", t_popcount },
-	{ "config_check", t_config_check },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

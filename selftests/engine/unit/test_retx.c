@@ -4,7 +4,7 @@
  * FETCH(LOG) and catches up before its view-change timer, instead of
  * timing out alone.
  */
-#include "harness.h"
+#include "kselftest_harness.h"
 #include "cluster.h"
 
 static struct tc tc;
@@ -21,60 +21,60 @@ static void one_request(void)
 }
 
 /* Replica 3 missed all of seq 1; seq 2 commits there but cannot run. */
-static void t_retx_missed_seq(void)
+TEST(retx_missed_seq_caught_up)
 {
 	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0,
 				.vc_timeout_ms = 1000 };
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.down[3] = true;
 	one_request();
 	tc.down[3] = false;
 	one_request();
-	T_EQ(tc.c[0].accepted, 2);
-	T_EQ(tc.r[3].executed_seqs, 0);
+	ASSERT_EQ(2, tc.c[0].accepted);
+	ASSERT_EQ(0, tc.r[3].executed_seqs);
 	tc_advance(&tc, 600, 50);
-	T_EQ(tc.r[3].executed_seqs, 2);
-	T_EQ(tc.r[3].counter, 2);
-	T_EQ(ctr(3)->retx_requests, 1);
+	ASSERT_EQ(2, tc.r[3].executed_seqs);
+	ASSERT_EQ(2, tc.r[3].counter);
+	ASSERT_EQ(1, ctr(3)->retx_requests);
 	/* Each peer re-sent its two messages for seq 1 and for seq 2. */
 	for (i = 0; i < 3; i++)
-		T_EQ(ctr(i)->retx_sent, 4);
-	T_EQ(ctr(3)->retx_sent, 0);
+		ASSERT_EQ(4, ctr(i)->retx_sent);
+	ASSERT_EQ(0, ctr(3)->retx_sent);
 	for (i = 0; i < 4; i++)
-		T_EQ(ctr(i)->view_changes, 0);
+		ASSERT_EQ(0, ctr(i)->view_changes);
 	tc_advance(&tc, 2000, 100);
-	T_EQ(ctr(3)->retx_requests, 1);	/* level again: quiet */
+	ASSERT_EQ(1, ctr(3)->retx_requests);	/* level again: quiet */
 	tc_free(&tc);
 }
 
 /* Idle and level: nobody asks, however long it stays idle. */
-static void t_retx_quiet_when_level(void)
+TEST(retx_quiet_when_level)
 {
 	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0 };
 	u32 i;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	one_request();
 	tc_advance(&tc, 5000, 100);
 	for (i = 0; i < 4; i++) {
-		T_EQ(ctr(i)->retx_requests, 0);
-		T_EQ(ctr(i)->retx_sent, 0);
-		T_EQ(tc.r[i].executed_seqs, 1);
+		ASSERT_EQ(0, ctr(i)->retx_requests);
+		ASSERT_EQ(0, ctr(i)->retx_sent);
+		ASSERT_EQ(1, tc.r[i].executed_seqs);
 	}
 	tc_free(&tc);
 }
 
 /* Under 20% loss every replica ends level, with no view change. */
-static void t_retx_lossy_level(void)
+TEST(retx_lossy_all_level)
 {
 	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0,
 				.vc_timeout_ms = 2000 };
 	u64 asked = 0;
 	u32 i, k;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.drop_pct = 20;
 	tc.rng = 7;
 	for (k = 0; k < 30; k++) {
@@ -84,20 +84,15 @@ static void t_retx_lossy_level(void)
 	}
 	tc.drop_pct = 0;
 	tc_advance(&tc, 2000, 50);
-	T_EQ(tc.c[0].accepted, 30);
+	ASSERT_EQ(30, tc.c[0].accepted);
 	for (i = 0; i < 4; i++) {
-		T_EQ(tc.r[i].executed_seqs, 30);
-		T_EQ(tc.r[i].counter, 30);
-		T_EQ(ctr(i)->view_changes, 0);
+		ASSERT_EQ(30, tc.r[i].executed_seqs);
+		ASSERT_EQ(30, tc.r[i].counter);
+		ASSERT_EQ(0, ctr(i)->view_changes);
 		asked += ctr(i)->retx_requests;
 	}
-	T_CHECK(asked > 0);
+	ASSERT_TRUE(asked > 0);
 	tc_free(&tc);
 }
 
-UNIT_TESTS(retx_tests) = {
-	{ "retx_missed_seq_caught_up", t_retx_missed_seq },
-	{ "retx_quiet_when_level", t_retx_quiet_when_level },
-	{ "retx_lossy_all_level", t_retx_lossy_level },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

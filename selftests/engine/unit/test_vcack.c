@@ -4,7 +4,7 @@
  * different replicas must not leave the backups unable to check the new
  * primary's NEW-VIEW.
  */
-#include "harness.h"
+#include "kselftest_harness.h"
 #include "cluster.h"
 #include "wire.h"
 
@@ -16,13 +16,13 @@ static const struct bft_counters *ctr(u32 i)
 }
 
 /* n=7: the primary crashed and r2 equivocates its VIEW-CHANGE. */
-static void t_vcack_equivocating_author(void)
+TEST(vcack_equivocating_author_excluded)
 {
 	struct bft_config o = { .batch_max = 1, .vc_timeout_ms = 1000 };
 	struct bft_info info;
 	u32 i;
 
-	T_EQ(tc_init(&tc, 7, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 7, 1, &o));
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
 	tc.down[0] = true;
@@ -30,62 +30,58 @@ static void t_vcack_equivocating_author(void)
 	tc_submit(&tc, 0, false, true);
 	tc_run(&tc);
 	tc_advance(&tc, 4000, 50);
-	T_EQ(tc.c[0].accepted, 2);
+	ASSERT_EQ(2, tc.c[0].accepted);
 	for (i = 1; i < 7; i++) {
 		if (i == 2)
 			continue;
 		bft_engine_info(tc.r[i].e, &info);
-		T_EQ(info.view, 1);
-		T_EQ(info.status, BFT_ST_NORMAL);
-		T_EQ(ctr(i)->new_views, 1);
-		T_EQ(ctr(i)->drop_reason[BFT_DROP_NV_INVALID], 0);
-		T_EQ(tc.r[i].counter, tc.r[1].counter);
+		ASSERT_EQ(1, info.view);
+		ASSERT_EQ(BFT_ST_NORMAL, info.status);
+		ASSERT_EQ(1, ctr(i)->new_views);
+		ASSERT_EQ(0, ctr(i)->drop_reason[BFT_DROP_NV_INVALID]);
+		ASSERT_EQ(tc.r[1].counter, tc.r[i].counter);
 	}
 	/* The new primary heard acks from every other live replica. */
-	T_CHECK(ctr(1)->recv[BFT_MSG_VC_ACK] >= 4 * 3);
-	T_EQ(ctr(2)->recv[BFT_MSG_VC_ACK], 0);	/* acks go to r1 only */
+	ASSERT_TRUE(ctr(1)->recv[BFT_MSG_VC_ACK] >= 4 * 3);
+	ASSERT_EQ(0, ctr(2)->recv[BFT_MSG_VC_ACK]);	/* acks go to r1 only */
 	tc_free(&tc);
 }
 
 /* Only the primary of the view takes acks, and never for itself. */
-static void t_vcack_checks(void)
+TEST(vcack_wire_and_checks)
 {
 	struct bft_config o = { .batch_max = 1 };
 	u8 buf[BFT_WIRE_MAX_DGRAM], d[BFT_DIGEST_LEN] = { 7 };
 	struct bft_vc_ack_view a;
 	u32 len;
 
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	len = bft_enc_vc_ack(buf, sizeof(buf), 2, 1, 3, d);
-	T_EQ(len, BFT_VC_ACK_FIXED + BFT_MAC_LEN);
-	T_EQ(bft_wire_parse_vc_ack(buf, len, &a), 0);
-	T_EQ(a.view, 1);
-	T_EQ(a.replica, 3);
-	T_EQ(bft_wire_parse_vc_ack(buf, len - 1, &a), BFT_DROP_LEN);
+	ASSERT_EQ(BFT_VC_ACK_FIXED + BFT_MAC_LEN, len);
+	ASSERT_EQ(0, bft_wire_parse_vc_ack(buf, len, &a));
+	ASSERT_EQ(1, a.view);
+	ASSERT_EQ(3, a.replica);
+	ASSERT_EQ(BFT_DROP_LEN, bft_wire_parse_vc_ack(buf, len - 1, &a));
 	buf[28] = 1;
-	T_EQ(bft_wire_parse_vc_ack(buf, len, &a), BFT_DROP_RESERVED);
+	ASSERT_EQ(BFT_DROP_RESERVED, bft_wire_parse_vc_ack(buf, len, &a));
 	buf[28] = 0;
 	/* View 1's primary is r1, not r0. */
-	T_EQ(bft_engine_receive(tc.r[0].e, buf, len, BFT_RX_VERIFIED),
-	     BFT_DROP_NOT_PRIMARY);
-	T_EQ(bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED), 0);
-	T_EQ(bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED),
-	     BFT_DROP_DUPLICATE);
+	ASSERT_EQ(BFT_DROP_NOT_PRIMARY,
+		  bft_engine_receive(tc.r[0].e, buf, len, BFT_RX_VERIFIED));
+	ASSERT_EQ(0, bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
+	ASSERT_EQ(BFT_DROP_DUPLICATE,
+		  bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
 	/* An ack of the acker's own, or the primary's, VIEW-CHANGE. */
 	len = bft_enc_vc_ack(buf, sizeof(buf), 2, 1, 2, d);
-	T_EQ(bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED),
-	     BFT_DROP_RESERVED);
+	ASSERT_EQ(BFT_DROP_RESERVED,
+		  bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
 	len = bft_enc_vc_ack(buf, sizeof(buf), 2, 1, 1, d);
-	T_EQ(bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED),
-	     BFT_DROP_RESERVED);
+	ASSERT_EQ(BFT_DROP_RESERVED,
+		  bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
 	len = bft_enc_vc_ack(buf, sizeof(buf), 2, 1, 9, d);
-	T_EQ(bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED),
-	     BFT_DROP_RESERVED);
+	ASSERT_EQ(BFT_DROP_RESERVED,
+		  bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
 	tc_free(&tc);
 }
 
-UNIT_TESTS(vcack_tests) = {
-	{ "vcack_equivocating_author_excluded", t_vcack_equivocating_author },
-	{ "vcack_wire_and_checks", t_vcack_checks },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

@@ -4,7 +4,7 @@
  * and 6c): replica 0 answers FETCH(STATE) with lies written by the test
  * (a tap rewrites its DATA to replica 3), or a replica floods FETCHes.
  */
-#include "harness.h"
+#include "kselftest_harness.h"
 #include "cluster.h"
 #include "statedigest.h"
 
@@ -118,7 +118,7 @@ static void drip_due(void)
  * idle cluster and fetches checkpoint 8: its state stream is the engine
  * section (one client) in 64-byte chunks. Its first FETCH goes to 0.
  */
-static void lagging_setup(u32 lie)
+static void lagging_setup(struct __test_metadata *_metadata, u32 lie)
 {
 	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
 				.log_size = 8, .xfer_chunk = 64,
@@ -126,14 +126,14 @@ static void lagging_setup(u32 lie)
 	u32 k;
 
 	memset(&x, 0, sizeof(x));
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.tap = tap;
 	tc.down[3] = true;
 	for (k = 0; k < 8; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 	}
-	T_EQ(tc.c[0].accepted, 8);
+	ASSERT_EQ(8, tc.c[0].accepted);
 	tc.down[3] = false;
 	x.lie = lie;
 }
@@ -163,21 +163,21 @@ static u32 stream_chunks(void)
 }
 
 /* A peer announcing more than the service can hold is refused. */
-static void t_xfer_absurd_total(void)
+TEST(xfer_absurd_total_refused)
 {
 	struct bft_info info;
 	u64 took;
 
-	lagging_setup(LIE_TOTAL);
+	lagging_setup(_metadata, LIE_TOTAL);
 	took = run_until_level(10000);
 	bft_engine_info(tc.r[3].e, &info);
-	printf("# absurd total: level after %llu ms, %u chunks, %llu refused\n",
+	TH_LOG("absurd total: level after %llu ms, %u chunks, %llu refused",
 	       (unsigned long long)took, x.data_to[3],
 	       (unsigned long long)ctr(3)->drop_reason[BFT_DROP_TOO_LONG]);
-	T_EQ(info.last_exec, 8);
-	T_EQ(tc.r[3].counter, 8);
-	T_CHECK(ctr(3)->drop_reason[BFT_DROP_TOO_LONG] >= 1);
-	T_CHECK(took <= 2 * tc.cfg.xfer_retry_ms);
+	ASSERT_EQ(8, info.last_exec);
+	ASSERT_EQ(8, tc.r[3].counter);
+	ASSERT_TRUE(ctr(3)->drop_reason[BFT_DROP_TOO_LONG] >= 1);
+	ASSERT_TRUE(took <= 2 * tc.cfg.xfer_retry_ms);
 	tc_free(&tc);
 }
 
@@ -186,50 +186,50 @@ static void t_xfer_absurd_total(void)
  * fails its hash in the checked table, the peer is left, and the fetch
  * completes from the others with one wasted chunk, not a whole stream.
  */
-static void t_xfer_garbage_peer(void)
+TEST(xfer_garbage_peer_dropped_at_first_chunk)
 {
 	struct bft_info info;
 	u32 chunks;
 	u64 took;
 
-	lagging_setup(LIE_GARBAGE);
+	lagging_setup(_metadata, LIE_GARBAGE);
 	took = run_until_level(20000);
 	chunks = stream_chunks();
 	bft_engine_info(tc.r[3].e, &info);
-	printf("# garbage: level after %llu ms, %u chunks received for a %u-chunk stream (+%u table), %llu failures, %llu peers caught\n",
+	TH_LOG("garbage: level after %llu ms, %u chunks received for a %u-chunk stream (+%u table), %llu failures, %llu peers caught",
 	       (unsigned long long)took, x.data_to[3], chunks, x.table_to[3],
 	       (unsigned long long)ctr(3)->xfer_failures,
 	       (unsigned long long)ctr(3)->xfer_bad_peers);
-	T_EQ(info.last_exec, 8);
-	T_EQ(tc.r[3].counter, 8);
-	T_CHECK(chunks > 8);
-	T_CHECK(x.data_to[3] <= chunks + 1);
-	T_EQ(ctr(3)->xfer_failures, 0);
-	T_EQ(ctr(3)->xfer_bad_peers, 1);
-	T_EQ(ctr(3)->drop_reason[BFT_DROP_DIGEST], 1);
+	ASSERT_EQ(8, info.last_exec);
+	ASSERT_EQ(8, tc.r[3].counter);
+	ASSERT_TRUE(chunks > 8);
+	ASSERT_TRUE(x.data_to[3] <= chunks + 1);
+	ASSERT_EQ(0, ctr(3)->xfer_failures);
+	ASSERT_EQ(1, ctr(3)->xfer_bad_peers);
+	ASSERT_EQ(1, ctr(3)->drop_reason[BFT_DROP_DIGEST]);
 	tc_free(&tc);
 }
 
 /* A peer sending a bad part table is left before any part is asked. */
-static void t_xfer_bad_table(void)
+TEST(xfer_bad_table_peer_dropped)
 {
 	struct bft_info info;
 	u32 chunks;
 	u64 took;
 
-	lagging_setup(LIE_TABLE);
+	lagging_setup(_metadata, LIE_TABLE);
 	took = run_until_level(20000);
 	chunks = stream_chunks();
 	bft_engine_info(tc.r[3].e, &info);
-	printf("# bad table: level after %llu ms, %u table and %u state chunks for a %u-chunk stream, %llu peers caught\n",
+	TH_LOG("bad table: level after %llu ms, %u table and %u state chunks for a %u-chunk stream, %llu peers caught",
 	       (unsigned long long)took, x.table_to[3], x.data_to[3], chunks,
 	       (unsigned long long)ctr(3)->xfer_bad_peers);
-	T_EQ(info.last_exec, 8);
-	T_EQ(tc.r[3].counter, 8);
-	T_EQ(x.data_to[3], chunks);
-	T_EQ(ctr(3)->xfer_bad_peers, 1);
-	T_EQ(ctr(3)->drop_reason[BFT_DROP_DIGEST], 1);
-	T_EQ(ctr(3)->xfer_failures, 0);
+	ASSERT_EQ(8, info.last_exec);
+	ASSERT_EQ(8, tc.r[3].counter);
+	ASSERT_EQ(chunks, x.data_to[3]);
+	ASSERT_EQ(1, ctr(3)->xfer_bad_peers);
+	ASSERT_EQ(1, ctr(3)->drop_reason[BFT_DROP_DIGEST]);
+	ASSERT_EQ(0, ctr(3)->xfer_failures);
 	tc_free(&tc);
 }
 
@@ -246,7 +246,7 @@ static void sha(const u8 *p, u32 len, u8 *out)
  * The state digest is SHA-256 of the part table as documented, however
  * the stream is fed in, and depends on the part size.
  */
-static void t_xfer_state_digest(void)
+TEST(xfer_state_digest_table)
 {
 	u8 s[1000], t[BFT_SD_HDR + 16 * BFT_SD_HASH + BFT_SD_TRAILER];
 	u8 d1[BFT_DIGEST_LEN], d2[BFT_DIGEST_LEN];
@@ -263,9 +263,9 @@ static void t_xfer_state_digest(void)
 		bft_sdig_update(&sd, s + off, n);
 	}
 	bft_sdig_final(&sd, d2);
-	T_CHECK(!memcmp(d1, d2, BFT_DIGEST_LEN));
+	ASSERT_TRUE(!memcmp(d1, d2, BFT_DIGEST_LEN));
 	len = bft_sdig_table_len(sizeof(s), 64);
-	T_EQ(len, sizeof(t));
+	ASSERT_EQ(sizeof(t), len);
 	memcpy(t, "BFTPARTS", 8);
 	bft_put32(t + 8, 64);
 	bft_put32(t + 12, 0);
@@ -274,37 +274,38 @@ static void t_xfer_state_digest(void)
 		    t + BFT_SD_HDR + i * BFT_SD_HASH);
 	bft_put64(t + len - BFT_SD_TRAILER, sizeof(s));
 	sha(t, (u32)len, d2);
-	T_CHECK(!memcmp(d1, d2, BFT_DIGEST_LEN));
-	T_EQ(bft_sdig_table_parse(t, len, 64, &total), 0);
-	T_EQ(total, sizeof(s));
-	T_EQ(bft_sdig_table_parse(t, len, 128, &total), -EINVAL);
-	T_EQ(bft_sdig_table_parse(t, len - BFT_SD_HASH, 64, &total), -EINVAL);
+	ASSERT_TRUE(!memcmp(d1, d2, BFT_DIGEST_LEN));
+	ASSERT_EQ(0, bft_sdig_table_parse(t, len, 64, &total));
+	ASSERT_EQ(sizeof(s), total);
+	ASSERT_EQ(-EINVAL, bft_sdig_table_parse(t, len, 128, &total));
+	ASSERT_EQ(-EINVAL,
+		  bft_sdig_table_parse(t, len - BFT_SD_HASH, 64, &total));
 	bft_state_digest(s, sizeof(s), 128, d2);
-	T_CHECK(memcmp(d1, d2, BFT_DIGEST_LEN));
+	ASSERT_TRUE(memcmp(d1, d2, BFT_DIGEST_LEN));
 }
 
 /* A peer that answers just before each retry does not set the pace. */
-static void t_xfer_drip_peer(void)
+TEST(xfer_drip_peer_does_not_set_pace)
 {
 	struct bft_info info;
 	u32 chunks;
 	u64 took;
 
-	lagging_setup(LIE_DRIP);
+	lagging_setup(_metadata, LIE_DRIP);
 	took = run_until_level(60000);
 	chunks = stream_chunks();
 	bft_engine_info(tc.r[3].e, &info);
-	printf("# drip: level after %llu ms for a %u-chunk stream (retry %u ms)\n",
+	TH_LOG("drip: level after %llu ms for a %u-chunk stream (retry %u ms)",
 	       (unsigned long long)took, chunks, tc.cfg.xfer_retry_ms);
-	T_EQ(info.last_exec, 8);
-	T_EQ(tc.r[3].counter, 8);
-	T_CHECK(chunks > 8);
-	T_CHECK(took <= 3 * tc.cfg.xfer_retry_ms);
+	ASSERT_EQ(8, info.last_exec);
+	ASSERT_EQ(8, tc.r[3].counter);
+	ASSERT_TRUE(chunks > 8);
+	ASSERT_TRUE(took <= 3 * tc.cfg.xfer_retry_ms);
 	tc_free(&tc);
 }
 
 /* 6c: a flood of one FETCH(STATE) gets one answer per half retry. */
-static void t_xfer_fetch_flood(void)
+TEST(xfer_fetch_state_flood_bounded)
 {
 	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
 				.log_size = 8, .xfer_chunk = 64 };
@@ -313,29 +314,29 @@ static void t_xfer_fetch_flood(void)
 	u32 k, n;
 
 	memset(&x, 0, sizeof(x));
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.tap = tap;
 	tc.mute[3] = true;
 	for (k = 0; k < 4; k++) {
 		tc_submit(&tc, 0, false, false);
 		tc_run(&tc);
 	}
-	T_EQ(bft_engine_stable(tc.r[0].e, &si), 0);
-	T_EQ(si.seq, 4);
+	ASSERT_EQ(0, bft_engine_stable(tc.r[0].e, &si));
+	ASSERT_EQ(4, si.seq);
 	n = bft_enc_fetch(buf, sizeof(buf), 3, 0, BFT_FETCH_STATE, 4, 0,
 			  si.digest);
 	for (k = 0; k < 100; k++)
 		tc_inject(&tc, 3, 0, buf, n);
 	tc_run(&tc);
-	printf("# flood: 100 FETCH(STATE), %u answered\n", x.data_to[3]);
-	T_EQ(x.data_to[3], 1);
-	T_EQ(ctr(0)->drop_reason[BFT_DROP_BUSY], 99);
+	TH_LOG("flood: 100 FETCH(STATE), %u answered", x.data_to[3]);
+	ASSERT_EQ(1, x.data_to[3]);
+	ASSERT_EQ(99, ctr(0)->drop_reason[BFT_DROP_BUSY]);
 	/* Half a retry later it is answered again, once. */
 	tc_advance(&tc, tc.cfg.xfer_retry_ms / 2, tc.cfg.xfer_retry_ms / 2);
 	for (k = 0; k < 100; k++)
 		tc_inject(&tc, 3, 0, buf, n);
 	tc_run(&tc);
-	T_EQ(x.data_to[3], 2);
+	ASSERT_EQ(2, x.data_to[3]);
 	/* Moving forward through the stream is answered at once. */
 	for (k = 1; k * 64 < si.size; k++) {
 		n = bft_enc_fetch(buf, sizeof(buf), 3, 0, BFT_FETCH_STATE, 4,
@@ -343,45 +344,36 @@ static void t_xfer_fetch_flood(void)
 		tc_inject(&tc, 3, 0, buf, n);
 		tc_run(&tc);
 	}
-	T_EQ(x.data_to[3], 1 + (si.size + 63) / 64);
+	ASSERT_EQ(1 + (si.size + 63) / 64, x.data_to[3]);
 	tc_free(&tc);
 }
 
 /* 6c: the same for FETCH(BATCH). */
-static void t_xfer_batch_flood(void)
+TEST(xfer_fetch_batch_flood_bounded)
 {
 	struct bft_config o = { .batch_max = 1 };
 	u8 buf[BFT_WIRE_MAX_DGRAM];
 	u32 k, n;
 
 	memset(&x, 0, sizeof(x));
-	T_EQ(tc_init(&tc, 4, 1, &o), 0);
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
 	tc.tap = tap;
 	tc.mute[3] = true;
 	tc_submit(&tc, 0, false, false);
 	tc_run(&tc);
-	T_EQ(x.commit_seq, 1);
+	ASSERT_EQ(1, x.commit_seq);
 	n = bft_enc_fetch(buf, sizeof(buf), 3, 0, BFT_FETCH_BATCH, 1, 0,
 			  x.commit_digest);
 	for (k = 0; k < 100; k++)
 		tc_inject(&tc, 3, 0, buf, n);
 	tc_run(&tc);
-	printf("# flood: 100 FETCH(BATCH), %u answered\n", x.batch_to[3]);
-	T_EQ(x.batch_to[3], 1);
+	TH_LOG("flood: 100 FETCH(BATCH), %u answered", x.batch_to[3]);
+	ASSERT_EQ(1, x.batch_to[3]);
 	tc_advance(&tc, tc.cfg.xfer_retry_ms, tc.cfg.xfer_retry_ms);
 	tc_inject(&tc, 3, 0, buf, n);
 	tc_run(&tc);
-	T_EQ(x.batch_to[3], 2);
+	ASSERT_EQ(2, x.batch_to[3]);
 	tc_free(&tc);
 }
 
-UNIT_TESTS(xfer_tests) = {
-	{ "xfer_absurd_total_refused", t_xfer_absurd_total },
-	{ "xfer_garbage_peer_dropped_at_first_chunk", t_xfer_garbage_peer },
-	{ "xfer_bad_table_peer_dropped", t_xfer_bad_table },
-	{ "xfer_state_digest_table", t_xfer_state_digest },
-	{ "xfer_drip_peer_does_not_set_pace", t_xfer_drip_peer },
-	{ "xfer_fetch_state_flood_bounded", t_xfer_fetch_flood },
-	{ "xfer_fetch_batch_flood_bounded", t_xfer_batch_flood },
-	UNIT_END
-};
+TEST_HARNESS_MAIN

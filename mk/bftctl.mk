@@ -50,20 +50,15 @@ $(BFTCTL_OUT)/kmod/%.o: kmod/%.c
 BFTCTL_TESTS := $(patsubst selftests/bftctl/%.c,$(BFTCTL_OUT)/tests/%,$(wildcard selftests/bftctl/test_*.c))
 BFTCTL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-$(BFTCTL_OUT)/tests/%: selftests/bftctl/%.c $(LIBBFT_SRCS) $(wildcard bftctl/lib/*.h)
+# kselftest_harness.h programs; KSFT_* in mk/engine.mk.
+$(BFTCTL_OUT)/tests/%: selftests/bftctl/%.c $(LIBBFT_SRCS) $(wildcard bftctl/lib/*.h) \
+		selftests/lib/lsan_exit.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(BFTCTL_CFLAGS) $(BFTCTL_SAN) -Ibftctl -o $@ $< $(LIBBFT_SRCS) $(BFTCTL_LIBS)
+	@$(CC) $(BFTCTL_CFLAGS) $(BFTCTL_SAN) $(KSFT_CFLAGS) -Ibftctl -o $@ $< \
+		$(LIBBFT_SRCS) $(KSFT_LSAN) $(BFTCTL_LIBS)
 
 .PHONY: check-bftctl
 check-bftctl: $(BFTCTL_TESTS)
 	@mkdir -p $(RESULTS)
-	@pass=0; fail=0; \
-	for t in $(BFTCTL_TESTS); do \
-		out=$$($$t); rc=$$?; echo "$$out"; \
-		p=$$(grep -c '^ok ' <<<"$$out"); f=$$(grep -c '^not ok ' <<<"$$out"); \
-		[ $$rc -eq 0 ] || [ $$f -gt 0 ] || f=1; \
-		pass=$$((pass + p)); fail=$$((fail + f)); \
-	done; \
-	echo "$$pass $$fail" > $(RESULTS)/host-bftctl.res; \
-	[ $$fail -eq 0 ]
+	@scripts/ktap-run.sh $(RESULTS)/host-bftctl.res $(BFTCTL_TESTS)

@@ -17,19 +17,21 @@
 #include <linux/bft_wire.h>
 
 #include "bftctl.h"
+#include "engine.h"
+#include "names.h"
 #include "nl.h"
 
-static const char *const event_names[] = {
-	[BFT_EVENT_VIEW_CHANGE] = "view-change",
-	[BFT_EVENT_NEW_VIEW] = "new-view",
-	[BFT_EVENT_CHECKPOINT] = "checkpoint",
-	[BFT_EVENT_STABLE] = "stable-checkpoint",
-	[BFT_EVENT_EVIDENCE] = "evidence",
-	[BFT_EVENT_XFER_START] = "state-transfer-start",
-	[BFT_EVENT_XFER_DONE] = "state-transfer-done",
-	[BFT_EVENT_VIEW_JUMP] = "view-jump",
-	[BFT_EVENT_SEED_REJECTED] = "seed-rejected",
-};
+/* bft_event_name() takes the engine's values: the netlink ones match. */
+_Static_assert((int)BFT_EVENT_VIEW_CHANGE == (int)BFT_EV_VIEW_CHANGE &&
+	       (int)BFT_EVENT_NEW_VIEW == (int)BFT_EV_NEW_VIEW &&
+	       (int)BFT_EVENT_CHECKPOINT == (int)BFT_EV_CHECKPOINT &&
+	       (int)BFT_EVENT_STABLE == (int)BFT_EV_STABLE &&
+	       (int)BFT_EVENT_EVIDENCE == (int)BFT_EV_EVIDENCE &&
+	       (int)BFT_EVENT_XFER_START == (int)BFT_EV_XFER_START &&
+	       (int)BFT_EVENT_XFER_DONE == (int)BFT_EV_XFER_DONE &&
+	       (int)BFT_EVENT_VIEW_JUMP == (int)BFT_EV_VIEW_JUMP &&
+	       (int)BFT_EVENT_SEED_REJECTED == (int)BFT_EV_SEED_REJECTED,
+	       "netlink event values differ from the engine's");
 
 static uint64_t u64_of(struct nlattr **tb, int t)
 {
@@ -45,8 +47,7 @@ static void on_event(struct json_object *o, struct nlattr *nest)
 		return;
 	type = nla_get_u32(tb[BFT_EVENT_A_TYPE]);
 	json_object_object_add(o, "event", json_object_new_string(
-		type < sizeof(event_names) / sizeof(event_names[0]) ?
-		event_names[type] : "unknown"));
+		type < __BFT_EV_MAX ? bft_event_name(type) : "unknown"));
 	json_object_object_add(o, "view", json_object_new_uint64(u64_of(tb, BFT_EVENT_A_VIEW)));
 	json_object_object_add(o, "seq", json_object_new_uint64(u64_of(tb, BFT_EVENT_A_SEQ)));
 	if (tb[BFT_EVENT_A_REPLICA])

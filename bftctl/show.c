@@ -17,19 +17,20 @@
 
 #include "bftctl.h"
 #include "lib/config.h"
+#include "engine.h"
+#include "names.h"
 #include "nl.h"
 
-static const char *const status_names[] = {
-	[BFT_REPLICA_NORMAL] = "normal",
-	[BFT_REPLICA_VIEW_CHANGE] = "view-change",
-	[BFT_REPLICA_STATE_TRANSFER] = "state-transfer",
-	[BFT_REPLICA_JOINING] = "joining",
-};
+/* The kernel reports the engine's status value as it is. */
+_Static_assert((int)BFT_REPLICA_NORMAL == (int)BFT_ST_NORMAL &&
+	       (int)BFT_REPLICA_VIEW_CHANGE == (int)BFT_ST_VIEW_CHANGE &&
+	       (int)BFT_REPLICA_STATE_TRANSFER == (int)BFT_ST_XFER &&
+	       (int)BFT_REPLICA_JOINING == (int)BFT_ST_JOINING,
+	       "netlink status values differ from the engine's");
 
 static const char *status_name(uint64_t st)
 {
-	return st < sizeof(status_names) / sizeof(status_names[0]) ?
-	       status_names[st] : "?";
+	return bft_status_name(st > UINT32_MAX ? UINT32_MAX : (uint32_t)st);
 }
 
 static void addr_str(const struct nlattr *a, char *buf, size_t len)

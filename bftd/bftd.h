@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "engine.h"
+#include "names.h"
 #include "../kmod/kv.h"
 #include "../bftctl/lib/config.h"
 #include "../bftctl/lib/hmac.h"

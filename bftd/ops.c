@@ -163,18 +163,6 @@ static void op_install_done(void *ctx, u64 seq, bool ok)
 	bft_kv_install_done(d->kv, seq, ok);
 }
 
-static const char *const event_names[] = {
-	[BFT_EV_VIEW_CHANGE] = "view-change",
-	[BFT_EV_NEW_VIEW] = "new-view",
-	[BFT_EV_CHECKPOINT] = "checkpoint",
-	[BFT_EV_STABLE] = "stable",
-	[BFT_EV_EVIDENCE] = "evidence",
-	[BFT_EV_XFER_START] = "xfer-start",
-	[BFT_EV_XFER_DONE] = "xfer-done",
-	[BFT_EV_VIEW_JUMP] = "view-jump",
-	[BFT_EV_SEED_REJECTED] = "seed-rejected",
-};
-
 static void op_event(void *ctx, const struct bft_event *ev)
 {
 	struct bftd *d = ctx;
@@ -185,8 +173,7 @@ static void op_event(void *ctx, const struct bft_event *ev)
 	    d->verbose < 2)
 		return;
 	fprintf(stderr, "bftd[%u]: %s view %llu seq %llu", d->id,
-		ev->type < sizeof(event_names) / sizeof(event_names[0]) ?
-		event_names[ev->type] : "?",
+		bft_event_name(ev->type),
 		(unsigned long long)ev->view, (unsigned long long)ev->seq);
 	if (ev->type == BFT_EV_EVIDENCE)
 		fprintf(stderr, " replica %u kind %u", ev->replica, ev->kind);

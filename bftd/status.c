@@ -14,27 +14,6 @@
 
 #include "bftd.h"
 
-static const char *const kind_names[__BFT_MSG_MAX] = {
-	[BFT_MSG_REQUEST] = "request",
-	[BFT_MSG_PRE_PREPARE] = "pre-prepare",
-	[BFT_MSG_PREPARE] = "prepare",
-	[BFT_MSG_COMMIT] = "commit",
-	[BFT_MSG_REPLY] = "reply",
-	[BFT_MSG_CHECKPOINT] = "checkpoint",
-	[BFT_MSG_VIEW_CHANGE] = "view-change",
-	[BFT_MSG_NEW_VIEW] = "new-view",
-	[BFT_MSG_FETCH] = "fetch",
-	[BFT_MSG_DATA] = "data",
-	[BFT_MSG_VC_ACK] = "vc-ack",
-};
-
-static const char *const status_names[] = {
-	[BFT_ST_NORMAL] = "normal",
-	[BFT_ST_VIEW_CHANGE] = "view-change",
-	[BFT_ST_XFER] = "state-transfer",
-	[BFT_ST_JOINING] = "joining",
-};
-
 uint64_t bftd_mono_ms(void)
 {
 	struct timespec ts;
@@ -51,12 +30,6 @@ static void hex(const uint8_t *p, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", p[i]);
 }
 
-static const char *status_name(uint32_t st)
-{
-	return st < sizeof(status_names) / sizeof(status_names[0]) ?
-	       status_names[st] : "?";
-}
-
 void bftd_dump(const struct bftd *d, FILE *f)
 {
 	const struct bft_counters *c = bft_engine_counters(d->engine);
@@ -68,13 +41,13 @@ void bftd_dump(const struct bftd *d, FILE *f)
 	bft_kv_get_stats(d->kv, &ks);
 	fprintf(f, "bftd[%u]: view %" PRIu64 " (%s) primary %u last_exec %" PRIu64
 		" stable %" PRIu64 " keys %" PRIu64 "\n", d->id, info.view,
-		status_name(info.status), info.primary, info.last_exec,
+		bft_status_name(info.status), info.primary, info.last_exec,
 		info.stable_seq, ks.keys);
 	fprintf(f, "  %-12s %12s %12s %12s\n", "message", "sent", "received",
 		"dropped");
 	for (k = 1; k < __BFT_MSG_MAX; k++)
 		fprintf(f, "  %-12s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
-			kind_names[k], c->sent[k], c->recv[k], c->dropped[k]);
+			bft_msg_name(k), c->sent[k], c->recv[k], c->dropped[k]);
 	fprintf(f, "  macs computed %" PRIu64 " verified %" PRIu64
 		" failed %" PRIu64 " (engine), verified %" PRIu64
 		" failed %" PRIu64 " (receive)\n", c->mac_computed,
@@ -98,9 +71,9 @@ void bftd_dump(const struct bftd *d, FILE *f)
 		d->st.tx_errors, d->st.tx_no_endpoint);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k] || c->drop_reason[k])
-			fprintf(f, "  drop reason %d: receive %" PRIu64
-				" engine %" PRIu64 "\n", k, d->st.drop[k],
-				c->drop_reason[k]);
+			fprintf(f, "  drop reason %s: receive %" PRIu64
+				" engine %" PRIu64 "\n", bft_drop_name(k),
+				d->st.drop[k], c->drop_reason[k]);
 	fflush(f);
 }
 
@@ -140,14 +113,15 @@ int bftd_status_write(const struct bftd *d)
 		"mac_computed %" PRIu64 "\nmac_verified %" PRIu64 "\n"
 		"rx_mac_ok %" PRIu64 "\nbatches %" PRIu64 "\n",
 		d->id, d->n, (long)getpid(), info.view,
-		status_name(info.status), info.primary, info.last_exec,
+		bft_status_name(info.status), info.primary, info.last_exec,
 		info.stable_seq, sd, kd, ks.keys, c->requests_executed,
 		c->batches_executed, c->view_changes, c->state_transfers,
 		d->st.mac_failed, drops, c->mac_computed, c->mac_verified,
 		d->st.mac_verified, c->batches);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k])
-			fprintf(f, "rx_drop_%d %" PRIu64 "\n", k, d->st.drop[k]);
+			fprintf(f, "rx_drop_%s %" PRIu64 "\n",
+				bft_drop_name(k), d->st.drop[k]);
 	if (fclose(f)) {
 		unlink(tmp);
 		return -EIO;

@@ -8,58 +8,9 @@
 
 #include <linux/bft.h>
 
+#include "engine/names.h"
 #include "netlink.h"
 #include "replica.h"
-
-static const char * const msg_names[__BFT_MSG_MAX] = {
-	[BFT_MSG_UNSPEC] = "unspec",
-	[BFT_MSG_REQUEST] = "request",
-	[BFT_MSG_PRE_PREPARE] = "preprepare",
-	[BFT_MSG_PREPARE] = "prepare",
-	[BFT_MSG_COMMIT] = "commit",
-	[BFT_MSG_REPLY] = "reply",
-	[BFT_MSG_CHECKPOINT] = "checkpoint",
-	[BFT_MSG_VIEW_CHANGE] = "view_change",
-	[BFT_MSG_NEW_VIEW] = "new_view",
-	[BFT_MSG_FETCH] = "fetch",
-	[BFT_MSG_DATA] = "data",
-	[BFT_MSG_VC_ACK] = "vc_ack",
-};
-
-static const char * const drop_names[__BFT_DROP_MAX] = {
-	[BFT_DROP_NONE] = "none",
-	[BFT_DROP_SHORT] = "short",
-	[BFT_DROP_MAGIC] = "magic",
-	[BFT_DROP_VERSION] = "version",
-	[BFT_DROP_KIND] = "kind",
-	[BFT_DROP_LEN] = "len",
-	[BFT_DROP_TOO_LONG] = "too_long",
-	[BFT_DROP_PRINCIPAL] = "principal",
-	[BFT_DROP_SENDER] = "sender",
-	[BFT_DROP_RESERVED] = "reserved",
-	[BFT_DROP_NO_KEY] = "no_key",
-	[BFT_DROP_MAC] = "mac",
-	[BFT_DROP_AUTH] = "auth",
-	[BFT_DROP_NAUTH] = "nauth",
-	[BFT_DROP_OP_LEN] = "op_len",
-	[BFT_DROP_BATCH_COUNT] = "batch_count",
-	[BFT_DROP_BATCH_BYTES] = "batch_bytes",
-	[BFT_DROP_DIGEST] = "digest",
-	[BFT_DROP_INNER] = "inner",
-	[BFT_DROP_VC_FORMAT] = "vc_format",
-	[BFT_DROP_VIEW] = "view",
-	[BFT_DROP_WINDOW] = "window",
-	[BFT_DROP_NOT_PRIMARY] = "not_primary",
-	[BFT_DROP_DUPLICATE] = "duplicate",
-	[BFT_DROP_STALE] = "stale",
-	[BFT_DROP_CONFLICT] = "conflict",
-	[BFT_DROP_BUSY] = "busy",
-	[BFT_DROP_NV_INVALID] = "nv_invalid",
-	[BFT_DROP_XFER] = "xfer",
-	[BFT_DROP_STATE] = "state",
-	[BFT_DROP_QUEUE_FULL] = "queue_full",
-	[BFT_DROP_NO_MEM] = "no_mem",
-};
 
 static int put_ctr(struct sk_buff *msg, const char *name, u64 val)
 {
@@ -86,12 +37,10 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 {
 	int i;
 
-	BUILD_BUG_ON(ARRAY_SIZE(msg_names) != __BFT_MSG_MAX);
-	BUILD_BUG_ON(ARRAY_SIZE(drop_names) != __BFT_DROP_MAX);
 	for (i = BFT_MSG_REQUEST; i < __BFT_MSG_MAX; i++)
-		if (put_ctr2(msg, "tx", msg_names[i], c->sent[i]) ||
-		    put_ctr2(msg, "rx", msg_names[i], c->recv[i]) ||
-		    put_ctr2(msg, "drop", msg_names[i], c->dropped[i]))
+		if (put_ctr2(msg, "tx", bft_msg_name(i), c->sent[i]) ||
+		    put_ctr2(msg, "rx", bft_msg_name(i), c->recv[i]) ||
+		    put_ctr2(msg, "drop", bft_msg_name(i), c->dropped[i]))
 			return -EMSGSIZE;
 	return put_ctr(msg, "mac_computed", c->mac_computed) ||
 	       put_ctr(msg, "mac_verified", c->mac_verified) ||
@@ -136,7 +85,7 @@ int bft_nl_put_counters(struct sk_buff *msg, struct bft_replica *r)
 		return -EMSGSIZE;
 	/* Drops by reason: the engine's plus those of the receive path. */
 	for (i = BFT_DROP_SHORT; i < __BFT_DROP_MAX; i++)
-		if (put_ctr2(msg, "drop_reason", drop_names[i],
+		if (put_ctr2(msg, "drop_reason", bft_drop_name(i),
 			     c->drop_reason[i] + rx.drop[i]))
 			return -EMSGSIZE;
 	if (put_ctr(msg, "rx_packets", rx.rx_packets) ||

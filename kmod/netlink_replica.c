@@ -459,6 +459,11 @@ static int put_info(struct sk_buff *msg, struct bft_replica *r)
 	struct bft_info in;
 	struct nlattr *nest;
 
+	/* BFT_INFO_A_STATUS carries the engine's status value as it is. */
+	BUILD_BUG_ON((int)BFT_REPLICA_NORMAL != (int)BFT_ST_NORMAL ||
+		     (int)BFT_REPLICA_VIEW_CHANGE != (int)BFT_ST_VIEW_CHANGE ||
+		     (int)BFT_REPLICA_STATE_TRANSFER != (int)BFT_ST_XFER ||
+		     (int)BFT_REPLICA_JOINING != (int)BFT_ST_JOINING);
 	bft_engine_info(r->engine, &in);
 	bft_service_digest(r, state);
 	nest = nla_nest_start(msg, BFT_A_INFO);

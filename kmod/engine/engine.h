@@ -50,6 +50,7 @@ enum bft_event_type {
 	BFT_EV_XFER_DONE,	/* state installed at ev->seq */
 	BFT_EV_VIEW_JUMP,	/* followed f+1 replicas into ev->view */
 	BFT_EV_SEED_REJECTED,	/* imported seed ev->seq contradicts Q */
+	__BFT_EV_MAX
 };
 
 struct bft_event {
@@ -114,6 +115,7 @@ enum bft_status {
 	BFT_ST_VIEW_CHANGE,
 	BFT_ST_XFER,		/* normal view, waiting for state */
 	BFT_ST_JOINING,		/* created empty, view not yet confirmed */
+	__BFT_ST_MAX
 };
 
 struct bft_info {

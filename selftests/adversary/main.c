@@ -32,23 +32,6 @@ static const char *const mode_names[] = {
 	[ADV_MUTATE] = "mutate",
 };
 
-/* The drop counter names bftctl shows for the reasons we provoke. */
-static const char *const reason_names[__BFT_DROP_MAX] = {
-	[BFT_DROP_SHORT] = "short",
-	[BFT_DROP_MAGIC] = "magic",
-	[BFT_DROP_VERSION] = "version",
-	[BFT_DROP_KIND] = "kind",
-	[BFT_DROP_LEN] = "len",
-	[BFT_DROP_PRINCIPAL] = "principal",
-	[BFT_DROP_SENDER] = "sender",
-	[BFT_DROP_MAC] = "mac",
-	[BFT_DROP_AUTH] = "auth",
-	[BFT_DROP_VC_FORMAT] = "vc_format",
-	[BFT_DROP_NOT_PRIMARY] = "not_primary",
-	[BFT_DROP_CONFLICT] = "conflict",
-	[BFT_DROP_NV_INVALID] = "nv_invalid",
-};
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -387,9 +370,9 @@ static void report(const struct adv *a)
 	       a->views, a->new_views, bftd_mono_ms() - a->start_ms);
 	for (t = 0; t < a->d.n; t++)
 		for (r = 0; r < __BFT_DROP_MAX; r++)
-			if (a->expect[t][r] && reason_names[r])
+			if (a->expect[t][r])
 				printf("expect %u drop_reason_%s %" PRIu64 "\n", t,
-				       reason_names[r], a->expect[t][r]);
+				       bft_drop_name(r), a->expect[t][r]);
 	fflush(stdout);
 }
 

@@ -169,7 +169,7 @@ for i in 0 1 2 3; do
 done
 kill -USR1 "${PIDS[1]}"
 sleep 0.3
-grep -q "pre-prepare" "$WORK/log1"
+grep -q "^  preprepare " "$WORK/log1"
 ok $? "SIGUSR1 prints the counters"
 
 # Crash the primary: a view change, then service continues with n-1.

@@ -313,39 +313,29 @@ static void op_event(void *ctx, const struct bft_event *ev)
 {
 	struct sim_replica *r = ctx;
 	struct sim *s = r->sim;
-	const char *what = NULL;
 
 	switch (ev->type) {
 	case BFT_EV_VIEW_CHANGE:
 		s->st.view_changes++;
-		what = "view-change";
 		break;
 	case BFT_EV_NEW_VIEW:
 		s->st.new_views++;
-		what = "new-view";
 		break;
 	case BFT_EV_STABLE:
 		s->st.stable_ckpts++;
-		what = "stable";
 		break;
 	case BFT_EV_EVIDENCE:
 		s->st.evidence++;
-		what = "evidence";
 		break;
 	case BFT_EV_XFER_START:
-		what = "xfer-start";
-		break;
 	case BFT_EV_XFER_DONE:
-		what = "xfer-done";
-		break;
 	case BFT_EV_VIEW_JUMP:
-		what = "view-jump";
 		break;
 	default:
 		return;
 	}
 	trace_add(&s->trace, s->sched.now, TR_VIEW, r->node, -1, -1, 0,
-		  ev->view, ev->seq, what);
+		  ev->view, ev->seq, bft_event_name(ev->type));
 }
 
 static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,

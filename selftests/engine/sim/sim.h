@@ -11,6 +11,7 @@
 #include "simcore.h"
 #include "crypto.h"
 #include "engine.h"
+#include "names.h"
 #include "client.h"
 #include "lin.h"
 

@@ -2,7 +2,8 @@
 #
 # make lint: checkpatch --strict over every kernel source, sparse (C=2)
 # against each kernel's headers, and the YNL specs parse as YAML (the
-# guest's ynl CLI and nl_fuzz read them). Writes $(RESULTS)/lint.res.
+# guest's ynl CLI and nl_fuzz read them), then each target of LINT_EXTRA
+# (the man pages, the Sphinx book). Writes $(RESULTS)/lint.res.
 
 LINT_FILES = $(wildcard kmod/*.[ch] kmod/engine/*.[ch] uapi/linux/*.h)
 
@@ -39,6 +40,13 @@ lint:
 			pass=$$((pass + 1)); \
 		else \
 			echo "not ok yaml $$f"; fail=$$((fail + 1)); \
+		fi; \
+	done; \
+	for t in $(LINT_EXTRA); do \
+		if $(MAKE) --no-print-directory $$t; then \
+			pass=$$((pass + 1)); \
+		else \
+			echo "not ok $$t"; fail=$$((fail + 1)); \
 		fi; \
 	done; \
 	echo "lint: $$pass passed, $$fail failed"; \

@@ -17,9 +17,11 @@ KV_FUZZ := $(KV_OUT)/fuzz_kv
 KV_FUZZ_SECS ?= 20
 KV_FUZZ_CC ?= clang
 
-$(KV_OUT)/test_%: selftests/kv/test_%.c $(KV_SRCS) $(KV_HDRS)
+# kselftest_harness.h programs; KSFT_* in mk/engine.mk.
+$(KV_OUT)/test_%: selftests/kv/test_%.c $(KV_SRCS) $(KV_HDRS) selftests/lib/lsan_exit.c
 	@mkdir -p $(@D)
-	$(CC) $(KV_CFLAGS) $(KV_SAN) -o $@ $< $(KV_SRCS) -lcrypto
+	$(CC) $(KV_CFLAGS) $(KV_SAN) $(KSFT_CFLAGS) -o $@ $< $(KV_SRCS) \
+		$(KSFT_LSAN) -lcrypto
 
 $(KV_FUZZ): selftests/kv/fuzz_kv.c $(KV_SRCS) $(KV_HDRS)
 	@mkdir -p $(@D)
@@ -45,13 +47,8 @@ fuzz-kv: $(KV_FUZZ) $(KV_OUT)/seeds/.stamp
 
 check-kv: $(KV_TESTS) $(KV_FUZZ)
 	@mkdir -p $(RESULTS)
-	@pass=0; fail=0; \
-	for t in $(KV_TESTS); do \
-		out=$$($$t); rc=$$?; echo "$$out"; \
-		p=$$(grep -c '^ok ' <<<"$$out"); f=$$(grep -c '^not ok ' <<<"$$out"); \
-		[ $$rc -eq 0 ] || [ $$f -gt 0 ] || f=1; \
-		pass=$$((pass + p)); fail=$$((fail + f)); \
-	done; \
+	@scripts/ktap-run.sh $(KV_OUT)/tests.res $(KV_TESTS); \
+	read -r pass fail < $(KV_OUT)/tests.res; \
 	if $(MAKE) --no-print-directory fuzz-kv >$(KV_OUT)/fuzz.log 2>&1; then \
 		echo "ok fuzz_kv $(KV_FUZZ_SECS)s: $$(grep -o 'stat::number_of_executed_units: [0-9]*' $(KV_OUT)/fuzz.log)"; \
 		pass=$$((pass + 1)); \

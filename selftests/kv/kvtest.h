@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared helpers for the key-value service host tests (TAP output). */
+/* Shared helpers for the key-value service host tests (kselftest_harness.h). */
 #ifndef _KVTEST_H
 #define _KVTEST_H
 
@@ -8,32 +8,9 @@
 #include <string.h>
 #include <linux/bft_wire.h>
 
+#include "kselftest_harness.h"
+
 #include "kv.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static int tests, failed;
-
-#define CHECK(cond, ...) do {						\
-	int c_ = !!(cond);						\
-									\
-	tests++;							\
-	if (c_) {							\
-		printf("ok %d ", tests);				\
-	} else {							\
-		failed++;						\
-		printf("not ok %d ", tests);				\
-	}								\
-	printf(__VA_ARGS__);						\
-	printf(c_ ? "\n" : " (%s:%d)\n", __FILE__, __LINE__);	\
-} while (0)
-
-static inline int kvt_done(void)
-{
-	printf("1..%d\n# %d passed, %d failed\n", tests, tests - failed,
-	       failed);
-	return failed ? 1 : 0;
-}
 
 /* Small limits make FULL and the length errors cheap to reach. */
 static inline struct bft_kv *kvt_new(u32 max_key, u32 max_value,
@@ -45,8 +22,8 @@ static inline struct bft_kv *kvt_new(u32 max_key, u32 max_value,
 
 	kv = bft_kv_create(&lim, &err);
 	if (!kv) {
-		printf("Bail out! bft_kv_create: %d\n", err);
-		exit(1);
+		fprintf(stderr, "# bft_kv_create: %d\n", err);
+		abort();
 	}
 	return kv;
 }
@@ -108,8 +85,8 @@ static inline u8 *kvt_snap(struct bft_kv *kv, u64 seq, u64 *len)
 	buf = malloc(*len ? *len : 1);
 	r = bft_kv_snapshot_read(kv, seq, 0, buf, (u32)*len);
 	if (r != (long)*len) {
-		printf("Bail out! snapshot_read %ld\n", r);
-		exit(1);
+		fprintf(stderr, "# snapshot_read %ld\n", r);
+		abort();
 	}
 	return buf;
 }

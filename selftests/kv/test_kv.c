@@ -24,7 +24,7 @@ static int st(struct bft_kv *kv, u32 len, bool ro)
 	return kvt_exec(kv, op, len, ro, &rv, res);
 }
 
-static void test_encoders(void)
+static void encoders(struct __test_metadata *_metadata, int last)
 {
 	static const u8 put[] = { 1, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0,
 				  'k', '1', 'a', 'b', 'c' };
@@ -39,103 +39,219 @@ static void test_encoders(void)
 	u32 n;
 
 	n = bft_kv_enc_put(op, sizeof(op), "k1", 2, "abc", 3);
-	CHECK(n == sizeof(put) && !memcmp(op, put, n), "enc put bytes");
+	ASSERT_TRUE(n == sizeof(put) && !memcmp(op, put, n));
+	if (last == 0)
+		return;
 	n = bft_kv_enc_get(op, sizeof(op), "x", 1);
-	CHECK(n == sizeof(get) && !memcmp(op, get, n), "enc get bytes");
+	ASSERT_TRUE(n == sizeof(get) && !memcmp(op, get, n));
+	if (last == 1)
+		return;
 	n = bft_kv_enc_del(op, sizeof(op), "x", 1);
-	CHECK(n == sizeof(del) && !memcmp(op, del, n), "enc del bytes");
+	ASSERT_TRUE(n == sizeof(del) && !memcmp(op, del, n));
+	if (last == 2)
+		return;
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, "ol", 2, "n", 1, 0);
-	CHECK(n == sizeof(cas) && !memcmp(op, cas, n), "enc cas bytes");
+	ASSERT_TRUE(n == sizeof(cas) && !memcmp(op, cas, n));
+	if (last == 3)
+		return;
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, NULL, 0, "n", 1,
 			   BFT_KV_F_ABSENT);
-	CHECK(n == sizeof(casa) && !memcmp(op, casa, n),
-	      "enc cas-absent bytes");
+	ASSERT_TRUE(n == sizeof(casa) && !memcmp(op, casa, n));
+	if (last == 4)
+		return;
 	memset(op, 0xee, sizeof(op));
 	n = bft_kv_enc_nop(op, sizeof(op), 3);
-	CHECK(n == sizeof(nop) && !memcmp(op, nop, n), "enc nop zero pad");
-	CHECK(bft_kv_enc_nop(op, sizeof(op), 0) == BFT_KV_OP_HDR_LEN,
-	      "enc nop header only");
+	ASSERT_TRUE(n == sizeof(nop) && !memcmp(op, nop, n));
+	if (last == 5)
+		return;
+	ASSERT_TRUE(bft_kv_enc_nop(op, sizeof(op), 0) == BFT_KV_OP_HDR_LEN);
+	if (last == 6)
+		return;
 
-	CHECK(bft_kv_enc_put(op, 16, "k1", 2, "abc", 3) == 0 &&
-	      bft_kv_enc_put(op, 17, "k1", 2, "abc", 3) == 17,
-	      "enc refuses cap one short, fits exact cap");
-	CHECK(bft_kv_enc_get(op, sizeof(op), op, 0x10000) == 0,
-	      "enc refuses key over 16 bits");
-	CHECK(bft_kv_enc_cas(op, sizeof(op), "k", 1, "x", 1, "n", 1,
-			     BFT_KV_F_ABSENT) == 0,
-	      "enc refuses cas-absent with expected");
-	CHECK(bft_kv_enc_cas(op, sizeof(op), "k", 1, NULL, 0, "n", 1,
-			     0x80) == 0, "enc refuses unknown cas flag");
-	CHECK(bft_kv_enc_put(op, sizeof(op), NULL, 1, "v", 1) == 0 &&
-	      bft_kv_enc_put(op, sizeof(op), "k", 1, NULL, 1) == 0,
-	      "enc refuses NULL with a length");
+	ASSERT_TRUE(bft_kv_enc_put(op, 16, "k1", 2, "abc", 3) == 0 &&
+	            bft_kv_enc_put(op, 17, "k1", 2, "abc", 3) == 17);
+	if (last == 7)
+		return;
+	ASSERT_TRUE(bft_kv_enc_get(op, sizeof(op), op, 0x10000) == 0);
+	if (last == 8)
+		return;
+	ASSERT_TRUE(bft_kv_enc_cas(op, sizeof(op), "k", 1, "x", 1, "n", 1,
+			     BFT_KV_F_ABSENT) == 0);
+	if (last == 9)
+		return;
+	ASSERT_TRUE(bft_kv_enc_cas(op, sizeof(op), "k", 1, NULL, 0, "n", 1,
+			     0x80) == 0);
+	if (last == 10)
+		return;
+	ASSERT_TRUE(bft_kv_enc_put(op, sizeof(op), NULL, 1, "v", 1) == 0 &&
+	            bft_kv_enc_put(op, sizeof(op), "k", 1, NULL, 1) == 0);
 }
 
-static void bad_op(const u8 *bytes, u32 len, const char *name)
+FIXTURE(encoders) {
+};
+
+FIXTURE_SETUP(encoders)
+{
+}
+
+FIXTURE_TEARDOWN(encoders)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(encoders) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(encoders, enc_put_bytes) { 0 };
+FIXTURE_VARIANT_ADD(encoders, enc_get_bytes) { 1 };
+FIXTURE_VARIANT_ADD(encoders, enc_del_bytes) { 2 };
+FIXTURE_VARIANT_ADD(encoders, enc_cas_bytes) { 3 };
+FIXTURE_VARIANT_ADD(encoders, enc_cas_absent_bytes) { 4 };
+FIXTURE_VARIANT_ADD(encoders, enc_nop_zero_pad) { 5 };
+FIXTURE_VARIANT_ADD(encoders, enc_nop_header_only) { 6 };
+FIXTURE_VARIANT_ADD(encoders, enc_refuses_cap_one_short_fits_exact_cap) { 7 };
+FIXTURE_VARIANT_ADD(encoders, enc_refuses_key_over_16_bits) { 8 };
+FIXTURE_VARIANT_ADD(encoders, enc_refuses_cas_absent_with_expected) { 9 };
+FIXTURE_VARIANT_ADD(encoders, enc_refuses_unknown_cas_flag) { 10 };
+FIXTURE_VARIANT_ADD(encoders, enc_refuses_null_with_a_length) { 11 };
+
+TEST_F(encoders, run)
+{
+	encoders(_metadata, variant->last);
+}
+
+static bool bad_op(const u8 *bytes, u32 len)
 {
 	struct bft_kv_op_view v;
 
-	CHECK(bft_kv_dec_op(bytes, len, &v) == BFT_KV_E_BAD_OP, "dec %s",
-	      name);
+	return bft_kv_dec_op(bytes, len, &v) == BFT_KV_E_BAD_OP;
 }
 
-static void test_decoder(void)
+static void decoder(struct __test_metadata *_metadata, int last)
 {
 	struct bft_kv_op_view v;
 	u8 b[64];
 	u32 n, i;
 
-	CHECK(bft_kv_dec_op(NULL, 0, &v) == BFT_KV_OK &&
-	      v.code == BFT_KV_OP_NOP, "dec empty op is NOP");
+	ASSERT_TRUE(bft_kv_dec_op(NULL, 0, &v) == BFT_KV_OK &&
+	            v.code == BFT_KV_OP_NOP);
+	if (last == 0)
+		return;
 	n = bft_kv_enc_cas(b, sizeof(b), "key", 3, "e", 1, "nn", 2, 0);
-	CHECK(bft_kv_dec_op(b, n, &v) == BFT_KV_OK && v.code == BFT_KV_OP_CAS &&
-	      v.key_len == 3 && !memcmp(v.key, "key", 3) && v.val_len == 1 &&
-	      v.val[0] == 'e' && v.val2_len == 2 && !memcmp(v.val2, "nn", 2),
-	      "dec cas fields");
+	ASSERT_TRUE(bft_kv_dec_op(b, n, &v) == BFT_KV_OK && v.code == BFT_KV_OP_CAS &&
+	            v.key_len == 3 && !memcmp(v.key, "key", 3) && v.val_len == 1 &&
+	            v.val[0] == 'e' && v.val2_len == 2 && !memcmp(v.val2, "nn", 2));
+	if (last == 1)
+		return;
 	for (i = 1; i < BFT_KV_OP_HDR_LEN; i++)
 		if (bft_kv_dec_op(b, i, &v) != BFT_KV_E_BAD_OP)
 			break;
-	CHECK(i == BFT_KV_OP_HDR_LEN, "dec short headers 1..11");
-	bad_op(b, n - 1, "truncated");
+	ASSERT_TRUE(i == BFT_KV_OP_HDR_LEN);
+	if (last == 2)
+		return;
+	ASSERT_TRUE(bad_op(b, n - 1));
+	if (last == 3)
+		return;
 	b[n] = 0;
-	bad_op(b, n + 1, "trailing byte");
+	ASSERT_TRUE(bad_op(b, n + 1));
+	if (last == 4)
+		return;
 	b[0] = BFT_KV_OP_MAX + 1;
-	bad_op(b, n, "unknown opcode");
+	ASSERT_TRUE(bad_op(b, n));
+	if (last == 5)
+		return;
 	b[0] = 0xff;
-	bad_op(b, n, "opcode 255");
+	ASSERT_TRUE(bad_op(b, n));
+	if (last == 6)
+		return;
 	n = bft_kv_enc_put(b, sizeof(b), "k", 1, "v", 1);
 	b[1] = BFT_KV_F_ABSENT;
-	bad_op(b, n, "put with flag");
+	ASSERT_TRUE(bad_op(b, n));
+	if (last == 7)
+		return;
 	n = bft_kv_enc_get(b, sizeof(b), "k", 1);
 	b[4] = 1;
 	b[n] = 'x';
-	bad_op(b, n + 1, "get with value");
+	ASSERT_TRUE(bad_op(b, n + 1));
+	if (last == 8)
+		return;
 	n = bft_kv_enc_del(b, sizeof(b), "k", 1);
 	b[8] = 1;
-	bad_op(b, n + 1, "del with val2");
+	ASSERT_TRUE(bad_op(b, n + 1));
+	if (last == 9)
+		return;
 	n = bft_kv_enc_put(b, sizeof(b), "k", 1, "v", 1);
 	b[8] = 1;
-	bad_op(b, n + 1, "put with val2");
+	ASSERT_TRUE(bad_op(b, n + 1));
+	if (last == 10)
+		return;
 	n = bft_kv_enc_nop(b, sizeof(b), 0);
 	b[2] = 1;
-	bad_op(b, n + 1, "nop with key");
+	ASSERT_TRUE(bad_op(b, n + 1));
+	if (last == 11)
+		return;
 	n = bft_kv_enc_nop(b, sizeof(b), 0);
 	b[1] = 1;
-	bad_op(b, n, "nop with flag");
+	ASSERT_TRUE(bad_op(b, n));
+	if (last == 12)
+		return;
 	n = bft_kv_enc_cas(b, sizeof(b), "k", 1, "e", 1, "n", 1, 0);
 	b[1] = BFT_KV_F_ABSENT;
-	bad_op(b, n, "cas-absent with expected");
+	ASSERT_TRUE(bad_op(b, n));
+	if (last == 13)
+		return;
 	b[1] = 0x02;
-	bad_op(b, n, "cas unknown flag");
+	ASSERT_TRUE(bad_op(b, n));
+	if (last == 14)
+		return;
 	/* Lengths whose u32 sum wraps must not pass. */
 	memset(b, 0, BFT_KV_OP_HDR_LEN);
 	b[0] = BFT_KV_OP_CAS;
 	bft_put32(b + 4, 0xffffffff);
 	bft_put32(b + 8, 13);
-	bad_op(b, 24, "length sum wraps");
+	ASSERT_TRUE(bad_op(b, 24));
 }
 
-static void test_result_codec(void)
+FIXTURE(decoder) {
+};
+
+FIXTURE_SETUP(decoder)
+{
+}
+
+FIXTURE_TEARDOWN(decoder)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(decoder) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(decoder, dec_empty_op_is_nop) { 0 };
+FIXTURE_VARIANT_ADD(decoder, dec_cas_fields) { 1 };
+FIXTURE_VARIANT_ADD(decoder, dec_short_headers_1_11) { 2 };
+FIXTURE_VARIANT_ADD(decoder, dec_truncated) { 3 };
+FIXTURE_VARIANT_ADD(decoder, dec_trailing_byte) { 4 };
+FIXTURE_VARIANT_ADD(decoder, dec_unknown_opcode) { 5 };
+FIXTURE_VARIANT_ADD(decoder, dec_opcode_255) { 6 };
+FIXTURE_VARIANT_ADD(decoder, dec_put_with_flag) { 7 };
+FIXTURE_VARIANT_ADD(decoder, dec_get_with_value) { 8 };
+FIXTURE_VARIANT_ADD(decoder, dec_del_with_val2) { 9 };
+FIXTURE_VARIANT_ADD(decoder, dec_put_with_val2) { 10 };
+FIXTURE_VARIANT_ADD(decoder, dec_nop_with_key) { 11 };
+FIXTURE_VARIANT_ADD(decoder, dec_nop_with_flag) { 12 };
+FIXTURE_VARIANT_ADD(decoder, dec_cas_absent_with_expected) { 13 };
+FIXTURE_VARIANT_ADD(decoder, dec_cas_unknown_flag) { 14 };
+FIXTURE_VARIANT_ADD(decoder, dec_length_sum_wraps) { 15 };
+
+TEST_F(decoder, run)
+{
+	decoder(_metadata, variant->last);
+}
+
+static void result_codec(struct __test_metadata *_metadata, int last)
 {
 	static const u8 want[] = { 2, 0, 0, 0, 2, 0, 0, 0, 'h', 'i' };
 	struct bft_kv_res_view rv;
@@ -143,36 +259,80 @@ static void test_result_codec(void)
 	u32 n;
 
 	n = bft_kv_enc_result(b, sizeof(b), BFT_KV_E_CAS_MISMATCH, 0, "hi", 2);
-	CHECK(n == sizeof(want) && !memcmp(b, want, n), "enc result bytes");
-	CHECK(!bft_kv_dec_result(b, n, &rv) &&
-	      rv.status == BFT_KV_E_CAS_MISMATCH && rv.val_len == 2 &&
-	      !memcmp(rv.val, "hi", 2), "dec result");
-	CHECK(bft_kv_enc_result(b, 9, 0, 0, "hi", 2) == 0,
-	      "enc result refuses small cap");
-	CHECK(bft_kv_dec_result(b, 7, &rv) == -EINVAL, "dec result short");
-	CHECK(bft_kv_dec_result(b, n - 1, &rv) == -EINVAL,
-	      "dec result truncated value");
-	CHECK(bft_kv_dec_result(b, n + 1, &rv) == -EINVAL,
-	      "dec result trailing byte");
+	ASSERT_TRUE(n == sizeof(want) && !memcmp(b, want, n));
+	if (last == 0)
+		return;
+	ASSERT_TRUE(!bft_kv_dec_result(b, n, &rv) &&
+	            rv.status == BFT_KV_E_CAS_MISMATCH && rv.val_len == 2 &&
+	            !memcmp(rv.val, "hi", 2));
+	if (last == 1)
+		return;
+	ASSERT_TRUE(bft_kv_enc_result(b, 9, 0, 0, "hi", 2) == 0);
+	if (last == 2)
+		return;
+	ASSERT_TRUE(bft_kv_dec_result(b, 7, &rv) == -EINVAL);
+	if (last == 3)
+		return;
+	ASSERT_TRUE(bft_kv_dec_result(b, n - 1, &rv) == -EINVAL);
+	if (last == 4)
+		return;
+	ASSERT_TRUE(bft_kv_dec_result(b, n + 1, &rv) == -EINVAL);
+	if (last == 5)
+		return;
 	b[2] = 1;
-	CHECK(bft_kv_dec_result(b, n, &rv) == -EINVAL,
-	      "dec result reserved set");
+	ASSERT_TRUE(bft_kv_dec_result(b, n, &rv) == -EINVAL);
+	if (last == 6)
+		return;
 	b[2] = 0;
 	b[0] = BFT_KV_STATUS_MAX + 1;
-	CHECK(bft_kv_dec_result(b, n, &rv) == -EINVAL,
-	      "dec result unknown status");
+	ASSERT_TRUE(bft_kv_dec_result(b, n, &rv) == -EINVAL);
+	if (last == 7)
+		return;
 	b[0] = 0;
 	b[1] = 0x80;
-	CHECK(bft_kv_dec_result(b, n, &rv) == -EINVAL,
-	      "dec result unknown flag");
-	CHECK(!strcmp(bft_kv_status_name(BFT_KV_E_FULL), "full") &&
-	      !strcmp(bft_kv_status_name(BFT_KV_E_READONLY), "readonly") &&
-	      !strcmp(bft_kv_status_name(99), "?") &&
-	      !strcmp(bft_kv_op_name(BFT_KV_OP_CAS), "cas") &&
-	      !strcmp(bft_kv_op_name(7), "?"), "status and op names");
+	ASSERT_TRUE(bft_kv_dec_result(b, n, &rv) == -EINVAL);
+	if (last == 8)
+		return;
+	ASSERT_TRUE(!strcmp(bft_kv_status_name(BFT_KV_E_FULL), "full") &&
+	            !strcmp(bft_kv_status_name(BFT_KV_E_READONLY), "readonly") &&
+	            !strcmp(bft_kv_status_name(99), "?") &&
+	            !strcmp(bft_kv_op_name(BFT_KV_OP_CAS), "cas") &&
+	            !strcmp(bft_kv_op_name(7), "?"));
 }
 
-static void test_ops(void)
+FIXTURE(result_codec) {
+};
+
+FIXTURE_SETUP(result_codec)
+{
+}
+
+FIXTURE_TEARDOWN(result_codec)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(result_codec) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(result_codec, enc_result_bytes) { 0 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result) { 1 };
+FIXTURE_VARIANT_ADD(result_codec, enc_result_refuses_small_cap) { 2 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result_short) { 3 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result_truncated_value) { 4 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result_trailing_byte) { 5 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result_reserved_set) { 6 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result_unknown_status) { 7 };
+FIXTURE_VARIANT_ADD(result_codec, dec_result_unknown_flag) { 8 };
+FIXTURE_VARIANT_ADD(result_codec, status_and_op_names) { 9 };
+
+TEST_F(result_codec, run)
+{
+	result_codec(_metadata, variant->last);
+}
+
+static void ops(struct __test_metadata *_metadata, int last)
 {
 	static const u8 ok[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
 	static const u8 created[] = { 0, 1, 0, 0, 0, 0, 0, 0 };
@@ -185,64 +345,153 @@ static void test_ops(void)
 	struct bft_kv_stats s;
 	u32 n;
 
-	CHECK(exec_eq(kv, 0, false, ok, 8), "empty op: ok");
-	CHECK(exec_eq(kv, 0, true, ok, 8), "empty op read-only: ok");
+	ASSERT_TRUE(exec_eq(kv, 0, false, ok, 8));
+	if (last == 0)
+		goto out;
+	ASSERT_TRUE(exec_eq(kv, 0, true, ok, 8));
+	if (last == 1)
+		goto out;
 	n = bft_kv_enc_nop(op, sizeof(op), 100);
-	CHECK(exec_eq(kv, n, false, ok, 8), "nop with padding: ok");
+	ASSERT_TRUE(exec_eq(kv, n, false, ok, 8));
+	if (last == 2)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "k", 1);
-	CHECK(exec_eq(kv, n, true, nf, 8), "get missing: not-found");
+	ASSERT_TRUE(exec_eq(kv, n, true, nf, 8));
+	if (last == 3)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "k", 1, "abc", 3);
-	CHECK(exec_eq(kv, n, false, created, 8), "put new: ok created");
+	ASSERT_TRUE(exec_eq(kv, n, false, created, 8));
+	if (last == 4)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "k", 1);
-	CHECK(exec_eq(kv, n, true, got, sizeof(got)), "get: value");
-	CHECK(exec_eq(kv, n, false, got, sizeof(got)), "ordered get: value");
+	ASSERT_TRUE(exec_eq(kv, n, true, got, sizeof(got)));
+	if (last == 5)
+		goto out;
+	ASSERT_TRUE(exec_eq(kv, n, false, got, sizeof(got)));
+	if (last == 6)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "k", 1, "z", 1);
-	CHECK(exec_eq(kv, n, false, ok, 8), "put existing: ok not created");
+	ASSERT_TRUE(exec_eq(kv, n, false, ok, 8));
+	if (last == 7)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "k", 1);
-	CHECK(exec_eq(kv, n, true, got2, sizeof(got2)), "get: replaced");
+	ASSERT_TRUE(exec_eq(kv, n, true, got2, sizeof(got2)));
+	if (last == 8)
+		goto out;
 
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, "y", 1, "q", 1, 0);
-	CHECK(exec_eq(kv, n, false, mism, sizeof(mism)),
-	      "cas wrong expected: mismatch + current");
+	ASSERT_TRUE(exec_eq(kv, n, false, mism, sizeof(mism)));
+	if (last == 9)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, "zz", 2, "q", 1, 0);
-	CHECK(exec_eq(kv, n, false, mism, sizeof(mism)),
-	      "cas longer expected: mismatch");
+	ASSERT_TRUE(exec_eq(kv, n, false, mism, sizeof(mism)));
+	if (last == 10)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, NULL, 0, "q", 1,
 			   BFT_KV_F_ABSENT);
-	CHECK(exec_eq(kv, n, false, mism, sizeof(mism)),
-	      "cas-absent on existing: mismatch + current");
+	ASSERT_TRUE(exec_eq(kv, n, false, mism, sizeof(mism)));
+	if (last == 11)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, "z", 1, NULL, 0, 0);
-	CHECK(exec_eq(kv, n, false, ok, 8), "cas match: ok");
+	ASSERT_TRUE(exec_eq(kv, n, false, ok, 8));
+	if (last == 12)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "k", 1);
-	CHECK(exec_eq(kv, n, true, empty, 8), "get: empty value after cas");
+	ASSERT_TRUE(exec_eq(kv, n, true, empty, 8));
+	if (last == 13)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "k", 1, NULL, 0, "z", 1, 0);
-	CHECK(exec_eq(kv, n, false, ok, 8), "cas empty expected matches empty");
+	ASSERT_TRUE(exec_eq(kv, n, false, ok, 8));
+	if (last == 14)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "m", 1, "z", 1, "w", 1, 0);
-	CHECK(exec_eq(kv, n, false, nf, 8), "cas missing: not-found");
+	ASSERT_TRUE(exec_eq(kv, n, false, nf, 8));
+	if (last == 15)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "m", 1, NULL, 0, "z", 1,
 			   BFT_KV_F_ABSENT);
-	CHECK(exec_eq(kv, n, false, created, 8), "cas-absent missing: created");
+	ASSERT_TRUE(exec_eq(kv, n, false, created, 8));
+	if (last == 16)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "m", 1);
-	CHECK(exec_eq(kv, n, true, got2, sizeof(got2)), "get cas-created");
+	ASSERT_TRUE(exec_eq(kv, n, true, got2, sizeof(got2)));
+	if (last == 17)
+		goto out;
 
 	n = bft_kv_enc_del(op, sizeof(op), "m", 1);
-	CHECK(exec_eq(kv, n, false, ok, 8), "del: ok");
-	CHECK(exec_eq(kv, n, false, nf, 8), "del again: not-found");
+	ASSERT_TRUE(exec_eq(kv, n, false, ok, 8));
+	if (last == 18)
+		goto out;
+	ASSERT_TRUE(exec_eq(kv, n, false, nf, 8));
+	if (last == 19)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "m", 1);
-	CHECK(exec_eq(kv, n, true, nf, 8), "get deleted: not-found");
+	ASSERT_TRUE(exec_eq(kv, n, true, nf, 8));
+	if (last == 20)
+		goto out;
 
 	bft_kv_get_stats(kv, &s);
-	CHECK(s.keys == 1 && s.bytes == 2, "stats keys and bytes");
-	CHECK(s.ops[BFT_KV_OP_NOP] == 3 && s.ops[BFT_KV_OP_PUT] == 2 &&
-	      s.ops[BFT_KV_OP_GET] == 7 && s.ops[BFT_KV_OP_CAS] == 7 &&
-	      s.ops[BFT_KV_OP_DEL] == 2, "stats ops by opcode");
-	CHECK(s.status[BFT_KV_OK] == 14 && s.status[BFT_KV_E_NOT_FOUND] == 4 &&
-	      s.status[BFT_KV_E_CAS_MISMATCH] == 3 && s.readonly == 7,
-	      "stats by status");
+	ASSERT_TRUE(s.keys == 1 && s.bytes == 2);
+	if (last == 21)
+		goto out;
+	ASSERT_TRUE(s.ops[BFT_KV_OP_NOP] == 3 && s.ops[BFT_KV_OP_PUT] == 2 &&
+	            s.ops[BFT_KV_OP_GET] == 7 && s.ops[BFT_KV_OP_CAS] == 7 &&
+	            s.ops[BFT_KV_OP_DEL] == 2);
+	if (last == 22)
+		goto out;
+	ASSERT_TRUE(s.status[BFT_KV_OK] == 14 && s.status[BFT_KV_E_NOT_FOUND] == 4 &&
+	            s.status[BFT_KV_E_CAS_MISMATCH] == 3 && s.readonly == 7);
+out:
 	bft_kv_destroy(kv);
 }
 
-static void test_errors(void)
+FIXTURE(ops) {
+};
+
+FIXTURE_SETUP(ops)
+{
+}
+
+FIXTURE_TEARDOWN(ops)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(ops) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(ops, empty_op_ok) { 0 };
+FIXTURE_VARIANT_ADD(ops, empty_op_read_only_ok) { 1 };
+FIXTURE_VARIANT_ADD(ops, nop_with_padding_ok) { 2 };
+FIXTURE_VARIANT_ADD(ops, get_missing_not_found) { 3 };
+FIXTURE_VARIANT_ADD(ops, put_new_ok_created) { 4 };
+FIXTURE_VARIANT_ADD(ops, get_value) { 5 };
+FIXTURE_VARIANT_ADD(ops, ordered_get_value) { 6 };
+FIXTURE_VARIANT_ADD(ops, put_existing_ok_not_created) { 7 };
+FIXTURE_VARIANT_ADD(ops, get_replaced) { 8 };
+FIXTURE_VARIANT_ADD(ops, cas_wrong_expected_mismatch_current) { 9 };
+FIXTURE_VARIANT_ADD(ops, cas_longer_expected_mismatch) { 10 };
+FIXTURE_VARIANT_ADD(ops, cas_absent_on_existing_mismatch_current) { 11 };
+FIXTURE_VARIANT_ADD(ops, cas_match_ok) { 12 };
+FIXTURE_VARIANT_ADD(ops, get_empty_value_after_cas) { 13 };
+FIXTURE_VARIANT_ADD(ops, cas_empty_expected_matches_empty) { 14 };
+FIXTURE_VARIANT_ADD(ops, cas_missing_not_found) { 15 };
+FIXTURE_VARIANT_ADD(ops, cas_absent_missing_created) { 16 };
+FIXTURE_VARIANT_ADD(ops, get_cas_created) { 17 };
+FIXTURE_VARIANT_ADD(ops, del_ok) { 18 };
+FIXTURE_VARIANT_ADD(ops, del_again_not_found) { 19 };
+FIXTURE_VARIANT_ADD(ops, get_deleted_not_found) { 20 };
+FIXTURE_VARIANT_ADD(ops, stats_keys_and_bytes) { 21 };
+FIXTURE_VARIANT_ADD(ops, stats_ops_by_opcode) { 22 };
+FIXTURE_VARIANT_ADD(ops, stats_by_status) { 23 };
+
+TEST_F(ops, run)
+{
+	ops(_metadata, variant->last);
+}
+
+static void errors(struct __test_metadata *_metadata, int last)
 {
 	struct bft_kv *kv = kvt_new(8, 16, 3, 2);
 	u8 big[32], d0[32], d1[32];
@@ -251,140 +500,295 @@ static void test_errors(void)
 
 	memset(big, 'v', sizeof(big));
 	n = bft_kv_enc_put(op, sizeof(op), NULL, 0, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_E_KEY_EMPTY, "put empty key");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_KEY_EMPTY);
+	if (last == 0)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), NULL, 0);
-	CHECK(st(kv, n, true) == BFT_KV_E_KEY_EMPTY, "get empty key");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_KEY_EMPTY);
+	if (last == 1)
+		goto out;
 	n = bft_kv_enc_del(op, sizeof(op), NULL, 0);
-	CHECK(st(kv, n, false) == BFT_KV_E_KEY_EMPTY, "del empty key");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_KEY_EMPTY);
+	if (last == 2)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), NULL, 0, NULL, 0, "v", 1, 0);
-	CHECK(st(kv, n, false) == BFT_KV_E_KEY_EMPTY, "cas empty key");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_KEY_EMPTY);
+	if (last == 3)
+		goto out;
 
 	n = bft_kv_enc_put(op, sizeof(op), big, 8, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_OK, "put key at max_key");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_OK);
+	if (last == 4)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), big, 9, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_E_KEY_TOO_LONG, "put key over max");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_KEY_TOO_LONG);
+	if (last == 5)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), big, 9);
-	CHECK(st(kv, n, true) == BFT_KV_E_KEY_TOO_LONG, "get key over max");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_KEY_TOO_LONG);
+	if (last == 6)
+		goto out;
 	n = bft_kv_enc_del(op, sizeof(op), big, 9);
-	CHECK(st(kv, n, false) == BFT_KV_E_KEY_TOO_LONG, "del key over max");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_KEY_TOO_LONG);
+	if (last == 7)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), big, 9, NULL, 0, "v", 1,
 			   BFT_KV_F_ABSENT);
-	CHECK(st(kv, n, false) == BFT_KV_E_KEY_TOO_LONG, "cas key over max");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_KEY_TOO_LONG);
+	if (last == 8)
+		goto out;
 
 	n = bft_kv_enc_put(op, sizeof(op), "a", 1, big, 16);
-	CHECK(st(kv, n, false) == BFT_KV_OK, "put value at max_value");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_OK);
+	if (last == 9)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "a", 1, big, 17);
-	CHECK(st(kv, n, false) == BFT_KV_E_VALUE_TOO_LONG, "put value over");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_VALUE_TOO_LONG);
+	if (last == 10)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "a", 1, big, 17, "v", 1, 0);
-	CHECK(st(kv, n, false) == BFT_KV_E_VALUE_TOO_LONG,
-	      "cas expected over");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_VALUE_TOO_LONG);
+	if (last == 11)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "a", 1, big, 16, big, 17, 0);
-	CHECK(st(kv, n, false) == BFT_KV_E_VALUE_TOO_LONG, "cas new over");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_VALUE_TOO_LONG);
+	if (last == 12)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "a", 1, big, 17);
-	CHECK(st(kv, n, true) == BFT_KV_E_READONLY,
-	      "read-only beats value too long");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_READONLY);
+	if (last == 13)
+		goto out;
 
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_OK, "third key fits");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_OK);
+	if (last == 14)
+		goto out;
 	bft_kv_digest(kv, d0);
 	n = bft_kv_enc_put(op, sizeof(op), "c", 1, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_E_FULL, "fourth key: full");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_FULL);
+	if (last == 15)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "c", 1, NULL, 0, "v", 1,
 			   BFT_KV_F_ABSENT);
-	CHECK(st(kv, n, false) == BFT_KV_E_FULL, "cas-absent when full");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_FULL);
+	if (last == 16)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "w", 1);
-	CHECK(st(kv, n, false) == BFT_KV_OK, "replace while full");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_OK);
+	if (last == 17)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "v", 1);
 	st(kv, n, false);
 
 	/* Read-only write ops: refused, state untouched. */
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "x", 1);
-	CHECK(st(kv, n, true) == BFT_KV_E_READONLY, "read-only put");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_READONLY);
+	if (last == 18)
+		goto out;
 	n = bft_kv_enc_del(op, sizeof(op), "b", 1);
-	CHECK(st(kv, n, true) == BFT_KV_E_READONLY, "read-only del");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_READONLY);
+	if (last == 19)
+		goto out;
 	n = bft_kv_enc_cas(op, sizeof(op), "b", 1, "v", 1, "x", 1, 0);
-	CHECK(st(kv, n, true) == BFT_KV_E_READONLY, "read-only cas");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_READONLY);
+	if (last == 20)
+		goto out;
 	n = bft_kv_enc_del(op, sizeof(op), NULL, 0);
-	CHECK(st(kv, n, true) == BFT_KV_E_READONLY,
-	      "read-only beats empty key");
+	ASSERT_TRUE(st(kv, n, true) == BFT_KV_E_READONLY);
+	if (last == 21)
+		goto out;
 	bft_kv_digest(kv, d1);
-	CHECK(!memcmp(d0, d1, 32), "errors left the state unchanged");
+	ASSERT_TRUE(!memcmp(d0, d1, 32));
+	if (last == 22)
+		goto out;
 
 	op[0] = 9;
-	CHECK(st(kv, 5, false) == BFT_KV_E_BAD_OP, "short op: bad-op");
+	ASSERT_TRUE(st(kv, 5, false) == BFT_KV_E_BAD_OP);
+	if (last == 23)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "x", 1);
-	CHECK(st(kv, n + 1, true) == BFT_KV_E_BAD_OP,
-	      "bad-op beats read-only");
+	ASSERT_TRUE(st(kv, n + 1, true) == BFT_KV_E_BAD_OP);
+	if (last == 24)
+		goto out;
 
 	n = bft_kv_enc_del(op, sizeof(op), "a", 1);
-	CHECK(st(kv, n, false) == BFT_KV_OK, "del frees a slot");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_OK);
+	if (last == 25)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "c", 1, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_OK, "put after del fits");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_OK);
+	if (last == 26)
+		goto out;
 
 	/* Result space smaller than the value. */
 	n = bft_kv_enc_get(op, sizeof(op), big, 8);
 	i = bft_kv_execute(kv, op, n, true, res, 8);
-	CHECK(i == 8 && res[0] == BFT_KV_E_RESULT_TOO_BIG && !res[4],
-	      "get into small result: result-too-big");
-	CHECK(bft_kv_execute(kv, op, n, true, res, 9) == 9 && res[0] == 0,
-	      "get into exact result space");
-	CHECK(bft_kv_execute(kv, op, n, true, res, 7) == 0,
-	      "result space below header: 0");
+	ASSERT_TRUE(i == 8 && res[0] == BFT_KV_E_RESULT_TOO_BIG && !res[4]);
+	if (last == 27)
+		goto out;
+	ASSERT_TRUE(bft_kv_execute(kv, op, n, true, res, 9) == 9 && res[0] == 0);
+	if (last == 28)
+		goto out;
+	ASSERT_TRUE(bft_kv_execute(kv, op, n, true, res, 7) == 0);
+	if (last == 29)
+		goto out;
 
 	bft_kv_get_stats(kv, &s);
-	CHECK(s.status[BFT_KV_E_KEY_EMPTY] == 4 &&
-	      s.status[BFT_KV_E_KEY_TOO_LONG] == 4 &&
-	      s.status[BFT_KV_E_VALUE_TOO_LONG] == 3 &&
-	      s.status[BFT_KV_E_FULL] == 2 &&
-	      s.status[BFT_KV_E_READONLY] == 5 &&
-	      s.status[BFT_KV_E_BAD_OP] == 2 &&
-	      s.status[BFT_KV_E_RESULT_TOO_BIG] == 1, "stats errors by code");
+	ASSERT_TRUE(s.status[BFT_KV_E_KEY_EMPTY] == 4 &&
+	            s.status[BFT_KV_E_KEY_TOO_LONG] == 4 &&
+	            s.status[BFT_KV_E_VALUE_TOO_LONG] == 3 &&
+	            s.status[BFT_KV_E_FULL] == 2 &&
+	            s.status[BFT_KV_E_READONLY] == 5 &&
+	            s.status[BFT_KV_E_BAD_OP] == 2 &&
+	            s.status[BFT_KV_E_RESULT_TOO_BIG] == 1);
+	if (last == 30)
+		goto out;
 
-	CHECK(s.keys == 3 && s.bytes == 8 + 1 + 1 + 1 + 1 + 1,
-	      "stats after errors");
+	ASSERT_TRUE(s.keys == 3 && s.bytes == 8 + 1 + 1 + 1 + 1 + 1);
+out:
 	bft_kv_destroy(kv);
 }
 
-static void test_limits(void)
+FIXTURE(errors) {
+};
+
+FIXTURE_SETUP(errors)
+{
+}
+
+FIXTURE_TEARDOWN(errors)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(errors) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(errors, put_empty_key) { 0 };
+FIXTURE_VARIANT_ADD(errors, get_empty_key) { 1 };
+FIXTURE_VARIANT_ADD(errors, del_empty_key) { 2 };
+FIXTURE_VARIANT_ADD(errors, cas_empty_key) { 3 };
+FIXTURE_VARIANT_ADD(errors, put_key_at_max_key) { 4 };
+FIXTURE_VARIANT_ADD(errors, put_key_over_max) { 5 };
+FIXTURE_VARIANT_ADD(errors, get_key_over_max) { 6 };
+FIXTURE_VARIANT_ADD(errors, del_key_over_max) { 7 };
+FIXTURE_VARIANT_ADD(errors, cas_key_over_max) { 8 };
+FIXTURE_VARIANT_ADD(errors, put_value_at_max_value) { 9 };
+FIXTURE_VARIANT_ADD(errors, put_value_over) { 10 };
+FIXTURE_VARIANT_ADD(errors, cas_expected_over) { 11 };
+FIXTURE_VARIANT_ADD(errors, cas_new_over) { 12 };
+FIXTURE_VARIANT_ADD(errors, read_only_beats_value_too_long) { 13 };
+FIXTURE_VARIANT_ADD(errors, third_key_fits) { 14 };
+FIXTURE_VARIANT_ADD(errors, fourth_key_full) { 15 };
+FIXTURE_VARIANT_ADD(errors, cas_absent_when_full) { 16 };
+FIXTURE_VARIANT_ADD(errors, replace_while_full) { 17 };
+FIXTURE_VARIANT_ADD(errors, read_only_put) { 18 };
+FIXTURE_VARIANT_ADD(errors, read_only_del) { 19 };
+FIXTURE_VARIANT_ADD(errors, read_only_cas) { 20 };
+FIXTURE_VARIANT_ADD(errors, read_only_beats_empty_key) { 21 };
+FIXTURE_VARIANT_ADD(errors, errors_left_the_state_unchanged) { 22 };
+FIXTURE_VARIANT_ADD(errors, short_op_bad_op) { 23 };
+FIXTURE_VARIANT_ADD(errors, bad_op_beats_read_only) { 24 };
+FIXTURE_VARIANT_ADD(errors, del_frees_a_slot) { 25 };
+FIXTURE_VARIANT_ADD(errors, put_after_del_fits) { 26 };
+FIXTURE_VARIANT_ADD(errors, get_into_small_result_result_too_big) { 27 };
+FIXTURE_VARIANT_ADD(errors, get_into_exact_result_space) { 28 };
+FIXTURE_VARIANT_ADD(errors, result_space_below_header_0) { 29 };
+FIXTURE_VARIANT_ADD(errors, stats_errors_by_code) { 30 };
+FIXTURE_VARIANT_ADD(errors, stats_after_errors) { 31 };
+
+TEST_F(errors, run)
+{
+	errors(_metadata, variant->last);
+}
+
+static void limits(struct __test_metadata *_metadata, int last)
 {
 	struct bft_kv_limits l = { 0 };
 	int err = 0;
 
 	bft_kv_limits_default(&l);
-	CHECK(l.max_key == 64 && l.max_value == 1024 && l.max_keys == 4096 &&
-	      l.max_snaps == 8 && !bft_kv_limits_check(&l), "default limits");
+	ASSERT_TRUE(l.max_key == 64 && l.max_value == 1024 && l.max_keys == 4096 &&
+	            l.max_snaps == 8 && !bft_kv_limits_check(&l));
+	if (last == 0)
+		goto out;
 	l.max_key = BFT_KV_KEY_MAX + 1;
-	CHECK(bft_kv_limits_check(&l) == -EINVAL, "max_key over ceiling");
+	ASSERT_TRUE(bft_kv_limits_check(&l) == -EINVAL);
+	if (last == 1)
+		goto out;
 	l.max_key = 64;
 	l.max_keys = BFT_KV_KEYS_MAX + 1;
-	CHECK(bft_kv_limits_check(&l) == -EINVAL, "max_keys over ceiling");
+	ASSERT_TRUE(bft_kv_limits_check(&l) == -EINVAL);
+	if (last == 2)
+		goto out;
 	l.max_keys = 4096;
 	l.max_snaps = BFT_KV_SNAPS_MAX + 1;
-	CHECK(bft_kv_limits_check(&l) == -EINVAL, "max_snaps over ceiling");
+	ASSERT_TRUE(bft_kv_limits_check(&l) == -EINVAL);
+	if (last == 3)
+		goto out;
 	l.max_snaps = 8;
 	/* A CAS with two values must fit BFT_MAX_OP. */
 	l.max_value = (BFT_MAX_OP - BFT_KV_OP_HDR_LEN - 64) / 2;
-	CHECK(!bft_kv_limits_check(&l), "largest value fitting a CAS");
+	ASSERT_TRUE(!bft_kv_limits_check(&l));
+	if (last == 4)
+		goto out;
 	l.max_value++;
-	CHECK(bft_kv_limits_check(&l) == -EINVAL, "value too big for a CAS");
+	ASSERT_TRUE(bft_kv_limits_check(&l) == -EINVAL);
+	if (last == 5)
+		goto out;
 	l.max_value = 1024;
 	l.max_keys = BFT_KV_KEYS_MAX;
-	CHECK(bft_kv_limits_check(&l) == -EINVAL, "table over memory cap");
+	ASSERT_TRUE(bft_kv_limits_check(&l) == -EINVAL);
+	if (last == 6)
+		goto out;
 	l.max_keys = 4096;
 	l.max_key = 2000;
-	CHECK(!bft_kv_create(&l, &err) && err == -EINVAL,
-	      "create refuses bad limits");
+	ASSERT_TRUE(!bft_kv_create(&l, &err) && err == -EINVAL);
+	if (last == 7)
+		goto out;
 	l = (struct bft_kv_limits){ 0 };
 	{
 		struct bft_kv *kv = bft_kv_create(&l, &err);
 		struct bft_kv_limits got;
 
 		bft_kv_get_limits(kv, &got);
-		CHECK(kv && !err && got.max_keys == 4096 && got.max_snaps == 8,
-		      "create with defaults");
+		ASSERT_TRUE(kv && !err && got.max_keys == 4096 && got.max_snaps == 8);
 		bft_kv_destroy(kv);
 	}
+out:
 	bft_kv_destroy(NULL);
+}
+
+FIXTURE(limits) {
+};
+
+FIXTURE_SETUP(limits)
+{
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(limits) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(limits, default_limits) { 0 };
+FIXTURE_VARIANT_ADD(limits, max_key_over_ceiling) { 1 };
+FIXTURE_VARIANT_ADD(limits, max_keys_over_ceiling) { 2 };
+FIXTURE_VARIANT_ADD(limits, max_snaps_over_ceiling) { 3 };
+FIXTURE_VARIANT_ADD(limits, largest_value_fitting_a_cas) { 4 };
+FIXTURE_VARIANT_ADD(limits, value_too_big_for_a_cas) { 5 };
+FIXTURE_VARIANT_ADD(limits, table_over_memory_cap) { 6 };
+FIXTURE_VARIANT_ADD(limits, create_refuses_bad_limits) { 7 };
+FIXTURE_VARIANT_ADD(limits, create_with_defaults) { 8 };
+
+TEST_F(limits, run)
+{
+	limits(_metadata, variant->last);
 }
 
 static u64 digests(struct bft_kv *kv)
@@ -399,7 +803,7 @@ static u64 digests(struct bft_kv *kv)
  * Status reads hash the store under the replica lock: only a change may
  * make the next one hash again, and the cached value must be the fresh one.
  */
-static void test_digest_cache(void)
+static void digest_cache(struct __test_metadata *_metadata, int last)
 {
 	struct bft_kv *kv = kvt_new(8, 16, 2, 2);
 	struct bft_kv *ref = kvt_new(8, 16, 2, 2);
@@ -411,42 +815,69 @@ static void test_digest_cache(void)
 	st(ref, n, false);
 	bft_kv_digest(kv, d0);
 	bft_kv_digest(kv, d1);
-	CHECK(digests(kv) == 1 && !memcmp(d0, d1, 32),
-	      "digest twice, no change: hashed once");
+	ASSERT_TRUE(digests(kv) == 1 && !memcmp(d0, d1, 32));
+	if (last == 0)
+		goto out;
 	n = bft_kv_enc_get(op, sizeof(op), "a", 1);
 	st(kv, n, false);
 	n = bft_kv_enc_cas(op, sizeof(op), "a", 1, "x", 1, "y", 1, 0);
-	CHECK(st(kv, n, false) == BFT_KV_E_CAS_MISMATCH, "cas mismatch");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_CAS_MISMATCH);
+	if (last == 1)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "v", 1);
 	st(kv, n, false);
 	n = bft_kv_enc_put(op, sizeof(op), "c", 1, "v", 1);
-	CHECK(st(kv, n, false) == BFT_KV_E_FULL, "third key: full");
+	ASSERT_TRUE(st(kv, n, false) == BFT_KV_E_FULL);
+	if (last == 2)
+		goto out;
 	st(kv, n, true);
 	bft_kv_digest(kv, d1);
-	CHECK(digests(kv) == 2 && memcmp(d0, d1, 32),
-	      "a put hashes again, a get or failed write does not");
+	ASSERT_TRUE(digests(kv) == 2 && memcmp(d0, d1, 32));
+	if (last == 3)
+		goto out;
 	n = bft_kv_enc_put(op, sizeof(op), "b", 1, "v", 1);
 	st(ref, n, false);
 	bft_kv_digest(ref, dr);
-	CHECK(!memcmp(d1, dr, 32), "cached digest equals a fresh one");
+	ASSERT_TRUE(!memcmp(d1, dr, 32));
+	if (last == 4)
+		goto out;
 	n = bft_kv_enc_del(op, sizeof(op), "b", 1);
 	st(kv, n, false);
 	bft_kv_digest(kv, d1);
-	CHECK(digests(kv) == 3 && !memcmp(d0, d1, 32),
-	      "a delete hashes again: back to the first state");
+	ASSERT_TRUE(digests(kv) == 3 && !memcmp(d0, d1, 32));
+out:
 	bft_kv_destroy(kv);
 	bft_kv_destroy(ref);
 }
 
-int main(void)
+FIXTURE(digest_cache) {
+};
+
+FIXTURE_SETUP(digest_cache)
 {
-	printf("TAP version 13\n");
-	test_encoders();
-	test_decoder();
-	test_result_codec();
-	test_ops();
-	test_errors();
-	test_limits();
-	test_digest_cache();
-	return kvt_done();
 }
+
+FIXTURE_TEARDOWN(digest_cache)
+{
+}
+
+/* Each variant runs the steps up to its own check. */
+FIXTURE_VARIANT(digest_cache) {
+	int last;
+};
+
+FIXTURE_VARIANT_ADD(digest_cache, digest_twice_no_change_hashed_once) { 0 };
+FIXTURE_VARIANT_ADD(digest_cache, cas_mismatch) { 1 };
+FIXTURE_VARIANT_ADD(digest_cache, third_key_full) { 2 };
+FIXTURE_VARIANT_ADD(digest_cache, put_hashes_again_get_or_failed_write_not) {
+	3 };
+FIXTURE_VARIANT_ADD(digest_cache, cached_digest_equals_a_fresh_one) { 4 };
+FIXTURE_VARIANT_ADD(digest_cache, delete_hashes_again_back_to_first_state) {
+	5 };
+
+TEST_F(digest_cache, run)
+{
+	digest_cache(_metadata, variant->last);
+}
+
+TEST_HARNESS_MAIN

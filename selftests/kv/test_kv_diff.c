@@ -258,15 +258,43 @@ static bool round_trip(const u8 *snap, u32 len, const u8 *want)
 	return ok && !memcmp(d, want, 32);
 }
 
-static void run(u64 seed)
+/* What one seed's run found; each test below checks one part. */
+FIXTURE(diff) {
+	u32 ops_bad, snaps_bad, rt_bad, statuses;
+	u64 ok;
+	struct bft_kv_stats st;
+};
+
+FIXTURE_VARIANT(diff) {
+	u64 seed;
+};
+
+FIXTURE_VARIANT_ADD(diff, seed_1) { 1 };
+FIXTURE_VARIANT_ADD(diff, seed_2) { 2 };
+FIXTURE_VARIANT_ADD(diff, seed_3) { 3 };
+FIXTURE_VARIANT_ADD(diff, seed_4) { 4 };
+FIXTURE_VARIANT_ADD(diff, seed_5) { 5 };
+FIXTURE_VARIANT_ADD(diff, seed_6) { 6 };
+FIXTURE_VARIANT_ADD(diff, seed_7) { 7 };
+FIXTURE_VARIANT_ADD(diff, seed_8) { 8 };
+FIXTURE_VARIANT_ADD(diff, seed_9) { 9 };
+FIXTURE_VARIANT_ADD(diff, seed_10) { 10 };
+FIXTURE_VARIANT_ADD(diff, seed_11) { 11 };
+FIXTURE_VARIANT_ADD(diff, seed_12) { 12 };
+FIXTURE_VARIANT_ADD(diff, seed_13) { 13 };
+FIXTURE_VARIANT_ADD(diff, seed_14) { 14 };
+FIXTURE_VARIANT_ADD(diff, seed_15) { 15 };
+FIXTURE_VARIANT_ADD(diff, seed_16) { 16 };
+
+/* OPS random ops on the store and the reference, snapshots every 500. */
+FIXTURE_SETUP(diff)
 {
 	static u8 op[BFT_MAX_OP], r1[BFT_MAX_RESULT], r2[BFT_MAX_RESULT];
 	static u8 snap[16 + MAX_KEYS * (8 + MAX_KEY + MAX_VALUE)];
 	struct bft_kv *kv = kvt_new(MAX_KEY, MAX_VALUE, MAX_KEYS, 2);
-	u32 i, n, a, b, cap, ops_bad = 0, snaps_bad = 0, rt_bad = 0;
+	u64 seed = variant->seed, glen;
+	u32 i, n, a, b, cap;
 	u8 *got, d[32], want[32];
-	struct bft_kv_stats st;
-	u64 glen, ok = 0;
 	bool ro;
 
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
@@ -288,11 +316,10 @@ static void run(u64 seed)
 		a = bft_kv_execute(kv, op, n, ro, r1, cap);
 		b = ref_exec(op, n, ro, r2, cap);
 		if (a != b || memcmp(r1, r2, a)) {
-			if (!ops_bad++)
-				printf("# seed %llu op %u: len %u vs %u\n",
-				       (unsigned long long)seed, i, a, b);
+			if (!self->ops_bad++)
+				TH_LOG("op %u: len %u vs %u", i, a, b);
 		} else if (a && r1[0] == BFT_KV_OK) {
-			ok++;
+			self->ok++;
 		}
 		if (i % 500 != 499)
 			continue;
@@ -302,39 +329,50 @@ static void run(u64 seed)
 		bft_kv_digest(kv, d);
 		SHA256(snap, n, want);
 		if (glen != n || memcmp(got, snap, n) || memcmp(d, want, 32))
-			snaps_bad++;
+			self->snaps_bad++;
 		if (!round_trip(got, (u32)glen, want))
-			rt_bad++;
+			self->rt_bad++;
 		free(got);
 		bft_kv_snapshot_release(kv, i);
 	}
-	bft_kv_get_stats(kv, &st);
-	CHECK(!ops_bad, "seed %llu: %u results byte-equal (%llu ok)",
-	      (unsigned long long)seed, OPS, (unsigned long long)ok);
-	CHECK(!snaps_bad, "seed %llu: snapshots equal the reference",
-	      (unsigned long long)seed);
-	CHECK(!rt_bad, "seed %llu: install round trips",
-	      (unsigned long long)seed);
-	for (i = 0, n = 0; i <= BFT_KV_STATUS_MAX; i++) {
-		n += st.status[i] != 0;
-		if (!st.status[i])
-			printf("# seed %llu: no %s\n",
-			       (unsigned long long)seed, bft_kv_status_name(i));
+	bft_kv_get_stats(kv, &self->st);
+	for (i = 0; i <= BFT_KV_STATUS_MAX; i++) {
+		self->statuses += self->st.status[i] != 0;
+		if (!self->st.status[i])
+			TH_LOG("no %s", bft_kv_status_name(i));
 	}
-	CHECK(n == BFT_KV_STATUS_MAX + 1, "seed %llu: every status reached",
-	      (unsigned long long)seed);
-	CHECK(st.keys == ref_n && st.snaps_retained == 0,
-	      "seed %llu: %u keys, stats agree", (unsigned long long)seed,
-	      ref_n);
 	bft_kv_destroy(kv);
 }
 
-int main(int argc, char **argv)
+FIXTURE_TEARDOWN(diff)
 {
-	u64 seed, seeds = argc > 1 ? strtoull(argv[1], NULL, 0) : 16;
-
-	printf("TAP version 13\n");
-	for (seed = 1; seed <= seeds; seed++)
-		run(seed);
-	return kvt_done();
 }
+
+TEST_F(diff, results_byte_equal)
+{
+	ASSERT_EQ(0, self->ops_bad);
+	TH_LOG("%u results, %llu ok", OPS, (unsigned long long)self->ok);
+}
+
+TEST_F(diff, snapshots_equal_the_reference)
+{
+	ASSERT_EQ(0, self->snaps_bad);
+}
+
+TEST_F(diff, install_round_trips)
+{
+	ASSERT_EQ(0, self->rt_bad);
+}
+
+TEST_F(diff, every_status_reached)
+{
+	ASSERT_EQ(BFT_KV_STATUS_MAX + 1, self->statuses);
+}
+
+TEST_F(diff, stats_agree)
+{
+	ASSERT_EQ(ref_n, self->st.keys);
+	ASSERT_EQ(0, self->st.snaps_retained);
+}
+
+TEST_HARNESS_MAIN

@@ -263,7 +263,8 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 			strerror(-ret));
 		return -1;
 	}
-	d->engine = bft_engine_create(&cfg, &bftd_ops, d, bftd_mono_ms(), &ret);
+	d->engine = bft_engine_create(&cfg, &bftd_ops, d, &bft_kv_service,
+				      d->kv, bftd_mono_ms(), &ret);
 	if (!d->engine) {
 		fprintf(stderr, "bftd: the engine rejected the configuration: %s\n",
 			strerror(-ret));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bftd's engine callbacks: pairwise HMAC keys, transmission, the key-value
- * service, events and ordered-log delivery. They mirror the kernel glue
- * (kmod/send.c, kmod/service.c) so both replicas behave the same.
+ * bftd's engine callbacks: pairwise HMAC keys, transmission, events and
+ * ordered-log delivery. They mirror the kernel glue (kmod/send.c) so both
+ * replicas behave the same; the service is the kernel's bft_kv_service.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -111,58 +111,6 @@ static void op_send(void *ctx, u8 principal, u32 id, const void *buf,
 	}
 }
 
-static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
-		      u32 op_len, bool readonly, void *result, u32 cap)
-{
-	struct bftd *d = ctx;
-
-	(void)client;
-	(void)ts;
-	return bft_kv_execute(d->kv, op, op_len, readonly, result, cap);
-}
-
-static int op_checkpoint(void *ctx, u64 seq)
-{
-	struct bftd *d = ctx;
-
-	return bft_kv_checkpoint(d->kv, seq);
-}
-
-static long op_snapshot_read(void *ctx, u64 seq, u64 off, void *buf, u32 cap)
-{
-	struct bftd *d = ctx;
-
-	return bft_kv_snapshot_read(d->kv, seq, off, buf, cap);
-}
-
-static u64 op_snapshot_max(void *ctx)
-{
-	struct bftd *d = ctx;
-
-	return bft_kv_snapshot_max(d->kv);
-}
-
-static void op_snapshot_release(void *ctx, u64 seq)
-{
-	struct bftd *d = ctx;
-
-	bft_kv_snapshot_release(d->kv, seq);
-}
-
-static int op_install(void *ctx, u64 seq, u64 off, const void *buf, u32 len)
-{
-	struct bftd *d = ctx;
-
-	return bft_kv_install(d->kv, seq, off, buf, len);
-}
-
-static void op_install_done(void *ctx, u64 seq, bool ok)
-{
-	struct bftd *d = ctx;
-
-	bft_kv_install_done(d->kv, seq, ok);
-}
-
 static void op_event(void *ctx, const struct bft_event *ev)
 {
 	struct bftd *d = ctx;
@@ -196,13 +144,6 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 const struct bft_ops bftd_ops = {
 	.mac = bftd_mac,
 	.send = op_send,
-	.execute = op_execute,
-	.checkpoint = op_checkpoint,
-	.snapshot_read = op_snapshot_read,
-	.snapshot_release = op_snapshot_release,
-	.snapshot_max = op_snapshot_max,
-	.install = op_install,
-	.install_done = op_install_done,
 	.event = op_event,
 	.committed = op_committed,
 	.client_fresh = bftd_client_fresh,

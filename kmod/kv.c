@@ -12,6 +12,7 @@
  * accepted.
  */
 #include "kv.h"
+#include "engine/engine.h"
 #include <linux/bft_wire.h>
 
 /* Upper bound for one table, so limits cannot ask for absurd memory. */
@@ -696,3 +697,54 @@ void bft_kv_get_stats(const struct bft_kv *kv, struct bft_kv_stats *st)
 		if (kv->snaps[i].buf)
 			st->snaps_retained++;
 }
+
+/* The engine's service callbacks; svc is the struct bft_kv. */
+static u32 kv_svc_execute(void *svc, u32 client, u64 ts, const void *op,
+			  u32 op_len, bool readonly, void *result, u32 cap)
+{
+	(void)client;
+	(void)ts;
+	return bft_kv_execute(svc, op, op_len, readonly, result, cap);
+}
+
+static int kv_svc_checkpoint(void *svc, u64 seq)
+{
+	return bft_kv_checkpoint(svc, seq);
+}
+
+static long kv_svc_snapshot_read(void *svc, u64 seq, u64 off, void *buf,
+				 u32 cap)
+{
+	return bft_kv_snapshot_read(svc, seq, off, buf, cap);
+}
+
+static void kv_svc_snapshot_release(void *svc, u64 seq)
+{
+	bft_kv_snapshot_release(svc, seq);
+}
+
+static u64 kv_svc_snapshot_max(void *svc)
+{
+	return bft_kv_snapshot_max(svc);
+}
+
+static int kv_svc_install(void *svc, u64 seq, u64 off, const void *buf,
+			  u32 len)
+{
+	return bft_kv_install(svc, seq, off, buf, len);
+}
+
+static void kv_svc_install_done(void *svc, u64 seq, bool ok)
+{
+	bft_kv_install_done(svc, seq, ok);
+}
+
+const struct bft_service_ops bft_kv_service = {
+	.execute = kv_svc_execute,
+	.checkpoint = kv_svc_checkpoint,
+	.snapshot_read = kv_svc_snapshot_read,
+	.snapshot_release = kv_svc_snapshot_release,
+	.snapshot_max = kv_svc_snapshot_max,
+	.install = kv_svc_install,
+	.install_done = kv_svc_install_done,
+};

@@ -3,8 +3,9 @@
  * The built-in replicated service: a bounded key-value store. Pure C on
  * top of engine/port.h, built into bft.ko, the simulator, the host tests
  * and bftd. Not thread-safe: the replica worker serialises all calls, as
- * it does for the engine. The functions map one to one onto the service
- * callbacks of struct bft_ops (engine.h).
+ * it does for the engine. bft_kv_service is the engine's service table
+ * (struct bft_service_ops, engine.h) over these functions; its svc
+ * argument is the struct bft_kv.
  */
 #ifndef _BFT_KV_H
 #define _BFT_KV_H
@@ -12,6 +13,9 @@
 #include "kv_codec.h"
 
 struct bft_kv;
+struct bft_service_ops;
+
+extern const struct bft_service_ops bft_kv_service;
 
 /* Fixed at create; 0 fields take the BFT_KV_DEFAULT_* values. */
 struct bft_kv_limits {

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "bft.h"
+#include "kv.h"
 #include "netlink.h"
 #include "replica.h"
 #include "service.h"
@@ -185,7 +186,8 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 		goto err;
 	}
 	r->engine = bft_engine_create(&p->cfg, &bft_kernel_ops, r,
-				      bft_now_ms(), &err);
+				      &bft_kv_service, r->kv, bft_now_ms(),
+				      &err);
 	if (!r->engine) {
 		NL_SET_ERR_MSG(extack, "engine rejected the configuration");
 		goto err;

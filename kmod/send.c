@@ -8,7 +8,6 @@
 
 #include "netlink.h"
 #include "replica.h"
-#include "service.h"
 
 #define BFT_MAX_IOV	4
 
@@ -82,13 +81,6 @@ static void bft_send(void *ctx, u8 principal, u32 id, const void *buf,
 const struct bft_ops bft_kernel_ops = {
 	.mac = bft_mac_lookup,
 	.send = bft_send,
-	.execute = bft_service_execute,
-	.checkpoint = bft_service_checkpoint,
-	.snapshot_read = bft_service_snapshot_read,
-	.snapshot_release = bft_service_snapshot_release,
-	.snapshot_max = bft_service_snapshot_max,
-	.install = bft_service_install,
-	.install_done = bft_service_install_done,
 	.event = bft_nl_event,
 	.committed = bft_nl_log,
 	.seed_read = bft_seed_read,

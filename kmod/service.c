@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The replica's built-in service: engine callbacks onto the key-value
- * store. Runs in the worker, which serialises every call.
+ * The replica's built-in service, the key-value store: created with the
+ * replica's limits; the engine reaches it through bft_kv_service (kv.c)
+ * from the worker, which serialises every call.
  */
 #include "kv.h"
 #include "replica.h"
@@ -34,56 +35,4 @@ void bft_service_destroy(struct bft_replica *r)
 void bft_service_digest(struct bft_replica *r, u8 *digest)
 {
 	bft_kv_digest(r->kv, digest);
-}
-
-u32 bft_service_execute(void *ctx, u32 client, u64 ts, const void *op,
-			u32 op_len, bool readonly, void *result, u32 cap)
-{
-	struct bft_replica *r = ctx;
-
-	return bft_kv_execute(r->kv, op, op_len, readonly, result, cap);
-}
-
-int bft_service_checkpoint(void *ctx, u64 seq)
-{
-	struct bft_replica *r = ctx;
-
-	return bft_kv_checkpoint(r->kv, seq);
-}
-
-long bft_service_snapshot_read(void *ctx, u64 seq, u64 off, void *buf,
-			       u32 cap)
-{
-	struct bft_replica *r = ctx;
-
-	return bft_kv_snapshot_read(r->kv, seq, off, buf, cap);
-}
-
-void bft_service_snapshot_release(void *ctx, u64 seq)
-{
-	struct bft_replica *r = ctx;
-
-	bft_kv_snapshot_release(r->kv, seq);
-}
-
-u64 bft_service_snapshot_max(void *ctx)
-{
-	struct bft_replica *r = ctx;
-
-	return bft_kv_snapshot_max(r->kv);
-}
-
-int bft_service_install(void *ctx, u64 seq, u64 off, const void *buf,
-			u32 len)
-{
-	struct bft_replica *r = ctx;
-
-	return bft_kv_install(r->kv, seq, off, buf, len);
-}
-
-void bft_service_install_done(void *ctx, u64 seq, bool ok)
-{
-	struct bft_replica *r = ctx;
-
-	bft_kv_install_done(r->kv, seq, ok);
 }

@@ -7,7 +7,7 @@
 
 KV_OUT := $(BUILD)/kv
 KV_SRCS := kmod/kv.c kmod/kv_codec.c
-KV_HDRS := kmod/kv.h kmod/kv_codec.h $(wildcard kmod/engine/port*) uapi/linux/bft_kv.h \
+KV_HDRS := kmod/kv.h kmod/kv_codec.h $(wildcard kmod/engine/port*) kmod/engine/engine.h uapi/linux/bft_kv.h \
 	uapi/linux/bft_wire.h selftests/kv/kvtest.h
 KV_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -Iuapi -Ikmod \
 	-fno-omit-frame-pointer

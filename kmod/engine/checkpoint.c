@@ -52,7 +52,7 @@ struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq)
 static void rec_reset(struct bft_engine *e, struct bft_ckpt *c)
 {
 	if (c->valid && c->mine)
-		e->ops->snapshot_release(e->ctx, c->seq);
+		e->svc_ops->snapshot_release(e->svc, c->seq);
 	c->valid = false;
 	c->mine = false;
 	c->vote_mask = 0;
@@ -95,9 +95,9 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	int ret;
 
 	if (c->mine)
-		e->ops->snapshot_release(e->ctx, seq);
+		e->svc_ops->snapshot_release(e->svc, seq);
 	c->mine = false;
-	ret = e->ops->checkpoint(e->ctx, seq);
+	ret = e->svc_ops->checkpoint(e->svc, seq);
 	if (ret)
 		return ret;
 	c->mine = true;
@@ -105,7 +105,7 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	bft_sdig_init(&sd, e->cfg.xfer_chunk);
 	bft_sdig_update(&sd, c->ts_snap, e->esz);
 	for (;;) {
-		got = e->ops->snapshot_read(e->ctx, seq, off, e->io,
+		got = e->svc_ops->snapshot_read(e->svc, seq, off, e->io,
 					    e->cfg.xfer_chunk);
 		if (got <= 0)
 			break;

@@ -118,7 +118,8 @@ static int log_alloc(struct bft_engine *e)
 
 struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 				     const struct bft_ops *ops, void *ctx,
-				     u64 now_ms, int *err)
+				     const struct bft_service_ops *svc_ops,
+				     void *svc, u64 now_ms, int *err)
 {
 	struct bft_engine *e;
 	int ret;
@@ -133,6 +134,8 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->cfg = *cfg;
 	e->ops = ops;
 	e->ctx = ctx;
+	e->svc_ops = svc_ops;
+	e->svc = svc;
 	e->now = now_ms;
 	e->n = cfg->n;
 	e->id = cfg->id;
@@ -195,9 +198,9 @@ void bft_engine_destroy(struct bft_engine *e)
 		return;
 	for (i = 0; i < e->n_ckrec; i++)
 		if (e->ck[i].valid && e->ck[i].mine)
-			e->ops->snapshot_release(e->ctx, e->ck[i].seq);
+			e->svc_ops->snapshot_release(e->svc, e->ck[i].seq);
 	if (e->xfer.active)
-		e->ops->install_done(e->ctx, e->xfer.seq, false);
+		e->svc_ops->install_done(e->svc, e->xfer.seq, false);
 	if (e->seed.active)
 		e->ops->seed_release(e->ctx);
 	engine_free(e);

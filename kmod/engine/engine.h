@@ -4,7 +4,8 @@
  * and the tests. The engine is a pure state machine: it does no I/O, reads
  * no clock and takes no locks; the caller serialises all calls for one
  * engine (one worker per replica) and provides time and effects through
- * struct bft_ops.
+ * struct bft_ops, and the replicated service through struct
+ * bft_service_ops.
  */
 #ifndef _BFT_ENGINE_H
 #define _BFT_ENGINE_H
@@ -62,6 +63,35 @@ struct bft_event {
 	u8 digest[BFT_DIGEST_LEN];
 };
 
+/*
+ * The replicated service: deterministic execution and its state, with no
+ * knowledge of the network. One const table per service (the KV store
+ * supplies bft_kv_service in kmod/kv.c); svc is the service instance
+ * passed to bft_engine_create().
+ */
+struct bft_service_ops {
+	/* Run op; return result length (<= cap). readonly must not modify. */
+	u32 (*execute)(void *svc, u32 client, u64 ts, const void *op,
+		       u32 op_len, bool readonly, void *result, u32 cap);
+	/* Retain a snapshot of the service state as of now (after seq). */
+	int (*checkpoint)(void *svc, u64 seq);
+	/* Read snapshot bytes; returns bytes (0 = end) or -err. */
+	long (*snapshot_read)(void *svc, u64 seq, u64 off, void *buf, u32 cap);
+	/* Snapshot seq is no longer needed. */
+	void (*snapshot_release)(void *svc, u64 seq);
+	/*
+	 * Largest snapshot the service's configured limits allow: a state
+	 * transfer announcing more is refused. NULL: no bound (tests).
+	 */
+	u64 (*snapshot_max)(void *svc);
+	/* State transfer: chunks of the service snapshot in order (off 0
+	 * starts a new install), then install_done(ok) commits or aborts.
+	 */
+	int (*install)(void *svc, u64 seq, u64 off, const void *buf, u32 len);
+	void (*install_done)(void *svc, u64 seq, bool ok);
+};
+
+/* The host: keys, datagrams, notifications; ctx is the host's replica. */
 struct bft_ops {
 	/* HMAC-SHA256 with the key shared with (principal, id). 0 or -err. */
 	int (*mac)(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
@@ -69,25 +99,6 @@ struct bft_ops {
 	/* Transmit a complete datagram; buf is only valid during the call. */
 	void (*send)(void *ctx, u8 principal, u32 id, const void *buf,
 		     u32 len);
-	/* Run op; return result length (<= cap). readonly must not modify. */
-	u32 (*execute)(void *ctx, u32 client, u64 ts, const void *op,
-		       u32 op_len, bool readonly, void *result, u32 cap);
-	/* Retain a snapshot of the service state as of now (after seq). */
-	int (*checkpoint)(void *ctx, u64 seq);
-	/* Read snapshot bytes; returns bytes (0 = end) or -err. */
-	long (*snapshot_read)(void *ctx, u64 seq, u64 off, void *buf, u32 cap);
-	/* Snapshot seq is no longer needed. */
-	void (*snapshot_release)(void *ctx, u64 seq);
-	/*
-	 * Largest snapshot the service's configured limits allow: a state
-	 * transfer announcing more is refused. NULL: no bound (tests).
-	 */
-	u64 (*snapshot_max)(void *ctx);
-	/* State transfer: chunks of the service snapshot in order (off 0
-	 * starts a new install), then install_done(ok) commits or aborts.
-	 */
-	int (*install)(void *ctx, u64 seq, u64 off, const void *buf, u32 len);
-	void (*install_done)(void *ctx, u64 seq, bool ok);
 	void (*event)(void *ctx, const struct bft_event *ev);
 	/* Ordered-log delivery, called when batch seq executes. */
 	void (*committed)(void *ctx, u64 seq, u64 view, const void *batch,
@@ -143,11 +154,13 @@ int bft_config_check(const struct bft_config *cfg);
 
 /*
  * Create an engine; takes checkpoint 0 of the (identical) initial service
- * state. now_ms is the caller's monotonic clock.
+ * state. now_ms is the caller's monotonic clock. ops get ctx, svc_ops get
+ * svc.
  */
 struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 				     const struct bft_ops *ops, void *ctx,
-				     u64 now_ms, int *err);
+				     const struct bft_service_ops *svc_ops,
+				     void *svc, u64 now_ms, int *err);
 void bft_engine_destroy(struct bft_engine *e);
 
 /* Runtime-changeable fields only; -EINVAL if a fixed field differs. */

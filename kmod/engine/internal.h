@@ -139,6 +139,8 @@ struct bft_engine {
 	struct bft_wire_limits lim;
 	const struct bft_ops *ops;
 	void *ctx;
+	const struct bft_service_ops *svc_ops;
+	void *svc;
 	u64 now;
 
 	u32 n, f, q, id;

@@ -51,8 +51,9 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 		/* Tentative: runs now, the client waits for Q replies. */
 		if (e->xfer.active)
 			return BFT_DROP_STATE;
-		n = e->ops->execute(e->ctx, r->client, r->ts, r->op, r->op_len,
-				    true, e->result, e->cfg.max_result);
+		n = e->svc_ops->execute(e->svc, r->client, r->ts, r->op,
+					r->op_len, true, e->result,
+					e->cfg.max_result);
 		if (n > e->cfg.max_result)
 			n = 0;
 		e->ctr.readonly_executed++;
@@ -283,9 +284,9 @@ static void execute_batch(struct bft_engine *e, struct bft_slot *s)
 		/* Ordered twice (retransmission, new view): run once. */
 		if (r.ts <= cl->last_ts)
 			continue;
-		n = e->ops->execute(e->ctx, r.client, r.ts, r.op, r.op_len,
-				    !!(r.flags & BFT_REQ_F_READONLY), e->result,
-				    e->cfg.max_result);
+		n = e->svc_ops->execute(e->svc, r.client, r.ts, r.op, r.op_len,
+					!!(r.flags & BFT_REQ_F_READONLY),
+					e->result, e->cfg.max_result);
 		if (n > e->cfg.max_result)
 			n = 0;
 		cl->last_ts = r.ts;

@@ -192,7 +192,7 @@ static void seed_install(struct bft_engine *e)
 	if (r) {
 		/* Unreadable or uninstallable: fetch it from the peers. */
 		if (r != BFT_DROP_STATE)
-			e->ops->install_done(e->ctx, x->seq, false);
+			e->svc_ops->install_done(e->svc, x->seq, false);
 		seed_reject(e);
 		bft_xfer_restart(e);
 		return;
@@ -295,5 +295,5 @@ long bft_engine_stable_read(struct bft_engine *e, u64 seq, u64 off, void *buf,
 		memcpy(buf, c->ts_snap + off, k);
 		return k;
 	}
-	return e->ops->snapshot_read(e->ctx, seq, off - e->esz, buf, cap);
+	return e->svc_ops->snapshot_read(e->svc, seq, off - e->esz, buf, cap);
 }

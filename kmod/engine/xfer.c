@@ -92,7 +92,7 @@ void bft_xfer_begin(struct bft_engine *e, u64 seq, const u8 *digest)
 	struct bft_xfer *x = &e->xfer;
 
 	if (x->active)
-		e->ops->install_done(e->ctx, x->seq, false);
+		e->svc_ops->install_done(e->svc, x->seq, false);
 	x->active = true;
 	x->seq = seq;
 	memcpy(x->digest, digest, BFT_DIGEST_LEN);
@@ -164,8 +164,8 @@ bool bft_xfer_total_ok(struct bft_engine *e, u64 total)
 {
 	if (total < e->esz)
 		return false;
-	return !e->ops->snapshot_max ||
-	       total - e->esz <= e->ops->snapshot_max(e->ctx);
+	return !e->svc_ops->snapshot_max ||
+	       total - e->esz <= e->svc_ops->snapshot_max(e->svc);
 }
 
 /* Commits the install if the stream hashed to the certified digest. */
@@ -177,12 +177,12 @@ bool bft_xfer_finish(struct bft_engine *e)
 
 	bft_sdig_final(&x->sd, d);
 	if (memcmp(d, x->digest, BFT_DIGEST_LEN)) {
-		e->ops->install_done(e->ctx, x->seq, false);
+		e->svc_ops->install_done(e->svc, x->seq, false);
 		e->ctr.xfer_failures++;
 		bft_xfer_restart(e);
 		return false;
 	}
-	e->ops->install_done(e->ctx, x->seq, true);
+	e->svc_ops->install_done(e->svc, x->seq, true);
 	x->active = false;
 	table_drop(x);
 	bft_clients_load(e, x->staging);
@@ -237,8 +237,8 @@ int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 		at += k;
 		rest -= k;
 	}
-	if (rest && e->ops->install(e->ctx, x->seq, at - e->esz, p, rest)) {
-		e->ops->install_done(e->ctx, x->seq, false);
+	if (rest && e->svc_ops->install(e->svc, x->seq, at - e->esz, p, rest)) {
+		e->svc_ops->install_done(e->svc, x->seq, false);
 		return BFT_DROP_STATE;
 	}
 	x->off = off + len;
@@ -272,8 +272,8 @@ static bool expected(struct bft_engine *e, u32 from,
 /* Largest table we would accept: for the largest stream we could hold. */
 static u64 table_max(struct bft_engine *e)
 {
-	u64 m = e->ops->snapshot_max ? e->ops->snapshot_max(e->ctx) :
-				       1ULL << 32;
+	u64 m = e->svc_ops->snapshot_max ?
+		e->svc_ops->snapshot_max(e->svc) : 1ULL << 32;
 
 	return bft_sdig_table_len(e->esz + m, e->cfg.xfer_chunk);
 }

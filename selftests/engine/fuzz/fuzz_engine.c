@@ -110,6 +110,11 @@ static void f_committed(void *ctx, u64 seq, u64 view, const void *batch,
 static const struct bft_ops fuzz_ops = {
 	.mac = fuzz_mac,
 	.send = f_send,
+	.event = f_event,
+	.committed = f_committed,
+};
+
+static const struct bft_service_ops fuzz_service = {
 	.execute = f_execute,
 	.checkpoint = f_checkpoint,
 	.snapshot_read = f_snapshot_read,
@@ -117,8 +122,6 @@ static const struct bft_ops fuzz_ops = {
 	.snapshot_release = f_snapshot_release,
 	.install = f_install,
 	.install_done = f_install_done,
-	.event = f_event,
-	.committed = f_committed,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -141,7 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	cfg.id = data[0] % FUZZ_N;
 	bft_config_defaults(&cfg);
-	e = bft_engine_create(&cfg, &fuzz_ops, NULL, now, &err);
+	e = bft_engine_create(&cfg, &fuzz_ops, NULL, &fuzz_service, NULL, now,
+			      &err);
 	if (!e)
 		abort();
 	while (off + 3 <= size && k++ < 64) {

@@ -370,6 +370,15 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 static const struct bft_ops sim_ops = {
 	.mac = op_mac,
 	.send = op_send,
+	.event = op_event,
+	.committed = op_committed,
+};
+
+/*
+ * The simulator's own service (sim svc_*): it feeds executions and
+ * states to the checkers and lets a stale-read replica lie.
+ */
+static const struct bft_service_ops sim_service = {
 	.execute = op_execute,
 	.checkpoint = op_checkpoint,
 	.snapshot_read = op_snapshot_read,
@@ -377,8 +386,6 @@ static const struct bft_ops sim_ops = {
 	.snapshot_max = op_snapshot_max,
 	.install = op_install,
 	.install_done = op_install_done,
-	.event = op_event,
-	.committed = op_committed,
 };
 
 /* ---- lifecycle and driving ---- */
@@ -435,7 +442,8 @@ int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 	svc_init(&r->svc);
 	r->stale = r->svc;
 	sim_engine_config(s, &c, i);
-	r->e = bft_engine_create(&c, &sim_ops, r, SIM_NOW_MS(s), &err);
+	r->e = bft_engine_create(&c, &sim_ops, r, &sim_service, r,
+				 SIM_NOW_MS(s), &err);
 	if (!r->e)
 		return err ? err : -ENOMEM;
 	r->up = 1;

@@ -280,6 +280,12 @@ static const struct bft_ops tc_ops = {
 	.seed_release = op_seed_release,
 	.mac = op_mac,
 	.send = op_send,
+	.event = op_event,
+	.committed = op_committed,
+};
+
+/* A counter service: each write adds its op length. */
+static const struct bft_service_ops tc_service = {
 	.execute = op_execute,
 	.checkpoint = op_checkpoint,
 	.snapshot_read = op_snapshot_read,
@@ -287,8 +293,6 @@ static const struct bft_ops tc_ops = {
 	.snapshot_max = op_snapshot_max,
 	.install = op_install,
 	.install_done = op_install_done,
-	.event = op_event,
-	.committed = op_committed,
 };
 
 int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over)
@@ -311,8 +315,9 @@ int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over)
 		c.id = i;
 		tc->r[i].tc = tc;
 		tc->r[i].id = i;
-		tc->r[i].e = bft_engine_create(&c, &tc_ops, &tc->r[i], tc->now,
-					       &err);
+		tc->r[i].e = bft_engine_create(&c, &tc_ops, &tc->r[i],
+					       &tc_service, &tc->r[i],
+					       tc->now, &err);
 		if (!tc->r[i].e)
 			return err;
 	}
@@ -330,7 +335,8 @@ int tc_restart(struct tc *tc, u32 i)
 	memset(r->snap_used, 0, sizeof(r->snap_used));
 	r->inst_len = 0;
 	c.id = i;
-	r->e = bft_engine_create(&c, &tc_ops, r, tc->now, &err);
+	r->e = bft_engine_create(&c, &tc_ops, r, &tc_service, r, tc->now,
+				 &err);
 	return r->e ? 0 : err;
 }
 

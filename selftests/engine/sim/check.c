@@ -15,6 +15,7 @@
 #include <inttypes.h>
 
 #include "simcore.h"
+#include "names.h"
 
 /* ---- open-addressing u64 -> blob hash map ---- */
 
@@ -258,8 +259,7 @@ void check_vote(struct sim_check *c, sim_time_t at, int rep, int kind,
 		check_fail(c, at,
 			   "SAFETY: correct r%d sent two different %s digests for (view %"
 			   PRIu64 ", seq %" PRIu64 ")", rep,
-			   kind == 2 ? "PRE-PREPARE" : kind == 3 ? "PREPARE" :
-			   "COMMIT", view, seq);
+			   bft_msg_name(kind), view, seq);
 	}
 }
 

@@ -126,15 +126,10 @@ void sim_msg_detail(const uint8_t *buf, size_t len, uint64_t *a,
 	}
 }
 
+/* Kind 0 marks junk the Byzantine replicas send. */
 const char *sim_mtype_name(int mt)
 {
-	static const char *const names[] = {
-		"junk", "REQUEST", "PRE-PREPARE", "PREPARE", "COMMIT",
-		"REPLY", "CHECKPOINT", "VIEW-CHANGE", "NEW-VIEW", "FETCH",
-		"DATA", "VC-ACK",
-	};
-
-	return mt >= 0 && mt <= BFT_MSG_MAX ? names[mt] : "?";
+	return mt ? bft_msg_name(mt) : "junk";
 }
 
 /* ---- engine callbacks ---- */

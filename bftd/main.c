@@ -17,6 +17,7 @@
 
 #include "bftd.h"
 #include "../kmod/policy.h"
+#include "../bftctl/lib/opts.h"
 
 /* How often the status file is refreshed while something changes. */
 #define BFTD_STATUS_MS	100
@@ -32,10 +33,8 @@ static void on_signal(int sig)
 }
 
 struct bftd_args {
-	const char *conf;
-	const char *key;
+	struct bft_common_opts o;	/* -c, -k, -r ([Local] if absent) */
 	const char *listen;
-	long replica;			/* -1: [Local] Replica */
 	struct bft_kv_limits kv;
 };
 
@@ -44,9 +43,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: bftd -c CONF [-r ID] [-k KEYFILE] [-l ADDR:PORT] [-s STATUSFILE] [-v]\n"
 		"            [--max-keys N] [--max-key-len N] [--max-value-len N]\n\n"
-		"  -c, --config FILE     cluster config file (as for bftctl setconf)\n"
-		"  -r, --replica ID      replica id (default: [Local] Replica)\n"
-		"  -k, --key FILE        X25519 private key (default: [Local] PrivateKeyFile)\n"
+		BFT_USAGE_CONFIG
+		BFT_USAGE_REPLICA
+		"                        (default: [Local] Replica)\n"
+		BFT_USAGE_KEY
+		"                        (default: [Local] PrivateKeyFile)\n"
 		"  -l, --listen ADDR:PORT  bind here instead of the replica's Endpoint\n"
 		"  -s, --status FILE     keep a status file (view, last_exec, digests)\n"
 		"  -v, --verbose         counters at exit; twice: checkpoint events\n"
@@ -55,30 +56,11 @@ static void usage(FILE *f)
 		"SIGUSR1 prints the counters; SIGINT/SIGTERM stop the replica.\n");
 }
 
-static int parse_u32(const char *s, const char *what, uint32_t max,
-		     uint32_t *out)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max) {
-		fprintf(stderr, "bftd: %s: expected an integer in [0, %u], got '%s'\n",
-			what, max, s);
-		return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct bftd_args *a,
 		      struct bftd *d)
 {
 	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "replica", required_argument, NULL, 'r' },
-		{ "key", required_argument, NULL, 'k' },
+		BFT_OPT_CONFIG, BFT_OPT_REPLICA, BFT_OPT_KEY,
 		{ "listen", required_argument, NULL, 'l' },
 		{ "status", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -88,22 +70,15 @@ static int parse_args(int argc, char **argv, struct bftd_args *a,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint32_t v;
-	int c;
+	int c, used;
 
 	while ((c = getopt_long(argc, argv, "c:r:k:l:s:vh", lo, NULL)) != -1) {
+		used = bft_common_opt(c, optarg, &a->o, "crk");
+		if (used < 0)
+			return -1;
+		if (used)
+			continue;
 		switch (c) {
-		case 'c':
-			a->conf = optarg;
-			break;
-		case 'r':
-			if (parse_u32(optarg, "--replica", BFT_MAX_REPLICAS - 1, &v))
-				return -1;
-			a->replica = v;
-			break;
-		case 'k':
-			a->key = optarg;
-			break;
 		case 'l':
 			a->listen = optarg;
 			break;
@@ -114,18 +89,18 @@ static int parse_args(int argc, char **argv, struct bftd_args *a,
 			d->verbose++;
 			break;
 		case 'K':
-			if (parse_u32(optarg, "--max-keys", BFT_KV_KEYS_MAX,
-				      &a->kv.max_keys))
+			if (bft_arg_u32("--max-keys", optarg, 0, BFT_KV_KEYS_MAX,
+					&a->kv.max_keys))
 				return -1;
 			break;
 		case 'L':
-			if (parse_u32(optarg, "--max-key-len", BFT_KV_KEY_MAX,
-				      &a->kv.max_key))
+			if (bft_arg_u32("--max-key-len", optarg, 0, BFT_KV_KEY_MAX,
+					&a->kv.max_key))
 				return -1;
 			break;
 		case 'V':
-			if (parse_u32(optarg, "--max-value-len", BFT_KV_VALUE_MAX,
-				      &a->kv.max_value))
+			if (bft_arg_u32("--max-value-len", optarg, 0, BFT_KV_VALUE_MAX,
+					&a->kv.max_value))
 				return -1;
 			break;
 		case 'h':
@@ -140,8 +115,7 @@ static int parse_args(int argc, char **argv, struct bftd_args *a,
 		fprintf(stderr, "bftd: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (!a->conf) {
-		fprintf(stderr, "bftd: a config file is required (-c CONF)\n");
+	if (bft_common_require("bftd", &a->o, "c")) {
 		usage(stderr);
 		return -1;
 	}
@@ -165,24 +139,24 @@ static void apply_policy(const struct bft_conf_policy *p,
 static int load_identity(struct bftd *d, const struct bftd_args *a,
 			 uint8_t priv[BFT_KEY_LEN])
 {
-	const char *key = a->key ? a->key : d->conf.private_key_file;
+	const char *key = a->o.key ? a->o.key : d->conf.private_key_file;
 	uint8_t pub[BFT_KEY_LEN];
-	int64_t id = a->replica >= 0 ? a->replica : d->conf.local_replica;
+	int64_t id = a->o.have_replica ? a->o.replica : d->conf.local_replica;
 	int err;
 
 	if (id < 0) {
 		fprintf(stderr, "bftd: %s has no [Local] Replica: pass -r ID\n",
-			a->conf);
+			a->o.conf);
 		return -1;
 	}
 	if (id >= d->conf.n_replicas) {
 		fprintf(stderr, "bftd: replica %" PRId64 " is not in %s (ids 0..%u)\n",
-			id, a->conf, d->conf.n_replicas - 1);
+			id, a->o.conf, d->conf.n_replicas - 1);
 		return -1;
 	}
 	if (!key) {
 		fprintf(stderr, "bftd: %s has no [Local] PrivateKeyFile: pass -k KEYFILE\n",
-			a->conf);
+			a->o.conf);
 		return -1;
 	}
 	d->id = (uint32_t)id;
@@ -212,7 +186,7 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 	uint32_t i;
 	int ret;
 
-	if (bft_conf_load(a->conf, &d->conf, err, sizeof(err))) {
+	if (bft_conf_load(a->o.conf, &d->conf, err, sizeof(err))) {
 		fprintf(stderr, "bftd: %s\n", err);
 		return -1;
 	}
@@ -249,7 +223,7 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 	bft_config_defaults(&cfg);
 	if (bft_config_check(&cfg)) {
 		fprintf(stderr, "bftd: %s: invalid policy: need L a multiple of K with 2 <= L/K <= 6, W <= L, ViewChangeTimeoutMaxMs >= ViewChangeTimeoutMs, and BatchBytes >= %u (one maximal request)\n",
-			a->conf, BFT_REQ_FIXED + cfg.max_op + d->n * BFT_MAC_LEN);
+			a->o.conf, BFT_REQ_FIXED + cfg.max_op + d->n * BFT_MAC_LEN);
 		return -1;
 	}
 	bft_kv_limits_default(&kl);
@@ -373,7 +347,7 @@ static int run(struct bftd *d)
 
 int main(int argc, char **argv)
 {
-	struct bftd_args a = { .replica = -1 };
+	struct bftd_args a = { 0 };
 	struct sigaction sa;
 	struct bftd d;
 	int ret;

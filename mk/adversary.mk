@@ -15,7 +15,7 @@ ADV_SRCS := $(wildcard selftests/adversary/*.c) \
 	$(filter-out bftd/main.c,$(wildcard bftd/*.c)) \
 	$(filter-out kmod/engine/client.c,$(wildcard kmod/engine/*.c)) \
 	kmod/kv.c kmod/kv_codec.c kmod/policy.c \
-	bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c
+	bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c bftctl/lib/opts.c
 ADV_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iuapi -Ikmod/engine -fno-omit-frame-pointer
 ADV_OBJS := $(patsubst %.c,$(ADV_OUT)/obj/%.o,$(ADV_SRCS))

@@ -19,7 +19,8 @@
 
 BENCH_OUT := $(BUILD)/bench
 ECHO_SRCS := selftests/bench/echo.c kmod/engine/wire.c kmod/kv.c \
-	kmod/kv_codec.c bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c
+	kmod/kv_codec.c bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c \
+	bftctl/lib/opts.c
 ECHO_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-I. -Iuapi -Ikmod/engine -fno-omit-frame-pointer
 BENCH_VARS := BENCH_QUICK BENCH_SECS BENCH_REPEAT BENCH_CLIENTS \

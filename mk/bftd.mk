@@ -12,7 +12,7 @@ BFTD_OUT := $(BUILD)/bftd
 BFTD_SRCS := $(wildcard bftd/*.c) \
 	$(filter-out kmod/engine/client.c,$(wildcard kmod/engine/*.c)) \
 	kmod/kv.c kmod/kv_codec.c kmod/policy.c \
-	bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c
+	bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c bftctl/lib/opts.c
 BFTD_CFLAGS := -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iuapi -Ikmod/engine -fno-omit-frame-pointer
 BFTD_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all

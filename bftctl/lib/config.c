@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "opts.h"
 
 enum section { SEC_NONE, SEC_CLUSTER, SEC_REPLICA, SEC_CLIENT, SEC_LOCAL };
 
@@ -50,17 +51,14 @@ int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon;
-	unsigned long port;
-	char *end;
+	uint64_t port;
 	size_t hl;
 
 	memset(ss, 0, sizeof(*ss));
 	colon = strrchr(s, ':');
 	if (!colon || colon == s)
 		return -EINVAL;
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno || *end || !colon[1] || port == 0 || port > 65535)
+	if (bft_parse_u64(colon + 1, 1, 65535, &port))
 		return -EINVAL;
 	hl = (size_t)(colon - s);
 	if (s[0] == '[') {
@@ -116,16 +114,13 @@ socklen_t bft_sockaddr_as(const struct sockaddr_storage *src, int family,
 static int parse_u32(struct parser *p, const char *key, const char *v,
 		     uint32_t min, uint32_t max, uint32_t *out)
 {
-	unsigned long long x;
-	char *end;
+	uint64_t x = 0;
+	int err = bft_parse_u64(v, min, max, &x);
 
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || !*v || *end || !isdigit((unsigned char)v[0]) ||
-	    x < min || x > max)
+	*out = (uint32_t)x;	/* 0 on error: callers' paths stay defined */
+	if (err)
 		return fail(p, "%s: expected an integer in [%u, %u], got '%s'",
 			    key, min, max, v);
-	*out = (uint32_t)x;
 	return 0;
 }
 

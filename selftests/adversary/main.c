@@ -17,6 +17,7 @@
 
 #include "adversary.h"
 #include "../../kmod/policy.h"
+#include "../../bftctl/lib/opts.h"
 
 volatile sig_atomic_t adv_stop;
 
@@ -159,18 +160,17 @@ int adv_recv(struct adv *a, int wait_ms)
 
 static int parse_targets(struct adv *a, const char *s)
 {
-	char *end;
-	unsigned long v;
+	char buf[256], *tok, *save;
+	uint64_t v;
 
 	a->targets = 0;
-	while (*s) {
-		v = strtoul(s, &end, 10);
-		if (end == s || v >= BFT_MAX_REPLICAS)
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return -1;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (bft_arg_u64("--to", tok, 0, BFT_MAX_REPLICAS - 1, &v))
 			return -1;
 		a->targets |= 1ULL << v;
-		s = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return -1;
 	}
 	return a->targets ? 0 : -1;
 }
@@ -188,20 +188,15 @@ static int parse_mode(struct adv *a, const char *s)
 }
 
 struct adv_args {
-	const char *conf;
-	const char *key;
+	struct bft_common_opts o;	/* -c, -k, -r (replica), -i (client) */
 	const char *to;
-	long id;
-	long client;
 };
 
 static int parse_args(int argc, char **argv, struct adv *a,
 		      struct adv_args *g)
 {
 	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "replica", required_argument, NULL, 'r' },
-		{ "key", required_argument, NULL, 'k' },
+		BFT_OPT_CONFIG, BFT_OPT_REPLICA, BFT_OPT_KEY,
 		{ "to", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "rate", required_argument, NULL, 'R' },
@@ -215,30 +210,38 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, err;
 
 	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:S:g:i:T:h", lo,
 				NULL)) != -1) {
+		err = bft_common_opt(c, optarg, &g->o, "crki");
+		if (err < 0)
+			return -1;
+		if (err)
+			continue;
 		switch (c) {
-		case 'c': g->conf = optarg; break;
-		case 'r': g->id = strtol(optarg, NULL, 10); break;
-		case 'k': g->key = optarg; break;
 		case 't': g->to = optarg; break;
-		case 'n': a->count = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'R': a->rate = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'd': a->duration_ms = (uint32_t)strtoul(optarg, NULL, 10) * 1000; break;
-		case 'C': a->capture_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'V': a->view = strtoull(optarg, NULL, 10); break;
-		case 'S': a->first_seq = strtoull(optarg, NULL, 10); break;
-		case 'g': a->grace_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'i': g->client = strtol(optarg, NULL, 10); break;
-		case 'T': a->trick = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'n': err = bft_arg_u32("--count", optarg, 0, UINT32_MAX, &a->count); break;
+		case 'R': err = bft_arg_u32("--rate", optarg, 0, UINT32_MAX, &a->rate); break;
+		case 'd':
+			err = bft_arg_u32("--duration", optarg, 0, UINT32_MAX / 1000,
+					  &a->duration_ms);
+			a->duration_ms *= 1000;
+			break;
+		case 'C': err = bft_arg_u32("--capture-ms", optarg, 0, UINT32_MAX, &a->capture_ms); break;
+		case 'V': err = bft_arg_u64("--view", optarg, 0, UINT64_MAX, &a->view); break;
+		case 'S': err = bft_arg_u64("--seq", optarg, 0, UINT64_MAX, &a->first_seq); break;
+		case 'g': err = bft_arg_u32("--grace-ms", optarg, 0, UINT32_MAX, &a->grace_ms); break;
+		case 'T': err = bft_arg_u32("--tricks", optarg, 0, UINT32_MAX, &a->trick); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
+		if (err)
+			return -1;
 	}
-	if (optind != argc - 1 || parse_mode(a, argv[optind]) || !g->conf ||
-	    !g->key || (a->mode == ADV_BYZ_CLIENT ? g->client < 0 : g->id < 0)) {
+	if (optind != argc - 1 || parse_mode(a, argv[optind]) || !g->o.conf ||
+	    !g->o.key || (a->mode == ADV_BYZ_CLIENT ? !g->o.have_client :
+			  !g->o.have_replica)) {
 		usage(stderr);
 		return -1;
 	}
@@ -285,11 +288,11 @@ static int setup_client(struct adv *a, const struct adv_args *g)
 	struct sockaddr_storage any;
 	char err[256] = "";
 
-	a->client = (uint32_t)g->client;
+	a->client = g->o.client;
 	d->id = d->n;		/* no replica: adv_send reaches them all */
 	d->n_clients = a->client + 1;
 	a->targets = d->n >= 64 ? ~0ULL : (1ULL << d->n) - 1;
-	if (adv_client_keys(a, g->key))
+	if (adv_client_keys(a, g->o.key))
 		return -1;
 	wire_limits(a);
 	memset(&any, 0, sizeof(any));
@@ -311,27 +314,27 @@ static int setup(struct adv *a, const struct adv_args *g)
 	uint32_t i;
 	int ret;
 
-	if (bft_conf_load(g->conf, &d->conf, err, sizeof(err))) {
+	if (bft_conf_load(g->o.conf, &d->conf, err, sizeof(err))) {
 		fprintf(stderr, "adversary: %s\n", err);
 		return -1;
 	}
 	d->n = d->conf.n_replicas;
 	if (a->mode == ADV_BYZ_CLIENT)
 		return setup_client(a, g);
-	if (g->id >= d->n) {
-		fprintf(stderr, "adversary: replica %ld is not in %s\n", g->id,
-			g->conf);
+	if (g->o.replica >= d->n) {
+		fprintf(stderr, "adversary: replica %u is not in %s\n",
+			g->o.replica, g->o.conf);
 		return -1;
 	}
-	d->id = (uint32_t)g->id;
+	d->id = g->o.replica;
 	d->n_clients = 1;
 	for (i = 0; i < d->conf.n_clients; i++)
 		if (d->conf.clients[i].id + 1 > d->n_clients)
 			d->n_clients = d->conf.clients[i].id + 1;
-	if (bft_key_read_file(g->key, priv) || bft_key_public(priv, pub) ||
+	if (bft_key_read_file(g->o.key, priv) || bft_key_public(priv, pub) ||
 	    memcmp(pub, d->conf.replicas[d->id].pub, BFT_KEY_LEN)) {
 		fprintf(stderr, "adversary: %s is not replica %u's private key\n",
-			g->key, d->id);
+			g->o.key, d->id);
 		return -1;
 	}
 	ret = bftd_keys(d, priv, err, sizeof(err));
@@ -389,7 +392,7 @@ int main(int argc, char **argv)
 		[ADV_BYZ_CLIENT] = adv_byz_client,
 		[ADV_MUTATE] = adv_mutate,
 	};
-	struct adv_args g = { .id = -1, .client = -1 };
+	struct adv_args g = { 0 };
 	struct sigaction sa;
 	struct adv *a;
 	int ret = 1;

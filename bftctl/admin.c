@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bftctl replica / peer / client / set / view-change: configuration
- * commands, each one netlink request; the kernel validates everything
- * again and explains refusals through extack.
+ * commands, each one netlink request. The whole command line is parsed
+ * and checked into a struct before the kernel is contacted; the kernel
+ * validates everything again (required attributes included) and
+ * explains refusals through extack.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,7 +43,7 @@ int bft_simple(int cmd, int flags, int (*build)(struct nl_msg *, void *),
 	if (!msg)
 		goto out;
 	if (build(msg, arg)) {
-		nlmsg_free(msg);
+		bft_nl_msg_wipe_free(msg);
 		goto out;
 	}
 	ret = bft_request(msg, &nl);
@@ -50,93 +52,130 @@ out:
 	return ret;
 }
 
-struct replica_add {
-	int argc;
-	char **argv;
-};
-
-static int need_value(int argc, char **argv)
+/* Keyword @argv[0] needs a value and may be given once. */
+static int keyword(const char *cmd, int argc, char **argv, bool *seen)
 {
-	if (argc >= 2)
-		return 0;
-	fprintf(stderr, "bftctl: '%s' needs a value\n", argv[0]);
-	return -1;
+	if (argc < 2) {
+		usage_error(cmd, "'%s' needs a value", argv[0]);
+		return -1;
+	}
+	if (*seen) {
+		usage_error(cmd, "'%s' given twice", argv[0]);
+		return -1;
+	}
+	*seen = true;
+	return 0;
 }
 
 /* Key-value service limits; the kernel checks them again. */
-static int service_attr(const char *kw, uint32_t *max)
+static const struct {
+	const char *kw;
+	int attr;
+	uint32_t max;
+} service_kws[] = {
+	{ "max-keys", BFT_SERVICE_A_MAX_KEYS, UINT32_MAX },
+	{ "max-key-len", BFT_SERVICE_A_MAX_KEY_LEN, BFT_KV_KEY_MAX },
+	{ "max-value-len", BFT_SERVICE_A_MAX_VALUE_LEN, BFT_KV_VALUE_MAX },
+};
+#define N_SERVICE_KWS	(sizeof(service_kws) / sizeof(service_kws[0]))
+
+static int service_kw(const char *kw)
 {
-	static const struct {
-		const char *kw;
-		int attr;
-		uint32_t max;
-	} kws[] = {
-		{ "max-keys", BFT_SERVICE_A_MAX_KEYS, UINT32_MAX },
-		{ "max-key-len", BFT_SERVICE_A_MAX_KEY_LEN, BFT_KV_KEY_MAX },
-		{ "max-value-len", BFT_SERVICE_A_MAX_VALUE_LEN, BFT_KV_VALUE_MAX },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
-		if (!strcmp(kw, kws[i].kw)) {
-			*max = kws[i].max;
-			return kws[i].attr;
+	for (i = 0; i < N_SERVICE_KWS; i++)
+		if (!strcmp(kw, service_kws[i].kw))
+			return (int)i;
+	return -1;
+}
+
+struct replica_args {
+	const char *name;
+	uint32_t id, n, clients, svc[N_SERVICE_KWS];
+	bool have_id, have_n, have_clients, have_listen;
+	bool have_svc[N_SERVICE_KWS];
+	struct sockaddr_storage listen;
+	struct bft_conf_policy pol;
+};
+
+static int parse_endpoint(const char *cmd, const char *kw, const char *s,
+			  struct sockaddr_storage *ss)
+{
+	socklen_t len;
+
+	if (!bft_parse_endpoint(s, ss, &len))
+		return 0;
+	usage_error(cmd, "%s: expected ADDR:PORT or [ADDR6]:PORT, got '%s'",
+		    kw, s);
+	return -1;
+}
+
+static int parse_replica_add(int argc, char **argv, struct replica_args *ra)
+{
+	int used, k;
+
+	ra->name = argv[0];
+	for (argc--, argv++; argc > 0; argc -= used, argv += used) {
+		used = arg_policy(argc, argv, &ra->pol);
+		if (used < 0)
+			return -1;
+		if (used)
+			continue;
+		used = 2;
+		k = service_kw(argv[0]);
+		if (!strcmp(argv[0], "id")) {
+			if (keyword("replica", argc, argv, &ra->have_id) ||
+			    bft_arg_u32("id", argv[1], 0, BFT_MAX_REPLICAS - 1, &ra->id))
+				return -1;
+		} else if (!strcmp(argv[0], "n")) {
+			if (keyword("replica", argc, argv, &ra->have_n) ||
+			    bft_arg_u32("n", argv[1], 4, BFT_MAX_REPLICAS, &ra->n))
+				return -1;
+		} else if (!strcmp(argv[0], "clients")) {
+			if (keyword("replica", argc, argv, &ra->have_clients) ||
+			    bft_arg_u32("clients", argv[1], 1, BFT_NL_MAX_CLIENTS,
+					&ra->clients))
+				return -1;
+		} else if (!strcmp(argv[0], "listen")) {
+			if (keyword("replica", argc, argv, &ra->have_listen) ||
+			    parse_endpoint("replica", "listen", argv[1], &ra->listen))
+				return -1;
+		} else if (k >= 0) {
+			if (keyword("replica", argc, argv, &ra->have_svc[k]) ||
+			    bft_arg_u32(argv[0], argv[1], 0, service_kws[k].max,
+					&ra->svc[k]))
+				return -1;
+		} else {
+			usage_error("replica", "unknown keyword '%s'", argv[0]);
+			return -1;
 		}
+	}
 	return 0;
 }
 
 static int build_replica_add(struct nl_msg *msg, void *arg)
 {
-	struct replica_add *ra = arg;
-	struct bft_conf_policy pol = { 0 };
-	char **argv = ra->argv;
-	int argc = ra->argc;
+	struct replica_args *ra = arg;
 	struct nlattr *svc = NULL;
-	uint32_t v, max;
-	int used;
+	size_t k;
 
-	if (nla_put_string(msg, BFT_A_NAME, argv[0]))
+	if (nla_put_string(msg, BFT_A_NAME, ra->name) ||
+	    (ra->have_id && nla_put_u32(msg, BFT_A_REPLICA_ID, ra->id)) ||
+	    (ra->have_n && nla_put_u32(msg, BFT_A_N, ra->n)) ||
+	    (ra->have_clients && nla_put_u32(msg, BFT_A_N_CLIENTS, ra->clients)) ||
+	    (ra->have_listen && put_sockaddr(msg, BFT_A_LISTEN, &ra->listen)))
 		return -1;
-	for (argc--, argv++; argc > 0; argc -= used, argv += used) {
-		used = arg_policy(argc, argv, &pol);
-		if (used < 0)
-			return -1;
-		if (used)
+	for (k = 0; k < N_SERVICE_KWS; k++) {
+		if (!ra->have_svc[k])
 			continue;
-		if (need_value(argc, argv))
+		if (!svc)
+			svc = nla_nest_start(msg, BFT_A_SERVICE);
+		if (!svc || nla_put_u32(msg, service_kws[k].attr, ra->svc[k]))
 			return -1;
-		used = 2;
-		if (!strcmp(argv[0], "id")) {
-			if (arg_u32("id", argv[1], 0, BFT_MAX_REPLICAS - 1, &v) ||
-			    nla_put_u32(msg, BFT_A_REPLICA_ID, v))
-				return -1;
-		} else if (!strcmp(argv[0], "n")) {
-			if (arg_u32("n", argv[1], 4, BFT_MAX_REPLICAS, &v) ||
-			    nla_put_u32(msg, BFT_A_N, v))
-				return -1;
-		} else if (!strcmp(argv[0], "clients")) {
-			if (arg_u32("clients", argv[1], 1, BFT_NL_MAX_CLIENTS, &v) ||
-			    nla_put_u32(msg, BFT_A_N_CLIENTS, v))
-				return -1;
-		} else if (!strcmp(argv[0], "listen")) {
-			if (put_endpoint(msg, BFT_A_LISTEN, "listen", argv[1]))
-				return -1;
-		} else if (service_attr(argv[0], &max)) {
-			if (arg_u32(argv[0], argv[1], 0, max, &v))
-				return -1;
-			if (!svc)
-				svc = nla_nest_start(msg, BFT_A_SERVICE);
-			if (!svc || nla_put_u32(msg, service_attr(argv[0], &max), v))
-				return -1;
-		} else {
-			fprintf(stderr, "bftctl: replica add: unknown keyword '%s'\n",
-				argv[0]);
-			return -1;
-		}
 	}
 	if (svc)
 		nla_nest_end(msg, svc);
-	return put_policy(msg, &pol);
+	return put_policy(msg, &ra->pol);
 }
 
 static int build_name(struct nl_msg *msg, void *arg)
@@ -144,170 +183,168 @@ static int build_name(struct nl_msg *msg, void *arg)
 	return nla_put_string(msg, BFT_A_NAME, arg);
 }
 
-static void usage_replica(void)
-{
-	fprintf(stderr,
-		"usage: bftctl replica add NAME id ID n N listen ADDR:PORT [clients C]\n"
-		"                          [max-keys K] [max-key-len L] [max-value-len V] [POLICY]\n"
-		"       bftctl replica del NAME\n"
-		"       bftctl replica show [NAME]\n");
-	usage_policy();
-}
-
 int cmd_replica(int argc, char **argv)
 {
-	struct replica_add ra;
+	struct replica_args ra = { 0 };
 
 	if (argc >= 2 && !strcmp(argv[1], "show"))
 		return cmd_show(argc - 1, argv + 1);
-	if (argc < 3) {
-		usage_replica();
-		return 1;
-	}
-	if (!strcmp(argv[1], "add")) {
-		ra.argc = argc - 2;
-		ra.argv = argv + 2;
-		return bft_simple(BFT_CMD_REPLICA_NEW, 0, build_replica_add, &ra);
-	}
-	if (!strcmp(argv[1], "del") && argc == 3)
+	if (argc < 2)
+		return usage_error("replica", "missing sub-command");
+	if (strcmp(argv[1], "add") && strcmp(argv[1], "del"))
+		return usage_error("replica", "unknown sub-command '%s'", argv[1]);
+	if (argc < 3)
+		return usage_error("replica", "missing NAME");
+	if (!strcmp(argv[1], "del")) {
+		if (argc > 3)
+			return usage_error("replica", "unexpected argument '%s'",
+					   argv[3]);
 		return bft_simple(BFT_CMD_REPLICA_DEL, 0, build_name, argv[2]);
-	usage_replica();
-	return 1;
+	}
+	if (parse_replica_add(argc - 2, argv + 2, &ra))
+		return BFTCTL_EXIT_USAGE;
+	return bft_simple(BFT_CMD_REPLICA_NEW, 0, build_replica_add, &ra);
 }
+
+struct set_args {
+	const char *name;
+	struct bft_conf_policy pol;
+};
 
 static int build_set(struct nl_msg *msg, void *arg)
 {
-	struct replica_add *ra = arg;
-	struct bft_conf_policy pol = { 0 };
-	int i, used;
+	struct set_args *sa = arg;
 
-	if (nla_put_string(msg, BFT_A_NAME, ra->argv[0]))
+	if (nla_put_string(msg, BFT_A_NAME, sa->name))
 		return -1;
-	for (i = 1; i < ra->argc; i += used) {
-		used = arg_policy(ra->argc - i, ra->argv + i, &pol);
-		if (used < 0)
-			return -1;
-		if (!used) {
-			fprintf(stderr, "bftctl: set: unknown keyword '%s'\n",
-				ra->argv[i]);
-			usage_policy();
-			return -1;
-		}
-	}
-	if (!pol.set) {
-		fprintf(stderr, "bftctl: set: nothing to set\n");
-		usage_policy();
-		return -1;
-	}
-	return put_policy(msg, &pol);
+	return put_policy(msg, &sa->pol);
 }
 
 int cmd_set(int argc, char **argv)
 {
-	struct replica_add ra = { argc - 1, argv + 1 };
+	struct set_args sa = { 0 };
+	int i, used;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: bftctl set NAME POLICY...\n");
-		usage_policy();
-		return 1;
+	if (argc < 2)
+		return usage_error("set", "missing NAME");
+	if (argc < 3)
+		return usage_error("set", "nothing to set");
+	sa.name = argv[1];
+	for (i = 2; i < argc; i += used) {
+		used = arg_policy(argc - i, argv + i, &sa.pol);
+		if (used < 0)
+			return BFTCTL_EXIT_USAGE;
+		if (!used)
+			return usage_error("set", "unknown keyword '%s'", argv[i]);
 	}
-	return bft_simple(BFT_CMD_REPLICA_SET, 0, build_set, &ra);
+	return bft_simple(BFT_CMD_REPLICA_SET, 0, build_set, &sa);
 }
 
 int cmd_view_change(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: bftctl view-change NAME\n");
-		return 1;
-	}
+	if (argc < 2)
+		return usage_error("view-change", "missing NAME");
+	if (argc > 2)
+		return usage_error("view-change", "unexpected argument '%s'",
+				   argv[2]);
 	return bft_simple(BFT_CMD_VIEW_CHANGE, 0, build_name, argv[1]);
 }
 
 struct member {
-	bool peer;
-	bool del;
-	bool replace;
-	int argc;
-	char **argv;
+	const char *cmd;		/* "peer" or "client" */
+	const char *name;
+	bool peer, del, replace;
+	bool have_id, have_ep, have_key, have_key_id;
+	uint32_t id, key_id;
+	struct sockaddr_storage ep;
+	uint8_t key[BFT_KEY_LEN];
 };
+
+static int parse_member(int argc, char **argv, struct member *m)
+{
+	const char *kw;
+	int i;
+
+	m->name = argv[0];
+	for (i = 1; i < argc; i += 2) {
+		kw = argv[i];
+		if (!m->del && !strcmp(kw, "replace")) {
+			m->replace = true;
+			i--;
+			continue;
+		}
+		if (!strcmp(kw, "id")) {
+			if (keyword(m->cmd, argc - i, argv + i, &m->have_id) ||
+			    bft_arg_u32("id", argv[i + 1], 0, m->peer ?
+					BFT_MAX_REPLICAS - 1 : BFT_NL_MAX_CLIENTS - 1,
+					&m->id))
+				return -1;
+		} else if (!m->del && m->peer && !strcmp(kw, "endpoint")) {
+			if (keyword(m->cmd, argc - i, argv + i, &m->have_ep) ||
+			    parse_endpoint(m->cmd, kw, argv[i + 1], &m->ep))
+				return -1;
+		} else if (!m->del && (!strcmp(kw, "key") ||
+				       !strcmp(kw, "key-file"))) {
+			if (keyword(m->cmd, argc - i, argv + i, &m->have_key) ||
+			    arg_key(kw, argv[i + 1], m->key))
+				return -1;
+		} else if (!m->del && !strcmp(kw, "key-id")) {
+			if (keyword(m->cmd, argc - i, argv + i, &m->have_key_id) ||
+			    bft_arg_u32(kw, argv[i + 1], 0, 255, &m->key_id))
+				return -1;
+		} else {
+			usage_error(m->cmd, "unknown keyword '%s'", kw);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static int build_member(struct nl_msg *msg, void *arg)
 {
 	struct member *m = arg;
-	uint8_t key[BFT_KEY_LEN];
 	struct nlattr *nest;
-	bool have_key = false;
-	uint32_t v;
-	int i, err = -1;
 
-	if (nla_put_string(msg, BFT_A_NAME, m->argv[0]) ||
+	if (nla_put_string(msg, BFT_A_NAME, m->name) ||
 	    (m->replace && nla_put_flag(msg, BFT_A_REPLACE)))
 		return -1;
 	nest = nla_nest_start(msg, m->peer ? BFT_A_PEER : BFT_A_CLIENT);
 	if (!nest)
 		return -1;
-	for (i = 1; i < m->argc; i += 2) {
-		const char *kw = m->argv[i];
-
-		if (need_value(m->argc - i, m->argv + i))
-			goto out;
-		if (!strcmp(kw, "id")) {
-			if (arg_u32("id", m->argv[i + 1], 0, m->peer ?
-				    BFT_MAX_REPLICAS - 1 : BFT_NL_MAX_CLIENTS - 1, &v) ||
-			    nla_put_u32(msg, m->peer ? BFT_PEER_A_ID :
-					BFT_CLIENT_A_ID, v))
-				goto out;
-		} else if (!m->del && m->peer && !strcmp(kw, "endpoint")) {
-			if (put_endpoint(msg, BFT_PEER_A_ENDPOINT, kw,
-					 m->argv[i + 1]))
-				goto out;
-		} else if (!m->del && (!strcmp(kw, "key") ||
-				       !strcmp(kw, "key-file"))) {
-			if (arg_key(kw, m->argv[i + 1], key) ||
-			    nla_put(msg, m->peer ? BFT_PEER_A_KEY :
-				    BFT_CLIENT_A_KEY, BFT_KEY_LEN, key))
-				goto out;
-			have_key = true;
-		} else if (!m->del && !strcmp(kw, "key-id")) {
-			if (arg_u32(kw, m->argv[i + 1], 0, 255, &v) ||
-			    nla_put_u8(msg, m->peer ? BFT_PEER_A_KEY_ID :
-				       BFT_CLIENT_A_KEY_ID, (uint8_t)v))
-				goto out;
-		} else {
-			fprintf(stderr, "bftctl: unknown keyword '%s'\n", kw);
-			goto out;
-		}
-	}
+	if ((m->have_id &&
+	     nla_put_u32(msg, m->peer ? BFT_PEER_A_ID : BFT_CLIENT_A_ID, m->id)) ||
+	    (m->have_ep && put_sockaddr(msg, BFT_PEER_A_ENDPOINT, &m->ep)) ||
+	    (m->have_key &&
+	     nla_put(msg, m->peer ? BFT_PEER_A_KEY : BFT_CLIENT_A_KEY,
+		     BFT_KEY_LEN, m->key)) ||
+	    (m->have_key_id &&
+	     nla_put_u8(msg, m->peer ? BFT_PEER_A_KEY_ID : BFT_CLIENT_A_KEY_ID,
+			(uint8_t)m->key_id)))
+		return -1;
 	nla_nest_end(msg, nest);
-	err = 0;
-out:
-	if (have_key)
-		bft_key_wipe(key, sizeof(key));
-	return err;
+	return 0;
 }
 
 static int member_cmd(bool peer, int argc, char **argv)
 {
-	struct member m = { .peer = peer };
+	struct member m = { .cmd = argv[0], .peer = peer };
+	int ret;
 
-	if (argc < 3 || (strcmp(argv[1], "add") && strcmp(argv[1], "del"))) {
-		fprintf(stderr, peer ?
-			"usage: bftctl peer add NAME id ID endpoint ADDR:PORT (key B64 | key-file F) [key-id N] [replace]\n"
-			"       bftctl peer del NAME id ID\n" :
-			"usage: bftctl client add NAME id ID (key B64 | key-file F) [key-id N] [replace]\n"
-			"       bftctl client del NAME id ID\n");
-		return 1;
-	}
+	if (argc < 2)
+		return usage_error(m.cmd, "missing sub-command");
+	if (strcmp(argv[1], "add") && strcmp(argv[1], "del"))
+		return usage_error(m.cmd, "unknown sub-command '%s'", argv[1]);
+	if (argc < 3)
+		return usage_error(m.cmd, "missing NAME");
 	m.del = !strcmp(argv[1], "del");
-	m.argc = argc - 2;
-	m.argv = argv + 2;
-	if (!m.del && !strcmp(argv[argc - 1], "replace")) {
-		m.replace = true;
-		m.argc--;
-	}
-	return bft_simple(m.del ? (peer ? BFT_CMD_PEER_DEL : BFT_CMD_CLIENT_DEL) :
-			  (peer ? BFT_CMD_PEER_NEW : BFT_CMD_CLIENT_NEW),
-			  0, build_member, &m);
+	if (parse_member(argc - 2, argv + 2, &m))
+		ret = BFTCTL_EXIT_USAGE;
+	else
+		ret = bft_simple(m.del ? (peer ? BFT_CMD_PEER_DEL : BFT_CMD_CLIENT_DEL) :
+				 (peer ? BFT_CMD_PEER_NEW : BFT_CMD_CLIENT_NEW),
+				 0, build_member, &m);
+	bft_key_wipe(m.key, sizeof(m.key));
+	return ret;
 }
 
 int cmd_peer(int argc, char **argv)

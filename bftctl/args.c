@@ -13,23 +13,6 @@
 
 #include "args.h"
 
-int arg_u32(const char *what, const char *s, uint32_t min, uint32_t max,
-	    uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *end || errno || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "bftctl: %s: expected an integer in [%u, %u], got '%s'\n",
-			what, min, max, s);
-		return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int put_sockaddr(struct nl_msg *msg, int type,
 		 const struct sockaddr_storage *ss)
 {
@@ -81,7 +64,7 @@ int arg_policy(int argc, char **argv, struct bft_conf_policy *policy)
 			fprintf(stderr, "bftctl: %s needs a value\n", argv[0]);
 			return -1;
 		}
-		if (arg_u32(argv[0], argv[1], pk->min, pk->max, &v))
+		if (bft_arg_u32(argv[0], argv[1], pk->min, pk->max, &v))
 			return -1;
 		bft_policy_set(policy, pk->attr, v);
 		return 2;
@@ -107,13 +90,13 @@ int put_policy(struct nl_msg *msg, const struct bft_conf_policy *p)
 	return 0;
 }
 
-void usage_policy(void)
+void usage_policy(FILE *f)
 {
 	size_t i;
 
-	fprintf(stderr, "policy keywords:");
+	fprintf(f, "POLICY keywords:");
 	for (i = 0; i < bft_n_policy_keys; i++)
-		fprintf(stderr, "%s %s N", i % 3 ? "" : "\n ",
+		fprintf(f, "%s %s N", i % 3 ? "" : "\n ",
 			bft_policy_keys[i].cli);
-	fprintf(stderr, "\n");
+	fprintf(f, "\n");
 }

@@ -4,13 +4,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <netlink/msg.h>
 
 #include "lib/config.h"
+#include "lib/opts.h"
 
-/* Parses a decimal u32 in [min, max] for keyword @what; prints on error. */
-int arg_u32(const char *what, const char *s, uint32_t min, uint32_t max,
-	    uint32_t *out);
 /* ADDR:PORT or [ADDR6]:PORT into a sockaddr attribute. */
 int put_endpoint(struct nl_msg *msg, int type, const char *what,
 		 const char *s);
@@ -27,6 +26,6 @@ int arg_key(const char *kw, const char *val, uint8_t key[BFT_KEY_LEN]);
 int arg_policy(int argc, char **argv, struct bft_conf_policy *policy);
 /* Writes the set fields of @p as a BFT_A_POLICY nest, if any. */
 int put_policy(struct nl_msg *msg, const struct bft_conf_policy *p);
-void usage_policy(void);
+void usage_policy(FILE *f);
 
 #endif

@@ -68,27 +68,6 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: bftctl bench -c CONF -k KEYFILE [--clients N] [--ids FIRST]\n"
-		"                    [--duration S] [--op-size B] [--readonly]\n"
-		"                    [--mix PUT/GET] [--keys K] [--timeout MS]\n"
-		"                    [--retransmit MS] [--history FILE] [-j]\n"
-		"  --clients N    closed-loop clients, ids FIRST..FIRST+N-1 (default 1)\n"
-		"                 (all must be [Client]s whose key is KEYFILE)\n"
-		"  --duration S   seconds, may be fractional (default 5)\n"
-		"  --op-size B    NOP op bytes (0 or >= 12); with --mix, value bytes\n"
-		"  --readonly     NOPs / GETs as read-only requests\n"
-		"  --mix P/G      PUT:GET weights over K keys per client (default 16)\n"
-		"  --timeout MS   per request (default 2000); timeouts are counted\n"
-		"  --retransmit MS  first retransmission to all replicas (library\n"
-		"                 default 100; backoff cap 8x); retransmits are counted\n"
-		"  --history FILE with --mix: every op's invoke/complete time\n"
-		"                 (CLOCK_MONOTONIC ns), key, value hash and result,\n"
-		"                 for selftests/lin/lincheck\n");
-}
-
 static int parse_mix(const char *s, struct bench_cfg *b)
 {
 	unsigned int p, g;
@@ -108,8 +87,7 @@ static int parse_mix(const char *s, struct bench_cfg *b)
 static int parse(int argc, char **argv, struct bench_cfg *b)
 {
 	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "key", required_argument, NULL, 'k' },
+		BFT_OPT_CONFIG, BFT_OPT_KEY, BFT_OPT_TIMEOUT,
 		{ "clients", required_argument, NULL, 'n' },
 		{ "ids", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -117,31 +95,24 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 		{ "readonly", no_argument, NULL, 'r' },
 		{ "mix", required_argument, NULL, 'm' },
 		{ "keys", required_argument, NULL, 'K' },
-		{ "timeout", required_argument, NULL, 't' },
 		{ "retransmit", required_argument, NULL, 'R' },
 		{ "history", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		BFT_OPT_END,
 	};
+	struct bft_common_opts o = { 0 };
 	char *end;
-	int c;
+	int c, used;
 
 	optind = 0;	/* glibc: full re-init, permuting */
-	while ((c = getopt_long(argc, argv, "c:k:n:i:d:s:jh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:k:t:n:i:d:s:", lo, NULL)) != -1) {
+		used = bft_common_opt(c, optarg, &o, "ckit");
+		if (used < 0)
+			return -1;
+		if (used)
+			continue;
 		switch (c) {
-		case 'c':
-			b->conf = optarg;
-			break;
-		case 'k':
-			b->key_file = optarg;
-			break;
 		case 'n':
-			if (arg_u32("--clients", optarg, 1, 1024, &b->clients))
-				return -1;
-			break;
-		case 'i':
-			if (arg_u32("--ids", optarg, 0, 65535, &b->first_id))
+			if (bft_arg_u32("--clients", optarg, 1, 1024, &b->clients))
 				return -1;
 			break;
 		case 'd':
@@ -154,7 +125,7 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 			}
 			break;
 		case 's':
-			if (arg_u32("--op-size", optarg, 0, BFT_MAX_OP, &b->op_size))
+			if (bft_arg_u32("--op-size", optarg, 0, BFT_MAX_OP, &b->op_size))
 				return -1;
 			break;
 		case 'r':
@@ -165,42 +136,31 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 				return -1;
 			break;
 		case 'K':
-			if (arg_u32("--keys", optarg, 1, 4096, &b->keys))
-				return -1;
-			break;
-		case 't':
-			if (arg_u32("--timeout", optarg, 1, 3600000, &b->timeout_ms))
+			if (bft_arg_u32("--keys", optarg, 1, 4096, &b->keys))
 				return -1;
 			break;
 		case 'R':
-			if (arg_u32("--retransmit", optarg, 1, 3600000,
+			if (bft_arg_u32("--retransmit", optarg, 1, BFT_TIMEOUT_MS_MAX,
 				    &b->retransmit_ms))
 				return -1;
 			break;
 		case 'H':
 			b->history = optarg;
 			break;
-		case 'j':
-			b->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			usage(stderr);
-			return -1;
+			return opt_error("bench", c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "bftctl bench: unexpected argument '%s'\n",
-			argv[optind]);
-		return -1;
-	}
-	if (!b->conf || !b->key_file) {
-		fprintf(stderr, "bftctl bench: -c CONF and -k KEYFILE are required\n");
-		usage(stderr);
-		return -1;
-	}
+	if (optind < argc)
+		return usage_error("bench", "unexpected argument '%s'",
+				   argv[optind]);
+	if (bft_common_require("bftctl bench", &o, "ck"))
+		return usage_error("bench", NULL);
+	b->conf = o.conf;
+	b->key_file = o.key;
+	b->first_id = o.client;		/* -i, --ids: 0 if not given */
+	if (o.have_timeout)
+		b->timeout_ms = o.timeout_ms;
 	if (b->first_id + b->clients > 65536) {
 		fprintf(stderr, "bftctl bench: client ids %u..%u exceed 65535\n",
 			b->first_id, b->first_id + b->clients - 1);

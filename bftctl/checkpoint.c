@@ -28,15 +28,6 @@
 /* Chunk of one CHECKPOINT_PUT message. */
 #define CKPT_PUT_CHUNK	16384
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: bftctl [-j] checkpoint export FILE [replica NAME]\n"
-		"       bftctl [-j] checkpoint verify FILE -c CONF -i CLIENT_ID -k KEYFILE [-t MS]\n"
-		"       bftctl checkpoint import FILE replica NAME\n"
-		"exit: 0 ok, 1 bad file or refused, 2 usage, 4 not confirmed by f+1 replicas\n");
-}
-
 static void hex(const uint8_t *d, size_t n, char *out)
 {
 	size_t i;
@@ -252,10 +243,11 @@ static int ckpt_export(int argc, char **argv)
 	uint8_t d[32];
 	int err, ret = 1;
 
-	if (argc != 2 && !(argc == 4 && !strcmp(argv[2], "replica"))) {
-		usage(stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return usage_error("checkpoint", "export: missing FILE");
+	if (argc != 2 && !(argc == 4 && !strcmp(argv[2], "replica")))
+		return usage_error("checkpoint", "export: unexpected argument '%s'",
+				   argv[2]);
 	if (bft_nl_open(&nl))
 		return 1;
 	nl_socket_enable_msg_peek(nl.sk);
@@ -301,51 +293,42 @@ out:
 
 static int ckpt_verify(int argc, char **argv)
 {
-	const char *conf = NULL, *key = NULL, *path;
+	static const struct option lo[] = {
+		BFT_OPT_CONFIG, BFT_OPT_CLIENT, BFT_OPT_KEY, BFT_OPT_TIMEOUT,
+		BFT_OPT_END,
+	};
+	struct bft_common_opts o = { .timeout_ms = 2000 };
 	struct bft_client_stable *ans = NULL;
-	uint32_t id = 0, n, f, i, match = 0, ahead = 0, behind = 0;
-	struct json_object *o = NULL, *arr = NULL, *r;
+	uint32_t n, f, i, match = 0, ahead = 0, behind = 0;
+	struct json_object *arr = NULL, *r, *jo = NULL;
 	struct bft_client *c = NULL;
 	struct bft_ckpt_file cf;
-	bool have_id = false;
-	uint32_t tmo = 2000;
+	const char *path;
 	char err[256], dg[65];
 	uint8_t *buf;
 	size_t len;
 	int opt, got, ret = 1;
 
 	optind = 0;	/* glibc: full re-init, permuting */
-	while ((opt = getopt(argc, argv, "c:i:k:t:")) != -1) {
-		switch (opt) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'i':
-			if (arg_u32("client id", optarg, 0, UINT32_MAX, &id))
-				return 2;
-			have_id = true;
-			break;
-		case 't':
-			if (arg_u32("timeout", optarg, 1, 600000, &tmo))
-				return 2;
-			break;
-		default:
-			usage(stderr);
-			return 2;
-		}
+	while ((opt = getopt_long(argc, argv, ":c:i:k:t:", lo, NULL)) != -1) {
+		got = bft_common_opt(opt, optarg, &o, "cikt");
+		if (got < 0)
+			return BFTCTL_EXIT_USAGE;
+		if (!got)
+			return opt_error("checkpoint", opt, argv);
 	}
-	if (optind != argc - 1 || !conf || !key || !have_id) {
-		usage(stderr);
-		return 2;
-	}
+	if (bft_common_require("bftctl checkpoint verify", &o, "cik"))
+		return usage_error("checkpoint", NULL);
+	if (optind >= argc)
+		return usage_error("checkpoint", "verify: missing FILE");
+	if (optind != argc - 1)
+		return usage_error("checkpoint", "verify: unexpected argument '%s'",
+				   argv[optind + 1]);
 	path = argv[optind];
 	buf = load(path, 0, &cf, &len);
 	if (!buf)
 		return 1;
-	if (bft_client_open(&c, conf, id, key, NULL, err, sizeof(err))) {
+	if (bft_client_open(&c, o.conf, o.client, o.key, NULL, err, sizeof(err))) {
 		fprintf(stderr, "bftctl: %s\n", err);
 		ret = 2;
 		goto out;
@@ -354,19 +337,19 @@ static int ckpt_verify(int argc, char **argv)
 	f = bft_client_f(c);
 	if (n != cf.n) {
 		fprintf(stderr, "bftctl: %s is from a cluster of n=%u, %s has n=%u\n",
-			path, cf.n, conf, n);
+			path, cf.n, o.conf, n);
 		goto out;
 	}
 	ans = calloc(n, sizeof(*ans));
 	if (!ans)
 		goto out;
-	got = bft_client_stable(c, cf.seq, ans, (int)tmo);
+	got = bft_client_stable(c, cf.seq, ans, (int)o.timeout_ms);
 	if (got < 0) {
 		fprintf(stderr, "bftctl: %s\n", bft_client_strerror(got));
 		goto out;
 	}
 	if (opts.json) {
-		o = json_object_new_object();
+		jo = json_object_new_object();
 		arr = json_object_new_array();
 	}
 	for (i = 0; i < n; i++) {
@@ -403,14 +386,14 @@ static int ckpt_verify(int argc, char **argv)
 	ret = match >= f + 1 ? 0 : 4;
 	hex(cf.digest, 32, dg);
 	if (opts.json) {
-		json_object_object_add(o, "file", json_object_new_string(path));
-		json_object_object_add(o, "seq", json_object_new_uint64(cf.seq));
-		json_object_object_add(o, "digest", json_object_new_string(dg));
-		json_object_object_add(o, "matching", json_object_new_int64(match));
-		json_object_object_add(o, "needed", json_object_new_int64(f + 1));
-		json_object_object_add(o, "verified", json_object_new_boolean(!ret));
-		json_object_object_add(o, "replicas", arr);
-		print_json(o);
+		json_object_object_add(jo, "file", json_object_new_string(path));
+		json_object_object_add(jo, "seq", json_object_new_uint64(cf.seq));
+		json_object_object_add(jo, "digest", json_object_new_string(dg));
+		json_object_object_add(jo, "matching", json_object_new_int64(match));
+		json_object_object_add(jo, "needed", json_object_new_int64(f + 1));
+		json_object_object_add(jo, "verified", json_object_new_boolean(!ret));
+		json_object_object_add(jo, "replicas", arr);
+		print_json(jo);
 	} else if (!ret) {
 		printf("verified: %u replicas (f+1 = %u needed) confirm seq %" PRIu64 " digest %s\n",
 		       match, f + 1, cf.seq, dg);
@@ -475,10 +458,8 @@ static int ckpt_import(int argc, char **argv)
 	size_t flen;
 	int err = 0;
 
-	if (argc != 4 || strcmp(argv[2], "replica")) {
-		usage(stderr);
-		return 2;
-	}
+	if (argc != 4 || strcmp(argv[2], "replica"))
+		return usage_error("checkpoint", "import: expected FILE replica NAME");
 	/* The replica checks the snapshot against the digest itself. */
 	buf = load(argv[1], BFT_CKPT_F_NO_DIGEST, &cf, &flen);
 	if (!buf)
@@ -513,6 +494,7 @@ int cmd_checkpoint(int argc, char **argv)
 		return ckpt_verify(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "import"))
 		return ckpt_import(argc - 1, argv + 1);
-	usage(argc >= 2 && !strcmp(argv[1], "help") ? stdout : stderr);
-	return 2;
+	if (argc < 2)
+		return usage_error("checkpoint", "missing sub-command");
+	return usage_error("checkpoint", "unknown sub-command '%s'", argv[1]);
 }

@@ -13,11 +13,8 @@ int cmd_genkey(int argc, char **argv)
 	char b64[BFT_KEY_B64_LEN + 1];
 	uint8_t priv[BFT_KEY_LEN];
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: bftctl genkey > private.key\n");
-		return 1;
-	}
+	if (argc > 1)
+		return usage_error("genkey", "unexpected argument '%s'", argv[1]);
 	/*
 	 * The key goes to stdout: keep whatever file catches it private.
 	 * A redirect made the file before this umask could apply.
@@ -43,11 +40,8 @@ int cmd_pubkey(int argc, char **argv)
 	uint8_t priv[BFT_KEY_LEN], pub[BFT_KEY_LEN];
 	int err;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: bftctl pubkey < private.key > public.key\n");
-		return 1;
-	}
+	if (argc > 1)
+		return usage_error("pubkey", "unexpected argument '%s'", argv[1]);
 	err = bft_key_read_file("-", priv);
 	if (!err)
 		err = bft_key_public(priv, pub);

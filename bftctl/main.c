@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bftctl: configure and inspect bft replicas, in the manner of wg(8).
+ * Global options come before the command; the commands are in commands.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,24 +13,6 @@
 
 struct bftctl_opts opts;
 
-static const struct bftctl_cmd commands[] = {
-	{ "version", cmd_version, "show bftctl and module versions" },
-	{ "show", cmd_show, "show replicas, their state and counters" },
-	{ "replica", cmd_replica, "add, delete or show replica instances" },
-	{ "peer", cmd_peer, "add or delete a replica's peer" },
-	{ "client", cmd_client, "add or delete a replica's client" },
-	{ "set", cmd_set, "change a replica's policy (batching, timeouts)" },
-	{ "setconf", cmd_setconf, "apply a cluster configuration file" },
-	{ "view-change", cmd_view_change, "ask a replica to start a view change" },
-	{ "monitor", cmd_monitor, "print events (and the ordered log) as they happen" },
-	{ "log", cmd_log, "follow the ordered log of executed batches" },
-	{ "req", cmd_req, "send a key-value request to a cluster (libbftclient)" },
-	{ "bench", cmd_bench, "closed-loop benchmark clients: ops/s and latency" },
-	{ "checkpoint", cmd_checkpoint, "export, verify or import a stable checkpoint" },
-	{ "genkey", cmd_genkey, "generate an X25519 private key" },
-	{ "pubkey", cmd_pubkey, "derive the public key of a private key" },
-};
-
 void print_json(struct json_object *obj)
 {
 	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
@@ -37,50 +20,58 @@ void print_json(struct json_object *obj)
 	json_object_put(obj);
 }
 
-static void usage(FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "usage: bftctl [-j] <command> [args]\n\n"
-		"  -j, --json     JSON output for read commands\n\n"
-		"commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].usage);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	size_t i;
-	int c;
+	static char *show[] = { "show", NULL };
+	const struct bftctl_cmd *c;
+	int opt;
 
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
-		switch (c) {
+	opterr = 0;	/* every getopt caller names the bad option itself */
+	while ((opt = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+		switch (opt) {
 		case 'j':
 			opts.json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage_top(stdout);
+			return 0;
+		case 'V':
+			printf("bftctl %s\n", BFTCTL_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			if (optopt)
+				fprintf(stderr, "bftctl: unknown option '-%c'\n",
+					optopt);
+			else
+				fprintf(stderr, "bftctl: unknown option '%s'\n",
+					argv[optind - 1]);
+			usage_top(stderr);
+			return BFTCTL_EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	/* Bare "bftctl" shows every replica, as bare wg does. */
 	if (argc < 1) {
-		usage(stderr);
-		return 1;
+		argc = 1;
+		argv = show;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[0], commands[i].name))
-			return commands[i].fn(argc, argv);
-	fprintf(stderr, "bftctl: unknown command '%s'\n\n", argv[0]);
-	usage(stderr);
-	return 1;
+	c = bftctl_find(argv[0]);
+	if (!c) {
+		fprintf(stderr, "bftctl: unknown command '%s'\n", argv[0]);
+		usage_top(stderr);
+		return BFTCTL_EXIT_USAGE;
+	}
+	if (c->fn != cmd_help && wants_help(c, argc, argv)) {
+		usage_of(c, stdout);
+		return 0;
+	}
+	optind = 0;	/* commands with options run getopt afresh */
+	return c->fn(argc, argv);
 }

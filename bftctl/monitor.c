@@ -138,11 +138,10 @@ int cmd_monitor(int argc, char **argv)
 	struct bft_nl nl;
 	int err;
 
-	if (argc > 2 || (strcmp(what, "events") && strcmp(what, "log") &&
-			 strcmp(what, "all"))) {
-		fprintf(stderr, "usage: bftctl monitor [events|log|all]\n");
-		return 1;
-	}
+	if (argc > 2)
+		return usage_error("monitor", "unexpected argument '%s'", argv[2]);
+	if (strcmp(what, "events") && strcmp(what, "log") && strcmp(what, "all"))
+		return usage_error("monitor", "unknown stream '%s'", what);
 	if (bft_nl_open(&nl))
 		return 1;
 	if ((strcmp(what, "log") && join(&nl, BFT_MCGRP_EVENTS)) ||
@@ -168,9 +167,7 @@ int cmd_log(int argc, char **argv)
 {
 	char *args[] = { argv[0], "log", NULL };
 
-	if (argc > 1) {
-		fprintf(stderr, "usage: bftctl log\n");
-		return 1;
-	}
+	if (argc > 1)
+		return usage_error("log", "unexpected argument '%s'", argv[1]);
 	return cmd_monitor(2, args);
 }

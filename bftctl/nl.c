@@ -21,6 +21,11 @@
 
 int bft_nl_open(struct bft_nl *nl)
 {
+	return bft_nl_open_quiet(nl, false);
+}
+
+int bft_nl_open_quiet(struct bft_nl *nl, bool quiet)
+{
 	int one = 1;
 	int err;
 
@@ -47,11 +52,11 @@ int bft_nl_open(struct bft_nl *nl)
 	nl->family = genl_ctrl_resolve(nl->sk, BFT_GENL_NAME);
 	if (nl->family < 0) {
 		err = nl->family;
-		if (err == -NLE_OBJ_NOTFOUND)
+		if (err == -NLE_OBJ_NOTFOUND && !quiet)
 			fprintf(stderr,
 				"bftctl: generic netlink family '%s' not found: the bft module is not loaded (modprobe bft)\n",
 				BFT_GENL_NAME);
-		else
+		else if (err != -NLE_OBJ_NOTFOUND)
 			fprintf(stderr, "bftctl: cannot resolve family '%s': %s\n",
 				BFT_GENL_NAME, nl_geterror(err));
 		goto err_free;

@@ -2,6 +2,8 @@
 #ifndef BFTCTL_NL_H
 #define BFTCTL_NL_H
 
+#include <stdbool.h>
+
 #include <netlink/genl/genl.h>
 
 struct bft_nl {
@@ -11,6 +13,8 @@ struct bft_nl {
 
 /* Connects and resolves the "bft" family; prints a clear error on failure. */
 int bft_nl_open(struct bft_nl *nl);
+/* The same, silent (-ENOENT) if only the module is missing. */
+int bft_nl_open_quiet(struct bft_nl *nl, bool quiet);
 void bft_nl_close(struct bft_nl *nl);
 
 /* Starts a request message for @cmd. */

@@ -20,10 +20,10 @@
 #define REQ_VAL_MAX	8192
 
 struct req {
-	const char *conf, *key_file;
-	uint32_t id;
-	bool have_id, ro, absent, json;
+	struct bft_common_opts o;
+	bool ro, absent, json;
 	int timeout_ms;
+	uint32_t nop_size;
 	const char *verb;
 	char **args;
 	int nargs;
@@ -33,18 +33,6 @@ struct req {
 	size_t val_len;
 	bool have_val;
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: bftctl req -c CONF -i CLIENT_ID -k KEYFILE [-j] [-t MS] [--ro] OP\n"
-		"  OP: put KEY VALUE | get KEY | del KEY | nop [SIZE]\n"
-		"      cas KEY EXPECTED NEW | cas --absent KEY NEW\n"
-		"  --ro        read-only (get, nop): Q matching replies, else ordered\n"
-		"  -t MS       give up after MS milliseconds (default 5000)\n"
-		"exit: 0 ok, 1 refused by the service, 2 usage/config, 3 timeout,\n"
-		"      4 no f+1 agreement, 5 system error\n");
-}
 
 static int exit_code(int ret)
 {
@@ -68,65 +56,36 @@ static int exit_code(int ret)
 static int parse(int argc, char **argv, struct req *r)
 {
 	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
+		BFT_OPT_CONFIG, BFT_OPT_CLIENT, BFT_OPT_KEY, BFT_OPT_TIMEOUT,
 		{ "ro", no_argument, NULL, 'r' },
 		{ "absent", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		BFT_OPT_END,
 	};
-	uint32_t v;
-	int c;
+	int c, used;
 
 	optind = 0;	/* glibc: full re-init, permuting */
-	while ((c = getopt_long(argc, argv, "c:i:k:t:jh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:i:k:t:", lo, NULL)) != -1) {
+		used = bft_common_opt(c, optarg, &r->o, "cikt");
+		if (used < 0)
+			return -1;
+		if (used)
+			continue;
 		switch (c) {
-		case 'c':
-			r->conf = optarg;
-			break;
-		case 'i':
-			if (arg_u32("-i", optarg, 0, 65535, &r->id))
-				return -1;
-			r->have_id = true;
-			break;
-		case 'k':
-			r->key_file = optarg;
-			break;
-		case 't':
-			if (arg_u32("-t", optarg, 1, 3600000, &v))
-				return -1;
-			r->timeout_ms = (int)v;
-			break;
-		case 'j':
-			r->json = true;
-			break;
 		case 'r':
 			r->ro = true;
 			break;
 		case 'a':
 			r->absent = true;
 			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			usage(stderr);
-			return -1;
+			return opt_error("req", c, argv);
 		}
 	}
-	if (!r->conf || !r->have_id || !r->key_file) {
-		fprintf(stderr, "bftctl req: -c CONF, -i CLIENT_ID and -k KEYFILE are required\n");
-		usage(stderr);
-		return -1;
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "bftctl req: missing operation\n");
-		usage(stderr);
-		return -1;
-	}
+	if (bft_common_require("bftctl req", &r->o, "cik"))
+		return usage_error("req", NULL);
+	r->timeout_ms = r->o.have_timeout ? (int)r->o.timeout_ms : 5000;
+	if (optind >= argc)
+		return usage_error("req", "missing operation");
 	r->verb = argv[optind];
 	r->args = argv + optind + 1;
 	r->nargs = argc - optind - 1;
@@ -152,16 +111,9 @@ static bool nargs_ok(const struct req *r)
 static int do_nop(struct bft_client *c, struct req *r)
 {
 	static uint8_t op[BFT_MAX_OP], res[64];
-	uint32_t size = 0;
+	uint32_t size = r->nop_size;
 	long n;
 
-	if (r->nargs && arg_u32("nop SIZE", r->args[0], 0, BFT_MAX_OP, &size))
-		return BFT_E_INVAL;
-	if (size && size < BFT_KV_OP_HDR_LEN) {
-		fprintf(stderr, "bftctl req: nop SIZE is 0 or at least %d\n",
-			BFT_KV_OP_HDR_LEN);
-		return BFT_E_INVAL;
-	}
 	/* A zero-length op is a NOP too. */
 	if (size)
 		bft_kv_enc_nop(op, sizeof(op), size - BFT_KV_OP_HDR_LEN);
@@ -261,12 +213,20 @@ int cmd_req(int argc, char **argv)
 		return 2;
 	}
 	if (!nargs_ok(r)) {
-		fprintf(stderr, "bftctl req: bad arguments for '%s'\n", r->verb);
-		usage(stderr);
+		usage_error("req", "bad arguments for '%s'", r->verb);
 		free(r);
-		return 2;
+		return BFTCTL_EXIT_USAGE;
 	}
-	ret = bft_client_open(&c, r->conf, r->id, r->key_file, NULL, err,
+	if (!strcmp(r->verb, "nop") && r->nargs &&
+	    (bft_arg_u32("nop SIZE", r->args[0], 0, BFT_MAX_OP, &r->nop_size) ||
+	     (r->nop_size && r->nop_size < BFT_KV_OP_HDR_LEN))) {
+		if (r->nop_size)
+			fprintf(stderr, "bftctl req: nop SIZE is 0 or at least %d, got '%s'\n",
+				BFT_KV_OP_HDR_LEN, r->args[0]);
+		free(r);
+		return BFTCTL_EXIT_USAGE;
+	}
+	ret = bft_client_open(&c, r->o.conf, r->o.client, r->o.key, NULL, err,
 			      sizeof(err));
 	if (ret) {
 		fprintf(stderr, "bftctl req: %s\n", err);

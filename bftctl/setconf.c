@@ -12,6 +12,7 @@
  * fails.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,9 +397,33 @@ int cmd_setconf(int argc, char **argv)
 	int64_t id;
 	int i, ret = 1;
 
-	if (argc < 3 || (argc - 3) % 2) {
-		fprintf(stderr, "usage: bftctl setconf NAME FILE [replica ID] [private-key FILE] [listen ADDR:PORT]\n");
-		return 1;
+	if (argc < 3)
+		return usage_error("setconf", "missing %s", argc < 2 ? "NAME" : "FILE");
+	/* The keywords first: a usage error before any file is read. */
+	id = -1;
+	keyfile = NULL;
+	for (i = 3; i < argc; i += 2) {
+		struct sockaddr_storage ss;
+		socklen_t sslen;
+		uint32_t v;
+
+		if (strcmp(argv[i], "replica") && strcmp(argv[i], "private-key") &&
+		    strcmp(argv[i], "listen"))
+			return usage_error("setconf", "unknown keyword '%s'", argv[i]);
+		if (i + 1 >= argc)
+			return usage_error("setconf", "'%s' needs a value", argv[i]);
+		if (!strcmp(argv[i], "replica")) {
+			if (bft_arg_u32("replica", argv[i + 1], 0, BFT_MAX_REPLICAS - 1, &v))
+				return BFTCTL_EXIT_USAGE;
+			id = v;
+		} else if (!strcmp(argv[i], "private-key")) {
+			keyfile = argv[i + 1];
+		} else {
+			if (bft_parse_endpoint(argv[i + 1], &ss, &sslen))
+				return usage_error("setconf", "listen: expected ADDR:PORT or [ADDR6]:PORT, got '%s'",
+						   argv[i + 1]);
+			s.listen = argv[i + 1];
+		}
 	}
 	if (bft_conf_load(argv[2], &conf, err, sizeof(err))) {
 		fprintf(stderr, "bftctl: %s\n", err);
@@ -407,24 +432,15 @@ int cmd_setconf(int argc, char **argv)
 	s.name = argv[1];
 	s.file = argv[2];
 	s.conf = &conf;
-	id = conf.local_replica;
-	keyfile = conf.private_key_file;
-	for (i = 3; i < argc; i += 2) {
-		uint32_t v;
-
-		if (!strcmp(argv[i], "replica")) {
-			if (arg_u32("replica", argv[i + 1], 0, conf.n_replicas - 1, &v))
-				goto out;
-			id = v;
-		} else if (!strcmp(argv[i], "private-key")) {
-			keyfile = argv[i + 1];
-		} else if (!strcmp(argv[i], "listen")) {
-			s.listen = argv[i + 1];
-		} else {
-			fprintf(stderr, "bftctl: setconf: unknown keyword '%s'\n", argv[i]);
-			goto out;
-		}
+	if (id < 0)
+		id = conf.local_replica;
+	else if (id >= conf.n_replicas) {
+		fprintf(stderr, "bftctl: setconf: replica %" PRId64 " is not in %s (n=%u)\n",
+			id, argv[2], conf.n_replicas);
+		goto out;
 	}
+	if (!keyfile)
+		keyfile = conf.private_key_file;
 	if (id < 0 || !keyfile) {
 		fprintf(stderr, "bftctl: setconf: which replica is this? give 'replica ID' and 'private-key FILE' or a [Local] section\n");
 		goto out;

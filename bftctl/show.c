@@ -302,10 +302,8 @@ int cmd_show(int argc, char **argv)
 	int err = 0;
 	size_t i;
 
-	if (argc > 2) {
-		fprintf(stderr, "usage: bftctl show [NAME]\n");
-		return 1;
-	}
+	if (argc > 2)
+		return usage_error("show", "unexpected argument '%s'", argv[2]);
 	if (get_status(&st) || bft_nl_open(&nl))
 		return 1;
 	list = json_object_new_array();

@@ -2,6 +2,7 @@
 /*
  * bftctl version / show: module status in the current network namespace.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,13 +37,19 @@ static int parse_status(struct nl_msg *msg, void *arg)
 
 int get_status(struct status *st)
 {
+	return get_status_quiet(st, false);
+}
+
+int get_status_quiet(struct status *st, bool quiet)
+{
 	struct bft_nl nl;
 	struct nl_msg *msg;
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	if (bft_nl_open(&nl))
-		return -1;
+	err = bft_nl_open_quiet(&nl, quiet);
+	if (err)
+		return err == -ENOENT && quiet ? -ENOENT : -1;
 	msg = bft_nl_msg(&nl, BFT_CMD_GET_STATUS, 0);
 	if (!msg) {
 		bft_nl_close(&nl);
@@ -61,23 +68,28 @@ int cmd_version(int argc, char **argv)
 {
 	struct json_object *o;
 	struct status st;
+	int err;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: bftctl version\n");
-		return 1;
-	}
-	if (get_status(&st))
+	if (argc > 1)
+		return usage_error("version", "unexpected argument '%s'", argv[1]);
+	/* The tool's version even without the module, as wg does. */
+	err = get_status_quiet(&st, true);
+	if (err && err != -ENOENT)
 		return 1;
 	if (!opts.json) {
-		printf("bftctl %s, bft module %s, wire protocol %u\n",
-		       BFTCTL_VERSION, st.version, st.proto);
+		if (err)
+			printf("bftctl %s, bft module not loaded\n", BFTCTL_VERSION);
+		else
+			printf("bftctl %s, bft module %s, wire protocol %u\n",
+			       BFTCTL_VERSION, st.version, st.proto);
 		return 0;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "bftctl", json_object_new_string(BFTCTL_VERSION));
-	json_object_object_add(o, "module", json_object_new_string(st.version));
-	json_object_object_add(o, "protocol", json_object_new_int64(st.proto));
+	json_object_object_add(o, "module", err ? NULL :
+			       json_object_new_string(st.version));
+	json_object_object_add(o, "protocol", err ? NULL :
+			       json_object_new_int64(st.proto));
 	print_json(o);
 	return 0;
 }

@@ -46,7 +46,7 @@ $(BFTCTL_OUT)/kmod/%.o: kmod/%.c
 
 -include $(BFTCTL_OBJS:.o=.d) $(LIBBFT_OBJS:.o=.d)
 
-# Host tests of the library, with sanitizers.
+# Host tests of the library (with sanitizers) and of bftctl's command line.
 BFTCTL_TESTS := $(patsubst selftests/bftctl/%.c,$(BFTCTL_OUT)/tests/%,$(wildcard selftests/bftctl/test_*.c))
 BFTCTL_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -58,7 +58,14 @@ $(BFTCTL_OUT)/tests/%: selftests/bftctl/%.c $(LIBBFT_SRCS) $(wildcard bftctl/lib
 	@$(CC) $(BFTCTL_CFLAGS) $(BFTCTL_SAN) $(KSFT_CFLAGS) -Ibftctl -o $@ $< \
 		$(LIBBFT_SRCS) $(KSFT_LSAN) $(BFTCTL_LIBS)
 
+# selftests/bftctl/cli.sh: the command line itself, without the module;
+# run from the build tree so that it finds ../bftctl and logs there.
+$(BFTCTL_OUT)/tests/cli: selftests/bftctl/cli.sh $(BFTCTL_OUT)/bftctl
+	@mkdir -p $(@D)
+	@cp $< $@
+
 .PHONY: check-bftctl
-check-bftctl: $(BFTCTL_TESTS)
+check-bftctl: $(BFTCTL_TESTS) $(BFTCTL_OUT)/tests/cli
 	@mkdir -p $(RESULTS)
-	@scripts/ktap-run.sh $(RESULTS)/host-bftctl.res $(BFTCTL_TESTS)
+	@scripts/ktap-run.sh $(RESULTS)/host-bftctl.res $(BFTCTL_TESTS) \
+		$(BFTCTL_OUT)/tests/cli

@@ -171,6 +171,14 @@ kill -USR1 "${PIDS[1]}"
 sleep 0.3
 grep -q "^  preprepare " "$WORK/log1"
 ok $? "SIGUSR1 prints the counters"
+# A 3-byte datagram: dropped on receive and reported by reason name.
+printf 'bft' >"/dev/udp/127.0.0.1/$((base + 1))"
+sleep 0.3
+kill -USR1 "${PIDS[1]}"
+sleep 0.3
+grep -q "^  drop reason short: receive 1 engine 0$" "$WORK/log1" &&
+	[ "$(st 1 rx_drop_short)" = 1 ]
+ok $? "a short datagram is counted by name: rx_drop_short $(st 1 rx_drop_short)"
 
 # Crash the primary: a view change, then service continues with n-1.
 stop_replica 0 TERM

@@ -12,7 +12,7 @@ RESULTS := $(BUILD)/results
 export BFT_CACHE ?= $(HOME)/.cache/bft
 
 # Test stages `make check` runs, in order; each writes $(RESULTS)/<stage>.res.
-CHECK_TARGETS ?= lint check-bftctl check-kv check-unit check-sim check-twins check-bftd check-install check-fuzz check-vm check-debug
+CHECK_TARGETS ?= lint check-bftctl check-kv check-unit check-sim check-twins check-bftd check-install check-pkg check-fuzz check-vm check-debug
 
 include $(sort $(wildcard mk/*.mk))
 
@@ -56,3 +56,4 @@ help:
 	@echo "make lint         checkpatch --strict and sparse over the kernel sources"
 	@echo "make install      bftctl, bftd, libbftclient, man pages, completion, units (PREFIX, DESTDIR)"
 	@echo "make modules_install  bft.ko into /lib/modules/RELEASE/updates (DESTDIR)"
+	@echo "make htmldocs     Documentation/ as a Sphinx book in build/htmldocs"

@@ -13,6 +13,7 @@
 #   make check-install    make install DESTDIR=... and use what it put
 #                         there: man -l, completion, pkg-config, a program
 #                         linked with libbftclient; $(RESULTS)/install.res
+#   make check-pkg        Debian packages and DKMS on this host; pkg.res
 
 BFT_VERSION := 0.1.0
 BFT_SONAME := libbftclient.so.0
@@ -109,3 +110,12 @@ check-install: $(INSTALL_DEPS)
 		selftests/pkg/install.sh
 
 BFT_STAGES += $(if $(filter check-install,$(CHECK_TARGETS)),install)
+
+# Debian packages and DKMS, on this host (selftests/pkg/deb.sh). The
+# vm-6.1 stage of make check boots the bft.ko DKMS built here.
+.PHONY: check-pkg
+check-pkg:
+	@mkdir -p $(RESULTS)
+	@BUILD=$(BUILD) RES=$(RESULTS)/pkg.res selftests/pkg/deb.sh
+
+BFT_STAGES += $(if $(filter check-pkg,$(CHECK_TARGETS)),pkg)

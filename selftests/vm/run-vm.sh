@@ -49,12 +49,8 @@ verdict=$outdir/verdict.log
 mkdir -p "$outdir"
 rm -f "$console" "$verdict"
 
-# Kernel log lines (timestamped, possibly glued to other output) that
-# fail the run.
-splat='Oops|WARNING:|BUG:|KASAN|UBSAN|circular locking|recursive locking'
-splat="$splat|lockdep is turned off|locking correctness validator|suspected memory leak|unreferenced object|Call Trace"
-splat="$splat|general protection fault|Kernel panic|blocked for more than"
-klog='\[ *[0-9]+\.[0-9]+\].*'
+# Kernel log lines that fail the run: $klog($splat).
+. "$here/splat.sh"
 
 append="console=ttyS0,115200 panic=-1 rdinit=/init bftvm_mode=$mode"
 [ -n "$tests" ] && append="$append bftvm_tests=$(echo "$tests" | tr ' ' ,)"

@@ -6,7 +6,7 @@
 # never interleave with it:
 #   KTAP output of the run, "### dmesg" + the kernel log,
 #   then "BFTVM-DONE rc=N" as the very last line.
-# Kernel command line: bftvm_mode=test|demo|bench, bftvm_tests=a,b (default all),
+# Kernel command line: bftvm_mode=test|demo|bench|agent, bftvm_tests=a,b (default all),
 # bftvm_test_timeout=SECONDS (default: selftests/bft/settings).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -119,6 +119,11 @@ demo)
 bench)
 	# BENCH_* settings arrive as environment (kernel command line).
 	{ /vm/bench.sh; echo $? >/tmp/rc; } 2>&1 | tee /tmp/ktap.log
+	;;
+agent)
+	# A host of the multi-host test: runs what the host sends on ttyS1
+	# until it says "exit" (selftests/vm/agent.sh).
+	{ /vm/agent.sh; echo $? >/tmp/rc; } 2>&1 | tee /tmp/ktap.log
 	;;
 *)
 	echo "init: unknown mode $mode" | tee /tmp/ktap.log

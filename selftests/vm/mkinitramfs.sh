@@ -24,8 +24,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 krel='' out='' modroot=/ bft_ko='' bftctl='' testdir='' ksrc='' ynl_spec=''
 
-# In-tree modules the tests need; builtins are skipped.
-KMODS="veth bridge sch_netem sha256_ssse3"
+# In-tree modules the tests need; builtins are skipped. virtio-net is
+# the NIC of the multi-host test's guests (selftests/vm/multihost.sh).
+KMODS="veth bridge sch_netem sha256_ssse3 virtio_pci virtio_net"
 
 while getopts k:o:M:b:c:t:s:Y: opt; do
 	case $opt in
@@ -199,6 +200,7 @@ fi
 install -m 0755 "$here/init.sh" "$root/init"
 mkdir -p "$root/vm"
 install -m 0755 "$here/demo.sh" "$root/vm/demo.sh"
+install -m 0755 "$here/agent.sh" "$root/vm/agent.sh"
 install -m 0755 "$here/../bench/guest.sh" "$root/vm/bench.sh"
 echo "bft-vm" >"$root/etc/hostname"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"

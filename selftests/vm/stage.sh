@@ -11,6 +11,8 @@
 #	    selftests/bft/ are read, vm/STAGE/ and results/ written
 #   -d, -r  another test directory or results directory
 #   -n	    no bft.ko in the guest (harness self-test)
+#   -b FILE  only find the kernel and build the initramfs; write
+#	    "KERNEL INITRAMFS" to FILE (selftests/vm/multihost.sh boots them)
 #
 # A stage that cannot even boot (no kernel, no bft.ko) still writes
 # results/STAGE.res, as one failure, so the summary cannot miss it.
@@ -18,15 +20,16 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-mode=test tests='' testdir='' results='' need_ko=1
+mode=test tests='' testdir='' results='' need_ko=1 paths=''
 
-while getopts m:T:d:r:n opt; do
+while getopts m:T:d:r:nb: opt; do
 	case $opt in
 	m) mode=$OPTARG ;;
 	T) tests=$OPTARG ;;
 	d) testdir=$OPTARG ;;
 	r) results=$OPTARG ;;
 	n) need_ko=0 ;;
+	b) paths=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -121,6 +124,10 @@ else
 	echo "== $stage: initramfs for $krel in $(( $(date +%s) - start ))s"
 fi
 exec 8>&-
+if [ -n "$paths" ]; then
+	echo "$kernel $initramfs" >"$paths"
+	exit 0
+fi
 
 exec "$here/run-vm.sh" -k "$kernel" -i "$initramfs" \
 	-n "$stage" -o "$outdir" -m "$mode" -T "$tests" -t "$timeout" \

@@ -10,6 +10,9 @@
 #   make check-debug-N stage vm-debug-N: boot N alone
 #   make debug-kernel  only build (or reuse) the debug kernel and its bft.ko
 #   make demo          boot 6.12 and run selftests/vm/demo.sh in the guest
+#   make check-multihost  stage multihost: the admin guide on four guests
+#                      (two 6.1, two 6.12) and a private bridge
+#                      (selftests/vm/multihost.sh)
 #   make check-harness stage harness: the harness itself must catch a
 #                      deliberate WARN and leak (HARNESS_KERNELS="6.12 debug")
 #   make vm-selftests  only build the guest side of selftests/bft
@@ -34,14 +37,16 @@ HARNESS_KERNELS ?= 6.12 debug
 # (a stage without one counts as failed). Other mk/*.mk may append theirs.
 BFT_STAGES += $(if $(filter check-vm,$(CHECK_TARGETS)),vm-6.1 vm-6.12) \
 	$(if $(filter check-debug,$(CHECK_TARGETS)),$(VM_DEBUG_STAGES)) \
-	$(if $(filter check-harness,$(CHECK_TARGETS)),harness)
+	$(if $(filter check-harness,$(CHECK_TARGETS)),harness) \
+	$(if $(filter check-multihost,$(CHECK_TARGETS)),multihost)
 export BFT_STAGES BFT_QEMU_ACCEL BFT_VM_TIMEOUT BFT_TEST_TIMEOUT
 
 .PHONY: print-stages
 print-stages:
 	@echo $(BFT_STAGES)
 
-.PHONY: vm-selftests check-vm check-debug debug-kernel check-harness demo
+.PHONY: vm-selftests check-vm check-debug debug-kernel check-harness demo \
+	check-multihost
 
 # The simulator's linearizability checker, for the clients' histories.
 $(VM_SELFTESTS)/lincheck: selftests/lin/lincheck.c selftests/lin/lin.c \
@@ -162,6 +167,10 @@ check-debug: bftctl vm-selftests
 else
 check-debug: $(VM_DEBUG_TARGETS)
 endif
+
+# Four guests at once, on their own bridge: wants both QEMU slots.
+check-multihost: module bftctl vm-selftests
+	@selftests/vm/multihost.sh $(BUILD) $(RESULTS)
 
 demo: module bftctl vm-selftests
 	@selftests/vm/stage.sh -m demo demo 6.12 $(BUILD)

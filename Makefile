@@ -12,7 +12,7 @@ RESULTS := $(BUILD)/results
 export BFT_CACHE ?= $(HOME)/.cache/bft
 
 # Test stages `make check` runs, in order; each writes $(RESULTS)/<stage>.res.
-CHECK_TARGETS ?= lint check-bftctl check-kv check-unit check-sim check-twins check-bftd check-install check-pkg check-fuzz check-vm check-debug
+CHECK_TARGETS ?= lint check-bftctl check-kv check-unit check-sim check-twins check-bftd check-install check-pkg check-fuzz check-vm check-multihost check-debug
 
 include $(sort $(wildcard mk/*.mk))
 

@@ -24,6 +24,10 @@ static int st(struct bft_kv *kv, u32 len, bool ro)
 	return kvt_exec(kv, op, len, ro, &rv, res);
 }
 
+/*
+ * Each script runs its checks in order and returns after check number
+ * LAST (0-based); FIXTURE(kv) at the end makes each check one test.
+ */
 static void encoders(struct __test_metadata *_metadata, int last)
 {
 	static const u8 put[] = { 1, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0,
@@ -85,40 +89,6 @@ static void encoders(struct __test_metadata *_metadata, int last)
 		return;
 	ASSERT_TRUE(bft_kv_enc_put(op, sizeof(op), NULL, 1, "v", 1) == 0 &&
 	            bft_kv_enc_put(op, sizeof(op), "k", 1, NULL, 1) == 0);
-}
-
-FIXTURE(encoders) {
-};
-
-FIXTURE_SETUP(encoders)
-{
-}
-
-FIXTURE_TEARDOWN(encoders)
-{
-}
-
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(encoders) {
-	int last;
-};
-
-FIXTURE_VARIANT_ADD(encoders, enc_put_bytes) { 0 };
-FIXTURE_VARIANT_ADD(encoders, enc_get_bytes) { 1 };
-FIXTURE_VARIANT_ADD(encoders, enc_del_bytes) { 2 };
-FIXTURE_VARIANT_ADD(encoders, enc_cas_bytes) { 3 };
-FIXTURE_VARIANT_ADD(encoders, enc_cas_absent_bytes) { 4 };
-FIXTURE_VARIANT_ADD(encoders, enc_nop_zero_pad) { 5 };
-FIXTURE_VARIANT_ADD(encoders, enc_nop_header_only) { 6 };
-FIXTURE_VARIANT_ADD(encoders, enc_refuses_cap_one_short_fits_exact_cap) { 7 };
-FIXTURE_VARIANT_ADD(encoders, enc_refuses_key_over_16_bits) { 8 };
-FIXTURE_VARIANT_ADD(encoders, enc_refuses_cas_absent_with_expected) { 9 };
-FIXTURE_VARIANT_ADD(encoders, enc_refuses_unknown_cas_flag) { 10 };
-FIXTURE_VARIANT_ADD(encoders, enc_refuses_null_with_a_length) { 11 };
-
-TEST_F(encoders, run)
-{
-	encoders(_metadata, variant->last);
 }
 
 static bool bad_op(const u8 *bytes, u32 len)
@@ -213,44 +183,6 @@ static void decoder(struct __test_metadata *_metadata, int last)
 	ASSERT_TRUE(bad_op(b, 24));
 }
 
-FIXTURE(decoder) {
-};
-
-FIXTURE_SETUP(decoder)
-{
-}
-
-FIXTURE_TEARDOWN(decoder)
-{
-}
-
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(decoder) {
-	int last;
-};
-
-FIXTURE_VARIANT_ADD(decoder, dec_empty_op_is_nop) { 0 };
-FIXTURE_VARIANT_ADD(decoder, dec_cas_fields) { 1 };
-FIXTURE_VARIANT_ADD(decoder, dec_short_headers_1_11) { 2 };
-FIXTURE_VARIANT_ADD(decoder, dec_truncated) { 3 };
-FIXTURE_VARIANT_ADD(decoder, dec_trailing_byte) { 4 };
-FIXTURE_VARIANT_ADD(decoder, dec_unknown_opcode) { 5 };
-FIXTURE_VARIANT_ADD(decoder, dec_opcode_255) { 6 };
-FIXTURE_VARIANT_ADD(decoder, dec_put_with_flag) { 7 };
-FIXTURE_VARIANT_ADD(decoder, dec_get_with_value) { 8 };
-FIXTURE_VARIANT_ADD(decoder, dec_del_with_val2) { 9 };
-FIXTURE_VARIANT_ADD(decoder, dec_put_with_val2) { 10 };
-FIXTURE_VARIANT_ADD(decoder, dec_nop_with_key) { 11 };
-FIXTURE_VARIANT_ADD(decoder, dec_nop_with_flag) { 12 };
-FIXTURE_VARIANT_ADD(decoder, dec_cas_absent_with_expected) { 13 };
-FIXTURE_VARIANT_ADD(decoder, dec_cas_unknown_flag) { 14 };
-FIXTURE_VARIANT_ADD(decoder, dec_length_sum_wraps) { 15 };
-
-TEST_F(decoder, run)
-{
-	decoder(_metadata, variant->last);
-}
-
 static void result_codec(struct __test_metadata *_metadata, int last)
 {
 	static const u8 want[] = { 2, 0, 0, 0, 2, 0, 0, 0, 'h', 'i' };
@@ -298,38 +230,6 @@ static void result_codec(struct __test_metadata *_metadata, int last)
 	            !strcmp(bft_kv_status_name(99), "?") &&
 	            !strcmp(bft_kv_op_name(BFT_KV_OP_CAS), "cas") &&
 	            !strcmp(bft_kv_op_name(7), "?"));
-}
-
-FIXTURE(result_codec) {
-};
-
-FIXTURE_SETUP(result_codec)
-{
-}
-
-FIXTURE_TEARDOWN(result_codec)
-{
-}
-
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(result_codec) {
-	int last;
-};
-
-FIXTURE_VARIANT_ADD(result_codec, enc_result_bytes) { 0 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result) { 1 };
-FIXTURE_VARIANT_ADD(result_codec, enc_result_refuses_small_cap) { 2 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result_short) { 3 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result_truncated_value) { 4 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result_trailing_byte) { 5 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result_reserved_set) { 6 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result_unknown_status) { 7 };
-FIXTURE_VARIANT_ADD(result_codec, dec_result_unknown_flag) { 8 };
-FIXTURE_VARIANT_ADD(result_codec, status_and_op_names) { 9 };
-
-TEST_F(result_codec, run)
-{
-	result_codec(_metadata, variant->last);
 }
 
 static void ops(struct __test_metadata *_metadata, int last)
@@ -443,52 +343,6 @@ static void ops(struct __test_metadata *_metadata, int last)
 	            s.status[BFT_KV_E_CAS_MISMATCH] == 3 && s.readonly == 7);
 out:
 	bft_kv_destroy(kv);
-}
-
-FIXTURE(ops) {
-};
-
-FIXTURE_SETUP(ops)
-{
-}
-
-FIXTURE_TEARDOWN(ops)
-{
-}
-
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(ops) {
-	int last;
-};
-
-FIXTURE_VARIANT_ADD(ops, empty_op_ok) { 0 };
-FIXTURE_VARIANT_ADD(ops, empty_op_read_only_ok) { 1 };
-FIXTURE_VARIANT_ADD(ops, nop_with_padding_ok) { 2 };
-FIXTURE_VARIANT_ADD(ops, get_missing_not_found) { 3 };
-FIXTURE_VARIANT_ADD(ops, put_new_ok_created) { 4 };
-FIXTURE_VARIANT_ADD(ops, get_value) { 5 };
-FIXTURE_VARIANT_ADD(ops, ordered_get_value) { 6 };
-FIXTURE_VARIANT_ADD(ops, put_existing_ok_not_created) { 7 };
-FIXTURE_VARIANT_ADD(ops, get_replaced) { 8 };
-FIXTURE_VARIANT_ADD(ops, cas_wrong_expected_mismatch_current) { 9 };
-FIXTURE_VARIANT_ADD(ops, cas_longer_expected_mismatch) { 10 };
-FIXTURE_VARIANT_ADD(ops, cas_absent_on_existing_mismatch_current) { 11 };
-FIXTURE_VARIANT_ADD(ops, cas_match_ok) { 12 };
-FIXTURE_VARIANT_ADD(ops, get_empty_value_after_cas) { 13 };
-FIXTURE_VARIANT_ADD(ops, cas_empty_expected_matches_empty) { 14 };
-FIXTURE_VARIANT_ADD(ops, cas_missing_not_found) { 15 };
-FIXTURE_VARIANT_ADD(ops, cas_absent_missing_created) { 16 };
-FIXTURE_VARIANT_ADD(ops, get_cas_created) { 17 };
-FIXTURE_VARIANT_ADD(ops, del_ok) { 18 };
-FIXTURE_VARIANT_ADD(ops, del_again_not_found) { 19 };
-FIXTURE_VARIANT_ADD(ops, get_deleted_not_found) { 20 };
-FIXTURE_VARIANT_ADD(ops, stats_keys_and_bytes) { 21 };
-FIXTURE_VARIANT_ADD(ops, stats_ops_by_opcode) { 22 };
-FIXTURE_VARIANT_ADD(ops, stats_by_status) { 23 };
-
-TEST_F(ops, run)
-{
-	ops(_metadata, variant->last);
 }
 
 static void errors(struct __test_metadata *_metadata, int last)
@@ -649,60 +503,6 @@ out:
 	bft_kv_destroy(kv);
 }
 
-FIXTURE(errors) {
-};
-
-FIXTURE_SETUP(errors)
-{
-}
-
-FIXTURE_TEARDOWN(errors)
-{
-}
-
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(errors) {
-	int last;
-};
-
-FIXTURE_VARIANT_ADD(errors, put_empty_key) { 0 };
-FIXTURE_VARIANT_ADD(errors, get_empty_key) { 1 };
-FIXTURE_VARIANT_ADD(errors, del_empty_key) { 2 };
-FIXTURE_VARIANT_ADD(errors, cas_empty_key) { 3 };
-FIXTURE_VARIANT_ADD(errors, put_key_at_max_key) { 4 };
-FIXTURE_VARIANT_ADD(errors, put_key_over_max) { 5 };
-FIXTURE_VARIANT_ADD(errors, get_key_over_max) { 6 };
-FIXTURE_VARIANT_ADD(errors, del_key_over_max) { 7 };
-FIXTURE_VARIANT_ADD(errors, cas_key_over_max) { 8 };
-FIXTURE_VARIANT_ADD(errors, put_value_at_max_value) { 9 };
-FIXTURE_VARIANT_ADD(errors, put_value_over) { 10 };
-FIXTURE_VARIANT_ADD(errors, cas_expected_over) { 11 };
-FIXTURE_VARIANT_ADD(errors, cas_new_over) { 12 };
-FIXTURE_VARIANT_ADD(errors, read_only_beats_value_too_long) { 13 };
-FIXTURE_VARIANT_ADD(errors, third_key_fits) { 14 };
-FIXTURE_VARIANT_ADD(errors, fourth_key_full) { 15 };
-FIXTURE_VARIANT_ADD(errors, cas_absent_when_full) { 16 };
-FIXTURE_VARIANT_ADD(errors, replace_while_full) { 17 };
-FIXTURE_VARIANT_ADD(errors, read_only_put) { 18 };
-FIXTURE_VARIANT_ADD(errors, read_only_del) { 19 };
-FIXTURE_VARIANT_ADD(errors, read_only_cas) { 20 };
-FIXTURE_VARIANT_ADD(errors, read_only_beats_empty_key) { 21 };
-FIXTURE_VARIANT_ADD(errors, errors_left_the_state_unchanged) { 22 };
-FIXTURE_VARIANT_ADD(errors, short_op_bad_op) { 23 };
-FIXTURE_VARIANT_ADD(errors, bad_op_beats_read_only) { 24 };
-FIXTURE_VARIANT_ADD(errors, del_frees_a_slot) { 25 };
-FIXTURE_VARIANT_ADD(errors, put_after_del_fits) { 26 };
-FIXTURE_VARIANT_ADD(errors, get_into_small_result_result_too_big) { 27 };
-FIXTURE_VARIANT_ADD(errors, get_into_exact_result_space) { 28 };
-FIXTURE_VARIANT_ADD(errors, result_space_below_header_0) { 29 };
-FIXTURE_VARIANT_ADD(errors, stats_errors_by_code) { 30 };
-FIXTURE_VARIANT_ADD(errors, stats_after_errors) { 31 };
-
-TEST_F(errors, run)
-{
-	errors(_metadata, variant->last);
-}
-
 static void limits(struct __test_metadata *_metadata, int last)
 {
 	struct bft_kv_limits l = { 0 };
@@ -758,37 +558,6 @@ static void limits(struct __test_metadata *_metadata, int last)
 	}
 out:
 	bft_kv_destroy(NULL);
-}
-
-FIXTURE(limits) {
-};
-
-FIXTURE_SETUP(limits)
-{
-}
-
-FIXTURE_TEARDOWN(limits)
-{
-}
-
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(limits) {
-	int last;
-};
-
-FIXTURE_VARIANT_ADD(limits, default_limits) { 0 };
-FIXTURE_VARIANT_ADD(limits, max_key_over_ceiling) { 1 };
-FIXTURE_VARIANT_ADD(limits, max_keys_over_ceiling) { 2 };
-FIXTURE_VARIANT_ADD(limits, max_snaps_over_ceiling) { 3 };
-FIXTURE_VARIANT_ADD(limits, largest_value_fitting_a_cas) { 4 };
-FIXTURE_VARIANT_ADD(limits, value_too_big_for_a_cas) { 5 };
-FIXTURE_VARIANT_ADD(limits, table_over_memory_cap) { 6 };
-FIXTURE_VARIANT_ADD(limits, create_refuses_bad_limits) { 7 };
-FIXTURE_VARIANT_ADD(limits, create_with_defaults) { 8 };
-
-TEST_F(limits, run)
-{
-	limits(_metadata, variant->last);
 }
 
 static u64 digests(struct bft_kv *kv)
@@ -850,34 +619,142 @@ out:
 	bft_kv_destroy(ref);
 }
 
-FIXTURE(digest_cache) {
+/*
+ * One test per check of the scripts above: each variant runs its script
+ * up to and including its own check.
+ */
+FIXTURE(kv) {
 };
 
-FIXTURE_SETUP(digest_cache)
+FIXTURE_SETUP(kv)
 {
 }
 
-FIXTURE_TEARDOWN(digest_cache)
+FIXTURE_TEARDOWN(kv)
 {
 }
 
-/* Each variant runs the steps up to its own check. */
-FIXTURE_VARIANT(digest_cache) {
+FIXTURE_VARIANT(kv) {
+	void (*script)(struct __test_metadata *_metadata, int last);
 	int last;
 };
 
-FIXTURE_VARIANT_ADD(digest_cache, digest_twice_no_change_hashed_once) { 0 };
-FIXTURE_VARIANT_ADD(digest_cache, cas_mismatch) { 1 };
-FIXTURE_VARIANT_ADD(digest_cache, third_key_full) { 2 };
-FIXTURE_VARIANT_ADD(digest_cache, put_hashes_again_get_or_failed_write_not) {
-	3 };
-FIXTURE_VARIANT_ADD(digest_cache, cached_digest_equals_a_fresh_one) { 4 };
-FIXTURE_VARIANT_ADD(digest_cache, delete_hashes_again_back_to_first_state) {
-	5 };
+FIXTURE_VARIANT_ADD(kv, enc_put_bytes) { encoders, 0 };
+FIXTURE_VARIANT_ADD(kv, enc_get_bytes) { encoders, 1 };
+FIXTURE_VARIANT_ADD(kv, enc_del_bytes) { encoders, 2 };
+FIXTURE_VARIANT_ADD(kv, enc_cas_bytes) { encoders, 3 };
+FIXTURE_VARIANT_ADD(kv, enc_cas_absent_bytes) { encoders, 4 };
+FIXTURE_VARIANT_ADD(kv, enc_nop_zero_pad) { encoders, 5 };
+FIXTURE_VARIANT_ADD(kv, enc_nop_header_only) { encoders, 6 };
+FIXTURE_VARIANT_ADD(kv, enc_refuses_cap_one_short_fits_exact_cap) {
+	encoders, 7 };
+FIXTURE_VARIANT_ADD(kv, enc_refuses_key_over_16_bits) { encoders, 8 };
+FIXTURE_VARIANT_ADD(kv, enc_refuses_cas_absent_with_expected) { encoders, 9 };
+FIXTURE_VARIANT_ADD(kv, enc_refuses_unknown_cas_flag) { encoders, 10 };
+FIXTURE_VARIANT_ADD(kv, enc_refuses_null_with_a_length) { encoders, 11 };
+FIXTURE_VARIANT_ADD(kv, dec_empty_op_is_nop) { decoder, 0 };
+FIXTURE_VARIANT_ADD(kv, dec_cas_fields) { decoder, 1 };
+FIXTURE_VARIANT_ADD(kv, dec_short_headers_1_11) { decoder, 2 };
+FIXTURE_VARIANT_ADD(kv, dec_truncated) { decoder, 3 };
+FIXTURE_VARIANT_ADD(kv, dec_trailing_byte) { decoder, 4 };
+FIXTURE_VARIANT_ADD(kv, dec_unknown_opcode) { decoder, 5 };
+FIXTURE_VARIANT_ADD(kv, dec_opcode_255) { decoder, 6 };
+FIXTURE_VARIANT_ADD(kv, dec_put_with_flag) { decoder, 7 };
+FIXTURE_VARIANT_ADD(kv, dec_get_with_value) { decoder, 8 };
+FIXTURE_VARIANT_ADD(kv, dec_del_with_val2) { decoder, 9 };
+FIXTURE_VARIANT_ADD(kv, dec_put_with_val2) { decoder, 10 };
+FIXTURE_VARIANT_ADD(kv, dec_nop_with_key) { decoder, 11 };
+FIXTURE_VARIANT_ADD(kv, dec_nop_with_flag) { decoder, 12 };
+FIXTURE_VARIANT_ADD(kv, dec_cas_absent_with_expected) { decoder, 13 };
+FIXTURE_VARIANT_ADD(kv, dec_cas_unknown_flag) { decoder, 14 };
+FIXTURE_VARIANT_ADD(kv, dec_length_sum_wraps) { decoder, 15 };
+FIXTURE_VARIANT_ADD(kv, enc_result_bytes) { result_codec, 0 };
+FIXTURE_VARIANT_ADD(kv, dec_result) { result_codec, 1 };
+FIXTURE_VARIANT_ADD(kv, enc_result_refuses_small_cap) { result_codec, 2 };
+FIXTURE_VARIANT_ADD(kv, dec_result_short) { result_codec, 3 };
+FIXTURE_VARIANT_ADD(kv, dec_result_truncated_value) { result_codec, 4 };
+FIXTURE_VARIANT_ADD(kv, dec_result_trailing_byte) { result_codec, 5 };
+FIXTURE_VARIANT_ADD(kv, dec_result_reserved_set) { result_codec, 6 };
+FIXTURE_VARIANT_ADD(kv, dec_result_unknown_status) { result_codec, 7 };
+FIXTURE_VARIANT_ADD(kv, dec_result_unknown_flag) { result_codec, 8 };
+FIXTURE_VARIANT_ADD(kv, status_and_op_names) { result_codec, 9 };
+FIXTURE_VARIANT_ADD(kv, empty_op_ok) { ops, 0 };
+FIXTURE_VARIANT_ADD(kv, empty_op_read_only_ok) { ops, 1 };
+FIXTURE_VARIANT_ADD(kv, nop_with_padding_ok) { ops, 2 };
+FIXTURE_VARIANT_ADD(kv, get_missing_not_found) { ops, 3 };
+FIXTURE_VARIANT_ADD(kv, put_new_ok_created) { ops, 4 };
+FIXTURE_VARIANT_ADD(kv, get_value) { ops, 5 };
+FIXTURE_VARIANT_ADD(kv, ordered_get_value) { ops, 6 };
+FIXTURE_VARIANT_ADD(kv, put_existing_ok_not_created) { ops, 7 };
+FIXTURE_VARIANT_ADD(kv, get_replaced) { ops, 8 };
+FIXTURE_VARIANT_ADD(kv, cas_wrong_expected_mismatch_current) { ops, 9 };
+FIXTURE_VARIANT_ADD(kv, cas_longer_expected_mismatch) { ops, 10 };
+FIXTURE_VARIANT_ADD(kv, cas_absent_on_existing_mismatch_current) { ops, 11 };
+FIXTURE_VARIANT_ADD(kv, cas_match_ok) { ops, 12 };
+FIXTURE_VARIANT_ADD(kv, get_empty_value_after_cas) { ops, 13 };
+FIXTURE_VARIANT_ADD(kv, cas_empty_expected_matches_empty) { ops, 14 };
+FIXTURE_VARIANT_ADD(kv, cas_missing_not_found) { ops, 15 };
+FIXTURE_VARIANT_ADD(kv, cas_absent_missing_created) { ops, 16 };
+FIXTURE_VARIANT_ADD(kv, get_cas_created) { ops, 17 };
+FIXTURE_VARIANT_ADD(kv, del_ok) { ops, 18 };
+FIXTURE_VARIANT_ADD(kv, del_again_not_found) { ops, 19 };
+FIXTURE_VARIANT_ADD(kv, get_deleted_not_found) { ops, 20 };
+FIXTURE_VARIANT_ADD(kv, stats_keys_and_bytes) { ops, 21 };
+FIXTURE_VARIANT_ADD(kv, stats_ops_by_opcode) { ops, 22 };
+FIXTURE_VARIANT_ADD(kv, stats_by_status) { ops, 23 };
+FIXTURE_VARIANT_ADD(kv, put_empty_key) { errors, 0 };
+FIXTURE_VARIANT_ADD(kv, get_empty_key) { errors, 1 };
+FIXTURE_VARIANT_ADD(kv, del_empty_key) { errors, 2 };
+FIXTURE_VARIANT_ADD(kv, cas_empty_key) { errors, 3 };
+FIXTURE_VARIANT_ADD(kv, put_key_at_max_key) { errors, 4 };
+FIXTURE_VARIANT_ADD(kv, put_key_over_max) { errors, 5 };
+FIXTURE_VARIANT_ADD(kv, get_key_over_max) { errors, 6 };
+FIXTURE_VARIANT_ADD(kv, del_key_over_max) { errors, 7 };
+FIXTURE_VARIANT_ADD(kv, cas_key_over_max) { errors, 8 };
+FIXTURE_VARIANT_ADD(kv, put_value_at_max_value) { errors, 9 };
+FIXTURE_VARIANT_ADD(kv, put_value_over) { errors, 10 };
+FIXTURE_VARIANT_ADD(kv, cas_expected_over) { errors, 11 };
+FIXTURE_VARIANT_ADD(kv, cas_new_over) { errors, 12 };
+FIXTURE_VARIANT_ADD(kv, read_only_beats_value_too_long) { errors, 13 };
+FIXTURE_VARIANT_ADD(kv, third_key_fits) { errors, 14 };
+FIXTURE_VARIANT_ADD(kv, fourth_key_full) { errors, 15 };
+FIXTURE_VARIANT_ADD(kv, cas_absent_when_full) { errors, 16 };
+FIXTURE_VARIANT_ADD(kv, replace_while_full) { errors, 17 };
+FIXTURE_VARIANT_ADD(kv, read_only_put) { errors, 18 };
+FIXTURE_VARIANT_ADD(kv, read_only_del) { errors, 19 };
+FIXTURE_VARIANT_ADD(kv, read_only_cas) { errors, 20 };
+FIXTURE_VARIANT_ADD(kv, read_only_beats_empty_key) { errors, 21 };
+FIXTURE_VARIANT_ADD(kv, errors_left_the_state_unchanged) { errors, 22 };
+FIXTURE_VARIANT_ADD(kv, short_op_bad_op) { errors, 23 };
+FIXTURE_VARIANT_ADD(kv, bad_op_beats_read_only) { errors, 24 };
+FIXTURE_VARIANT_ADD(kv, del_frees_a_slot) { errors, 25 };
+FIXTURE_VARIANT_ADD(kv, put_after_del_fits) { errors, 26 };
+FIXTURE_VARIANT_ADD(kv, get_into_small_result_result_too_big) { errors, 27 };
+FIXTURE_VARIANT_ADD(kv, get_into_exact_result_space) { errors, 28 };
+FIXTURE_VARIANT_ADD(kv, result_space_below_header_0) { errors, 29 };
+FIXTURE_VARIANT_ADD(kv, stats_errors_by_code) { errors, 30 };
+FIXTURE_VARIANT_ADD(kv, stats_after_errors) { errors, 31 };
+FIXTURE_VARIANT_ADD(kv, default_limits) { limits, 0 };
+FIXTURE_VARIANT_ADD(kv, max_key_over_ceiling) { limits, 1 };
+FIXTURE_VARIANT_ADD(kv, max_keys_over_ceiling) { limits, 2 };
+FIXTURE_VARIANT_ADD(kv, max_snaps_over_ceiling) { limits, 3 };
+FIXTURE_VARIANT_ADD(kv, largest_value_fitting_a_cas) { limits, 4 };
+FIXTURE_VARIANT_ADD(kv, value_too_big_for_a_cas) { limits, 5 };
+FIXTURE_VARIANT_ADD(kv, table_over_memory_cap) { limits, 6 };
+FIXTURE_VARIANT_ADD(kv, create_refuses_bad_limits) { limits, 7 };
+FIXTURE_VARIANT_ADD(kv, create_with_defaults) { limits, 8 };
+FIXTURE_VARIANT_ADD(kv, digest_twice_no_change_hashed_once) { digest_cache, 0 };
+FIXTURE_VARIANT_ADD(kv, cas_mismatch) { digest_cache, 1 };
+FIXTURE_VARIANT_ADD(kv, third_key_full) { digest_cache, 2 };
+FIXTURE_VARIANT_ADD(kv, put_hashes_again_get_or_failed_write_not) {
+	digest_cache, 3 };
+FIXTURE_VARIANT_ADD(kv, cached_digest_equals_a_fresh_one) { digest_cache, 4 };
+FIXTURE_VARIANT_ADD(kv, delete_hashes_again_back_to_first_state) {
+	digest_cache, 5 };
 
-TEST_F(digest_cache, run)
+TEST_F(kv, check)
 {
-	digest_cache(_metadata, variant->last);
+	variant->script(_metadata, variant->last);
 }
 
 TEST_HARNESS_MAIN

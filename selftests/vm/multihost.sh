@@ -33,7 +33,7 @@ SERIES=(6.1 6.1 6.12 6.12)
 CLIENT=3
 KEYS=500
 MEM=${BFT_MH_MEM:-320}
-QEMU_TIMEOUT=${BFT_VM_TIMEOUT:-1200}
+QEMU_TIMEOUT=${BFT_VM_TIMEOUT:-2700}
 ns=bftmh$$
 python=/usr/bin/python3
 declare -a IN OUT LIFE QPID
@@ -319,7 +319,7 @@ kv_script() {
 t=$(now_ms)
 # kv_ok PREFIX COUNT [ro]: the keys verified, each exactly once.
 kv_ok() {
-	g_run "$CLIENT" "$(kv_script "$@")" 600 &&
+	g_run "$CLIENT" "$(kv_script "$@")" 1500 &&
 	grep -qx "verified $2 keys" <<<"$G_OUT" ||
 	{ printf '%s' "$G_OUT" | head -n 20; return 1; }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "bft" generic netlink family: policies, the command table, status,
+ * The "bft" generic netlink family: the family around the policies and
+ * command table that netlink_gen.c generates from the YNL spec, status,
  * and the event and ordered-log multicast groups.
  */
 #include <linux/kernel.h>
@@ -17,69 +18,7 @@
 /* Bumped whenever the datagram format in bft_wire.h changes. */
 #define BFT_PROTO_VERSION	BFT_WIRE_VERSION
 
-/* 6.1 wants a writable range; it is never written after init. */
-static struct netlink_range_validation bft_ms_range __ro_after_init = {
-	.min = 10, .max = 3600000,
-};
-
-static struct netlink_range_validation bft_bytes_range __ro_after_init = {
-	.min = 64, .max = BFT_WIRE_MAX_DGRAM,
-};
-
-const struct nla_policy bft_policy_policy[BFT_POLICY_A_MAX + 1] = {
-	[BFT_POLICY_A_BATCH_SIZE] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
-	[BFT_POLICY_A_BATCH_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							   &bft_bytes_range),
-	[BFT_POLICY_A_BATCH_DELAY_MS] = NLA_POLICY_MAX(NLA_U32, 10000),
-	[BFT_POLICY_A_WINDOW] = NLA_POLICY_RANGE(NLA_U32, 1, BFT_MAX_LOG),
-	[BFT_POLICY_A_CKPT_INTERVAL] = NLA_POLICY_RANGE(NLA_U32, 1,
-							BFT_MAX_LOG / 2),
-	[BFT_POLICY_A_LOG_SIZE] = NLA_POLICY_RANGE(NLA_U32, 2, BFT_MAX_LOG),
-	[BFT_POLICY_A_VC_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							     &bft_ms_range),
-	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
-								 &bft_ms_range),
-	[BFT_POLICY_A_VC_BACKOFF] = NLA_POLICY_RANGE(NLA_U32, 1, 16),
-};
-
-const struct nla_policy bft_peer_policy[BFT_PEER_A_MAX + 1] = {
-	[BFT_PEER_A_ID] = NLA_POLICY_MAX(NLA_U32, BFT_MAX_REPLICAS - 1),
-	[BFT_PEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
-	[BFT_PEER_A_KEY] = NLA_POLICY_EXACT_LEN(BFT_MAC_KEY_LEN),
-	[BFT_PEER_A_KEY_ID] = { .type = NLA_U8 },
-	[BFT_PEER_A_COUNTERS] = { .type = NLA_REJECT },
-};
-
-const struct nla_policy bft_client_policy[BFT_CLIENT_A_MAX + 1] = {
-	[BFT_CLIENT_A_ID] = NLA_POLICY_MAX(NLA_U32, BFT_NL_MAX_CLIENTS - 1),
-	[BFT_CLIENT_A_KEY] = NLA_POLICY_EXACT_LEN(BFT_MAC_KEY_LEN),
-	[BFT_CLIENT_A_KEY_ID] = { .type = NLA_U8 },
-};
-
-const struct nla_policy bft_service_policy[BFT_SERVICE_A_MAX + 1] = {
-	[BFT_SERVICE_A_MAX_KEYS] = NLA_POLICY_RANGE(NLA_U32, 1, 16384),
-	[BFT_SERVICE_A_MAX_KEY_LEN] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
-	[BFT_SERVICE_A_MAX_VALUE_LEN] = NLA_POLICY_MAX(NLA_U32, BFT_KV_VALUE_MAX),
-};
-
-static const struct nla_policy bft_status_policy[BFT_A_MAX + 1] = {
-	[BFT_A_STATUS_FLAGS] = NLA_POLICY_MASK(NLA_U32, BFT_STATUS_F_ALL),
-};
-
-static const struct nla_policy bft_replica_policy[BFT_A_MAX + 1] = {
-	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = BFT_NAME_MAX - 1 },
-	[BFT_A_REPLICA_ID] = NLA_POLICY_MAX(NLA_U32, BFT_MAX_REPLICAS - 1),
-	[BFT_A_N] = NLA_POLICY_RANGE(NLA_U32, 4, BFT_MAX_REPLICAS),
-	[BFT_A_N_CLIENTS] = NLA_POLICY_RANGE(NLA_U32, 1, BFT_NL_MAX_CLIENTS),
-	[BFT_A_LISTEN] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
-	[BFT_A_POLICY] = NLA_POLICY_NESTED(bft_policy_policy),
-	[BFT_A_PEER] = NLA_POLICY_NESTED(bft_peer_policy),
-	[BFT_A_CLIENT] = NLA_POLICY_NESTED(bft_client_policy),
-	[BFT_A_SERVICE] = NLA_POLICY_NESTED(bft_service_policy),
-	[BFT_A_REPLACE] = { .type = NLA_FLAG },
-};
-
-static int bft_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct bft_net *bn = bft_pernet(net);
@@ -116,43 +55,44 @@ err_size:
 	return -EMSGSIZE;
 }
 
-#define BFT_OP(_cmd, _doit, _pol) {					\
-	.cmd = (_cmd),							\
-	.doit = (_doit),						\
-	.policy = (_pol),						\
-	.maxattr = BFT_A_MAX,						\
-	.flags = GENL_UNS_ADMIN_PERM,					\
-}
+#ifdef BFT_GENL_NO_SPLIT_OPS
+/*
+ * 6.1 has no split ops: merge the generated table's do and dump entries
+ * of each command into one genl_ops (the table is sorted by command).
+ */
+static struct genl_ops bft_genl_ops[ARRAY_SIZE(bft_nl_ops)] __ro_after_init;
 
-static const struct genl_ops bft_genl_ops[] = {
-	BFT_OP(BFT_CMD_GET_STATUS, bft_nl_get_status, bft_status_policy),
-	BFT_OP(BFT_CMD_REPLICA_NEW, bft_nl_replica_new, bft_replica_policy),
-	BFT_OP(BFT_CMD_REPLICA_DEL, bft_nl_replica_del, bft_replica_policy),
-	BFT_OP(BFT_CMD_REPLICA_SET, bft_nl_replica_set, bft_replica_policy),
-	{
-		.cmd = BFT_CMD_REPLICA_GET,
-		.doit = bft_nl_replica_get,
-		.dumpit = bft_nl_replica_dump,
-		.policy = bft_replica_policy,
-		.maxattr = BFT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	BFT_OP(BFT_CMD_PEER_NEW, bft_nl_peer_new, bft_replica_policy),
-	BFT_OP(BFT_CMD_PEER_DEL, bft_nl_peer_del, bft_replica_policy),
-	BFT_OP(BFT_CMD_CLIENT_NEW, bft_nl_client_new, bft_replica_policy),
-	BFT_OP(BFT_CMD_CLIENT_DEL, bft_nl_client_del, bft_replica_policy),
-	BFT_OP(BFT_CMD_VIEW_CHANGE, bft_nl_view_change, bft_replica_policy),
-	{
-		.cmd = BFT_CMD_CHECKPOINT_GET,
-		.start = bft_nl_ckpt_start,
-		.dumpit = bft_nl_ckpt_dump,
-		.done = bft_nl_ckpt_done,
-		.policy = bft_ckpt_cmd_policy,
-		.maxattr = BFT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	BFT_OP(BFT_CMD_CHECKPOINT_PUT, bft_nl_ckpt_put, bft_ckpt_cmd_policy),
-};
+static void __init bft_genl_ops_init(struct genl_family *family)
+{
+	const struct genl_split_ops *s;
+	struct genl_ops *o = NULL;
+
+	for (s = bft_nl_ops; s < bft_nl_ops + ARRAY_SIZE(bft_nl_ops); s++) {
+		if (!o || o->cmd != s->cmd) {
+			o = o ? o + 1 : bft_genl_ops;
+			o->cmd = s->cmd;
+			o->flags = s->flags & ~(GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP);
+		}
+		if (s->flags & GENL_CMD_CAP_DO) {
+			o->doit = s->doit;
+		} else {
+			o->start = s->start;
+			o->dumpit = s->dumpit;
+			o->done = s->done;
+		}
+		if (!o->policy) {
+			o->policy = s->policy;
+			o->maxattr = s->maxattr;
+		}
+	}
+	family->ops = bft_genl_ops;
+	family->n_ops = o - bft_genl_ops + 1;
+}
+#else
+static void __init bft_genl_ops_init(struct genl_family *family)
+{
+}
+#endif
 
 /*
  * The ordered log carries replicated data: never build it open to every
@@ -163,10 +103,10 @@ static const struct genl_ops bft_genl_ops[] = {
 #endif
 
 static const struct genl_multicast_group bft_genl_mcgrps[] = {
-	[BFT_MCGRP_ID_EVENTS] = { .name = BFT_MCGRP_EVENTS,
-				  .flags = GENL_MCAST_CAP_NET_ADMIN },
-	[BFT_MCGRP_ID_LOG] = { .name = BFT_MCGRP_LOG,
+	[BFT_NLGRP_EVENTS] = { .name = BFT_MCGRP_EVENTS,
 			       .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[BFT_NLGRP_LOG] = { .name = BFT_MCGRP_LOG,
+			    .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 struct genl_family bft_genl_family __ro_after_init = {
@@ -175,8 +115,10 @@ struct genl_family bft_genl_family __ro_after_init = {
 	.maxattr = BFT_A_MAX,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.ops = bft_genl_ops,
-	.n_ops = ARRAY_SIZE(bft_genl_ops),
+#ifndef BFT_GENL_NO_SPLIT_OPS
+	.split_ops = bft_nl_ops,
+	.n_split_ops = ARRAY_SIZE(bft_nl_ops),
+#endif
 	.mcgrps = bft_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(bft_genl_mcgrps),
 };
@@ -220,7 +162,7 @@ void bft_nl_event(void *ctx, const struct bft_event *ev)
 	void *hdr;
 
 	if (ev->type >= ARRAY_SIZE(bft_event_map) ||
-	    !genl_has_listeners(&bft_genl_family, net, BFT_MCGRP_ID_EVENTS))
+	    !genl_has_listeners(&bft_genl_family, net, BFT_NLGRP_EVENTS))
 		return;
 	msg = mc_new(r, BFT_CMD_EVENT, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
@@ -241,7 +183,7 @@ void bft_nl_event(void *ctx, const struct bft_event *ev)
 	genlmsg_end(msg, hdr);
 	r->glue.events++;
 	genlmsg_multicast_netns(&bft_genl_family, net, msg, 0,
-				BFT_MCGRP_ID_EVENTS, GFP_KERNEL);
+				BFT_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 void bft_nl_log(void *ctx, u64 seq, u64 view, const void *batch, u32 len,
@@ -254,7 +196,7 @@ void bft_nl_log(void *ctx, u64 seq, u64 view, const void *batch, u32 len,
 	void *hdr;
 
 	/* Without a subscriber the log costs nothing. */
-	if (!genl_has_listeners(&bft_genl_family, net, BFT_MCGRP_ID_LOG))
+	if (!genl_has_listeners(&bft_genl_family, net, BFT_NLGRP_LOG))
 		return;
 	msg = mc_new(r, BFT_CMD_LOG, nla_total_size(len) + 256, &hdr);
 	if (!msg)
@@ -272,11 +214,12 @@ void bft_nl_log(void *ctx, u64 seq, u64 view, const void *batch, u32 len,
 	genlmsg_end(msg, hdr);
 	r->glue.log_delivered++;
 	genlmsg_multicast_netns(&bft_genl_family, net, msg, 0,
-				BFT_MCGRP_ID_LOG, GFP_KERNEL);
+				BFT_NLGRP_LOG, GFP_KERNEL);
 }
 
 int __init bft_genl_init(void)
 {
+	bft_genl_ops_init(&bft_genl_family);
 	return genl_register_family(&bft_genl_family);
 }
 

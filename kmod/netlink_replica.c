@@ -40,6 +40,12 @@ static int parse_addr(struct genl_info *info, const struct nlattr *a,
 {
 	const struct sockaddr *sa = nla_data(a);
 
+	/* The spec cannot bound a binary below: see listen in bft.yaml. */
+	if (nla_len(a) < sizeof(out->sin)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "address shorter than a sockaddr_in");
+		return -ERANGE;
+	}
 	memset(out, 0, sizeof(*out));
 	if (sa->sa_family == AF_INET && nla_len(a) == sizeof(out->sin)) {
 		memcpy(&out->sin, sa, sizeof(out->sin));
@@ -91,7 +97,7 @@ static int parse_policy(struct genl_info *info, struct bft_config *c)
 	if (!info->attrs[BFT_A_POLICY])
 		return 0;
 	err = nla_parse_nested(tb, BFT_POLICY_A_MAX, info->attrs[BFT_A_POLICY],
-			       bft_policy_policy, info->extack);
+			       bft_policy_nl_policy, info->extack);
 	if (err)
 		return err;
 	policy_apply(tb, c);
@@ -101,7 +107,7 @@ static int parse_policy(struct genl_info *info, struct bft_config *c)
 #define bft_bad_policy \
 	"invalid policy: need L a multiple of K with 2 <= L/K <= 6, W <= L, VC max >= base, and a batch that holds one maximal request"
 
-int bft_nl_replica_new(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_replica_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct nlattr **a = info->attrs;
@@ -140,7 +146,7 @@ int bft_nl_replica_new(struct sk_buff *skb, struct genl_info *info)
 		struct nlattr *tb[BFT_SERVICE_A_MAX + 1];
 
 		err = nla_parse_nested(tb, BFT_SERVICE_A_MAX, a[BFT_A_SERVICE],
-				       bft_service_policy, info->extack);
+				       bft_service_nl_policy, info->extack);
 		if (err)
 			return err;
 		if (tb[BFT_SERVICE_A_MAX_KEYS])
@@ -192,7 +198,7 @@ out:
 	return err;
 }
 
-int bft_nl_replica_del(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_replica_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct bft_replica *r;
@@ -211,7 +217,7 @@ int bft_nl_replica_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int bft_nl_replica_set(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_replica_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct bft_replica *r;
@@ -263,17 +269,26 @@ static int parse_member(struct genl_info *info, int attr,
 			const struct nla_policy *pol, int maxtype,
 			struct nlattr **tb)
 {
+	int err;
+
 	if (attr == BFT_A_PEER &&
 	    need(info, NULL, info->attrs, attr, "peer (BFT_A_PEER) is required"))
 		return -EINVAL;
 	if (attr == BFT_A_CLIENT &&
 	    need(info, NULL, info->attrs, attr, "client (BFT_A_CLIENT) is required"))
 		return -EINVAL;
-	return nla_parse_nested(tb, maxtype, info->attrs[attr], pol,
-				info->extack);
+	err = nla_parse_nested(tb, maxtype, info->attrs[attr], pol,
+			       info->extack);
+	/* Read only; the spec's one policy per nest serves replies too. */
+	if (!err && attr == BFT_A_PEER && tb[BFT_PEER_A_COUNTERS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_COUNTERS],
+				    "peer counters are read only");
+		err = -EINVAL;
+	}
+	return err;
 }
 
-int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct nlattr *tb[BFT_PEER_A_MAX + 1];
@@ -284,7 +299,7 @@ int bft_nl_peer_new(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int err;
 
-	err = parse_member(info, BFT_A_PEER, bft_peer_policy, BFT_PEER_A_MAX, tb);
+	err = parse_member(info, BFT_A_PEER, bft_peer_nl_policy, BFT_PEER_A_MAX, tb);
 	if (err)
 		return err;
 	if (need(info, nest, tb, BFT_PEER_A_ID, "peer id is required") ||
@@ -340,8 +355,8 @@ static int member_del(struct genl_info *info, bool peer)
 
 	BUILD_BUG_ON((int)BFT_PEER_A_ID != (int)BFT_CLIENT_A_ID ||
 		     (int)BFT_CLIENT_A_MAX > (int)BFT_PEER_A_MAX);
-	err = peer ? parse_member(info, attr, bft_peer_policy, BFT_PEER_A_MAX, tb) :
-		     parse_member(info, attr, bft_client_policy, BFT_CLIENT_A_MAX, tb);
+	err = peer ? parse_member(info, attr, bft_peer_nl_policy, BFT_PEER_A_MAX, tb) :
+		     parse_member(info, attr, bft_client_nl_policy, BFT_CLIENT_A_MAX, tb);
 	if (err)
 		return err;
 	if (need(info, info->attrs[attr], tb, BFT_PEER_A_ID, "id is required"))
@@ -374,12 +389,12 @@ out:
 	return err;
 }
 
-int bft_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return member_del(info, true);
 }
 
-int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_client_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	bool replace = nla_get_flag(info->attrs[BFT_A_REPLACE]);
@@ -389,7 +404,7 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int err;
 
-	err = parse_member(info, BFT_A_CLIENT, bft_client_policy,
+	err = parse_member(info, BFT_A_CLIENT, bft_client_nl_policy,
 			   BFT_CLIENT_A_MAX, tb);
 	if (err)
 		return err;
@@ -421,12 +436,12 @@ int bft_nl_client_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int bft_nl_client_del(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_client_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return member_del(info, false);
 }
 
-int bft_nl_view_change(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_view_change_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct bft_replica *r;
@@ -588,7 +603,7 @@ out:
 	return 0;
 }
 
-int bft_nl_replica_get(struct sk_buff *skb, struct genl_info *info)
+int bft_nl_replica_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
 	struct bft_replica *r;
@@ -615,7 +630,7 @@ int bft_nl_replica_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Dumps list every replica without counters; GET by name has them all. */
-int bft_nl_replica_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int bft_nl_replica_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct bft_net *bn = bft_pernet(sock_net(skb->sk));
 	struct bft_replica *r;

@@ -143,7 +143,7 @@ class Gen:
     def attrs(self, specs, read_only, depth=0):
         r, out = self.r, b''
         for a in specs:
-            if a['type'] == 'pad' or r.random() < 0.2:
+            if a['type'] in ('pad', 'unused') or r.random() < 0.2:
                 continue
             for _ in range(2 if r.random() < 0.05 else 1):
                 p, fl = self.value(a, read_only, depth)

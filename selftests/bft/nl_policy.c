@@ -67,13 +67,13 @@ TEST_F(bft_nl, no_attributes)
 	EXPECT_TRUE(self->res.has_version);
 }
 
-/* (i) a flag bit outside BFT_STATUS_F_ALL */
+/* (i) a flag bit outside BFT_STATUS_F_MASK */
 TEST_F(bft_nl, unknown_flag_bit)
 {
-	uint32_t flags = BFT_STATUS_F_ALL + 1;
+	uint32_t flags = BFT_STATUS_F_MASK + 1;
 	uint32_t off;
 
-	ASSERT_EQ(0, flags & BFT_STATUS_F_ALL);
+	ASSERT_EQ(0, flags & BFT_STATUS_F_MASK);
 	off = bft_nl_put(&self->m, BFT_A_STATUS_FLAGS, &flags, sizeof(flags));
 	ASSERT_EQ(0, bft_nl_call(&self->nl, &self->m, &self->res));
 	expect_rejected(_metadata, &self->res, -EINVAL, off);

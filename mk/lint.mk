@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make lint: checkpatch --strict over every kernel source, sparse (C=2)
-# against each kernel's headers, and the YNL specs parse as YAML (the
-# guest's ynl CLI and nl_fuzz read them), then each target of LINT_EXTRA
-# (the man pages, the Sphinx book). Writes $(RESULTS)/lint.res.
+# make lint: checkpatch --strict over every hand-written kernel source,
+# sparse (C=2) against each kernel's headers, the YNL specs parse as YAML
+# (the guest's ynl CLI and nl_fuzz read them), the files generated from the
+# bft spec are what scripts/ynl-gen.sh makes of it today, then each target
+# of LINT_EXTRA (the man pages, the Sphinx book). Writes $(RESULTS)/lint.res.
 
-LINT_FILES = $(wildcard kmod/*.[ch] kmod/engine/*.[ch] uapi/linux/*.h)
+# Generated files carry "YNL-GEN" and are checked by regenerating them.
+YNL_GEN_FILES = kmod/netlink_gen.c kmod/netlink_gen.h uapi/linux/bft.h
+LINT_FILES = $(filter-out $(YNL_GEN_FILES), \
+	$(wildcard kmod/*.[ch] kmod/engine/*.[ch] uapi/linux/*.h))
 
 .PHONY: lint
 
@@ -42,6 +46,17 @@ lint:
 			echo "not ok yaml $$f"; fail=$$((fail + 1)); \
 		fi; \
 	done; \
+	gen=$$(mktemp -d /tmp/bft-lint-ynl.XXXXXX); ok=1; \
+	scripts/ynl-gen.sh $$gen || ok=0; \
+	for f in $(YNL_GEN_FILES); do \
+		[ $$ok = 1 ] && diff -u $$f $$gen/$$f || ok=0; \
+	done; \
+	if [ $$ok = 1 ]; then \
+		pass=$$((pass + 1)); \
+	else \
+		echo "not ok ynl-gen: run scripts/ynl-gen.sh"; fail=$$((fail + 1)); \
+	fi; \
+	rm -rf $$gen; \
 	for t in $(LINT_EXTRA); do \
 		if $(MAKE) --no-print-directory $$t; then \
 			pass=$$((pass + 1)); \

@@ -10,7 +10,7 @@ set -eu
 KERNEL_PKGS="make gcc xz-utils flex bison bc libelf-dev libssl-dev kmod \
 cpio python3 linux-source-6.12"
 
-PKGS="make gcc pkg-config xz-utils cpio kmod python3 python3-yaml \
+PKGS="make gcc pkg-config xz-utils cpio kmod python3 python3-yaml python3-jsonschema \
 qemu-system-x86 busybox-static iproute2 sparse \
 linux-image-cloud-amd64 linux-headers-cloud-amd64 \
 linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \

@@ -116,9 +116,13 @@ VM_DEBUG_TARGETS := $(addprefix check-debug-,$(VM_DEBUG_CHUNKS))
 print-debug-queue:
 	@echo $(VM_DEBUG_TARGETS)
 
+# In make check, vm-6.1 boots the bft.ko that DKMS built from the
+# bft-dkms package in stage check-pkg (mk/install.mk).
+VM_KMOD_6_1 := $(if $(filter check-pkg,$(CHECK_STAGES)),-K $(BUILD)/pkg/kmod)
+
 check-vm: module bftctl vm-selftests
 	@rc=0; \
-	selftests/vm/stage.sh -T "$(or $(TESTS),$(VM_TESTS_6_1))" vm-6.1 6.1 $(BUILD) || rc=1; \
+	selftests/vm/stage.sh $(VM_KMOD_6_1) -T "$(or $(TESTS),$(VM_TESTS_6_1))" vm-6.1 6.1 $(BUILD) || rc=1; \
 	selftests/vm/stage.sh -T "$(TESTS)" vm-6.12 6.12 $(BUILD) || rc=1; \
 	exit $$rc
 

@@ -4,7 +4,7 @@
 # One VM stage: pick the kernel, build its initramfs, boot, judge.
 #
 # Usage: stage.sh [-m test|demo|bench] [-T "tests"] [-d TESTDIR] [-r RESULTS] [-n]
-#		  STAGE KERNEL BUILD
+#		  [-K KMODDIR] STAGE KERNEL BUILD
 #   KERNEL  6.1 | 6.12 (newest installed Debian cloud kernel of that
 #	    series) | debug (the tree selftests/vm/debug-kernel.sh prints)
 #   BUILD   the build directory: kmod/*/bft.ko, bftctl/bftctl,
@@ -13,6 +13,8 @@
 #   -n	    no bft.ko in the guest (harness self-test)
 #   -b FILE  only find the kernel and build the initramfs; write
 #	    "KERNEL INITRAMFS" to FILE (selftests/vm/multihost.sh boots them)
+#   -K	    take bft.ko from KMODDIR/*/bft.ko instead of BUILD/kmod (the
+#	    modules DKMS built in make check-pkg)
 #
 # A stage that cannot even boot (no kernel, no bft.ko) still writes
 # results/STAGE.res, as one failure, so the summary cannot miss it.
@@ -20,9 +22,9 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-mode=test tests='' testdir='' results='' need_ko=1 paths=''
+mode=test tests='' testdir='' results='' need_ko=1 paths='' kmoddir=''
 
-while getopts m:T:d:r:nb: opt; do
+while getopts m:T:d:r:nb:K: opt; do
 	case $opt in
 	m) mode=$OPTARG ;;
 	T) tests=$OPTARG ;;
@@ -30,6 +32,7 @@ while getopts m:T:d:r:nb: opt; do
 	r) results=$OPTARG ;;
 	n) need_ko=0 ;;
 	b) paths=$OPTARG ;;
+	K) kmoddir=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -80,7 +83,7 @@ esac
 # build/kmod/ is named after the headers' kernel.release, which need not
 # be uname -r (Debian 6.1 headers say "6.1.N"): match on vermagic.
 bft_ko=''
-for ko in "$build"/kmod/*/bft.ko; do
+for ko in "${kmoddir:-$build/kmod}"/*/bft.ko; do
 	[ -e "$ko" ] || continue
 	v=$(modinfo -F vermagic "$ko" 2>/dev/null) || continue
 	if [ "${v%% *}" = "$krel" ]; then
@@ -89,8 +92,9 @@ for ko in "$build"/kmod/*/bft.ko; do
 	fi
 done
 if [ -z "$bft_ko" ] && [ "$need_ko" = 1 ]; then
-	fail_stage "no bft.ko built for $krel (make module)"
+	fail_stage "no bft.ko built for $krel in ${kmoddir:-$build/kmod}"
 fi
+[ -z "$bft_ko" ] || echo "== $stage: $bft_ko"
 bftctl=$build/bftctl/bftctl
 [ -x "$bftctl" ] || fail_stage "$bftctl missing (make bftctl)"
 ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest tools/net/ynl) ||

@@ -18,7 +18,8 @@
 # adversary), so the guest can run mixed kernel + bftd clusters.
 
 BENCH_OUT := $(BUILD)/bench
-ECHO_SRCS := selftests/bench/echo.c kmod/engine/wire.c kmod/kv.c \
+ECHO_SRCS := selftests/bench/echo.c kmod/engine/wire_client.c \
+	kmod/engine/wire_replica.c kmod/kv.c \
 	kmod/kv_codec.c bftctl/lib/config.c bftctl/lib/keys.c bftctl/lib/hmac.c \
 	bftctl/lib/opts.c
 ECHO_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \

@@ -12,7 +12,8 @@ BFTCTL_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -fPIC \
 BFTCTL_LIBS := $(shell pkg-config --libs $(BFTCTL_PKGS) 2>/dev/null)
 
 # The client core and the wire/KV codecs are the kernel's own sources.
-LIBBFT_KSRCS := kmod/engine/wire.c kmod/engine/client.c kmod/kv_codec.c \
+LIBBFT_KSRCS := kmod/engine/wire_client.c kmod/engine/wire_replica.c \
+	kmod/engine/client.c kmod/kv_codec.c \
 	kmod/engine/statedigest.c kmod/engine/names.c
 LIBBFT_SRCS := $(wildcard bftctl/lib/*.c) $(LIBBFT_KSRCS)
 LIBBFT_OBJS := $(patsubst bftctl/%.c,$(BFTCTL_OUT)/%.o,$(wildcard bftctl/lib/*.c)) \

@@ -180,9 +180,10 @@ $(addprefix $(FUZZ_OUT)/fuzz-,$(FUZZ_WIRE)): $(FUZZ_OUT)/fuzz-%: $(FUZZ_OUT)/obj
 $(FUZZ_OUT)/fuzz-engine $(FUZZ_OUT)/fuzz-client: $(FUZZ_OUT)/fuzz-%: $(FUZZ_OUT)/obj/main-%.o $(FUZZ_ENGINE_OBJS)
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ -lcrypto
 
-$(FUZZ_OUT)/gen_corpus: selftests/engine/fuzz/gen_corpus.c $(FUZZ_HDRS) kmod/engine/wire.c
+FUZZ_WIRE_SRCS := kmod/engine/wire_client.c kmod/engine/wire_replica.c
+$(FUZZ_OUT)/gen_corpus: selftests/engine/fuzz/gen_corpus.c $(FUZZ_HDRS) $(FUZZ_WIRE_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(ENGINE_CFLAGS) -Iselftests/engine/fuzz -o $@ $< kmod/engine/wire.c -lcrypto
+	$(CC) $(ENGINE_CFLAGS) -Iselftests/engine/fuzz -o $@ $< $(FUZZ_WIRE_SRCS) -lcrypto
 
 check-fuzz: fuzz-bins
 	@mkdir -p $(RESULTS)

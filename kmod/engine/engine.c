@@ -277,10 +277,12 @@ static void count_drop(struct bft_engine *e, const u8 *buf, u32 len, int r,
 		r = BFT_DROP_STATE;
 	e->ctr.drop_reason[r]++;
 	if (len >= BFT_HDR_LEN) {
-		kind = buf[5] <= BFT_MSG_MAX ? buf[5] : 0;
-		sender = bft_get32(buf + 8);
-		if (authed && buf[6] == BFT_PRINCIPAL_REPLICA &&
-		    sender < e->n)
+		kind = bft_wget8(buf, bft_hdr, kind);
+		if (kind > BFT_MSG_MAX)
+			kind = 0;
+		sender = bft_wget32(buf, bft_hdr, sender);
+		if (authed && sender < e->n &&
+		    bft_wget8(buf, bft_hdr, principal) == BFT_PRINCIPAL_REPLICA)
 			e->ctr.peer[sender].dropped++;
 	}
 	e->ctr.dropped[kind]++;
@@ -309,7 +311,7 @@ void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len)
 		     buf + len - BFT_MAC_LEN))
 		return;
 	e->ctr.mac_computed++;
-	e->ctr.sent[buf[5]]++;
+	e->ctr.sent[bft_wget8(buf, bft_hdr, kind)]++;
 	e->ctr.peer[j].sent++;
 	e->ops->send(e->ctx, BFT_PRINCIPAL_REPLICA, j, buf, len);
 }
@@ -328,7 +330,7 @@ void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len)
 			     len - BFT_MAC_LEN, buf + len - BFT_MAC_LEN))
 		return;
 	e->ctr.mac_computed++;
-	e->ctr.sent[buf[5]]++;
+	e->ctr.sent[bft_wget8(buf, bft_hdr, kind)]++;
 	e->ops->send(e->ctx, BFT_PRINCIPAL_CLIENT, c, buf, len);
 }
 

@@ -17,7 +17,8 @@ static bool vc_entry(const struct bft_vc_view *vc, u64 seq,
 
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
-		u64 s = bft_get64(vc->entries + (size_t)mid * BFT_VC_ENTRY_LEN);
+		const u8 *p = vc->entries + (size_t)mid * BFT_VC_ENTRY_LEN;
+		u64 s = bft_wget64(p, bft_vc_entry, seq);
 
 		if (s == seq) {
 			bft_vc_get_entry(vc, mid, e);

@@ -9,6 +9,8 @@
 #ifdef __KERNEL__
 
 #include <linux/types.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/slab.h>

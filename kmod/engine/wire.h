@@ -10,21 +10,65 @@
 #include "port.h"
 #include "../../uapi/linux/bft_wire.h"
 
-#define BFT_HDR_LEN		16
-#define BFT_REQ_FIXED		32
-#define BFT_PP_FIXED		72
-#define BFT_AGREE_FIXED		64
-#define BFT_REPLY_FIXED		48
-#define BFT_CKPT_FIXED		56
-#define BFT_VC_FIXED		40
-#define BFT_VC_CKPT_LEN		40
-#define BFT_VC_ENTRY_LEN	96
-#define BFT_NV_FIXED		72
-#define BFT_NV_VC_LEN		40
-#define BFT_NV_O_LEN		40
-#define BFT_FETCH_FIXED		80
-#define BFT_DATA_FIXED		88
-#define BFT_VC_ACK_FIXED	64
+/*
+ * The layout is the uapi structs': every size and offset the codec uses
+ * comes from sizeof()/offsetof() on them. The asserts pin each fixed size
+ * to the wire format, so a struct edit cannot silently change it.
+ */
+enum {
+	BFT_HDR_LEN = sizeof(struct bft_hdr),
+	BFT_REQ_FIXED = sizeof(struct bft_request),
+	BFT_PP_FIXED = sizeof(struct bft_preprepare),
+	BFT_AGREE_FIXED = sizeof(struct bft_agree),
+	BFT_REPLY_FIXED = sizeof(struct bft_reply),
+	BFT_CKPT_FIXED = sizeof(struct bft_checkpoint),
+	BFT_VC_FIXED = sizeof(struct bft_view_change),
+	BFT_VC_CKPT_LEN = sizeof(struct bft_vc_ckpt),
+	BFT_VC_ENTRY_LEN = sizeof(struct bft_vc_entry),
+	BFT_NV_FIXED = sizeof(struct bft_new_view),
+	BFT_NV_VC_LEN = sizeof(struct bft_nv_vc),
+	BFT_NV_O_LEN = sizeof(struct bft_nv_entry),
+	BFT_FETCH_FIXED = sizeof(struct bft_fetch),
+	BFT_DATA_FIXED = sizeof(struct bft_data),
+	BFT_VC_ACK_FIXED = sizeof(struct bft_vc_ack),
+};
+
+static_assert(BFT_HDR_LEN == 16);
+static_assert(BFT_REQ_FIXED == 32);
+static_assert(BFT_PP_FIXED == 72);
+static_assert(BFT_AGREE_FIXED == 64);
+static_assert(BFT_REPLY_FIXED == 48);
+static_assert(BFT_CKPT_FIXED == 56);
+static_assert(BFT_VC_FIXED == 40);
+static_assert(BFT_VC_CKPT_LEN == 40);
+static_assert(BFT_VC_ENTRY_LEN == 96);
+static_assert(BFT_NV_FIXED == 72);
+static_assert(BFT_NV_VC_LEN == 40);
+static_assert(BFT_NV_O_LEN == 40);
+static_assert(BFT_FETCH_FIXED == 80);
+static_assert(BFT_DATA_FIXED == 88);
+static_assert(BFT_VC_ACK_FIXED == 64);
+
+/*
+ * Byte-wise access to field @f of uapi struct @t in @buf (no alignment
+ * needed). BFT_WOFF(w, struct t, f) is the field's offset; its width
+ * must be @w, the accessor's, checked at build.
+ */
+#define BFT_WOFF(w, ...) \
+	(offsetof(__VA_ARGS__) + \
+	 BUILD_BUG_ON_ZERO(sizeof_field(__VA_ARGS__) != (w)))
+#define bft_wptr(buf, t, f)	((buf) + offsetof(struct t, f))
+#define bft_wget8(buf, t, f)	((buf)[BFT_WOFF(1, struct t, f)])
+#define bft_wget16(buf, t, f)	bft_get16((buf) + BFT_WOFF(2, struct t, f))
+#define bft_wget32(buf, t, f)	bft_get32((buf) + BFT_WOFF(4, struct t, f))
+#define bft_wget64(buf, t, f)	bft_get64((buf) + BFT_WOFF(8, struct t, f))
+#define bft_wput8(buf, t, f, v)	((buf)[BFT_WOFF(1, struct t, f)] = (v))
+#define bft_wput16(buf, t, f, v) \
+	bft_put16((buf) + BFT_WOFF(2, struct t, f), (v))
+#define bft_wput32(buf, t, f, v) \
+	bft_put32((buf) + BFT_WOFF(4, struct t, f), (v))
+#define bft_wput64(buf, t, f, v) \
+	bft_put64((buf) + BFT_WOFF(8, struct t, f), (v))
 
 /* Size caps the decoders enforce; all come from the replica config. */
 struct bft_wire_limits {
@@ -208,7 +252,7 @@ void bft_null_digest(u8 out[BFT_DIGEST_LEN]);
 static inline bool bft_wire_answers_src(u8 principal, const void *buf)
 {
 	return principal == BFT_PRINCIPAL_CLIENT &&
-	       ((const u8 *)buf)[5] == BFT_MSG_DATA;
+	       bft_wget8((const u8 *)buf, bft_hdr, kind) == BFT_MSG_DATA;
 }
 
 /* Encoders. */

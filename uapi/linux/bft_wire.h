@@ -9,9 +9,10 @@
  * authenticator: n_auth tags, tag i keyed with the key of the client and
  * replica i, each over the bytes before the authenticator.
  *
- * Structures below document layouts; encoders and decoders access fields
- * by offset, so they never need aligned storage. See
- * Documentation/wire-format.rst.
+ * The structures below are the layout: the codec takes every offset and
+ * size from them (offsetof/sizeof) and pins each fixed size at build
+ * time. It reads and writes fields byte-wise, so datagrams never need
+ * aligned storage. See Documentation/wire-format.rst.
  */
 #ifndef _UAPI_LINUX_BFT_WIRE_H
 #define _UAPI_LINUX_BFT_WIRE_H

@@ -1,102 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Wire codec. Every decoder checks the exact length implied by its counts
- * before touching variable parts, so a short or lying datagram is never
- * read past its end.
+ * Wire codec, the replica messages: PRE-PREPARE and its batch, PREPARE,
+ * COMMIT, CHECKPOINT, VIEW-CHANGE, NEW-VIEW, VC-ACK, FETCH and DATA, and
+ * the receive-side screen by kind. Offsets and sizes are the uapi
+ * structs' (see wire.h); lengths are checked as in wire_client.c.
  */
-#include "wire.h"
-
-static bool all_zero(const u8 *p, u32 n)
-{
-	u8 d = 0;
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		d |= p[i];
-	return d == 0;
-}
-
-int bft_wire_parse_hdr(const u8 *buf, u32 len, struct bft_msg_hdr *h)
-{
-	if (len < BFT_HDR_LEN)
-		return BFT_DROP_SHORT;
-	if (bft_get32(buf) != BFT_WIRE_MAGIC)
-		return BFT_DROP_MAGIC;
-	if (buf[4] != BFT_WIRE_VERSION)
-		return BFT_DROP_VERSION;
-	h->kind = buf[5];
-	h->principal = buf[6];
-	h->key_id = buf[7];
-	h->sender = bft_get32(buf + 8);
-	h->len = bft_get32(buf + 12);
-	if (h->kind == BFT_MSG_UNSPEC || h->kind > BFT_MSG_MAX)
-		return BFT_DROP_KIND;
-	if (h->len != len)
-		return BFT_DROP_LEN;
-	if (len > BFT_WIRE_MAX_DGRAM)
-		return BFT_DROP_TOO_LONG;
-	if (h->principal > BFT_PRINCIPAL_CLIENT)
-		return BFT_DROP_PRINCIPAL;
-	/*
-	 * Only clients send requests; besides, clients only ask for stable
-	 * checkpoint digests (FETCH, checked by its decoder).
-	 */
-	if (h->kind == BFT_MSG_REQUEST ?
-	    h->principal != BFT_PRINCIPAL_CLIENT :
-	    h->principal != BFT_PRINCIPAL_REPLICA &&
-	    h->kind != BFT_MSG_FETCH)
-		return BFT_DROP_PRINCIPAL;
-	return 0;
-}
-
-static int parse_hdr_kind(const u8 *buf, u32 len, u8 kind, u32 fixed,
-			  struct bft_msg_hdr *h)
-{
-	int r = bft_wire_parse_hdr(buf, len, h);
-
-	if (r)
-		return r;
-	if (h->kind != kind)
-		return BFT_DROP_KIND;
-	if (len < fixed)
-		return BFT_DROP_SHORT;
-	return 0;
-}
-
-int bft_wire_parse_request(const u8 *buf, u32 len,
-			   const struct bft_wire_limits *lim,
-			   struct bft_req_view *r)
-{
-	struct bft_msg_hdr h;
-	u64 need;
-	int ret;
-
-	ret = parse_hdr_kind(buf, len, BFT_MSG_REQUEST, BFT_REQ_FIXED, &h);
-	if (ret)
-		return ret;
-	r->raw = buf;
-	r->len = len;
-	r->client = h.sender;
-	r->ts = bft_get64(buf + 16);
-	r->op_len = bft_get32(buf + 24);
-	r->flags = buf[28];
-	r->n_auth = buf[29];
-	if (bft_get16(buf + 30) || (r->flags & ~BFT_REQ_F_ALL))
-		return BFT_DROP_RESERVED;
-	if (r->client >= lim->n_clients)
-		return BFT_DROP_SENDER;
-	if (r->op_len > lim->max_op)
-		return BFT_DROP_OP_LEN;
-	if (r->n_auth != lim->n)
-		return BFT_DROP_NAUTH;
-	need = (u64)BFT_REQ_FIXED + r->op_len + (u64)r->n_auth * BFT_MAC_LEN;
-	if (need != len)
-		return len < need ? BFT_DROP_SHORT : BFT_DROP_LEN;
-	r->op = buf + BFT_REQ_FIXED;
-	r->signed_len = BFT_REQ_FIXED + r->op_len;
-	r->auth = buf + r->signed_len;
-	return 0;
-}
+#include "wire_codec.h"
 
 int bft_wire_parse_preprepare(const u8 *buf, u32 len,
 			      const struct bft_wire_limits *lim,
@@ -105,17 +14,17 @@ int bft_wire_parse_preprepare(const u8 *buf, u32 len,
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_PRE_PREPARE,
-			     BFT_PP_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_PRE_PREPARE,
+				      BFT_PP_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
 	if (h.principal != BFT_PRINCIPAL_REPLICA)
 		return BFT_DROP_PRINCIPAL;
-	pp->view = bft_get64(buf + 16);
-	pp->seq = bft_get64(buf + 24);
-	pp->digest = buf + 32;
-	pp->count = bft_get32(buf + 64);
-	pp->batch_len = bft_get32(buf + 68);
+	pp->view = bft_wget64(buf, bft_preprepare, view);
+	pp->seq = bft_wget64(buf, bft_preprepare, seq);
+	pp->digest = bft_wptr(buf, bft_preprepare, digest);
+	pp->count = bft_wget32(buf, bft_preprepare, count);
+	pp->batch_len = bft_wget32(buf, bft_preprepare, batch_len);
 	if (pp->count > lim->batch_max)
 		return BFT_DROP_BATCH_COUNT;
 	if (pp->batch_len > lim->batch_bytes)
@@ -138,38 +47,9 @@ int bft_wire_parse_agree(const u8 *buf, u32 len, struct bft_agree_view *a)
 	if (len != BFT_AGREE_FIXED + BFT_MAC_LEN)
 		return len < BFT_AGREE_FIXED + BFT_MAC_LEN ?
 			BFT_DROP_SHORT : BFT_DROP_LEN;
-	a->view = bft_get64(buf + 16);
-	a->seq = bft_get64(buf + 24);
-	a->digest = buf + 32;
-	return 0;
-}
-
-int bft_wire_parse_reply(const u8 *buf, u32 len,
-			 const struct bft_wire_limits *lim,
-			 struct bft_reply_view *r)
-{
-	struct bft_msg_hdr h;
-	int ret;
-
-	ret = parse_hdr_kind(buf, len, BFT_MSG_REPLY,
-			     BFT_REPLY_FIXED + BFT_MAC_LEN, &h);
-	if (ret)
-		return ret;
-	r->replica = h.sender;
-	r->view = bft_get64(buf + 16);
-	r->ts = bft_get64(buf + 24);
-	r->client = bft_get32(buf + 32);
-	r->result_len = bft_get32(buf + 36);
-	r->flags = buf[40];
-	if (!all_zero(buf + 41, 7) || (r->flags & ~BFT_REPLY_F_READONLY))
-		return BFT_DROP_RESERVED;
-	if (r->replica >= lim->n)
-		return BFT_DROP_SENDER;
-	if (r->result_len > lim->max_result)
-		return BFT_DROP_TOO_LONG;
-	if ((u64)BFT_REPLY_FIXED + r->result_len + BFT_MAC_LEN != len)
-		return BFT_DROP_LEN;
-	r->result = buf + BFT_REPLY_FIXED;
+	a->view = bft_wget64(buf, bft_agree, view);
+	a->seq = bft_wget64(buf, bft_agree, seq);
+	a->digest = bft_wptr(buf, bft_agree, digest);
 	return 0;
 }
 
@@ -178,14 +58,14 @@ int bft_wire_parse_checkpoint(const u8 *buf, u32 len, struct bft_ckpt_view *c)
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_CHECKPOINT,
-			     BFT_CKPT_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_CHECKPOINT,
+				      BFT_CKPT_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
 	if (len != BFT_CKPT_FIXED + BFT_MAC_LEN)
 		return BFT_DROP_LEN;
-	c->seq = bft_get64(buf + 16);
-	c->digest = buf + 24;
+	c->seq = bft_wget64(buf, bft_checkpoint, seq);
+	c->digest = bft_wptr(buf, bft_checkpoint, digest);
 	return 0;
 }
 
@@ -194,17 +74,17 @@ int bft_wire_parse_vc_ack(const u8 *buf, u32 len, struct bft_vc_ack_view *a)
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_VC_ACK,
-			     BFT_VC_ACK_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_VC_ACK,
+				      BFT_VC_ACK_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
 	if (len != BFT_VC_ACK_FIXED + BFT_MAC_LEN)
 		return BFT_DROP_LEN;
-	if (bft_get32(buf + 28))
+	if (bft_wget32(buf, bft_vc_ack, reserved))
 		return BFT_DROP_RESERVED;
-	a->view = bft_get64(buf + 16);
-	a->replica = bft_get32(buf + 24);
-	a->digest = buf + 32;
+	a->view = bft_wget64(buf, bft_vc_ack, view);
+	a->replica = bft_wget32(buf, bft_vc_ack, replica);
+	a->digest = bft_wptr(buf, bft_vc_ack, digest);
 	return 0;
 }
 
@@ -212,8 +92,8 @@ void bft_vc_get_ckpt(const struct bft_vc_view *vc, u32 i, struct bft_ckpt_h *c)
 {
 	const u8 *p = vc->ckpt + (size_t)i * BFT_VC_CKPT_LEN;
 
-	c->seq = bft_get64(p);
-	memcpy(c->digest, p + 8, BFT_DIGEST_LEN);
+	c->seq = bft_wget64(p, bft_vc_ckpt, seq);
+	memcpy(c->digest, bft_wptr(p, bft_vc_ckpt, digest), BFT_DIGEST_LEN);
 }
 
 void bft_vc_get_entry(const struct bft_vc_view *vc, u32 i,
@@ -221,12 +101,14 @@ void bft_vc_get_entry(const struct bft_vc_view *vc, u32 i,
 {
 	const u8 *p = vc->entries + (size_t)i * BFT_VC_ENTRY_LEN;
 
-	e->seq = bft_get64(p);
-	e->pp_view = bft_get64(p + 8);
-	e->p_view = bft_get64(p + 16);
-	memcpy(e->pp_digest, p + 24, BFT_DIGEST_LEN);
-	memcpy(e->p_digest, p + 56, BFT_DIGEST_LEN);
-	e->flags = bft_get32(p + 88);
+	e->seq = bft_wget64(p, bft_vc_entry, seq);
+	e->pp_view = bft_wget64(p, bft_vc_entry, pp_view);
+	e->p_view = bft_wget64(p, bft_vc_entry, p_view);
+	memcpy(e->pp_digest, bft_wptr(p, bft_vc_entry, pp_digest),
+	       BFT_DIGEST_LEN);
+	memcpy(e->p_digest, bft_wptr(p, bft_vc_entry, p_digest),
+	       BFT_DIGEST_LEN);
+	e->flags = bft_wget32(p, bft_vc_entry, flags);
 }
 
 int bft_wire_parse_vc(const u8 *buf, u32 len,
@@ -239,16 +121,16 @@ int bft_wire_parse_vc(const u8 *buf, u32 len,
 	u32 i;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_VIEW_CHANGE,
-			     BFT_VC_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_VIEW_CHANGE,
+				      BFT_VC_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
 	vc->replica = h.sender;
-	vc->new_view = bft_get64(buf + 16);
-	vc->stable_seq = bft_get64(buf + 24);
-	vc->n_ckpt = bft_get16(buf + 32);
-	vc->n_entries = bft_get16(buf + 34);
-	if (bft_get32(buf + 36))
+	vc->new_view = bft_wget64(buf, bft_view_change, new_view);
+	vc->stable_seq = bft_wget64(buf, bft_view_change, stable_seq);
+	vc->n_ckpt = bft_wget16(buf, bft_view_change, n_ckpt);
+	vc->n_entries = bft_wget16(buf, bft_view_change, n_entries);
+	if (bft_wget32(buf, bft_view_change, reserved))
 		return BFT_DROP_RESERVED;
 	if (!vc->n_ckpt || vc->n_ckpt > BFT_MAX_CKPTS_VC ||
 	    vc->n_entries > lim->log_size || !vc->new_view)
@@ -268,18 +150,21 @@ int bft_wire_parse_vc(const u8 *buf, u32 len,
 	}
 	prev = vc->stable_seq;
 	for (i = 0; i < vc->n_entries; i++) {
+		const u8 *p = vc->entries + (size_t)i * BFT_VC_ENTRY_LEN;
+
 		bft_vc_get_entry(vc, i, &e);
 		if (e.seq <= prev || e.seq > vc->stable_seq + lim->log_size)
 			return BFT_DROP_VC_FORMAT;
 		if ((e.flags & ~BFT_VC_E_ALL) ||
-		    bft_get32(vc->entries + (size_t)i * BFT_VC_ENTRY_LEN + 92))
+		    bft_wget32(p, bft_vc_entry, reserved))
 			return BFT_DROP_RESERVED;
 		if (e.pp_view >= vc->new_view)
 			return BFT_DROP_VC_FORMAT;
 		if (e.flags & BFT_VC_E_PREPARED) {
 			if (e.p_view > e.pp_view)
 				return BFT_DROP_VC_FORMAT;
-		} else if (e.p_view || !all_zero(e.p_digest, BFT_DIGEST_LEN)) {
+		} else if (e.p_view ||
+			   !bft_all_zero(e.p_digest, BFT_DIGEST_LEN)) {
 			return BFT_DROP_RESERVED;
 		}
 		prev = e.seq;
@@ -291,16 +176,16 @@ void bft_nv_get_vc(const struct bft_nv_view *nv, u32 i, struct bft_nv_vc_h *v)
 {
 	const u8 *p = nv->vc + (size_t)i * BFT_NV_VC_LEN;
 
-	v->replica = bft_get32(p);
-	memcpy(v->digest, p + 8, BFT_DIGEST_LEN);
+	v->replica = bft_wget32(p, bft_nv_vc, replica);
+	memcpy(v->digest, bft_wptr(p, bft_nv_vc, digest), BFT_DIGEST_LEN);
 }
 
 void bft_nv_get_o(const struct bft_nv_view *nv, u32 i, struct bft_ckpt_h *o)
 {
 	const u8 *p = nv->o + (size_t)i * BFT_NV_O_LEN;
 
-	o->seq = bft_get64(p);
-	memcpy(o->digest, p + 8, BFT_DIGEST_LEN);
+	o->seq = bft_wget64(p, bft_nv_entry, seq);
+	memcpy(o->digest, bft_wptr(p, bft_nv_entry, digest), BFT_DIGEST_LEN);
 }
 
 int bft_wire_parse_nv(const u8 *buf, u32 len,
@@ -312,16 +197,16 @@ int bft_wire_parse_nv(const u8 *buf, u32 len,
 	u32 i, prev = 0;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_NEW_VIEW,
-			     BFT_NV_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_NEW_VIEW,
+				      BFT_NV_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
-	nv->view = bft_get64(buf + 16);
-	nv->ckpt_seq = bft_get64(buf + 24);
-	nv->ckpt_digest = buf + 32;
-	nv->n_vc = bft_get16(buf + 64);
-	nv->n_o = bft_get16(buf + 66);
-	if (bft_get32(buf + 68))
+	nv->view = bft_wget64(buf, bft_new_view, view);
+	nv->ckpt_seq = bft_wget64(buf, bft_new_view, ckpt_seq);
+	nv->ckpt_digest = bft_wptr(buf, bft_new_view, ckpt_digest);
+	nv->n_vc = bft_wget16(buf, bft_new_view, n_vc);
+	nv->n_o = bft_wget16(buf, bft_new_view, n_o);
+	if (bft_wget32(buf, bft_new_view, reserved))
 		return BFT_DROP_RESERVED;
 	if (!nv->n_vc || nv->n_vc > lim->n || nv->n_o > lim->log_size ||
 	    !nv->view)
@@ -332,10 +217,12 @@ int bft_wire_parse_nv(const u8 *buf, u32 len,
 	nv->vc = buf + BFT_NV_FIXED;
 	nv->o = nv->vc + (size_t)nv->n_vc * BFT_NV_VC_LEN;
 	for (i = 0; i < nv->n_vc; i++) {
+		const u8 *p = nv->vc + (size_t)i * BFT_NV_VC_LEN;
+
 		bft_nv_get_vc(nv, i, &v);
 		if (v.replica >= lim->n || (i && v.replica <= prev))
 			return BFT_DROP_VC_FORMAT;
-		if (bft_get32(nv->vc + (size_t)i * BFT_NV_VC_LEN + 4))
+		if (bft_wget32(p, bft_nv_vc, reserved))
 			return BFT_DROP_RESERVED;
 		prev = v.replica;
 	}
@@ -352,24 +239,24 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_FETCH,
-			     BFT_FETCH_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_FETCH,
+				      BFT_FETCH_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
 	if (len != BFT_FETCH_FIXED + BFT_MAC_LEN)
 		return BFT_DROP_LEN;
-	f->what = buf[16];
-	if (!all_zero(buf + 17, 7))
+	f->what = bft_wget8(buf, bft_fetch, what);
+	if (!bft_wzero(buf, struct bft_fetch, reserved))
 		return BFT_DROP_RESERVED;
 	if (f->what < BFT_FETCH_STATE || f->what > BFT_FETCH_TABLE)
 		return BFT_DROP_RESERVED;
 	if (h.principal == BFT_PRINCIPAL_CLIENT && f->what != BFT_FETCH_STABLE)
 		return BFT_DROP_PRINCIPAL;
 	f->principal = h.principal;
-	f->seq = bft_get64(buf + 24);
-	f->offset = bft_get64(buf + 32);
-	f->digest = buf + 40;
-	f->view = bft_get64(buf + 72);
+	f->seq = bft_wget64(buf, bft_fetch, seq);
+	f->offset = bft_wget64(buf, bft_fetch, offset);
+	f->digest = bft_wptr(buf, bft_fetch, digest);
+	f->view = bft_wget64(buf, bft_fetch, view);
 	if (f->view > BFT_VIEW_MAX)
 		return BFT_DROP_VIEW;
 	if (h.principal == BFT_PRINCIPAL_CLIENT && f->view)
@@ -379,7 +266,7 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	    f->offset)
 		return BFT_DROP_RESERVED;
 	if ((f->what == BFT_FETCH_STABLE || f->what == BFT_FETCH_LOG) &&
-	    !all_zero(f->digest, BFT_DIGEST_LEN))
+	    !bft_all_zero(f->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_RESERVED;
 	return 0;
 }
@@ -391,19 +278,19 @@ int bft_wire_parse_data(const u8 *buf, u32 len,
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = parse_hdr_kind(buf, len, BFT_MSG_DATA,
-			     BFT_DATA_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_DATA,
+				      BFT_DATA_FIXED + BFT_MAC_LEN, &h);
 	if (ret)
 		return ret;
-	d->what = buf[16];
-	if (!all_zero(buf + 17, 7))
+	d->what = bft_wget8(buf, bft_data, what);
+	if (!bft_wzero(buf, struct bft_data, reserved))
 		return BFT_DROP_RESERVED;
-	d->seq = bft_get64(buf + 24);
-	d->offset = bft_get64(buf + 32);
-	d->total = bft_get64(buf + 40);
-	d->chunk_len = bft_get32(buf + 48);
-	d->count = bft_get32(buf + 52);
-	d->digest = buf + 56;
+	d->seq = bft_wget64(buf, bft_data, seq);
+	d->offset = bft_wget64(buf, bft_data, offset);
+	d->total = bft_wget64(buf, bft_data, total);
+	d->chunk_len = bft_wget32(buf, bft_data, chunk_len);
+	d->count = bft_wget32(buf, bft_data, count);
+	d->digest = bft_wptr(buf, bft_data, digest);
 	if ((u64)BFT_DATA_FIXED + d->chunk_len + BFT_MAC_LEN != len)
 		return BFT_DROP_LEN;
 	if (d->offset > d->total || d->chunk_len > d->total - d->offset)
@@ -508,7 +395,7 @@ int bft_batch_next(const u8 *batch, u32 len, u32 *off,
 		return 1;
 	if (len - *off < BFT_HDR_LEN)
 		return BFT_DROP_INNER;
-	rlen = bft_get32(batch + *off + 12);
+	rlen = bft_wget32(batch + *off, bft_hdr, len);
 	if (rlen > len - *off)
 		return BFT_DROP_INNER;
 	ret = bft_wire_parse_request(batch + *off, rlen, lim, r);
@@ -516,15 +403,6 @@ int bft_batch_next(const u8 *batch, u32 len, u32 *off,
 		return BFT_DROP_INNER;
 	*off += rlen;
 	return 0;
-}
-
-void bft_req_digest(const struct bft_req_view *r, u8 out[BFT_DIGEST_LEN])
-{
-	struct bft_sha_ctx c;
-
-	bft_sha_init(&c);
-	bft_sha_update(&c, r->raw, r->signed_len);
-	bft_sha_final(&c, out);
 }
 
 int bft_batch_digest(const u8 *batch, u32 len, u32 count,
@@ -567,60 +445,21 @@ void bft_null_digest(u8 out[BFT_DIGEST_LEN])
 	bft_sha_final(&c, out);
 }
 
-void bft_wire_put_hdr(u8 *buf, u8 kind, u8 principal, u8 key_id, u32 sender,
-		      u32 len)
-{
-	bft_put32(buf, BFT_WIRE_MAGIC);
-	buf[4] = BFT_WIRE_VERSION;
-	buf[5] = kind;
-	buf[6] = principal;
-	buf[7] = key_id;
-	bft_put32(buf + 8, sender);
-	bft_put32(buf + 12, len);
-}
-
-static u32 put_rhdr(u8 *buf, u32 cap, u8 kind, u32 sender, u64 len)
-{
-	if (len > cap || len > BFT_WIRE_MAX_DGRAM)
-		return 0;
-	memset(buf, 0, (size_t)len);
-	bft_wire_put_hdr(buf, kind, BFT_PRINCIPAL_REPLICA, 0, sender, (u32)len);
-	return (u32)len;
-}
-
-u32 bft_enc_request(u8 *buf, u32 cap, u32 client, u64 ts, const void *op,
-		    u32 op_len, u8 flags, u8 n_auth)
-{
-	u64 len = (u64)BFT_REQ_FIXED + op_len + (u64)n_auth * BFT_MAC_LEN;
-
-	if (len > cap || len > BFT_WIRE_MAX_DGRAM)
-		return 0;
-	memset(buf, 0, (size_t)len);
-	bft_wire_put_hdr(buf, BFT_MSG_REQUEST, BFT_PRINCIPAL_CLIENT, 0, client,
-			 (u32)len);
-	bft_put64(buf + 16, ts);
-	bft_put32(buf + 24, op_len);
-	buf[28] = flags;
-	buf[29] = n_auth;
-	if (op_len)
-		memcpy(buf + BFT_REQ_FIXED, op, op_len);
-	return (u32)len;
-}
-
 u32 bft_enc_preprepare(u8 *buf, u32 cap, u32 sender, u64 view, u64 seq,
 		       const u8 *digest, u32 count, const void *batch,
 		       u32 batch_len)
 {
-	u32 len = put_rhdr(buf, cap, BFT_MSG_PRE_PREPARE, sender,
-			   (u64)BFT_PP_FIXED + batch_len + BFT_MAC_LEN);
+	u32 len = bft_wire_put_rhdr(buf, cap, BFT_MSG_PRE_PREPARE, sender,
+				    (u64)BFT_PP_FIXED + batch_len +
+				    BFT_MAC_LEN);
 
 	if (!len)
 		return 0;
-	bft_put64(buf + 16, view);
-	bft_put64(buf + 24, seq);
-	memcpy(buf + 32, digest, BFT_DIGEST_LEN);
-	bft_put32(buf + 64, count);
-	bft_put32(buf + 68, batch_len);
+	bft_wput64(buf, bft_preprepare, view, view);
+	bft_wput64(buf, bft_preprepare, seq, seq);
+	memcpy(bft_wptr(buf, bft_preprepare, digest), digest, BFT_DIGEST_LEN);
+	bft_wput32(buf, bft_preprepare, count, count);
+	bft_wput32(buf, bft_preprepare, batch_len, batch_len);
 	if (batch_len)
 		memcpy(buf + BFT_PP_FIXED, batch, batch_len);
 	return len;
@@ -629,59 +468,41 @@ u32 bft_enc_preprepare(u8 *buf, u32 cap, u32 sender, u64 view, u64 seq,
 u32 bft_enc_agree(u8 *buf, u32 cap, u8 kind, u32 sender, u64 view, u64 seq,
 		  const u8 *digest)
 {
-	u32 len = put_rhdr(buf, cap, kind, sender,
-			   BFT_AGREE_FIXED + BFT_MAC_LEN);
+	u32 len = bft_wire_put_rhdr(buf, cap, kind, sender,
+				    BFT_AGREE_FIXED + BFT_MAC_LEN);
 
 	if (!len)
 		return 0;
-	bft_put64(buf + 16, view);
-	bft_put64(buf + 24, seq);
-	memcpy(buf + 32, digest, BFT_DIGEST_LEN);
-	return len;
-}
-
-u32 bft_enc_reply(u8 *buf, u32 cap, u32 replica, u64 view, u64 ts,
-		  u32 client, u8 flags, const void *result, u32 result_len)
-{
-	u32 len = put_rhdr(buf, cap, BFT_MSG_REPLY, replica,
-			   (u64)BFT_REPLY_FIXED + result_len + BFT_MAC_LEN);
-
-	if (!len)
-		return 0;
-	bft_put64(buf + 16, view);
-	bft_put64(buf + 24, ts);
-	bft_put32(buf + 32, client);
-	bft_put32(buf + 36, result_len);
-	buf[40] = flags;
-	if (result_len)
-		memcpy(buf + BFT_REPLY_FIXED, result, result_len);
+	bft_wput64(buf, bft_agree, view, view);
+	bft_wput64(buf, bft_agree, seq, seq);
+	memcpy(bft_wptr(buf, bft_agree, digest), digest, BFT_DIGEST_LEN);
 	return len;
 }
 
 u32 bft_enc_vc_ack(u8 *buf, u32 cap, u32 sender, u64 view, u32 replica,
 		   const u8 *digest)
 {
-	u32 len = put_rhdr(buf, cap, BFT_MSG_VC_ACK, sender,
-			   BFT_VC_ACK_FIXED + BFT_MAC_LEN);
+	u32 len = bft_wire_put_rhdr(buf, cap, BFT_MSG_VC_ACK, sender,
+				    BFT_VC_ACK_FIXED + BFT_MAC_LEN);
 
 	if (!len)
 		return 0;
-	bft_put64(buf + 16, view);
-	bft_put32(buf + 24, replica);
-	memcpy(buf + 32, digest, BFT_DIGEST_LEN);
+	bft_wput64(buf, bft_vc_ack, view, view);
+	bft_wput32(buf, bft_vc_ack, replica, replica);
+	memcpy(bft_wptr(buf, bft_vc_ack, digest), digest, BFT_DIGEST_LEN);
 	return len;
 }
 
 u32 bft_enc_checkpoint(u8 *buf, u32 cap, u32 sender, u64 seq,
 		       const u8 *digest)
 {
-	u32 len = put_rhdr(buf, cap, BFT_MSG_CHECKPOINT, sender,
-			   BFT_CKPT_FIXED + BFT_MAC_LEN);
+	u32 len = bft_wire_put_rhdr(buf, cap, BFT_MSG_CHECKPOINT, sender,
+				    BFT_CKPT_FIXED + BFT_MAC_LEN);
 
 	if (!len)
 		return 0;
-	bft_put64(buf + 16, seq);
-	memcpy(buf + 24, digest, BFT_DIGEST_LEN);
+	bft_wput64(buf, bft_checkpoint, seq, seq);
+	memcpy(bft_wptr(buf, bft_checkpoint, digest), digest, BFT_DIGEST_LEN);
 	return len;
 }
 
@@ -694,27 +515,31 @@ u32 bft_enc_vc(u8 *buf, u32 cap, u32 sender, u64 new_view, u64 stable_seq,
 
 	if (n_ckpt > 0xffff || n_ent > 0xffff)
 		return 0;
-	len = put_rhdr(buf, cap, BFT_MSG_VIEW_CHANGE, sender,
-		       (u64)BFT_VC_FIXED + (u64)n_ckpt * BFT_VC_CKPT_LEN +
-		       (u64)n_ent * BFT_VC_ENTRY_LEN + BFT_MAC_LEN);
+	len = bft_wire_put_rhdr(buf, cap, BFT_MSG_VIEW_CHANGE, sender,
+				(u64)BFT_VC_FIXED +
+				(u64)n_ckpt * BFT_VC_CKPT_LEN +
+				(u64)n_ent * BFT_VC_ENTRY_LEN + BFT_MAC_LEN);
 	if (!len)
 		return 0;
-	bft_put64(buf + 16, new_view);
-	bft_put64(buf + 24, stable_seq);
-	bft_put16(buf + 32, (u16)n_ckpt);
-	bft_put16(buf + 34, (u16)n_ent);
+	bft_wput64(buf, bft_view_change, new_view, new_view);
+	bft_wput64(buf, bft_view_change, stable_seq, stable_seq);
+	bft_wput16(buf, bft_view_change, n_ckpt, (u16)n_ckpt);
+	bft_wput16(buf, bft_view_change, n_entries, (u16)n_ent);
 	p = buf + BFT_VC_FIXED;
 	for (i = 0; i < n_ckpt; i++, p += BFT_VC_CKPT_LEN) {
-		bft_put64(p, ckpt[i].seq);
-		memcpy(p + 8, ckpt[i].digest, BFT_DIGEST_LEN);
+		bft_wput64(p, bft_vc_ckpt, seq, ckpt[i].seq);
+		memcpy(bft_wptr(p, bft_vc_ckpt, digest), ckpt[i].digest,
+		       BFT_DIGEST_LEN);
 	}
 	for (i = 0; i < n_ent; i++, p += BFT_VC_ENTRY_LEN) {
-		bft_put64(p, ent[i].seq);
-		bft_put64(p + 8, ent[i].pp_view);
-		bft_put64(p + 16, ent[i].p_view);
-		memcpy(p + 24, ent[i].pp_digest, BFT_DIGEST_LEN);
-		memcpy(p + 56, ent[i].p_digest, BFT_DIGEST_LEN);
-		bft_put32(p + 88, ent[i].flags);
+		bft_wput64(p, bft_vc_entry, seq, ent[i].seq);
+		bft_wput64(p, bft_vc_entry, pp_view, ent[i].pp_view);
+		bft_wput64(p, bft_vc_entry, p_view, ent[i].p_view);
+		memcpy(bft_wptr(p, bft_vc_entry, pp_digest), ent[i].pp_digest,
+		       BFT_DIGEST_LEN);
+		memcpy(bft_wptr(p, bft_vc_entry, p_digest), ent[i].p_digest,
+		       BFT_DIGEST_LEN);
+		bft_wput32(p, bft_vc_entry, flags, ent[i].flags);
 	}
 	return len;
 }
@@ -728,24 +553,27 @@ u32 bft_enc_nv(u8 *buf, u32 cap, u32 sender, u64 view, u64 ckpt_seq,
 
 	if (n_vc > 0xffff || n_o > 0xffff)
 		return 0;
-	len = put_rhdr(buf, cap, BFT_MSG_NEW_VIEW, sender,
-		       (u64)BFT_NV_FIXED + (u64)n_vc * BFT_NV_VC_LEN +
-		       (u64)n_o * BFT_NV_O_LEN + BFT_MAC_LEN);
+	len = bft_wire_put_rhdr(buf, cap, BFT_MSG_NEW_VIEW, sender,
+				(u64)BFT_NV_FIXED + (u64)n_vc * BFT_NV_VC_LEN +
+				(u64)n_o * BFT_NV_O_LEN + BFT_MAC_LEN);
 	if (!len)
 		return 0;
-	bft_put64(buf + 16, view);
-	bft_put64(buf + 24, ckpt_seq);
-	memcpy(buf + 32, ckpt_digest, BFT_DIGEST_LEN);
-	bft_put16(buf + 64, (u16)n_vc);
-	bft_put16(buf + 66, (u16)n_o);
+	bft_wput64(buf, bft_new_view, view, view);
+	bft_wput64(buf, bft_new_view, ckpt_seq, ckpt_seq);
+	memcpy(bft_wptr(buf, bft_new_view, ckpt_digest), ckpt_digest,
+	       BFT_DIGEST_LEN);
+	bft_wput16(buf, bft_new_view, n_vc, (u16)n_vc);
+	bft_wput16(buf, bft_new_view, n_o, (u16)n_o);
 	p = buf + BFT_NV_FIXED;
 	for (i = 0; i < n_vc; i++, p += BFT_NV_VC_LEN) {
-		bft_put32(p, vc[i].replica);
-		memcpy(p + 8, vc[i].digest, BFT_DIGEST_LEN);
+		bft_wput32(p, bft_nv_vc, replica, vc[i].replica);
+		memcpy(bft_wptr(p, bft_nv_vc, digest), vc[i].digest,
+		       BFT_DIGEST_LEN);
 	}
 	for (i = 0; i < n_o; i++, p += BFT_NV_O_LEN) {
-		bft_put64(p, o[i].seq);
-		memcpy(p + 8, o[i].digest, BFT_DIGEST_LEN);
+		bft_wput64(p, bft_nv_entry, seq, o[i].seq);
+		memcpy(bft_wptr(p, bft_nv_entry, digest), o[i].digest,
+		       BFT_DIGEST_LEN);
 	}
 	return len;
 }
@@ -753,16 +581,16 @@ u32 bft_enc_nv(u8 *buf, u32 cap, u32 sender, u64 view, u64 ckpt_seq,
 u32 bft_enc_fetch(u8 *buf, u32 cap, u32 sender, u64 view, u8 what, u64 seq,
 		  u64 off, const u8 *digest)
 {
-	u32 len = put_rhdr(buf, cap, BFT_MSG_FETCH, sender,
-			   BFT_FETCH_FIXED + BFT_MAC_LEN);
+	u32 len = bft_wire_put_rhdr(buf, cap, BFT_MSG_FETCH, sender,
+				    BFT_FETCH_FIXED + BFT_MAC_LEN);
 
 	if (!len)
 		return 0;
-	buf[16] = what;
-	bft_put64(buf + 24, seq);
-	bft_put64(buf + 32, off);
-	memcpy(buf + 40, digest, BFT_DIGEST_LEN);
-	bft_put64(buf + 72, view);
+	bft_wput8(buf, bft_fetch, what, what);
+	bft_wput64(buf, bft_fetch, seq, seq);
+	bft_wput64(buf, bft_fetch, offset, off);
+	memcpy(bft_wptr(buf, bft_fetch, digest), digest, BFT_DIGEST_LEN);
+	bft_wput64(buf, bft_fetch, view, view);
 	return len;
 }
 
@@ -774,7 +602,7 @@ u32 bft_enc_fetch_stable(u8 *buf, u32 cap, u8 principal, u32 sender,
 				0, zero);
 
 	if (len)
-		buf[6] = principal;
+		bft_wput8(buf, bft_hdr, principal, principal);
 	return len;
 }
 
@@ -782,18 +610,19 @@ u32 bft_enc_data(u8 *buf, u32 cap, u32 sender, u8 what, u64 seq, u64 off,
 		 u64 total, u32 count, const u8 *digest, const void *chunk,
 		 u32 chunk_len)
 {
-	u32 len = put_rhdr(buf, cap, BFT_MSG_DATA, sender,
-			   (u64)BFT_DATA_FIXED + chunk_len + BFT_MAC_LEN);
+	u32 len = bft_wire_put_rhdr(buf, cap, BFT_MSG_DATA, sender,
+				    (u64)BFT_DATA_FIXED + chunk_len +
+				    BFT_MAC_LEN);
 
 	if (!len)
 		return 0;
-	buf[16] = what;
-	bft_put64(buf + 24, seq);
-	bft_put64(buf + 32, off);
-	bft_put64(buf + 40, total);
-	bft_put32(buf + 48, chunk_len);
-	bft_put32(buf + 52, count);
-	memcpy(buf + 56, digest, BFT_DIGEST_LEN);
+	bft_wput8(buf, bft_data, what, what);
+	bft_wput64(buf, bft_data, seq, seq);
+	bft_wput64(buf, bft_data, offset, off);
+	bft_wput64(buf, bft_data, total, total);
+	bft_wput32(buf, bft_data, chunk_len, chunk_len);
+	bft_wput32(buf, bft_data, count, count);
+	memcpy(bft_wptr(buf, bft_data, digest), digest, BFT_DIGEST_LEN);
 	if (chunk_len)
 		memcpy(buf + BFT_DATA_FIXED, chunk, chunk_len);
 	return len;
@@ -866,47 +695,5 @@ int bft_wire_screen(const u8 *hdr, u32 len, const struct bft_wire_limits *lim)
 		return BFT_DROP_SHORT;
 	if (len > max)
 		return min == max ? BFT_DROP_LEN : BFT_DROP_TOO_LONG;
-	return 0;
-}
-
-int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
-		    bft_mac_fn mac, void *ctx)
-{
-	struct bft_msg_hdr h;
-	u8 tag[BFT_MAC_LEN];
-	struct bft_iov iov;
-	const u8 *want;
-	int ret = bft_wire_parse_hdr(buf, len, &h);
-
-	if (ret)
-		return ret;
-	if (h.kind == BFT_MSG_REQUEST) {
-		u32 op_len, signed_len;
-
-		if (len < BFT_REQ_FIXED)
-			return BFT_DROP_SHORT;
-		op_len = bft_get32(buf + 24);
-		if (buf[29] != n || self >= n)
-			return BFT_DROP_NAUTH;
-		if ((u64)BFT_REQ_FIXED + op_len + (u64)n * BFT_MAC_LEN != len)
-			return BFT_DROP_LEN;
-		signed_len = BFT_REQ_FIXED + op_len;
-		iov.len = signed_len;
-		want = buf + signed_len + (size_t)self * BFT_MAC_LEN;
-	} else {
-		/* A client FETCH: the client key lookup bounds the id. */
-		if (h.principal == BFT_PRINCIPAL_REPLICA &&
-		    (h.sender >= n || h.sender == self))
-			return BFT_DROP_SENDER;
-		if (len < BFT_HDR_LEN + BFT_MAC_LEN)
-			return BFT_DROP_SHORT;
-		iov.len = len - BFT_MAC_LEN;
-		want = buf + iov.len;
-	}
-	iov.base = buf;
-	if (mac(ctx, h.principal, h.sender, &iov, 1, tag))
-		return BFT_DROP_NO_KEY;
-	if (bft_memneq(tag, want, BFT_MAC_LEN))
-		return h.kind == BFT_MSG_REQUEST ? BFT_DROP_AUTH : BFT_DROP_MAC;
 	return 0;
 }

@@ -157,7 +157,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->vc_timeout = cfg->vc_timeout_ms;
 	e->vc_deadline = BFT_NO_DEADLINE;
 	e->batch_deadline = BFT_NO_DEADLINE;
-	e->retx_at = BFT_NO_DEADLINE;
+	e->retx.at = BFT_NO_DEADLINE;
 	e->next_seq = 1;
 	/* Ask around soon (keys come after create): an empty restarted
 	 * replica then catches up even with the cluster idle.
@@ -631,7 +631,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 	if (e->xfer.active)
 		d = min64(d, e->xfer.deadline);
 	d = min64(d, e->probe_at);
-	d = min64(d, e->retx_at);
+	d = min64(d, e->retx.at);
 	d = min64(d, e->vcf_at);
 	for (i = 0; i < L; i++)
 		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))

@@ -134,6 +134,14 @@ struct bft_seed {
 	u64 total;		/* stream bytes, read via ops->seed_read */
 };
 
+/* Retransmission (retx.c): ask when stuck, answer with what we sent. */
+struct bft_retx {
+	u64 at;			/* next check, BFT_NO_DEADLINE if none */
+	u64 mark;		/* last_exec at the previous check */
+	bool tail_ask;		/* joined a view late: ask for its log once */
+	u64 answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
+};
+
 struct bft_engine {
 	struct bft_config cfg;
 	struct bft_wire_limits lim;
@@ -221,15 +229,11 @@ struct bft_engine {
 	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
 	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
 	u64 probe_gap;		/* ms until the round after */
-	bool tail_ask;		/* joined a view late: ask for its log once */
 	u64 view_heard;		/* peers seen in our view (created empty) */
 	bool view_known;	/* by a NEW-VIEW, or Q - 1 peers in it */
 	struct bft_seed seed;
 
-	/* Retransmission: ask when stuck, answer with what we sent. */
-	u64 retx_at;		/* next check, BFT_NO_DEADLINE if none */
-	u64 retx_mark;		/* last_exec at the previous check */
-	u64 retx_answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
+	struct bft_retx retx;
 
 	struct bft_xfer xfer;
 	struct bft_fetch_rl state_answered[BFT_MAX_REPLICAS];

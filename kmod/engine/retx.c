@@ -35,20 +35,20 @@ static u64 retx_gap(const struct bft_engine *e)
 
 void bft_retx_arm(struct bft_engine *e)
 {
-	if (e->retx_at != BFT_NO_DEADLINE || !may_ask(e))
+	if (e->retx.at != BFT_NO_DEADLINE || !may_ask(e))
 		return;
-	e->retx_at = e->now + retx_gap(e);
-	e->retx_mark = e->last_exec;
+	e->retx.at = e->now + retx_gap(e);
+	e->retx.mark = e->last_exec;
 }
 
 void bft_retx_tick(struct bft_engine *e)
 {
-	if (e->retx_at == BFT_NO_DEADLINE || e->now < e->retx_at)
+	if (e->retx.at == BFT_NO_DEADLINE || e->now < e->retx.at)
 		return;
-	e->retx_at = BFT_NO_DEADLINE;
+	e->retx.at = BFT_NO_DEADLINE;
 	if (!may_ask(e))
 		return;
-	if (e->last_exec == e->retx_mark) {
+	if (e->last_exec == e->retx.mark) {
 		bft_retx_ask(e);
 		e->ctr.retx_requests++;
 		bft_ckpt_fetch_weak(e);
@@ -92,7 +92,7 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 
 	if (e->status != BFT_ST_NORMAL)
 		return BFT_DROP_STATE;
-	if (!bft_answer_due(e, &e->retx_answered[from]))
+	if (!bft_answer_due(e, &e->retx.answered[from]))
 		return BFT_DROP_BUSY;
 	if (f->seq <= e->h && e->h && bft_stable_resend(e, from))
 		sent++;

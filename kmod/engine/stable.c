@@ -120,12 +120,12 @@ void bft_probe_tick(struct bft_engine *e)
 
 	if (e->probe_at == BFT_NO_DEADLINE || e->now < e->probe_at)
 		return;
-	if (e->tail_ask && e->status == BFT_ST_NORMAL) {
-		e->tail_ask = false;
+	if (e->retx.tail_ask && e->status == BFT_ST_NORMAL) {
+		e->retx.tail_ask = false;
 		bft_retx_ask(e);
 	}
 	if (!bft_probing(e)) {
-		e->probe_at = e->tail_ask ? e->now + e->probe_gap :
+		e->probe_at = e->retx.tail_ask ? e->now + e->probe_gap :
 					   BFT_NO_DEADLINE;
 		return;
 	}

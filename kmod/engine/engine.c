@@ -632,7 +632,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 		d = min64(d, e->xfer.deadline);
 	d = min64(d, e->probe_at);
 	d = min64(d, e->retx.at);
-	d = min64(d, e->vcf_at);
+	d = min64(d, e->vcf.at);
 	for (i = 0; i < L; i++)
 		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))
 			d = min64(d, e->slots[i].fetch_at);

@@ -134,6 +134,17 @@ struct bft_seed {
 	u64 total;		/* stream bytes, read via ops->seed_read */
 };
 
+/* Named VIEW-CHANGEs a backup keeps or fetches (vcfetch.c). */
+struct bft_vcfetch {
+	u8 *vk_mem;		/* n * vc_max: a second copy per author */
+	u32 *vk_len;
+	u64 *vk_view;
+	struct bft_vcf_want *want;	/* n: per author */
+	u64 view;		/* view of the NEW-VIEW they are for */
+	u64 at;			/* next FETCH(VC) round, BFT_NO_DEADLINE */
+	u64 *answered;		/* [asker * n + author]: rate limit, ms */
+};
+
 /* Retransmission (retx.c): ask when stuck, answer with what we sent. */
 struct bft_retx {
 	u64 at;			/* next check, BFT_NO_DEADLINE if none */
@@ -212,14 +223,7 @@ struct bft_engine {
 	u64 vc_help_at[BFT_MAX_REPLICAS];	/* and when, ms */
 	struct bft_vc_ack_rec *vc_acks;	/* [author * n + acker] */
 
-	/* Named VIEW-CHANGEs a backup keeps or fetches (vcfetch.c). */
-	u8 *vk_mem;		/* n * vc_max: a second copy per author */
-	u32 *vk_len;
-	u64 *vk_view;
-	struct bft_vcf_want *vcf_want;	/* n: per author */
-	u64 vcf_view;		/* view of the NEW-VIEW they are for */
-	u64 vcf_at;		/* next FETCH(VC) round, BFT_NO_DEADLINE */
-	u64 *vcf_answered;	/* [asker * n + author]: rate limit, ms */
+	struct bft_vcfetch vcf;
 
 	/* Stable checkpoints: recent ones and who certified the latest. */
 	struct bft_stable_rec stable_ring[BFT_STABLE_RING];

@@ -27,25 +27,25 @@ int bft_vcf_alloc(struct bft_engine *e)
 {
 	u32 n = e->n;
 
-	e->vk_mem = bft_zalloc((size_t)n * e->vc_max);
-	e->vk_len = bft_zalloc(sizeof(u32) * n);
-	e->vk_view = bft_zalloc(sizeof(u64) * n);
-	e->vcf_want = bft_zalloc(sizeof(*e->vcf_want) * n);
-	e->vcf_answered = bft_zalloc(sizeof(u64) * n * n);
-	e->vcf_at = BFT_NO_DEADLINE;
-	if (!e->vk_mem || !e->vk_len || !e->vk_view || !e->vcf_want ||
-	    !e->vcf_answered)
+	e->vcf.vk_mem = bft_zalloc((size_t)n * e->vc_max);
+	e->vcf.vk_len = bft_zalloc(sizeof(u32) * n);
+	e->vcf.vk_view = bft_zalloc(sizeof(u64) * n);
+	e->vcf.want = bft_zalloc(sizeof(*e->vcf.want) * n);
+	e->vcf.answered = bft_zalloc(sizeof(u64) * n * n);
+	e->vcf.at = BFT_NO_DEADLINE;
+	if (!e->vcf.vk_mem || !e->vcf.vk_len || !e->vcf.vk_view || !e->vcf.want ||
+	    !e->vcf.answered)
 		return -ENOMEM;
 	return 0;
 }
 
 void bft_vcf_free(struct bft_engine *e)
 {
-	bft_free(e->vk_mem);
-	bft_free(e->vk_len);
-	bft_free(e->vk_view);
-	bft_free(e->vcf_want);
-	bft_free(e->vcf_answered);
+	bft_free(e->vcf.vk_mem);
+	bft_free(e->vcf.vk_len);
+	bft_free(e->vcf.vk_view);
+	bft_free(e->vcf.want);
+	bft_free(e->vcf.answered);
 }
 
 static u8 *latest_buf(struct bft_engine *e, u32 j)
@@ -55,7 +55,7 @@ static u8 *latest_buf(struct bft_engine *e, u32 j)
 
 static u8 *keep_buf(struct bft_engine *e, u32 j)
 {
-	return e->vk_mem + (size_t)j * e->vc_max;
+	return e->vcf.vk_mem + (size_t)j * e->vc_max;
 }
 
 /* SHA-256 of a VIEW-CHANGE (without its trailer) is @digest. */
@@ -81,9 +81,9 @@ const u8 *bft_vc_copy(struct bft_engine *e, u32 j, u64 v, const u8 *digest,
 		*len = e->vc_len[j];
 		return latest_buf(e, j);
 	}
-	if (e->vk_len[j] && e->vk_view[j] == v &&
-	    digest_is(keep_buf(e, j), e->vk_len[j], digest)) {
-		*len = e->vk_len[j];
+	if (e->vcf.vk_len[j] && e->vcf.vk_view[j] == v &&
+	    digest_is(keep_buf(e, j), e->vcf.vk_len[j], digest)) {
+		*len = e->vcf.vk_len[j];
 		return keep_buf(e, j);
 	}
 	return NULL;
@@ -102,24 +102,24 @@ void bft_vc_keep(struct bft_engine *e, u32 j)
 {
 	if (!e->vc_len[j] || keep_rank(e, e->vc_view[j]) == (u64)-1)
 		return;
-	if (e->vk_len[j] &&
-	    keep_rank(e, e->vk_view[j]) <= keep_rank(e, e->vc_view[j]))
+	if (e->vcf.vk_len[j] &&
+	    keep_rank(e, e->vcf.vk_view[j]) <= keep_rank(e, e->vc_view[j]))
 		return;
 	memcpy(keep_buf(e, j), latest_buf(e, j), e->vc_len[j]);
-	e->vk_len[j] = e->vc_len[j];
-	e->vk_view[j] = e->vc_view[j];
+	e->vcf.vk_len[j] = e->vc_len[j];
+	e->vcf.vk_view[j] = e->vc_view[j];
 }
 
 /* NEW-VIEW(v) names @digest for @j, and we hold no such copy. */
 void bft_vcf_want(struct bft_engine *e, u64 v, u32 j, const u8 *digest)
 {
-	struct bft_vcf_want *w = &e->vcf_want[j];
+	struct bft_vcf_want *w = &e->vcf.want[j];
 	u32 i;
 
-	if (e->vcf_view != v) {
+	if (e->vcf.view != v) {
 		for (i = 0; i < e->n; i++)
-			e->vcf_want[i].active = false;
-		e->vcf_view = v;
+			e->vcf.want[i].active = false;
+		e->vcf.view = v;
 	}
 	if (w->active && !memcmp(w->digest, digest, BFT_DIGEST_LEN))
 		return;
@@ -132,10 +132,10 @@ void bft_vcf_want(struct bft_engine *e, u64 v, u32 j, const u8 *digest)
 	 * be in flight (VCs go to everyone): ask after xfer_retry_ms.
 	 */
 	if ((e->vc_len[j] && e->vc_view[j] >= v) ||
-	    (e->vk_len[j] && e->vk_view[j] == v))
-		e->vcf_at = e->now;
-	else if (e->vcf_at == BFT_NO_DEADLINE)
-		e->vcf_at = e->now + e->cfg.xfer_retry_ms;
+	    (e->vcf.vk_len[j] && e->vcf.vk_view[j] == v))
+		e->vcf.at = e->now;
+	else if (e->vcf.at == BFT_NO_DEADLINE)
+		e->vcf.at = e->now + e->cfg.xfer_retry_ms;
 }
 
 /* Ask every xfer_retry_ms while the NEW-VIEW waits for named copies. */
@@ -145,28 +145,28 @@ void bft_vcf_tick(struct bft_engine *e)
 	bool asked = false;
 	u32 j, n, len;
 
-	if (e->vcf_at == BFT_NO_DEADLINE || e->now < e->vcf_at)
+	if (e->vcf.at == BFT_NO_DEADLINE || e->now < e->vcf.at)
 		return;
-	e->vcf_at = BFT_NO_DEADLINE;
+	e->vcf.at = BFT_NO_DEADLINE;
 	for (j = 0; j < e->n; j++) {
-		w = &e->vcf_want[j];
+		w = &e->vcf.want[j];
 		if (!w->active)
 			continue;
 		/* Done with, or arrived directly meanwhile. */
-		if (!e->nv_pending || e->nv_view != e->vcf_view ||
-		    e->vcf_view < e->view ||
-		    bft_vc_copy(e, j, e->vcf_view, w->digest, &len)) {
+		if (!e->nv_pending || e->nv_view != e->vcf.view ||
+		    e->vcf.view < e->view ||
+		    bft_vc_copy(e, j, e->vcf.view, w->digest, &len)) {
 			w->active = false;
 			continue;
 		}
 		n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
-				  BFT_FETCH_VC, e->vcf_view, j, w->digest);
+				  BFT_FETCH_VC, e->vcf.view, j, w->digest);
 		bft_multicast(e, e->tx, n);
 		e->ctr.vc_fetch_requests++;
 		asked = true;
 	}
 	if (asked)
-		e->vcf_at = e->now + e->cfg.xfer_retry_ms;
+		e->vcf.at = e->now + e->cfg.xfer_retry_ms;
 }
 
 /* Relay our copy, if we hold the one asked for; rate-limited per pair. */
@@ -178,7 +178,7 @@ int bft_on_fetch_vc(struct bft_engine *e, u32 from,
 
 	if (j >= e->n)
 		return BFT_DROP_RESERVED;
-	if (!bft_answer_due(e, &e->vcf_answered[from * e->n + j]))
+	if (!bft_answer_due(e, &e->vcf.answered[from * e->n + j]))
 		return BFT_DROP_BUSY;
 	p = bft_vc_copy(e, j, f->seq, f->digest, &len);
 	if (!p)
@@ -195,10 +195,10 @@ int bft_on_vc_data(struct bft_engine *e, u32 from,
 		   const struct bft_data_view *d)
 {
 	u32 j = d->count, len = d->chunk_len + BFT_MAC_LEN;
-	struct bft_vcf_want *w = &e->vcf_want[j];
+	struct bft_vcf_want *w = &e->vcf.want[j];
 	struct bft_vc_view vc;
 
-	if (!e->vcf_view || d->seq != e->vcf_view ||
+	if (!e->vcf.view || d->seq != e->vcf.view ||
 	    (w->active && memcmp(w->digest, d->digest, BFT_DIGEST_LEN)))
 		return BFT_DROP_XFER;
 	if (!w->active)
@@ -218,8 +218,8 @@ int bft_on_vc_data(struct bft_engine *e, u32 from,
 	w->active = false;
 	memcpy(keep_buf(e, j), d->chunk, d->chunk_len);
 	memset(keep_buf(e, j) + d->chunk_len, 0, BFT_MAC_LEN);
-	e->vk_len[j] = len;
-	e->vk_view[j] = d->seq;
+	e->vcf.vk_len[j] = len;
+	e->vcf.vk_view[j] = d->seq;
 	e->ctr.vc_fetched++;
 	bft_nv_retry(e);
 	return 0;

@@ -154,8 +154,8 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->lim.log_size = cfg->log_size;
 	e->req_max = BFT_REQ_FIXED + cfg->max_op + e->n * BFT_MAC_LEN;
 	e->esz = bft_clients_state_size(cfg);
-	e->vc_timeout = cfg->vc_timeout_ms;
-	e->vc_deadline = BFT_NO_DEADLINE;
+	e->vc.timeout = cfg->vc_timeout_ms;
+	e->vc.deadline = BFT_NO_DEADLINE;
 	e->batch_deadline = BFT_NO_DEADLINE;
 	e->retx.at = BFT_NO_DEADLINE;
 	e->next_seq = 1;
@@ -222,10 +222,10 @@ int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg)
 	    cfg->xfer_chunk != o->xfer_chunk)
 		return -EINVAL;
 	e->cfg = *cfg;
-	if (e->vc_timeout < cfg->vc_timeout_ms)
-		e->vc_timeout = cfg->vc_timeout_ms;
-	if (e->vc_timeout > cfg->vc_timeout_max_ms)
-		e->vc_timeout = cfg->vc_timeout_max_ms;
+	if (e->vc.timeout < cfg->vc_timeout_ms)
+		e->vc.timeout = cfg->vc_timeout_ms;
+	if (e->vc.timeout > cfg->vc_timeout_max_ms)
+		e->vc.timeout = cfg->vc_timeout_max_ms;
 	bft_try_batch(e);
 	return 0;
 }
@@ -240,7 +240,7 @@ void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
 	memset(info, 0, sizeof(*info));
 	info->view = e->view;
 	info->status = e->status;
-	if (e->status == BFT_ST_NORMAL && !e->view_known && bft_probing(e))
+	if (e->status == BFT_ST_NORMAL && !e->vc.view_known && bft_probing(e))
 		info->status = BFT_ST_JOINING;
 	info->primary = bft_primary(e, e->view);
 	info->last_exec = e->last_exec;
@@ -249,7 +249,7 @@ void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
 	info->f = e->f;
 	info->quorum = e->q;
 	memcpy(info->stable_digest, e->h_digest, BFT_DIGEST_LEN);
-	info->vc_timeout_ms = e->vc_timeout;
+	info->vc_timeout_ms = e->vc.timeout;
 }
 
 const struct bft_counters *bft_engine_counters(const struct bft_engine *e)
@@ -444,10 +444,10 @@ void bft_timer_update(struct bft_engine *e)
 	if (e->status == BFT_ST_VIEW_CHANGE)
 		return;
 	if (bft_work_outstanding(e)) {
-		if (e->vc_deadline == BFT_NO_DEADLINE)
-			e->vc_deadline = e->now + e->vc_timeout;
+		if (e->vc.deadline == BFT_NO_DEADLINE)
+			e->vc.deadline = e->now + e->vc.timeout;
 	} else {
-		e->vc_deadline = BFT_NO_DEADLINE;
+		e->vc.deadline = BFT_NO_DEADLINE;
 	}
 }
 
@@ -605,8 +605,8 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 {
 	if (now_ms > e->now)
 		e->now = now_ms;
-	if (e->vc_deadline != BFT_NO_DEADLINE && e->now >= e->vc_deadline) {
-		e->vc_deadline = BFT_NO_DEADLINE;
+	if (e->vc.deadline != BFT_NO_DEADLINE && e->now >= e->vc.deadline) {
+		e->vc.deadline = BFT_NO_DEADLINE;
 		bft_vc_timeout(e);
 	}
 	if (e->batch_deadline != BFT_NO_DEADLINE &&
@@ -625,7 +625,7 @@ static u64 min64(u64 a, u64 b)
 
 u64 bft_engine_next_deadline(const struct bft_engine *e)
 {
-	u64 d = min64(e->vc_deadline, e->batch_deadline);
+	u64 d = min64(e->vc.deadline, e->batch_deadline);
 	u32 L = e->cfg.log_size, i;
 
 	if (e->xfer.active)

@@ -134,6 +134,35 @@ struct bft_seed {
 	u64 total;		/* stream bytes, read via ops->seed_read */
 };
 
+/* View change and view following (viewchange.c). */
+struct bft_viewchange {
+	u64 timeout;		/* current, after backoff */
+	u64 deadline;		/* view-change timer, BFT_NO_DEADLINE if off */
+	u64 armed;		/* in view change: Q VCs in, give up then */
+	u64 view_heard;		/* peers seen in our view (created empty) */
+	bool view_known;	/* by a NEW-VIEW, or Q - 1 peers in it */
+	/* Latest VIEW-CHANGE per replica (own included). */
+	u32 max;
+	u8 *mem;		/* n * max */
+	u32 *len;
+	u64 *view;
+	u8 *dig;		/* n * 32: digest of each, taken when stored */
+	u64 nv_tried_view;	/* primary: the acked set last computed on */
+	u64 nv_tried_mask;
+	u8 *nv_buf;		/* latest NEW-VIEW (pending or sent) */
+	u32 nv_len;
+	u64 nv_view;
+	bool nv_pending;	/* waiting for the VIEW-CHANGEs it names */
+	u64 *view_hint;		/* per replica: highest view seen */
+	struct bft_vc_view *vcv;	/* n parsed views, scratch */
+	struct bft_ckpt_h *o_scratch;	/* L */
+	struct bft_vc_entry_h *e_scratch;	/* L */
+	struct bft_nv_vc_h *vv_scratch;	/* n */
+	u64 *helped;		/* per replica: 1 + view we last helped */
+	u64 help_at[BFT_MAX_REPLICAS];	/* and when, ms */
+	struct bft_vc_ack_rec *acks;	/* [author * n + acker] */
+};
+
 /* Named VIEW-CHANGEs a backup keeps or fetches (vcfetch.c). */
 struct bft_vcfetch {
 	u8 *vk_mem;		/* n * vc_max: a second copy per author */
@@ -169,10 +198,6 @@ struct bft_engine {
 	/* View state. */
 	u64 view;
 	u32 status;		/* enum bft_status */
-	u64 vc_timeout;		/* current, after backoff */
-	u64 vc_deadline;	/* view-change timer, BFT_NO_DEADLINE if off */
-	u64 vc_armed;		/* in view change: Q VCs in, give up then */
-	bool progress;		/* executed something in this view */
 
 	/* Log. */
 	u64 h;			/* stable checkpoint = low watermark */
@@ -202,26 +227,7 @@ struct bft_engine {
 	u64 *peer_ck_seq;	/* latest CHECKPOINT per replica */
 	u8 *peer_ck_digest;	/* n * 32 */
 
-	/* View change: latest VIEW-CHANGE per replica (own included). */
-	u32 vc_max;
-	u8 *vc_mem;		/* n * vc_max */
-	u32 *vc_len;
-	u64 *vc_view;
-	u8 *vc_dig;		/* n * 32: digest of each, taken when stored */
-	u64 nv_tried_view;	/* primary: the acked set last computed on */
-	u64 nv_tried_mask;
-	u8 *nv_buf;		/* latest NEW-VIEW (pending or sent) */
-	u32 nv_len;
-	u64 nv_view;
-	bool nv_pending;	/* waiting for the VIEW-CHANGEs it names */
-	u64 *view_hint;		/* per replica: highest view seen */
-	struct bft_vc_view *vcv;	/* n parsed views, scratch */
-	struct bft_ckpt_h *o_scratch;	/* L */
-	struct bft_vc_entry_h *e_scratch;	/* L */
-	struct bft_nv_vc_h *vv_scratch;	/* n */
-	u64 *vc_helped;		/* per replica: 1 + view we last helped */
-	u64 vc_help_at[BFT_MAX_REPLICAS];	/* and when, ms */
-	struct bft_vc_ack_rec *vc_acks;	/* [author * n + acker] */
+	struct bft_viewchange vc;
 
 	struct bft_vcfetch vcf;
 
@@ -233,8 +239,6 @@ struct bft_engine {
 	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
 	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
 	u64 probe_gap;		/* ms until the round after */
-	u64 view_heard;		/* peers seen in our view (created empty) */
-	bool view_known;	/* by a NEW-VIEW, or Q - 1 peers in it */
 	struct bft_seed seed;
 
 	struct bft_retx retx;

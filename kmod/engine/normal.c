@@ -333,8 +333,8 @@ void bft_try_execute(struct bft_engine *e)
 	 * that timer drives VIEW-CHANGE resends and giving up on the view.
 	 */
 	if (e->status == BFT_ST_NORMAL) {
-		e->vc_timeout = e->cfg.vc_timeout_ms;
-		e->vc_deadline = BFT_NO_DEADLINE;
+		e->vc.timeout = e->cfg.vc_timeout_ms;
+		e->vc.deadline = BFT_NO_DEADLINE;
 		bft_timer_update(e);
 	}
 	if (bft_is_primary(e))

@@ -27,7 +27,7 @@ int bft_vcf_alloc(struct bft_engine *e)
 {
 	u32 n = e->n;
 
-	e->vcf.vk_mem = bft_zalloc((size_t)n * e->vc_max);
+	e->vcf.vk_mem = bft_zalloc((size_t)n * e->vc.max);
 	e->vcf.vk_len = bft_zalloc(sizeof(u32) * n);
 	e->vcf.vk_view = bft_zalloc(sizeof(u64) * n);
 	e->vcf.want = bft_zalloc(sizeof(*e->vcf.want) * n);
@@ -50,12 +50,12 @@ void bft_vcf_free(struct bft_engine *e)
 
 static u8 *latest_buf(struct bft_engine *e, u32 j)
 {
-	return e->vc_mem + (size_t)j * e->vc_max;
+	return e->vc.mem + (size_t)j * e->vc.max;
 }
 
 static u8 *keep_buf(struct bft_engine *e, u32 j)
 {
-	return e->vcf.vk_mem + (size_t)j * e->vc_max;
+	return e->vcf.vk_mem + (size_t)j * e->vc.max;
 }
 
 /* SHA-256 of a VIEW-CHANGE (without its trailer) is @digest. */
@@ -75,10 +75,10 @@ const u8 *bft_vc_copy(struct bft_engine *e, u32 j, u64 v, const u8 *digest,
 		      u32 *len)
 {
 	/* The latest copy's digest was taken when vc_store() stored it. */
-	if (e->vc_len[j] && e->vc_view[j] == v &&
-	    !memcmp(e->vc_dig + (size_t)j * BFT_DIGEST_LEN, digest,
+	if (e->vc.len[j] && e->vc.view[j] == v &&
+	    !memcmp(e->vc.dig + (size_t)j * BFT_DIGEST_LEN, digest,
 		    BFT_DIGEST_LEN)) {
-		*len = e->vc_len[j];
+		*len = e->vc.len[j];
 		return latest_buf(e, j);
 	}
 	if (e->vcf.vk_len[j] && e->vcf.vk_view[j] == v &&
@@ -92,7 +92,7 @@ const u8 *bft_vc_copy(struct bft_engine *e, u32 j, u64 v, const u8 *digest,
 /* Lower is worth keeping more: a pending NEW-VIEW's, then the nearest. */
 static u64 keep_rank(const struct bft_engine *e, u64 v)
 {
-	if (e->nv_pending && v == e->nv_view)
+	if (e->vc.nv_pending && v == e->vc.nv_view)
 		return 0;
 	return v < e->view ? (u64)-1 : 1 + v - e->view;
 }
@@ -100,14 +100,14 @@ static u64 keep_rank(const struct bft_engine *e, u64 v)
 /* @j's latest VIEW-CHANGE is about to give way to one for a later view. */
 void bft_vc_keep(struct bft_engine *e, u32 j)
 {
-	if (!e->vc_len[j] || keep_rank(e, e->vc_view[j]) == (u64)-1)
+	if (!e->vc.len[j] || keep_rank(e, e->vc.view[j]) == (u64)-1)
 		return;
 	if (e->vcf.vk_len[j] &&
-	    keep_rank(e, e->vcf.vk_view[j]) <= keep_rank(e, e->vc_view[j]))
+	    keep_rank(e, e->vcf.vk_view[j]) <= keep_rank(e, e->vc.view[j]))
 		return;
-	memcpy(keep_buf(e, j), latest_buf(e, j), e->vc_len[j]);
-	e->vcf.vk_len[j] = e->vc_len[j];
-	e->vcf.vk_view[j] = e->vc_view[j];
+	memcpy(keep_buf(e, j), latest_buf(e, j), e->vc.len[j]);
+	e->vcf.vk_len[j] = e->vc.len[j];
+	e->vcf.vk_view[j] = e->vc.view[j];
 }
 
 /* NEW-VIEW(v) names @digest for @j, and we hold no such copy. */
@@ -131,7 +131,7 @@ void bft_vcf_want(struct bft_engine *e, u64 v, u32 j, const u8 *digest)
 	 * coming from its author: ask at once. Holding none, it may merely
 	 * be in flight (VCs go to everyone): ask after xfer_retry_ms.
 	 */
-	if ((e->vc_len[j] && e->vc_view[j] >= v) ||
+	if ((e->vc.len[j] && e->vc.view[j] >= v) ||
 	    (e->vcf.vk_len[j] && e->vcf.vk_view[j] == v))
 		e->vcf.at = e->now;
 	else if (e->vcf.at == BFT_NO_DEADLINE)
@@ -153,7 +153,7 @@ void bft_vcf_tick(struct bft_engine *e)
 		if (!w->active)
 			continue;
 		/* Done with, or arrived directly meanwhile. */
-		if (!e->nv_pending || e->nv_view != e->vcf.view ||
+		if (!e->vc.nv_pending || e->vc.nv_view != e->vcf.view ||
 		    e->vcf.view < e->view ||
 		    bft_vc_copy(e, j, e->vcf.view, w->digest, &len)) {
 			w->active = false;

@@ -14,53 +14,53 @@ int bft_vc_alloc(struct bft_engine *e)
 {
 	u32 n = e->n, L = e->cfg.log_size;
 
-	e->vc_max = BFT_VC_FIXED + BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
+	e->vc.max = BFT_VC_FIXED + BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
 		    L * BFT_VC_ENTRY_LEN + BFT_MAC_LEN;
-	e->vc_mem = bft_zalloc((size_t)n * e->vc_max);
-	e->vc_len = bft_zalloc(sizeof(u32) * n);
-	e->vc_view = bft_zalloc(sizeof(u64) * n);
-	e->vc_dig = bft_zalloc((size_t)n * BFT_DIGEST_LEN);
-	e->nv_buf = bft_zalloc(BFT_NV_FIXED + n * BFT_NV_VC_LEN +
+	e->vc.mem = bft_zalloc((size_t)n * e->vc.max);
+	e->vc.len = bft_zalloc(sizeof(u32) * n);
+	e->vc.view = bft_zalloc(sizeof(u64) * n);
+	e->vc.dig = bft_zalloc((size_t)n * BFT_DIGEST_LEN);
+	e->vc.nv_buf = bft_zalloc(BFT_NV_FIXED + n * BFT_NV_VC_LEN +
 			       L * BFT_NV_O_LEN + BFT_MAC_LEN);
-	e->view_hint = bft_zalloc(sizeof(u64) * n);
-	e->vcv = bft_zalloc(sizeof(*e->vcv) * n);
-	e->o_scratch = bft_zalloc(sizeof(*e->o_scratch) * L);
-	e->e_scratch = bft_zalloc(sizeof(*e->e_scratch) * L);
-	e->vv_scratch = bft_zalloc(sizeof(*e->vv_scratch) * n);
-	e->vc_helped = bft_zalloc(sizeof(*e->vc_helped) * n);
-	e->vc_acks = bft_zalloc(sizeof(*e->vc_acks) * n * n);
-	if (!e->vc_mem || !e->vc_len || !e->vc_view || !e->vc_dig ||
-	    !e->nv_buf ||
-	    !e->view_hint || !e->vcv || !e->o_scratch || !e->e_scratch ||
-	    !e->vv_scratch || !e->vc_helped || !e->vc_acks)
+	e->vc.view_hint = bft_zalloc(sizeof(u64) * n);
+	e->vc.vcv = bft_zalloc(sizeof(*e->vc.vcv) * n);
+	e->vc.o_scratch = bft_zalloc(sizeof(*e->vc.o_scratch) * L);
+	e->vc.e_scratch = bft_zalloc(sizeof(*e->vc.e_scratch) * L);
+	e->vc.vv_scratch = bft_zalloc(sizeof(*e->vc.vv_scratch) * n);
+	e->vc.helped = bft_zalloc(sizeof(*e->vc.helped) * n);
+	e->vc.acks = bft_zalloc(sizeof(*e->vc.acks) * n * n);
+	if (!e->vc.mem || !e->vc.len || !e->vc.view || !e->vc.dig ||
+	    !e->vc.nv_buf ||
+	    !e->vc.view_hint || !e->vc.vcv || !e->vc.o_scratch || !e->vc.e_scratch ||
+	    !e->vc.vv_scratch || !e->vc.helped || !e->vc.acks)
 		return -ENOMEM;
 	return 0;
 }
 
 void bft_vc_free(struct bft_engine *e)
 {
-	bft_free(e->vc_mem);
-	bft_free(e->vc_len);
-	bft_free(e->vc_view);
-	bft_free(e->vc_dig);
-	bft_free(e->nv_buf);
-	bft_free(e->view_hint);
-	bft_free(e->vcv);
-	bft_free(e->o_scratch);
-	bft_free(e->e_scratch);
-	bft_free(e->vv_scratch);
-	bft_free(e->vc_helped);
-	bft_free(e->vc_acks);
+	bft_free(e->vc.mem);
+	bft_free(e->vc.len);
+	bft_free(e->vc.view);
+	bft_free(e->vc.dig);
+	bft_free(e->vc.nv_buf);
+	bft_free(e->vc.view_hint);
+	bft_free(e->vc.vcv);
+	bft_free(e->vc.o_scratch);
+	bft_free(e->vc.e_scratch);
+	bft_free(e->vc.vv_scratch);
+	bft_free(e->vc.helped);
+	bft_free(e->vc.acks);
 }
 
 static u8 *vc_buf(struct bft_engine *e, u32 j)
 {
-	return e->vc_mem + (size_t)j * e->vc_max;
+	return e->vc.mem + (size_t)j * e->vc.max;
 }
 
 static void vc_digest(struct bft_engine *e, u32 j, u8 *out)
 {
-	memcpy(out, e->vc_dig + (size_t)j * BFT_DIGEST_LEN, BFT_DIGEST_LEN);
+	memcpy(out, e->vc.dig + (size_t)j * BFT_DIGEST_LEN, BFT_DIGEST_LEN);
 }
 
 /* Keep @j's VIEW-CHANGE for v and its digest, hashed once here. */
@@ -70,17 +70,17 @@ static void vc_store(struct bft_engine *e, u32 j, const u8 *buf, u32 len,
 	struct bft_sha_ctx c;
 
 	memcpy(vc_buf(e, j), buf, len);
-	e->vc_len[j] = len;
-	e->vc_view[j] = v;
+	e->vc.len[j] = len;
+	e->vc.view[j] = v;
 	bft_sha_init(&c);
 	bft_sha_update(&c, buf, len - BFT_MAC_LEN);
-	bft_sha_final(&c, e->vc_dig + (size_t)j * BFT_DIGEST_LEN);
+	bft_sha_final(&c, e->vc.dig + (size_t)j * BFT_DIGEST_LEN);
 }
 
 static u32 build_vc(struct bft_engine *e, u64 v)
 {
 	struct bft_ckpt_h ck[BFT_MAX_CKPTS_VC];
-	struct bft_vc_entry_h *ent = e->e_scratch;
+	struct bft_vc_entry_h *ent = e->vc.e_scratch;
 	u32 nc = 0, ne = 0, i;
 	u64 seq;
 
@@ -128,7 +128,7 @@ static u32 vc_count(const struct bft_engine *e, u64 v)
 	u32 j, k = 0;
 
 	for (j = 0; j < e->n; j++)
-		k += e->vc_view[j] >= v && e->vc_len[j];
+		k += e->vc.view[j] >= v && e->vc.len[j];
 	return k;
 }
 
@@ -143,37 +143,37 @@ static u32 vc_count(const struct bft_engine *e, u64 v)
  */
 static void vc_arm(struct bft_engine *e)
 {
-	if (e->vc_armed != BFT_NO_DEADLINE)
+	if (e->vc.armed != BFT_NO_DEADLINE)
 		return;
-	e->vc_armed = e->now + e->vc_timeout;
-	e->vc_timeout *= e->cfg.vc_backoff;
-	if (e->vc_timeout > e->cfg.vc_timeout_max_ms)
-		e->vc_timeout = e->cfg.vc_timeout_max_ms;
-	if (e->vc_armed < e->vc_deadline)
-		e->vc_deadline = e->vc_armed;
+	e->vc.armed = e->now + e->vc.timeout;
+	e->vc.timeout *= e->cfg.vc_backoff;
+	if (e->vc.timeout > e->cfg.vc_timeout_max_ms)
+		e->vc.timeout = e->cfg.vc_timeout_max_ms;
+	if (e->vc.armed < e->vc.deadline)
+		e->vc.deadline = e->vc.armed;
 }
 
 static void vc_resend_timer(struct bft_engine *e)
 {
-	e->vc_deadline = e->now + e->cfg.vc_timeout_ms;
+	e->vc.deadline = e->now + e->cfg.vc_timeout_ms;
 	/* Past: at BFT_VIEW_MAX there is no view to give up for. */
-	if (e->vc_armed > e->now && e->vc_armed < e->vc_deadline)
-		e->vc_deadline = e->vc_armed;
+	if (e->vc.armed > e->now && e->vc.armed < e->vc.deadline)
+		e->vc.deadline = e->vc.armed;
 }
 
 /* The view-change timer expired; it is always set again. */
 void bft_vc_timeout(struct bft_engine *e)
 {
-	u32 len = e->vc_len[e->id];
+	u32 len = e->vc.len[e->id];
 
 	if ((e->status != BFT_ST_VIEW_CHANGE ||
-	     (e->vc_armed != BFT_NO_DEADLINE && e->now >= e->vc_armed)) &&
+	     (e->vc.armed != BFT_NO_DEADLINE && e->now >= e->vc.armed)) &&
 	    e->view < BFT_VIEW_MAX) {
 		bft_start_view_change(e, e->view + 1);
 		return;
 	}
 	if (e->status == BFT_ST_VIEW_CHANGE && len &&
-	    e->vc_view[e->id] == e->view) {
+	    e->vc.view[e->id] == e->view) {
 		memcpy(e->tx, vc_buf(e, e->id), len);
 		bft_multicast(e, e->tx, len);
 	}
@@ -188,7 +188,7 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 		return;
 	e->status = BFT_ST_VIEW_CHANGE;
 	e->view = v;
-	e->view_heard = 0;
+	e->vc.view_heard = 0;
 	e->ctr.view_changes++;
 	e->batch_deadline = BFT_NO_DEADLINE;
 	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
@@ -197,12 +197,12 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 		vc_store(e, e->id, e->tx, len, v);
 		bft_multicast(e, e->tx, len);
 	}
-	e->vc_armed = BFT_NO_DEADLINE;
+	e->vc.armed = BFT_NO_DEADLINE;
 	vc_resend_timer(e);
 	if (vc_count(e, v) >= e->q)
 		vc_arm(e);
 	try_new_view(e);
-	if (e->nv_pending)
+	if (e->vc.nv_pending)
 		try_validate_nv(e);
 }
 
@@ -224,7 +224,7 @@ static bool vc_acked(struct bft_engine *e, u32 j, u64 v)
 		return true;
 	vc_digest(e, j, d);
 	for (a = 0; a < e->n && k < need; a++) {
-		const struct bft_vc_ack_rec *r = &e->vc_acks[j * e->n + a];
+		const struct bft_vc_ack_rec *r = &e->vc.acks[j * e->n + a];
 
 		k += r->view == v && !memcmp(r->digest, d, BFT_DIGEST_LEN);
 	}
@@ -254,7 +254,7 @@ int bft_on_vc_ack(struct bft_engine *e, u32 from,
 		return BFT_DROP_RESERVED;
 	if (bft_primary(e, a->view) != e->id)
 		return BFT_DROP_NOT_PRIMARY;
-	r = &e->vc_acks[a->replica * e->n + from];
+	r = &e->vc.acks[a->replica * e->n + from];
 	if (a->view < e->view || a->view < r->view)
 		return 0;	/* late: harmless */
 	if (r->view == a->view &&
@@ -280,16 +280,16 @@ static u32 gather(struct bft_engine *e, u64 v, u64 *mask)
 
 	*mask = 0;
 	for (j = 0; j < e->n; j++)
-		if (e->vc_view[j] == v && e->vc_len[j] && vc_acked(e, j, v))
+		if (e->vc.view[j] == v && e->vc.len[j] && vc_acked(e, j, v))
 			set |= 1ULL << j;
-	if (v == e->nv_tried_view && set == e->nv_tried_mask)
+	if (v == e->vc.nv_tried_view && set == e->vc.nv_tried_mask)
 		return 0;
-	e->nv_tried_view = v;
-	e->nv_tried_mask = set;
+	e->vc.nv_tried_view = v;
+	e->vc.nv_tried_mask = set;
 	for (j = 0; j < e->n; j++) {
 		if (!(set & (1ULL << j)) ||
-		    bft_wire_parse_vc(vc_buf(e, j), e->vc_len[j], &e->lim,
-				      &e->vcv[m]))
+		    bft_wire_parse_vc(vc_buf(e, j), e->vc.len[j], &e->lim,
+				      &e->vc.vcv[m]))
 			continue;
 		*mask |= 1ULL << j;
 		m++;
@@ -322,9 +322,9 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 		bft_ckpt_need(e, ck->seq, ck->digest);
 	e->view_base = ck->seq;
 	e->status = BFT_ST_NORMAL;
-	e->view_known = true;
-	e->nv_pending = false;
-	e->vc_deadline = BFT_NO_DEADLINE;
+	e->vc.view_known = true;
+	e->vc.nv_pending = false;
+	e->vc.deadline = BFT_NO_DEADLINE;
 	e->ctr.new_views++;
 	bft_emit(e, BFT_EV_NEW_VIEW, bft_primary(e, e->view), e->view,
 		 ck->seq, ck->digest);
@@ -397,7 +397,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 
 static void try_new_view(struct bft_engine *e)
 {
-	struct bft_nv_vc_h *vv = e->vv_scratch;
+	struct bft_nv_vc_h *vv = e->vc.vv_scratch;
 	struct bft_ckpt_h ck;
 	u32 m, n_o, j, k = 0, len;
 	u64 mask;
@@ -406,7 +406,7 @@ static void try_new_view(struct bft_engine *e)
 		return;
 	m = gather(e, e->view, &mask);
 	if (m < e->q || bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size,
-				       e->vcv, m, &ck, e->o_scratch, &n_o))
+				       e->vc.vcv, m, &ck, e->vc.o_scratch, &n_o))
 		return;
 	for (j = 0; j < e->n; j++) {
 		if (!(mask & (1ULL << j)))
@@ -415,14 +415,14 @@ static void try_new_view(struct bft_engine *e)
 		vc_digest(e, j, vv[k++].digest);
 	}
 	len = bft_enc_nv(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view, ck.seq,
-			 ck.digest, vv, k, e->o_scratch, n_o);
+			 ck.digest, vv, k, e->vc.o_scratch, n_o);
 	if (!len)
 		return;
-	memcpy(e->nv_buf, e->tx, len);
-	e->nv_len = len;
-	e->nv_view = e->view;
+	memcpy(e->vc.nv_buf, e->tx, len);
+	e->vc.nv_len = len;
+	e->vc.nv_view = e->view;
 	bft_multicast(e, e->tx, len);
-	install_view(e, &ck, e->o_scratch, n_o);
+	install_view(e, &ck, e->vc.o_scratch, n_o);
 }
 
 /* 0: installed or waiting for VIEW-CHANGEs; else a drop reason. */
@@ -434,7 +434,7 @@ static int try_validate_nv(struct bft_engine *e)
 	u32 i, m = 0, n_o, missing = 0, l;
 	const u8 *p;
 
-	if (bft_wire_parse_nv(e->nv_buf, e->nv_len, &e->lim, &nv))
+	if (bft_wire_parse_nv(e->vc.nv_buf, e->vc.nv_len, &e->lim, &nv))
 		goto bad;
 	if (nv.n_vc < e->q)
 		goto bad;
@@ -447,29 +447,29 @@ static int try_validate_nv(struct bft_engine *e)
 			missing++;
 			continue;
 		}
-		if (bft_wire_parse_vc(p, l, &e->lim, &e->vcv[m++]))
+		if (bft_wire_parse_vc(p, l, &e->lim, &e->vc.vcv[m++]))
 			goto bad;
 	}
 	if (missing)
 		return 0;
-	if (bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size, e->vcv, m, &ck,
-			   e->o_scratch, &n_o))
+	if (bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size, e->vc.vcv, m, &ck,
+			   e->vc.o_scratch, &n_o))
 		goto bad;
 	if (ck.seq != nv.ckpt_seq || n_o != nv.n_o ||
 	    memcmp(ck.digest, nv.ckpt_digest, BFT_DIGEST_LEN))
 		goto bad;
 	for (i = 0; i < n_o; i++) {
 		bft_nv_get_o(&nv, i, &o);
-		if (o.seq != e->o_scratch[i].seq ||
-		    memcmp(o.digest, e->o_scratch[i].digest, BFT_DIGEST_LEN))
+		if (o.seq != e->vc.o_scratch[i].seq ||
+		    memcmp(o.digest, e->vc.o_scratch[i].digest, BFT_DIGEST_LEN))
 			goto bad;
 	}
 	if (nv.view > e->view)
 		e->view = nv.view;
-	install_view(e, &ck, e->o_scratch, n_o);
+	install_view(e, &ck, e->vc.o_scratch, n_o);
 	return 0;
 bad:
-	e->nv_pending = false;
+	e->vc.nv_pending = false;
 	bft_evidence(e, bft_primary(e, nv.view), BFT_MSG_NEW_VIEW, nv.view, 0,
 		     NULL);
 	return BFT_DROP_NV_INVALID;
@@ -484,20 +484,20 @@ int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		return BFT_DROP_STALE;
 	if (from != bft_primary(e, view))
 		return BFT_DROP_NOT_PRIMARY;
-	if (e->nv_pending && e->nv_view == view &&
-	    e->nv_len == len && !memcmp(e->nv_buf, buf, len - BFT_MAC_LEN))
+	if (e->vc.nv_pending && e->vc.nv_view == view &&
+	    e->vc.nv_len == len && !memcmp(e->vc.nv_buf, buf, len - BFT_MAC_LEN))
 		return BFT_DROP_DUPLICATE;
-	memcpy(e->nv_buf, buf, len);
-	e->nv_len = len;
-	e->nv_view = view;
-	e->nv_pending = true;
+	memcpy(e->vc.nv_buf, buf, len);
+	e->vc.nv_len = len;
+	e->vc.nv_view = view;
+	e->vc.nv_pending = true;
 	return try_validate_nv(e);
 }
 
 /* A named VIEW-CHANGE came by relay (vcfetch.c): check the NEW-VIEW. */
 void bft_nv_retry(struct bft_engine *e)
 {
-	if (e->nv_pending && e->nv_view >= e->view)
+	if (e->vc.nv_pending && e->vc.nv_view >= e->view)
 		try_validate_nv(e);
 }
 
@@ -507,11 +507,11 @@ static void maybe_join(struct bft_engine *e)
 	u32 j, k = 0;
 
 	for (j = 0; j < e->n; j++) {
-		if (j == e->id || e->vc_view[j] <= e->view)
+		if (j == e->id || e->vc.view[j] <= e->view)
 			continue;
 		k++;
-		if (e->vc_view[j] < lowest)
-			lowest = e->vc_view[j];
+		if (e->vc.view[j] < lowest)
+			lowest = e->vc.view[j];
 	}
 	/* f+1 replicas want a higher view: at least one is correct. */
 	if (k >= e->f + 1)
@@ -532,22 +532,22 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		 * two replicas in the view cannot answer each other's help
 		 * without end (our help is a VIEW-CHANGE too).
 		 */
-		if (e->vc_helped[from] == v + 1 &&
-		    e->now < e->vc_help_at[from] + e->cfg.vc_timeout_ms / 2)
+		if (e->vc.helped[from] == v + 1 &&
+		    e->now < e->vc.help_at[from] + e->cfg.vc_timeout_ms / 2)
 			return 0;
-		e->vc_helped[from] = v + 1;
-		e->vc_help_at[from] = e->now;
-		if (e->vc_view[e->id] == v && e->vc_len[e->id])
+		e->vc.helped[from] = v + 1;
+		e->vc.help_at[from] = e->now;
+		if (e->vc.view[e->id] == v && e->vc.len[e->id])
 			bft_send_replica(e, from, vc_buf(e, e->id),
-					 e->vc_len[e->id]);
-		if (bft_is_primary(e) && e->nv_view == v && e->nv_len)
-			bft_send_replica(e, from, e->nv_buf, e->nv_len);
+					 e->vc.len[e->id]);
+		if (bft_is_primary(e) && e->vc.nv_view == v && e->vc.nv_len)
+			bft_send_replica(e, from, e->vc.nv_buf, e->vc.nv_len);
 		return 0;
 	}
-	if (e->vc_view[from] > v)
+	if (e->vc.view[from] > v)
 		return BFT_DROP_STALE;
-	if (e->vc_view[from] == v && e->vc_len[from]) {
-		if (e->vc_len[from] == len &&
+	if (e->vc.view[from] == v && e->vc.len[from]) {
+		if (e->vc.len[from] == len &&
 		    !memcmp(vc_buf(e, from), buf, len - BFT_MAC_LEN)) {
 			/* A resend: our ack may have been lost too. */
 			send_vc_ack(e, from, v);
@@ -564,7 +564,7 @@ int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 		vc_arm(e);
 	maybe_join(e);
 	try_new_view(e);
-	if (e->nv_pending && e->nv_view >= e->view)
+	if (e->vc.nv_pending && e->vc.nv_view >= e->view)
 		try_validate_nv(e);
 	return 0;
 }
@@ -583,16 +583,16 @@ static void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 	u64 best = 0;
 	u32 i, j, k;
 
-	if (view > e->view_hint[from])
-		e->view_hint[from] = view;
+	if (view > e->vc.view_hint[from])
+		e->vc.view_hint[from] = view;
 	/* Largest view that f+1 replicas have reached or passed. */
 	for (i = 0; i < e->n; i++) {
-		if (e->view_hint[i] <= e->view || e->view_hint[i] <= best)
+		if (e->vc.view_hint[i] <= e->view || e->vc.view_hint[i] <= best)
 			continue;
 		for (j = 0, k = 0; j < e->n; j++)
-			k += e->view_hint[j] >= e->view_hint[i];
+			k += e->vc.view_hint[j] >= e->vc.view_hint[i];
 		if (k >= e->f + 1)
-			best = e->view_hint[i];
+			best = e->vc.view_hint[i];
 	}
 	if (!best)
 		return;
@@ -617,9 +617,9 @@ void bft_peer_view(struct bft_engine *e, u32 from, u64 view)
 		bft_note_view(e, from, view);
 		return;
 	}
-	if (view < e->view || e->view_known)
+	if (view < e->view || e->vc.view_known)
 		return;
-	e->view_heard |= 1ULL << from;
-	if (bft_popcount64(e->view_heard) + 1 >= e->q)
-		e->view_known = true;
+	e->vc.view_heard |= 1ULL << from;
+	if (bft_popcount64(e->vc.view_heard) + 1 >= e->q)
+		e->vc.view_known = true;
 }

@@ -11,25 +11,25 @@ static void queue_push(struct bft_engine *e, u32 c)
 {
 	u32 nc = e->cfg.n_clients;
 
-	if (e->q_len >= nc)
+	if (e->cl.q_len >= nc)
 		return;
-	e->queue[(e->q_head + e->q_len) % nc] = c;
-	e->q_len++;
+	e->cl.queue[(e->cl.q_head + e->cl.q_len) % nc] = c;
+	e->cl.q_len++;
 }
 
 /* Store a client's request as pending; queue it if we are primary. */
 void bft_queue_request(struct bft_engine *e, const struct bft_req_view *r)
 {
-	struct bft_client *cl = &e->clients[r->client];
+	struct bft_client *cl = &e->cl.tab[r->client];
 	bool primary = bft_is_primary(e) && e->status == BFT_ST_NORMAL;
 
 	if (cl->pend_state == PEND_QUEUED) {
 		/* Newer request replaces the queued one in place. */
-		e->q_bytes -= e->q_bytes < cl->pend_len ? e->q_bytes :
+		e->cl.q_bytes -= e->cl.q_bytes < cl->pend_len ? e->cl.q_bytes :
 			      cl->pend_len;
 	} else {
 		if (cl->pend_state == PEND_NONE)
-			e->n_pend++;
+			e->cl.n_pend++;
 		cl->pend_state = PEND_QUEUED;
 		if (primary)
 			queue_push(e, r->client);
@@ -37,9 +37,9 @@ void bft_queue_request(struct bft_engine *e, const struct bft_req_view *r)
 	memcpy(cl->pend, r->raw, r->len);
 	cl->pend_len = r->len;
 	cl->pend_ts = r->ts;
-	e->q_bytes += r->len;
-	if (primary && e->batch_deadline == BFT_NO_DEADLINE)
-		e->batch_deadline = e->now + e->cfg.batch_delay_ms;
+	e->cl.q_bytes += r->len;
+	if (primary && e->cl.batch_deadline == BFT_NO_DEADLINE)
+		e->cl.batch_deadline = e->now + e->cfg.batch_delay_ms;
 }
 
 /* Rebuild the FIFO from pending requests when a view starts. */
@@ -47,12 +47,12 @@ void bft_queue_reset(struct bft_engine *e)
 {
 	u32 i;
 
-	e->q_head = 0;
-	e->q_len = 0;
-	e->q_bytes = 0;
-	e->batch_deadline = BFT_NO_DEADLINE;
+	e->cl.q_head = 0;
+	e->cl.q_len = 0;
+	e->cl.q_bytes = 0;
+	e->cl.batch_deadline = BFT_NO_DEADLINE;
 	for (i = 0; i < e->cfg.n_clients; i++) {
-		struct bft_client *cl = &e->clients[i];
+		struct bft_client *cl = &e->cl.tab[i];
 
 		if (cl->pend_state == PEND_NONE)
 			continue;
@@ -60,10 +60,10 @@ void bft_queue_reset(struct bft_engine *e)
 		if (!bft_is_primary(e) || e->status != BFT_ST_NORMAL)
 			continue;
 		queue_push(e, i);
-		e->q_bytes += cl->pend_len;
+		e->cl.q_bytes += cl->pend_len;
 	}
-	if (e->q_len)
-		e->batch_deadline = e->now + e->cfg.batch_delay_ms;
+	if (e->cl.q_len)
+		e->cl.batch_deadline = e->now + e->cfg.batch_delay_ms;
 }
 
 static bool window_open(const struct bft_engine *e)
@@ -78,21 +78,21 @@ static void propose(struct bft_engine *e)
 	u32 nc = e->cfg.n_clients, len = 0, count = 0, n;
 	u8 d[BFT_DIGEST_LEN];
 
-	while (e->q_len && count < e->cfg.batch_max) {
-		u32 c = e->queue[e->q_head];
-		struct bft_client *cl = &e->clients[c];
+	while (e->cl.q_len && count < e->cfg.batch_max) {
+		u32 c = e->cl.queue[e->cl.q_head];
+		struct bft_client *cl = &e->cl.tab[c];
 
 		if (cl->pend_state == PEND_QUEUED &&
 		    len + cl->pend_len > e->cfg.batch_bytes)
 			break;
-		e->q_head = (e->q_head + 1) % nc;
-		e->q_len--;
+		e->cl.q_head = (e->cl.q_head + 1) % nc;
+		e->cl.q_len--;
 		if (cl->pend_state != PEND_QUEUED)
 			continue;	/* executed or re-queued meanwhile */
 		memcpy(s->batch + len, cl->pend, cl->pend_len);
 		len += cl->pend_len;
 		count++;
-		e->q_bytes -= e->q_bytes < cl->pend_len ? e->q_bytes :
+		e->cl.q_bytes -= e->cl.q_bytes < cl->pend_len ? e->cl.q_bytes :
 			      cl->pend_len;
 		cl->pend_state = PEND_ORDERED;
 	}
@@ -122,21 +122,21 @@ static void propose(struct bft_engine *e)
 void bft_try_batch(struct bft_engine *e)
 {
 	if (e->status != BFT_ST_NORMAL || !bft_is_primary(e)) {
-		e->batch_deadline = BFT_NO_DEADLINE;
+		e->cl.batch_deadline = BFT_NO_DEADLINE;
 		return;
 	}
-	while (e->q_len && window_open(e)) {
-		bool full = e->q_len >= e->cfg.batch_max ||
-			    e->q_bytes >= e->cfg.batch_bytes;
+	while (e->cl.q_len && window_open(e)) {
+		bool full = e->cl.q_len >= e->cfg.batch_max ||
+			    e->cl.q_bytes >= e->cfg.batch_bytes;
 
-		if (!full && e->now < e->batch_deadline &&
-		    e->batch_deadline != BFT_NO_DEADLINE)
+		if (!full && e->now < e->cl.batch_deadline &&
+		    e->cl.batch_deadline != BFT_NO_DEADLINE)
 			break;
 		propose(e);
 	}
-	if (!e->q_len || !window_open(e))
-		e->batch_deadline = BFT_NO_DEADLINE;
-	else if (e->batch_deadline == BFT_NO_DEADLINE)
-		e->batch_deadline = e->now + e->cfg.batch_delay_ms;
+	if (!e->cl.q_len || !window_open(e))
+		e->cl.batch_deadline = BFT_NO_DEADLINE;
+	else if (e->cl.batch_deadline == BFT_NO_DEADLINE)
+		e->cl.batch_deadline = e->now + e->cfg.batch_delay_ms;
 	bft_timer_update(e);
 }

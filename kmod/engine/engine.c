@@ -156,7 +156,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->esz = bft_clients_state_size(cfg);
 	e->vc.timeout = cfg->vc_timeout_ms;
 	e->vc.deadline = BFT_NO_DEADLINE;
-	e->batch_deadline = BFT_NO_DEADLINE;
+	e->cl.batch_deadline = BFT_NO_DEADLINE;
 	e->retx.at = BFT_NO_DEADLINE;
 	e->next_seq = 1;
 	/* Ask around soon (keys come after create): an empty restarted
@@ -609,8 +609,8 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 		e->vc.deadline = BFT_NO_DEADLINE;
 		bft_vc_timeout(e);
 	}
-	if (e->batch_deadline != BFT_NO_DEADLINE &&
-	    e->now >= e->batch_deadline)
+	if (e->cl.batch_deadline != BFT_NO_DEADLINE &&
+	    e->now >= e->cl.batch_deadline)
 		bft_try_batch(e);
 	bft_xfer_tick(e);
 	bft_probe_tick(e);
@@ -625,7 +625,7 @@ static u64 min64(u64 a, u64 b)
 
 u64 bft_engine_next_deadline(const struct bft_engine *e)
 {
-	u64 d = min64(e->vc.deadline, e->batch_deadline);
+	u64 d = min64(e->vc.deadline, e->cl.batch_deadline);
 	u32 L = e->cfg.log_size, i;
 
 	if (e->xfer.active)

@@ -134,6 +134,18 @@ struct bft_seed {
 	u64 total;		/* stream bytes, read via ops->seed_read */
 };
 
+/* Clients (replycache.c) and the primary's batching queue (batch.c). */
+struct bft_clients {
+	struct bft_client *tab;	/* n_clients */
+	u8 *mem;		/* their reply and pending-request buffers */
+	u32 n_pend;		/* clients with a pending request */
+	u32 *queue;		/* ring of client ids, n_clients */
+	u32 q_head;
+	u32 q_len;
+	u32 q_bytes;
+	u64 batch_deadline;
+};
+
 /* View change and view following (viewchange.c). */
 struct bft_viewchange {
 	u64 timeout;		/* current, after backoff */
@@ -210,15 +222,7 @@ struct bft_engine {
 	struct bft_vote *votes;	/* 2 * L * n */
 	u8 *batches;		/* L * batch_bytes */
 
-	/* Clients and the primary's batching queue. */
-	struct bft_client *clients;
-	u32 *queue;		/* ring of client ids, n_clients */
-	u32 q_head;
-	u32 q_len;
-	u32 q_bytes;
-	u64 batch_deadline;
-	u8 *client_mem;
-	u32 n_pend;		/* clients with a pending request */
+	struct bft_clients cl;
 
 	/* Checkpoints. */
 	u32 n_ckrec;

@@ -8,7 +8,7 @@
 static void forward_to_primary(struct bft_engine *e,
 			       const struct bft_req_view *r)
 {
-	struct bft_client *cl = &e->clients[r->client];
+	struct bft_client *cl = &e->cl.tab[r->client];
 	u32 p = bft_primary(e, e->view);
 
 	/* Once per view: replicas that disagree on the primary must not
@@ -43,7 +43,7 @@ static void note_fresh(struct bft_engine *e, struct bft_client *cl,
 
 int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 {
-	struct bft_client *cl = &e->clients[r->client];
+	struct bft_client *cl = &e->cl.tab[r->client];
 	u32 n;
 
 	note_fresh(e, cl, r);
@@ -277,7 +277,7 @@ static void execute_batch(struct bft_engine *e, struct bft_slot *s)
 	u32 off = 0, n;
 
 	while (!bft_batch_next(s->batch, s->batch_len, &off, &e->lim, &r)) {
-		struct bft_client *cl = &e->clients[r.client];
+		struct bft_client *cl = &e->cl.tab[r.client];
 
 		if (cl->pend_state != PEND_NONE && cl->pend_ts <= r.ts)
 			bft_pend_clear(e, r.client);

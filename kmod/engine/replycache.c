@@ -11,29 +11,29 @@ int bft_clients_alloc(struct bft_engine *e)
 	u32 nc = e->cfg.n_clients, i;
 	size_t per = (size_t)e->cfg.max_result + e->req_max;
 
-	e->clients = bft_zalloc(sizeof(*e->clients) * nc);
-	e->queue = bft_zalloc(sizeof(*e->queue) * nc);
-	e->client_mem = bft_zalloc(per * nc);
-	if (!e->clients || !e->queue || !e->client_mem)
+	e->cl.tab = bft_zalloc(sizeof(*e->cl.tab) * nc);
+	e->cl.queue = bft_zalloc(sizeof(*e->cl.queue) * nc);
+	e->cl.mem = bft_zalloc(per * nc);
+	if (!e->cl.tab || !e->cl.queue || !e->cl.mem)
 		return -ENOMEM;
 	for (i = 0; i < nc; i++) {
-		e->clients[i].reply = e->client_mem + per * i;
-		e->clients[i].pend = e->clients[i].reply + e->cfg.max_result;
+		e->cl.tab[i].reply = e->cl.mem + per * i;
+		e->cl.tab[i].pend = e->cl.tab[i].reply + e->cfg.max_result;
 	}
 	return 0;
 }
 
 void bft_clients_free(struct bft_engine *e)
 {
-	bft_free(e->clients);
-	bft_free(e->queue);
-	bft_free(e->client_mem);
+	bft_free(e->cl.tab);
+	bft_free(e->cl.queue);
+	bft_free(e->cl.mem);
 }
 
 void bft_cache_reply(struct bft_engine *e, u32 c, u64 view, const u8 *res,
 		     u32 len)
 {
-	struct bft_client *cl = &e->clients[c];
+	struct bft_client *cl = &e->cl.tab[c];
 
 	cl->reply_view = view;
 	cl->reply_len = len;
@@ -53,7 +53,7 @@ void bft_send_reply(struct bft_engine *e, u32 c, u64 ts, u8 flags,
 
 void bft_send_cached_reply(struct bft_engine *e, u32 c)
 {
-	struct bft_client *cl = &e->clients[c];
+	struct bft_client *cl = &e->cl.tab[c];
 	u32 n;
 
 	n = bft_enc_reply(e->tx, BFT_WIRE_MAX_DGRAM, e->id, cl->reply_view,
@@ -81,7 +81,7 @@ void bft_clients_save(const struct bft_engine *e, u8 *out)
 
 	memset(out, 0, (size_t)per * e->cfg.n_clients);
 	for (i = 0; i < e->cfg.n_clients; i++, out += per) {
-		const struct bft_client *cl = &e->clients[i];
+		const struct bft_client *cl = &e->cl.tab[i];
 
 		bft_put64(out, cl->last_ts);
 		if (!cl->have_reply)
@@ -97,7 +97,7 @@ void bft_clients_load(struct bft_engine *e, const u8 *in)
 	u32 per = 16 + e->cfg.max_result, i, len;
 
 	for (i = 0; i < e->cfg.n_clients; i++, in += per) {
-		struct bft_client *cl = &e->clients[i];
+		struct bft_client *cl = &e->cl.tab[i];
 
 		cl->last_ts = bft_get64(in);
 		len = bft_get32(in + 12);
@@ -114,20 +114,20 @@ void bft_clients_load(struct bft_engine *e, const u8 *in)
 
 bool bft_has_pending(const struct bft_engine *e)
 {
-	return e->n_pend != 0;
+	return e->cl.n_pend != 0;
 }
 
 void bft_pend_clear(struct bft_engine *e, u32 c)
 {
-	struct bft_client *cl = &e->clients[c];
+	struct bft_client *cl = &e->cl.tab[c];
 
 	if (cl->pend_state == PEND_NONE)
 		return;
 	if (cl->pend_state == PEND_QUEUED)
-		e->q_bytes -= e->q_bytes < cl->pend_len ? e->q_bytes :
+		e->cl.q_bytes -= e->cl.q_bytes < cl->pend_len ? e->cl.q_bytes :
 			      cl->pend_len;
 	cl->pend_state = PEND_NONE;
-	e->n_pend--;
+	e->cl.n_pend--;
 }
 
 /* Drop pending requests that are already executed (after a transfer). */
@@ -136,7 +136,7 @@ void bft_pend_sweep(struct bft_engine *e)
 	u32 i;
 
 	for (i = 0; i < e->cfg.n_clients; i++)
-		if (e->clients[i].pend_state != PEND_NONE &&
-		    e->clients[i].pend_ts <= e->clients[i].last_ts)
+		if (e->cl.tab[i].pend_state != PEND_NONE &&
+		    e->cl.tab[i].pend_ts <= e->cl.tab[i].last_ts)
 			bft_pend_clear(e, i);
 }

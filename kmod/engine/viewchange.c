@@ -190,7 +190,7 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 	e->view = v;
 	e->vc.view_heard = 0;
 	e->ctr.view_changes++;
-	e->batch_deadline = BFT_NO_DEADLINE;
+	e->cl.batch_deadline = BFT_NO_DEADLINE;
 	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
 	len = build_vc(e, v);
 	if (len) {

@@ -15,31 +15,31 @@ int bft_ckpt_alloc(struct bft_engine *e)
 	u32 i, n = e->n;
 	size_t per = (size_t)n * BFT_DIGEST_LEN + e->esz;
 
-	e->n_ckrec = e->cfg.log_size / e->cfg.ckpt_interval + 2;
-	e->ck = bft_zalloc(sizeof(*e->ck) * e->n_ckrec);
-	e->ck_mem = bft_zalloc(per * e->n_ckrec);
-	e->peer_ck_seq = bft_zalloc(sizeof(u64) * n);
-	e->peer_ck_digest = bft_zalloc((size_t)n * BFT_DIGEST_LEN);
-	if (!e->ck || !e->ck_mem || !e->peer_ck_seq || !e->peer_ck_digest)
+	e->ck.n_rec = e->cfg.log_size / e->cfg.ckpt_interval + 2;
+	e->ck.rec = bft_zalloc(sizeof(*e->ck.rec) * e->ck.n_rec);
+	e->ck.mem = bft_zalloc(per * e->ck.n_rec);
+	e->ck.peer_seq = bft_zalloc(sizeof(u64) * n);
+	e->ck.peer_digest = bft_zalloc((size_t)n * BFT_DIGEST_LEN);
+	if (!e->ck.rec || !e->ck.mem || !e->ck.peer_seq || !e->ck.peer_digest)
 		return -ENOMEM;
-	for (i = 0; i < e->n_ckrec; i++) {
-		e->ck[i].votes = e->ck_mem + per * i;
-		e->ck[i].ts_snap = e->ck[i].votes + (size_t)n * BFT_DIGEST_LEN;
+	for (i = 0; i < e->ck.n_rec; i++) {
+		e->ck.rec[i].votes = e->ck.mem + per * i;
+		e->ck.rec[i].ts_snap = e->ck.rec[i].votes + (size_t)n * BFT_DIGEST_LEN;
 	}
 	return 0;
 }
 
 void bft_ckpt_free(struct bft_engine *e)
 {
-	bft_free(e->ck);
-	bft_free(e->ck_mem);
-	bft_free(e->peer_ck_seq);
-	bft_free(e->peer_ck_digest);
+	bft_free(e->ck.rec);
+	bft_free(e->ck.mem);
+	bft_free(e->ck.peer_seq);
+	bft_free(e->ck.peer_digest);
 }
 
 static struct bft_ckpt *rec_of(struct bft_engine *e, u64 seq)
 {
-	return &e->ck[(seq / e->cfg.ckpt_interval) % e->n_ckrec];
+	return &e->ck.rec[(seq / e->cfg.ckpt_interval) % e->ck.n_rec];
 }
 
 struct bft_ckpt *bft_ckpt_find(struct bft_engine *e, u64 seq)
@@ -141,9 +141,9 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 		return BFT_DROP_RESERVED;
 	if (v->seq <= e->h)
 		return BFT_DROP_STALE;
-	if (v->seq > e->peer_ck_seq[from]) {
-		e->peer_ck_seq[from] = v->seq;
-		memcpy(e->peer_ck_digest + (size_t)from * BFT_DIGEST_LEN,
+	if (v->seq > e->ck.peer_seq[from]) {
+		e->ck.peer_seq[from] = v->seq;
+		memcpy(e->ck.peer_digest + (size_t)from * BFT_DIGEST_LEN,
 		       v->digest, BFT_DIGEST_LEN);
 	}
 	if (v->seq <= e->h + e->cfg.log_size) {
@@ -165,8 +165,8 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 	}
 	/* Far ahead of us: Q replicas whose latest checkpoint agrees. */
 	for (j = 0; j < e->n; j++)
-		if (e->peer_ck_seq[j] == v->seq &&
-		    !memcmp(e->peer_ck_digest + (size_t)j * BFT_DIGEST_LEN,
+		if (e->ck.peer_seq[j] == v->seq &&
+		    !memcmp(e->ck.peer_digest + (size_t)j * BFT_DIGEST_LEN,
 			    v->digest, BFT_DIGEST_LEN))
 			k++;
 	if (k >= e->q)
@@ -199,18 +199,18 @@ void bft_ckpt_fetch_weak(struct bft_engine *e)
 {
 	u32 i, j, k;
 
-	if (e->seed.active)
+	if (e->st.seed.active)
 		return;
 	for (i = 0; i < e->n; i++) {
-		u64 seq = e->peer_ck_seq[i];
-		const u8 *d = e->peer_ck_digest + (size_t)i * BFT_DIGEST_LEN;
+		u64 seq = e->ck.peer_seq[i];
+		const u8 *d = e->ck.peer_digest + (size_t)i * BFT_DIGEST_LEN;
 
 		if (i == e->id || seq <= e->last_exec ||
 		    seq > e->h + e->cfg.log_size)
 			continue;
 		for (j = 0, k = 0; j < e->n; j++)
-			if (j != e->id && e->peer_ck_seq[j] == seq &&
-			    !memcmp(e->peer_ck_digest +
+			if (j != e->id && e->ck.peer_seq[j] == seq &&
+			    !memcmp(e->ck.peer_digest +
 				    (size_t)j * BFT_DIGEST_LEN, d,
 				    BFT_DIGEST_LEN))
 				k++;
@@ -236,9 +236,9 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 	for (i = 0; i < e->cfg.log_size; i++)
 		if (e->slots[i].seq && e->slots[i].seq <= seq)
 			bft_slot_clear(e, &e->slots[i]);
-	for (i = 0; i < e->n_ckrec; i++)
-		if (e->ck[i].valid && e->ck[i].seq < seq)
-			rec_reset(e, &e->ck[i]);
+	for (i = 0; i < e->ck.n_rec; i++)
+		if (e->ck.rec[i].valid && e->ck.rec[i].seq < seq)
+			rec_reset(e, &e->ck.rec[i]);
 	if (e->max_seq < seq)
 		e->max_seq = seq;
 	if (e->next_seq <= seq)

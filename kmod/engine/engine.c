@@ -162,9 +162,9 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	/* Ask around soon (keys come after create): an empty restarted
 	 * replica then catches up even with the cluster idle.
 	 */
-	e->probe_left = BFT_PROBE_FRESH;
-	e->probe_at = now_ms + cfg->xfer_retry_ms;
-	e->probe_gap = cfg->xfer_retry_ms;
+	e->st.probe_left = BFT_PROBE_FRESH;
+	e->st.probe_at = now_ms + cfg->xfer_retry_ms;
+	e->st.probe_gap = cfg->xfer_retry_ms;
 	e->tx = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->io = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->result = bft_zalloc(cfg->max_result);
@@ -196,12 +196,12 @@ void bft_engine_destroy(struct bft_engine *e)
 
 	if (!e)
 		return;
-	for (i = 0; i < e->n_ckrec; i++)
-		if (e->ck[i].valid && e->ck[i].mine)
-			e->svc_ops->snapshot_release(e->svc, e->ck[i].seq);
+	for (i = 0; i < e->ck.n_rec; i++)
+		if (e->ck.rec[i].valid && e->ck.rec[i].mine)
+			e->svc_ops->snapshot_release(e->svc, e->ck.rec[i].seq);
 	if (e->xfer.active)
 		e->svc_ops->install_done(e->svc, e->xfer.seq, false);
-	if (e->seed.active)
+	if (e->st.seed.active)
 		e->ops->seed_release(e->ctx);
 	engine_free(e);
 }
@@ -630,7 +630,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 
 	if (e->xfer.active)
 		d = min64(d, e->xfer.deadline);
-	d = min64(d, e->probe_at);
+	d = min64(d, e->st.probe_at);
 	d = min64(d, e->retx.at);
 	d = min64(d, e->vcf.at);
 	for (i = 0; i < L; i++)

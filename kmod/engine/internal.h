@@ -134,6 +134,27 @@ struct bft_seed {
 	u64 total;		/* stream bytes, read via ops->seed_read */
 };
 
+/* Checkpoint records and the peers' latest CHECKPOINTs (checkpoint.c). */
+struct bft_ckpts {
+	u32 n_rec;
+	struct bft_ckpt *rec;	/* n_rec */
+	u8 *mem;		/* their votes and client timestamp snapshots */
+	u64 *peer_seq;		/* latest CHECKPOINT per replica */
+	u8 *peer_digest;	/* n * 32 */
+};
+
+/* Stable checkpoints: recent ones, who certified the latest (stable.c). */
+struct bft_stable {
+	struct bft_stable_rec ring[BFT_STABLE_RING];
+	u64 attest;		/* replicas whose CHECKPOINT made h stable */
+	u64 view;		/* view in which h became stable */
+	u64 answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
+	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
+	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
+	u64 probe_gap;		/* ms until the round after */
+	struct bft_seed seed;
+};
+
 /* Clients (replycache.c) and the primary's batching queue (batch.c). */
 struct bft_clients {
 	struct bft_client *tab;	/* n_clients */
@@ -224,26 +245,13 @@ struct bft_engine {
 
 	struct bft_clients cl;
 
-	/* Checkpoints. */
-	u32 n_ckrec;
-	struct bft_ckpt *ck;
-	u8 *ck_mem;
-	u64 *peer_ck_seq;	/* latest CHECKPOINT per replica */
-	u8 *peer_ck_digest;	/* n * 32 */
+	struct bft_ckpts ck;
 
 	struct bft_viewchange vc;
 
 	struct bft_vcfetch vcf;
 
-	/* Stable checkpoints: recent ones and who certified the latest. */
-	struct bft_stable_rec stable_ring[BFT_STABLE_RING];
-	u64 stable_attest;	/* replicas whose CHECKPOINT made h stable */
-	u64 stable_view;	/* view in which h became stable */
-	u64 stable_answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
-	u32 probe_left;		/* FETCH(STABLE) rounds left (fresh) */
-	u64 probe_at;		/* next round, BFT_NO_DEADLINE if none */
-	u64 probe_gap;		/* ms until the round after */
-	struct bft_seed seed;
+	struct bft_stable st;
 
 	struct bft_retx retx;
 

@@ -14,7 +14,7 @@
 
 static struct bft_stable_rec *ring_of(struct bft_engine *e, u64 seq)
 {
-	return &e->stable_ring[(seq / e->cfg.ckpt_interval) % BFT_STABLE_RING];
+	return &e->st.ring[(seq / e->cfg.ckpt_interval) % BFT_STABLE_RING];
 }
 
 /* h just became stable: remember it and who vouched for it. */
@@ -30,13 +30,13 @@ void bft_stable_note(struct bft_engine *e, u64 seq, const u8 *digest)
 		    !memcmp(c->votes + (size_t)j * BFT_DIGEST_LEN, digest,
 			    BFT_DIGEST_LEN))
 			mask |= 1ULL << j;
-		if (e->peer_ck_seq[j] == seq &&
-		    !memcmp(e->peer_ck_digest + (size_t)j * BFT_DIGEST_LEN,
+		if (e->ck.peer_seq[j] == seq &&
+		    !memcmp(e->ck.peer_digest + (size_t)j * BFT_DIGEST_LEN,
 			    digest, BFT_DIGEST_LEN))
 			mask |= 1ULL << j;
 	}
-	e->stable_attest = mask;
-	e->stable_view = e->view;
+	e->st.attest = mask;
+	e->st.view = e->view;
 	if (!seq)
 		return;
 	s = ring_of(e, seq);
@@ -102,7 +102,7 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 		return 0;	/* nothing newer to tell */
 	if (!own_stable(e))
 		return BFT_DROP_STATE;
-	if (!bft_answer_due(e, &e->stable_answered[from]))
+	if (!bft_answer_due(e, &e->st.answered[from]))
 		return BFT_DROP_BUSY;
 	bft_stable_resend(e, from);
 	return 0;
@@ -110,27 +110,27 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 
 bool bft_probing(const struct bft_engine *e)
 {
-	return e->seed.active ||
-	       (e->probe_left && !e->h && !e->last_exec);
+	return e->st.seed.active ||
+	       (e->st.probe_left && !e->h && !e->last_exec);
 }
 
 void bft_probe_tick(struct bft_engine *e)
 {
 	u32 n;
 
-	if (e->probe_at == BFT_NO_DEADLINE || e->now < e->probe_at)
+	if (e->st.probe_at == BFT_NO_DEADLINE || e->now < e->st.probe_at)
 		return;
 	if (e->retx.tail_ask && e->status == BFT_ST_NORMAL) {
 		e->retx.tail_ask = false;
 		bft_retx_ask(e);
 	}
 	if (!bft_probing(e)) {
-		e->probe_at = e->retx.tail_ask ? e->now + e->probe_gap :
+		e->st.probe_at = e->retx.tail_ask ? e->now + e->st.probe_gap :
 					   BFT_NO_DEADLINE;
 		return;
 	}
-	if (!e->seed.active)
-		e->probe_left--;
+	if (!e->st.seed.active)
+		e->st.probe_left--;
 	n = bft_enc_fetch_stable(e->tx, BFT_WIRE_MAX_DGRAM,
 				 BFT_PRINCIPAL_REPLICA, e->id, e->view, e->h);
 	bft_multicast(e, e->tx, n);
@@ -138,29 +138,29 @@ void bft_probe_tick(struct bft_engine *e)
 	 * And the log past it: replicas in a later view answer with their
 	 * votes in it, from which we learn that view (bft_peer_view).
 	 */
-	if (!e->seed.active)
+	if (!e->st.seed.active)
 		bft_retx_ask(e);
-	e->probe_at = e->now + e->probe_gap;
-	e->probe_gap *= 2;
-	if (e->probe_gap > e->cfg.vc_timeout_max_ms)
-		e->probe_gap = e->cfg.vc_timeout_max_ms;
+	e->st.probe_at = e->now + e->st.probe_gap;
+	e->st.probe_gap *= 2;
+	if (e->st.probe_gap > e->cfg.vc_timeout_max_ms)
+		e->st.probe_gap = e->cfg.vc_timeout_max_ms;
 }
 
 static void seed_drop(struct bft_engine *e)
 {
-	if (!e->seed.active)
+	if (!e->st.seed.active)
 		return;
-	e->seed.active = false;
+	e->st.seed.active = false;
 	e->ops->seed_release(e->ctx);
 	if (!bft_probing(e))
-		e->probe_at = BFT_NO_DEADLINE;
+		e->st.probe_at = BFT_NO_DEADLINE;
 }
 
 static void seed_reject(struct bft_engine *e)
 {
 	e->ctr.seed_rejected++;
-	bft_emit(e, BFT_EV_SEED_REJECTED, e->id, e->view, e->seed.seq,
-		 e->seed.digest);
+	bft_emit(e, BFT_EV_SEED_REJECTED, e->id, e->view, e->st.seed.seq,
+		 e->st.seed.digest);
 	seed_drop(e);
 }
 
@@ -168,11 +168,11 @@ static void seed_reject(struct bft_engine *e)
 static void seed_install(struct bft_engine *e)
 {
 	struct bft_xfer *x = &e->xfer;
-	u64 off = 0, total = e->seed.total;
+	u64 off = 0, total = e->st.seed.total;
 	long got;
 	int r = 0;
 
-	bft_xfer_begin(e, e->seed.seq, e->seed.digest);
+	bft_xfer_begin(e, e->st.seed.seq, e->st.seed.digest);
 	/* A local copy, hashed as a whole at the end: no table needed. */
 	x->parts = true;
 	x->total = total;
@@ -212,7 +212,7 @@ static void seed_install(struct bft_engine *e)
  */
 bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest)
 {
-	struct bft_seed *sd = &e->seed;
+	struct bft_seed *sd = &e->st.seed;
 
 	if (!sd->active || seq < sd->seq)
 		return false;
@@ -232,7 +232,7 @@ bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest)
 /* Reached seq without the seed (it waited for an older one): drop it. */
 void bft_seed_passed(struct bft_engine *e, u64 seq)
 {
-	if (e->seed.active && seq >= e->seed.seq) {
+	if (e->st.seed.active && seq >= e->st.seed.seq) {
 		e->ctr.seed_stale++;
 		seed_drop(e);
 	}
@@ -241,7 +241,7 @@ void bft_seed_passed(struct bft_engine *e, u64 seq)
 int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
 		    u64 total)
 {
-	struct bft_seed *sd = &e->seed;
+	struct bft_seed *sd = &e->st.seed;
 
 	if (!e->ops->seed_read || !e->ops->seed_release)
 		return -EOPNOTSUPP;
@@ -253,8 +253,8 @@ int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
 	sd->seq = seq;
 	memcpy(sd->digest, digest, BFT_DIGEST_LEN);
 	sd->total = total;
-	e->probe_at = e->now;
-	e->probe_gap = e->cfg.xfer_retry_ms;
+	e->st.probe_at = e->now;
+	e->st.probe_gap = e->cfg.xfer_retry_ms;
 	/* Already fetching a certified checkpoint over the network? */
 	if (e->xfer.active)
 		bft_seed_try(e, e->xfer.seq, e->xfer.digest);
@@ -272,8 +272,8 @@ int bft_engine_stable(struct bft_engine *e, struct bft_stable_info *si)
 	if (!c)
 		return -EAGAIN;
 	si->seq = e->h;
-	si->view = e->stable_view;
-	si->attest = e->stable_attest;
+	si->view = e->st.view;
+	si->attest = e->st.attest;
 	si->size = c->size;
 	si->esz = e->esz;
 	memcpy(si->digest, e->h_digest, BFT_DIGEST_LEN);

@@ -600,8 +600,8 @@ static void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 	bft_start_view_change(e, best);
 	/* Once in, ask for the log of the view we missed (stable.c). */
 	e->retx.tail_ask = true;
-	if (e->probe_at == BFT_NO_DEADLINE)
-		e->probe_at = e->now + e->cfg.xfer_retry_ms;
+	if (e->st.probe_at == BFT_NO_DEADLINE)
+		e->st.probe_at = e->now + e->cfg.xfer_retry_ms;
 }
 
 /*

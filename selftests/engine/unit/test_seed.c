@@ -206,7 +206,7 @@ TEST(seed_passed_by_the_replica)
 	ASSERT_EQ(0, ctr3()->xfer_local);
 	ASSERT_EQ(1, ctr3()->seed_stale + ctr3()->seed_rejected);
 	tc_advance(&tc, 300, 100);
-	ASSERT_EQ(BFT_NO_DEADLINE, tc.r[3].e->probe_at);
+	ASSERT_EQ(BFT_NO_DEADLINE, tc.r[3].e->st.probe_at);
 	ASSERT_TRUE(converged());
 	tc_free(&tc);
 }

@@ -92,7 +92,7 @@ static void engine_free(struct bft_engine *e)
 	bft_free(e->batches);
 	bft_free(e->tx);
 	bft_free(e->io);
-	bft_free(e->tbl_io);
+	bft_free(e->xs.tbl_io);
 	bft_free(e->xfer.table);
 	bft_free(e->result);
 	bft_free(e->xfer.staging);
@@ -169,8 +169,8 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->io = bft_zalloc(BFT_WIRE_MAX_DGRAM);
 	e->result = bft_zalloc(cfg->max_result);
 	e->xfer.staging = bft_zalloc(e->esz);
-	e->tbl_io = bft_zalloc(e->cfg.xfer_chunk);
-	if (!e->tx || !e->io || !e->result || !e->xfer.staging || !e->tbl_io)
+	e->xs.tbl_io = bft_zalloc(e->cfg.xfer_chunk);
+	if (!e->tx || !e->io || !e->result || !e->xfer.staging || !e->xs.tbl_io)
 		goto fail;
 	if (log_alloc(e) || bft_clients_alloc(e) || bft_ckpt_alloc(e) ||
 	    bft_vc_alloc(e) || bft_vcf_alloc(e))

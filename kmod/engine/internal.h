@@ -107,6 +107,14 @@ struct bft_fetch_rl {
 	u64 last;		/* bft_answer_due() stamp */
 };
 
+/* Answering FETCH(STATE, TABLE, BATCH) (xferserve.c). */
+struct bft_xfer_serve {
+	struct bft_fetch_rl state_answered[BFT_MAX_REPLICAS];
+	struct bft_fetch_rl table_answered[BFT_MAX_REPLICAS];
+	struct bft_fetch_rl batch_answered[BFT_MAX_REPLICAS];
+	u8 *tbl_io;		/* xfer_chunk bytes: a DATA(TABLE) answer */
+};
+
 /* Recently stable checkpoints, for clients that confirm an export. */
 #define BFT_STABLE_RING		8
 /*
@@ -256,11 +264,8 @@ struct bft_engine {
 	struct bft_retx retx;
 
 	struct bft_xfer xfer;
-	struct bft_fetch_rl state_answered[BFT_MAX_REPLICAS];
-	struct bft_fetch_rl table_answered[BFT_MAX_REPLICAS];
-	struct bft_fetch_rl batch_answered[BFT_MAX_REPLICAS];
+	struct bft_xfer_serve xs;
 	u8 *io;			/* xfer_chunk bytes scratch */
-	u8 *tbl_io;		/* xfer_chunk bytes: a DATA(TABLE) answer */
 	u8 *tx;			/* BFT_WIRE_MAX_DGRAM */
 	u8 *result;		/* max_result */
 

@@ -94,11 +94,11 @@ static int serve_ckpt(struct bft_engine *e, u32 from,
 		      const struct bft_fetch_view *f)
 {
 	bool tbl = f->what == BFT_FETCH_TABLE;
-	struct bft_fetch_rl *rl = tbl ? &e->table_answered[from] :
-					&e->state_answered[from];
+	struct bft_fetch_rl *rl = tbl ? &e->xs.table_answered[from] :
+					&e->xs.state_answered[from];
 	struct bft_ckpt *c = bft_ckpt_find(e, f->seq);
 	u32 len = e->cfg.xfer_chunk, n;
-	u8 *buf = tbl ? e->tbl_io : e->io;
+	u8 *buf = tbl ? e->xs.tbl_io : e->io;
 	u64 total;
 	int err;
 
@@ -140,9 +140,9 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
 	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))
 		return BFT_DROP_XFER;
-	if (!fetch_due(e, &e->batch_answered[from], f->seq, 0))
+	if (!fetch_due(e, &e->xs.batch_answered[from], f->seq, 0))
 		return BFT_DROP_BUSY;
-	fetch_answered(e, &e->batch_answered[from], f->seq, 1);
+	fetch_answered(e, &e->xs.batch_answered[from], f->seq, 1);
 	n = bft_enc_data(e->tx, BFT_WIRE_MAX_DGRAM, e->id, BFT_FETCH_BATCH,
 			 f->seq, 0, s->batch_len, s->count, s->content_digest,
 			 s->batch, s->batch_len);

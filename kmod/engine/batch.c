@@ -68,13 +68,13 @@ void bft_queue_reset(struct bft_engine *e)
 
 static bool window_open(const struct bft_engine *e)
 {
-	return e->next_seq <= e->h + e->cfg.log_size &&
-	       e->next_seq - 1 - e->last_exec < e->cfg.window;
+	return e->log.next_seq <= e->log.h + e->cfg.log_size &&
+	       e->log.next_seq - 1 - e->log.last_exec < e->cfg.window;
 }
 
 static void propose(struct bft_engine *e)
 {
-	struct bft_slot *s = bft_slot_get(e, e->next_seq);
+	struct bft_slot *s = bft_slot_get(e, e->log.next_seq);
 	u32 nc = e->cfg.n_clients, len = 0, count = 0, n;
 	u8 d[BFT_DIGEST_LEN];
 
@@ -111,11 +111,11 @@ static void propose(struct bft_engine *e)
 	s->pp_view = e->view;
 	memcpy(s->pp_digest, d, BFT_DIGEST_LEN);
 	n = bft_enc_preprepare(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
-			       e->next_seq, d, count, s->batch, len);
+			       e->log.next_seq, d, count, s->batch, len);
 	bft_multicast(e, e->tx, n);
-	if (e->next_seq > e->max_seq)
-		e->max_seq = e->next_seq;
-	e->next_seq++;
+	if (e->log.next_seq > e->log.max_seq)
+		e->log.max_seq = e->log.next_seq;
+	e->log.next_seq++;
 	e->ctr.batches++;
 }
 

@@ -126,7 +126,7 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, seq,
 			       c->digest);
 	bft_multicast(e, e->tx, n);
-	if (seq > e->h && count_matching(e, c, c->digest) >= e->q)
+	if (seq > e->log.h && count_matching(e, c, c->digest) >= e->q)
 		bft_make_stable(e, seq, c->digest);
 	return 0;
 }
@@ -139,14 +139,14 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 
 	if (!v->seq || v->seq % e->cfg.ckpt_interval)
 		return BFT_DROP_RESERVED;
-	if (v->seq <= e->h)
+	if (v->seq <= e->log.h)
 		return BFT_DROP_STALE;
 	if (v->seq > e->ck.peer_seq[from]) {
 		e->ck.peer_seq[from] = v->seq;
 		memcpy(e->ck.peer_digest + (size_t)from * BFT_DIGEST_LEN,
 		       v->digest, BFT_DIGEST_LEN);
 	}
-	if (v->seq <= e->h + e->cfg.log_size) {
+	if (v->seq <= e->log.h + e->cfg.log_size) {
 		c = rec_get(e, v->seq);
 		if (c->vote_mask & (1ULL << from)) {
 			if (!memcmp(c->votes + (size_t)from * BFT_DIGEST_LEN,
@@ -179,7 +179,7 @@ void bft_ckpt_need(struct bft_engine *e, u64 seq, const u8 *digest)
 {
 	struct bft_ckpt *mine = bft_ckpt_find(e, seq);
 
-	if (seq > e->last_exec ||
+	if (seq > e->log.last_exec ||
 	    (mine && mine->mine &&
 	     memcmp(mine->digest, digest, BFT_DIGEST_LEN)))
 		bft_xfer_start(e, seq, digest);
@@ -205,8 +205,8 @@ void bft_ckpt_fetch_weak(struct bft_engine *e)
 		u64 seq = e->ck.peer_seq[i];
 		const u8 *d = e->ck.peer_digest + (size_t)i * BFT_DIGEST_LEN;
 
-		if (i == e->id || seq <= e->last_exec ||
-		    seq > e->h + e->cfg.log_size)
+		if (i == e->id || seq <= e->log.last_exec ||
+		    seq > e->log.h + e->cfg.log_size)
 			continue;
 		for (j = 0, k = 0; j < e->n; j++)
 			if (j != e->id && e->ck.peer_seq[j] == seq &&
@@ -226,23 +226,23 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 {
 	u32 i;
 
-	if (seq <= e->h)
+	if (seq <= e->log.h)
 		return;
-	e->h = seq;
-	memcpy(e->h_digest, digest, BFT_DIGEST_LEN);
+	e->log.h = seq;
+	memcpy(e->log.h_digest, digest, BFT_DIGEST_LEN);
 	bft_stable_note(e, seq, digest);
 	if (seq)
 		e->ctr.stable_checkpoints++;
 	for (i = 0; i < e->cfg.log_size; i++)
-		if (e->slots[i].seq && e->slots[i].seq <= seq)
-			bft_slot_clear(e, &e->slots[i]);
+		if (e->log.slots[i].seq && e->log.slots[i].seq <= seq)
+			bft_slot_clear(e, &e->log.slots[i]);
 	for (i = 0; i < e->ck.n_rec; i++)
 		if (e->ck.rec[i].valid && e->ck.rec[i].seq < seq)
 			rec_reset(e, &e->ck.rec[i]);
-	if (e->max_seq < seq)
-		e->max_seq = seq;
-	if (e->next_seq <= seq)
-		e->next_seq = seq + 1;
+	if (e->log.max_seq < seq)
+		e->log.max_seq = seq;
+	if (e->log.next_seq <= seq)
+		e->log.next_seq = seq + 1;
 	bft_emit(e, BFT_EV_STABLE, e->id, e->view, seq, digest);
 	bft_ckpt_need(e, seq, digest);
 	bft_seed_passed(e, seq);

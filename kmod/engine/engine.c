@@ -87,9 +87,9 @@ static void engine_free(struct bft_engine *e)
 	bft_vc_free(e);
 	bft_ckpt_free(e);
 	bft_clients_free(e);
-	bft_free(e->slots);
-	bft_free(e->votes);
-	bft_free(e->batches);
+	bft_free(e->log.slots);
+	bft_free(e->log.votes);
+	bft_free(e->log.batches);
 	bft_free(e->tx);
 	bft_free(e->io);
 	bft_free(e->xs.tbl_io);
@@ -103,15 +103,15 @@ static int log_alloc(struct bft_engine *e)
 {
 	u32 L = e->cfg.log_size, i;
 
-	e->slots = bft_zalloc(sizeof(*e->slots) * L);
-	e->votes = bft_zalloc(sizeof(*e->votes) * 2 * L * e->n);
-	e->batches = bft_zalloc((size_t)L * e->cfg.batch_bytes);
-	if (!e->slots || !e->votes || !e->batches)
+	e->log.slots = bft_zalloc(sizeof(*e->log.slots) * L);
+	e->log.votes = bft_zalloc(sizeof(*e->log.votes) * 2 * L * e->n);
+	e->log.batches = bft_zalloc((size_t)L * e->cfg.batch_bytes);
+	if (!e->log.slots || !e->log.votes || !e->log.batches)
 		return -ENOMEM;
 	for (i = 0; i < L; i++) {
-		e->slots[i].prep = e->votes + (size_t)2 * i * e->n;
-		e->slots[i].commit = e->slots[i].prep + e->n;
-		e->slots[i].batch = e->batches + (size_t)i * e->cfg.batch_bytes;
+		e->log.slots[i].prep = e->log.votes + (size_t)2 * i * e->n;
+		e->log.slots[i].commit = e->log.slots[i].prep + e->n;
+		e->log.slots[i].batch = e->log.batches + (size_t)i * e->cfg.batch_bytes;
 	}
 	return 0;
 }
@@ -158,7 +158,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->vc.deadline = BFT_NO_DEADLINE;
 	e->cl.batch_deadline = BFT_NO_DEADLINE;
 	e->retx.at = BFT_NO_DEADLINE;
-	e->next_seq = 1;
+	e->log.next_seq = 1;
 	/* Ask around soon (keys come after create): an empty restarted
 	 * replica then catches up even with the cluster idle.
 	 */
@@ -178,7 +178,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	ret = bft_take_checkpoint(e, 0);
 	if (ret)
 		goto fail;
-	memcpy(e->h_digest, bft_ckpt_find(e, 0)->digest, BFT_DIGEST_LEN);
+	memcpy(e->log.h_digest, bft_ckpt_find(e, 0)->digest, BFT_DIGEST_LEN);
 	if (err)
 		*err = 0;
 	return e;
@@ -243,12 +243,12 @@ void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
 	if (e->status == BFT_ST_NORMAL && !e->vc.view_known && bft_probing(e))
 		info->status = BFT_ST_JOINING;
 	info->primary = bft_primary(e, e->view);
-	info->last_exec = e->last_exec;
-	info->stable_seq = e->h;
-	info->next_seq = e->next_seq;
+	info->last_exec = e->log.last_exec;
+	info->stable_seq = e->log.h;
+	info->next_seq = e->log.next_seq;
 	info->f = e->f;
 	info->quorum = e->q;
-	memcpy(info->stable_digest, e->h_digest, BFT_DIGEST_LEN);
+	memcpy(info->stable_digest, e->log.h_digest, BFT_DIGEST_LEN);
 	info->vc_timeout_ms = e->vc.timeout;
 }
 
@@ -431,7 +431,7 @@ void bft_slot_clear(struct bft_engine *e, struct bft_slot *s)
 /* A request or an accepted slot we have not executed yet. */
 bool bft_work_outstanding(const struct bft_engine *e)
 {
-	return bft_has_pending(e) || e->max_seq > e->last_exec;
+	return bft_has_pending(e) || e->log.max_seq > e->log.last_exec;
 }
 
 /*
@@ -634,8 +634,8 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 	d = min64(d, e->retx.at);
 	d = min64(d, e->vcf.at);
 	for (i = 0; i < L; i++)
-		if (e->slots[i].seq && (e->slots[i].flags & SL_FETCH))
-			d = min64(d, e->slots[i].fetch_at);
+		if (e->log.slots[i].seq && (e->log.slots[i].flags & SL_FETCH))
+			d = min64(d, e->log.slots[i].fetch_at);
 	return d;
 }
 

@@ -107,6 +107,19 @@ struct bft_fetch_rl {
 	u64 last;		/* bft_answer_due() stamp */
 };
 
+/* The log and the normal case (normal.c, batch.c). */
+struct bft_log {
+	u64 h;			/* stable checkpoint = low watermark */
+	u8 h_digest[BFT_DIGEST_LEN];
+	u64 view_base;		/* this view's NEW-VIEW checkpoint: O above */
+	u64 last_exec;
+	u64 next_seq;		/* primary: next sequence number to assign */
+	u64 max_seq;		/* highest seq with an accepted pre-prepare */
+	struct bft_slot *slots;	/* L */
+	struct bft_vote *votes;	/* 2 * L * n */
+	u8 *batches;		/* L * batch_bytes */
+};
+
 /* Answering FETCH(STATE, TABLE, BATCH) (xferserve.c). */
 struct bft_xfer_serve {
 	struct bft_fetch_rl state_answered[BFT_MAX_REPLICAS];
@@ -240,16 +253,7 @@ struct bft_engine {
 	u64 view;
 	u32 status;		/* enum bft_status */
 
-	/* Log. */
-	u64 h;			/* stable checkpoint = low watermark */
-	u64 view_base;		/* this view's NEW-VIEW checkpoint: O above */
-	u8 h_digest[BFT_DIGEST_LEN];
-	u64 last_exec;
-	u64 next_seq;		/* primary: next sequence number to assign */
-	u64 max_seq;		/* highest seq with an accepted pre-prepare */
-	struct bft_slot *slots;	/* L */
-	struct bft_vote *votes;	/* 2 * L * n */
-	u8 *batches;		/* L * batch_bytes */
+	struct bft_log log;
 
 	struct bft_clients cl;
 
@@ -284,12 +288,12 @@ static inline bool bft_is_primary(const struct bft_engine *e)
 
 static inline struct bft_slot *bft_slot_of(struct bft_engine *e, u64 seq)
 {
-	return &e->slots[seq % e->cfg.log_size];
+	return &e->log.slots[seq % e->cfg.log_size];
 }
 
 static inline bool bft_in_window(const struct bft_engine *e, u64 seq)
 {
-	return seq > e->h && seq <= e->h + e->cfg.log_size;
+	return seq > e->log.h && seq <= e->log.h + e->cfg.log_size;
 }
 
 /* engine.c */

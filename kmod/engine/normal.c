@@ -127,8 +127,8 @@ void bft_accept_pp(struct bft_engine *e, struct bft_slot *s)
 	s->pp_valid = true;
 	s->pp_view = s->view;
 	memcpy(s->pp_digest, s->digest, BFT_DIGEST_LEN);
-	if (s->seq > e->max_seq)
-		e->max_seq = s->seq;
+	if (s->seq > e->log.max_seq)
+		e->log.max_seq = s->seq;
 	if (bft_primary(e, s->view) != e->id && !(s->flags & SL_SENT_PREP))
 		bft_send_agree(e, s, BFT_MSG_PREPARE);
 	bft_check_slot(e, s);
@@ -193,8 +193,8 @@ int bft_on_preprepare(struct bft_engine *e, u32 from,
 	if (!bft_in_window(e, pp->seq))
 		return BFT_DROP_WINDOW;
 	/* At or below the NEW-VIEW's checkpoint: decided by its state. */
-	if (pp->seq <= e->last_exec ||
-	    (e->status == BFT_ST_NORMAL && pp->seq <= e->view_base))
+	if (pp->seq <= e->log.last_exec ||
+	    (e->status == BFT_ST_NORMAL && pp->seq <= e->log.view_base))
 		return BFT_DROP_STALE;
 	s = bft_slot_get(e, pp->seq);
 	if ((s->flags & (SL_PP | SL_AUTH_WAIT | SL_EARLY)) &&
@@ -303,7 +303,7 @@ void bft_try_execute(struct bft_engine *e)
 	bool ran = false;
 
 	while (!e->xfer.active) {
-		u64 seq = e->last_exec + 1;
+		u64 seq = e->log.last_exec + 1;
 		struct bft_slot *s = bft_slot_of(e, seq);
 
 		if (!bft_in_window(e, seq) || s->seq != seq ||
@@ -319,7 +319,7 @@ void bft_try_execute(struct bft_engine *e)
 		if (e->ops->committed)
 			e->ops->committed(e->ctx, seq, s->view, s->batch,
 					  s->batch_len, s->count);
-		e->last_exec = seq;
+		e->log.last_exec = seq;
 		e->ctr.batches_executed++;
 		ran = true;
 		if (seq % e->cfg.ckpt_interval == 0)

@@ -38,7 +38,7 @@ void bft_retx_arm(struct bft_engine *e)
 	if (e->retx.at != BFT_NO_DEADLINE || !may_ask(e))
 		return;
 	e->retx.at = e->now + retx_gap(e);
-	e->retx.mark = e->last_exec;
+	e->retx.mark = e->log.last_exec;
 }
 
 void bft_retx_tick(struct bft_engine *e)
@@ -48,7 +48,7 @@ void bft_retx_tick(struct bft_engine *e)
 	e->retx.at = BFT_NO_DEADLINE;
 	if (!may_ask(e))
 		return;
-	if (e->last_exec == e->retx.mark) {
+	if (e->log.last_exec == e->retx.mark) {
 		bft_retx_ask(e);
 		e->ctr.retx_requests++;
 		bft_ckpt_fetch_weak(e);
@@ -63,7 +63,7 @@ void bft_retx_ask(struct bft_engine *e)
 	u32 n;
 
 	n = bft_enc_fetch(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view,
-			  BFT_FETCH_LOG, e->last_exec, 0, zero);
+			  BFT_FETCH_LOG, e->log.last_exec, 0, zero);
 	bft_multicast(e, e->tx, n);
 }
 
@@ -94,12 +94,12 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		return BFT_DROP_STATE;
 	if (!bft_answer_due(e, &e->retx.answered[from]))
 		return BFT_DROP_BUSY;
-	if (f->seq <= e->h && e->h && bft_stable_resend(e, from))
+	if (f->seq <= e->log.h && e->log.h && bft_stable_resend(e, from))
 		sent++;
-	seq = f->seq > e->h ? f->seq : e->h;
-	hi = e->h + e->cfg.log_size;
-	if (hi > e->max_seq)
-		hi = e->max_seq;
+	seq = f->seq > e->log.h ? f->seq : e->log.h;
+	hi = e->log.h + e->cfg.log_size;
+	if (hi > e->log.max_seq)
+		hi = e->log.max_seq;
 	if (hi > seq + e->cfg.ckpt_interval + e->cfg.window)
 		hi = seq + e->cfg.ckpt_interval + e->cfg.window;
 	while (++seq <= hi) {

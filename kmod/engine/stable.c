@@ -47,9 +47,9 @@ void bft_stable_note(struct bft_engine *e, u64 seq, const u8 *digest)
 /* Our own state at h, which we may vouch for and export. */
 static struct bft_ckpt *own_stable(struct bft_engine *e)
 {
-	struct bft_ckpt *c = bft_ckpt_find(e, e->h);
+	struct bft_ckpt *c = bft_ckpt_find(e, e->log.h);
 
-	if (!c || !c->mine || memcmp(c->digest, e->h_digest, BFT_DIGEST_LEN))
+	if (!c || !c->mine || memcmp(c->digest, e->log.h_digest, BFT_DIGEST_LEN))
 		return NULL;
 	return c;
 }
@@ -58,8 +58,8 @@ static struct bft_ckpt *own_stable(struct bft_engine *e)
 void bft_stable_query(struct bft_engine *e, u32 client, u64 seq)
 {
 	struct bft_stable_rec *s = ring_of(e, seq);
-	const u8 *d = e->h_digest;
-	u64 ans = e->h;
+	const u8 *d = e->log.h_digest;
+	u64 ans = e->log.h;
 	u32 n;
 
 	if (seq && !(seq % e->cfg.ckpt_interval) && s->seq == seq) {
@@ -79,8 +79,8 @@ bool bft_stable_resend(struct bft_engine *e, u32 j)
 
 	if (!own_stable(e))
 		return false;
-	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->h,
-			       e->h_digest);
+	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->log.h,
+			       e->log.h_digest);
 	bft_send_replica(e, j, e->tx, n);
 	return true;
 }
@@ -98,7 +98,7 @@ bool bft_answer_due(struct bft_engine *e, u64 *last)
 int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 			const struct bft_fetch_view *f)
 {
-	if (f->seq >= e->h)
+	if (f->seq >= e->log.h)
 		return 0;	/* nothing newer to tell */
 	if (!own_stable(e))
 		return BFT_DROP_STATE;
@@ -111,7 +111,7 @@ int bft_on_fetch_stable(struct bft_engine *e, u32 from,
 bool bft_probing(const struct bft_engine *e)
 {
 	return e->st.seed.active ||
-	       (e->st.probe_left && !e->h && !e->last_exec);
+	       (e->st.probe_left && !e->log.h && !e->log.last_exec);
 }
 
 void bft_probe_tick(struct bft_engine *e)
@@ -132,7 +132,7 @@ void bft_probe_tick(struct bft_engine *e)
 	if (!e->st.seed.active)
 		e->st.probe_left--;
 	n = bft_enc_fetch_stable(e->tx, BFT_WIRE_MAX_DGRAM,
-				 BFT_PRINCIPAL_REPLICA, e->id, e->view, e->h);
+				 BFT_PRINCIPAL_REPLICA, e->id, e->view, e->log.h);
 	bft_multicast(e, e->tx, n);
 	/*
 	 * And the log past it: replicas in a later view answer with their
@@ -247,7 +247,7 @@ int bft_engine_seed(struct bft_engine *e, u64 seq, const u8 *digest,
 		return -EOPNOTSUPP;
 	if (!seq || seq % e->cfg.ckpt_interval || total < e->esz)
 		return -EINVAL;
-	if (e->last_exec || sd->active)
+	if (e->log.last_exec || sd->active)
 		return -EBUSY;
 	sd->active = true;
 	sd->seq = seq;
@@ -266,17 +266,17 @@ int bft_engine_stable(struct bft_engine *e, struct bft_stable_info *si)
 	struct bft_ckpt *c;
 
 	memset(si, 0, sizeof(*si));
-	if (!e->h)
+	if (!e->log.h)
 		return -ENOENT;
 	c = own_stable(e);
 	if (!c)
 		return -EAGAIN;
-	si->seq = e->h;
+	si->seq = e->log.h;
 	si->view = e->st.view;
 	si->attest = e->st.attest;
 	si->size = c->size;
 	si->esz = e->esz;
-	memcpy(si->digest, e->h_digest, BFT_DIGEST_LEN);
+	memcpy(si->digest, e->log.h_digest, BFT_DIGEST_LEN);
 	return 0;
 }
 

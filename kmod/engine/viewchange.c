@@ -84,10 +84,10 @@ static u32 build_vc(struct bft_engine *e, u64 v)
 	u32 nc = 0, ne = 0, i;
 	u64 seq;
 
-	ck[nc].seq = e->h;
-	memcpy(ck[nc++].digest, e->h_digest, BFT_DIGEST_LEN);
-	for (seq = e->h + e->cfg.ckpt_interval;
-	     seq <= e->h + e->cfg.log_size && nc < BFT_MAX_CKPTS_VC;
+	ck[nc].seq = e->log.h;
+	memcpy(ck[nc++].digest, e->log.h_digest, BFT_DIGEST_LEN);
+	for (seq = e->log.h + e->cfg.ckpt_interval;
+	     seq <= e->log.h + e->cfg.log_size && nc < BFT_MAX_CKPTS_VC;
 	     seq += e->cfg.ckpt_interval) {
 		struct bft_ckpt *c = bft_ckpt_find(e, seq);
 
@@ -97,9 +97,9 @@ static u32 build_vc(struct bft_engine *e, u64 v)
 		}
 	}
 	for (i = 1; i <= e->cfg.log_size; i++) {
-		struct bft_slot *s = bft_slot_of(e, e->h + i);
+		struct bft_slot *s = bft_slot_of(e, e->log.h + i);
 
-		if (s->seq != e->h + i || !s->pp_valid)
+		if (s->seq != e->log.h + i || !s->pp_valid)
 			continue;
 		memset(&ent[ne], 0, sizeof(ent[ne]));
 		ent[ne].seq = s->seq;
@@ -112,7 +112,7 @@ static u32 build_vc(struct bft_engine *e, u64 v)
 		}
 		ne++;
 	}
-	return bft_enc_vc(e->tx, BFT_WIRE_MAX_DGRAM, e->id, v, e->h, ck, nc,
+	return bft_enc_vc(e->tx, BFT_WIRE_MAX_DGRAM, e->id, v, e->log.h, ck, nc,
 			  ent, ne);
 }
 
@@ -191,7 +191,7 @@ void bft_start_view_change(struct bft_engine *e, u64 v)
 	e->vc.view_heard = 0;
 	e->ctr.view_changes++;
 	e->cl.batch_deadline = BFT_NO_DEADLINE;
-	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->last_exec, NULL);
+	bft_emit(e, BFT_EV_VIEW_CHANGE, e->id, v, e->log.last_exec, NULL);
 	len = build_vc(e, v);
 	if (len) {
 		vc_store(e, e->id, e->tx, len, v);
@@ -316,11 +316,11 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	 * primary, and a pre-prepare sent before O is installed reuses a
 	 * sequence number O (or the next_seq below) assigns again.
 	 */
-	if (ck->seq > e->h && top > e->h + e->cfg.log_size)
+	if (ck->seq > e->log.h && top > e->log.h + e->cfg.log_size)
 		bft_make_stable(e, ck->seq, ck->digest);
-	else if (ck->seq > e->h)
+	else if (ck->seq > e->log.h)
 		bft_ckpt_need(e, ck->seq, ck->digest);
-	e->view_base = ck->seq;
+	e->log.view_base = ck->seq;
 	e->status = BFT_ST_NORMAL;
 	e->vc.view_known = true;
 	e->vc.nv_pending = false;
@@ -334,7 +334,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	 * are void: the checkpoint decided those seqs.
 	 */
 	for (i = 0; i < e->cfg.log_size; i++) {
-		struct bft_slot *s = &e->slots[i];
+		struct bft_slot *s = &e->log.slots[i];
 
 		if (s->seq > top && s->view < e->view)
 			bft_slot_clear(e, s);
@@ -344,7 +344,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	for (i = 0; i < n_o; i++) {
 		struct bft_slot *s;
 
-		if (o[i].seq <= e->h)
+		if (o[i].seq <= e->log.h)
 			continue;
 		s = bft_slot_get(e, o[i].seq);
 		if (s->view == e->view && (s->flags & SL_EARLY) &&
@@ -359,18 +359,18 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 			s->flags |= SL_BATCH;
 		}
 		s->flags &= SL_BATCH;
-		if (o[i].seq <= e->last_exec)
+		if (o[i].seq <= e->log.last_exec)
 			s->flags |= SL_COMMITTED;
 		s->view = e->view;
 		memcpy(s->digest, o[i].digest, BFT_DIGEST_LEN);
 		bft_accept_pp(e, s);
 	}
-	if (top > e->max_seq)
-		e->max_seq = top;
-	e->next_seq = (top > e->h ? top : e->h) + 1;
+	if (top > e->log.max_seq)
+		e->log.max_seq = top;
+	e->log.next_seq = (top > e->log.h ? top : e->log.h) + 1;
 	/* Pre-prepares of this view that arrived before the NEW-VIEW. */
 	for (i = 0; i < e->cfg.log_size; i++) {
-		struct bft_slot *s = &e->slots[i];
+		struct bft_slot *s = &e->log.slots[i];
 
 		if (s->seq > top && s->view == e->view &&
 		    (s->flags & SL_EARLY)) {
@@ -596,7 +596,7 @@ static void bft_note_view(struct bft_engine *e, u32 from, u64 view)
 	}
 	if (!best)
 		return;
-	bft_emit(e, BFT_EV_VIEW_JUMP, from, best, e->last_exec, NULL);
+	bft_emit(e, BFT_EV_VIEW_JUMP, from, best, e->log.last_exec, NULL);
 	bft_start_view_change(e, best);
 	/* Once in, ask for the log of the view we missed (stable.c). */
 	e->retx.tail_ask = true;

@@ -152,7 +152,7 @@ void bft_xfer_tick(struct bft_engine *e)
 		}
 	}
 	for (i = 0; i < e->cfg.log_size; i++) {
-		struct bft_slot *s = &e->slots[i];
+		struct bft_slot *s = &e->log.slots[i];
 
 		if (s->seq && (s->flags & SL_FETCH) && e->now >= s->fetch_at)
 			fetch_batch_send(e, s);
@@ -186,20 +186,20 @@ bool bft_xfer_finish(struct bft_engine *e)
 	x->active = false;
 	table_drop(x);
 	bft_clients_load(e, x->staging);
-	e->last_exec = x->seq;
-	if (e->max_seq < x->seq)
-		e->max_seq = x->seq;
+	e->log.last_exec = x->seq;
+	if (e->log.max_seq < x->seq)
+		e->log.max_seq = x->seq;
 	/*
 	 * Above h (a checkpoint not yet stable: NEW-VIEW, weak certificate)
 	 * keep the entries, which our VIEW-CHANGE still reports; only stop
 	 * fetching their batches.
 	 */
 	for (i = 0; i < e->cfg.log_size; i++) {
-		struct bft_slot *s = &e->slots[i];
+		struct bft_slot *s = &e->log.slots[i];
 
 		if (!s->seq || s->seq > x->seq)
 			continue;
-		if (s->seq <= e->h)
+		if (s->seq <= e->log.h)
 			bft_slot_clear(e, s);
 		else
 			s->flags &= ~SL_FETCH;

@@ -236,6 +236,11 @@ struct bft_retx {
 	u64 answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
 };
 
+/*
+ * One replica's protocol state. Each phase keeps its state in its own
+ * sub-struct (see Documentation/engine.rst); what all phases share (the
+ * configuration, the view, the send buffer) sits at the top.
+ */
 struct bft_engine {
 	struct bft_config cfg;
 	struct bft_wire_limits lim;
@@ -248,28 +253,21 @@ struct bft_engine {
 	u32 n, f, q, id;
 	u32 req_max;		/* largest REQUEST datagram */
 	u32 esz;		/* engine section of the state, bytes */
-
-	/* View state. */
 	u64 view;
 	u32 status;		/* enum bft_status */
 
-	struct bft_log log;
+	struct bft_log log;		/* normal.c, batch.c */
+	struct bft_clients cl;		/* replycache.c, batch.c */
+	struct bft_ckpts ck;		/* checkpoint.c */
+	struct bft_stable st;		/* stable.c */
+	struct bft_viewchange vc;	/* viewchange.c */
+	struct bft_vcfetch vcf;		/* vcfetch.c */
+	struct bft_retx retx;		/* retx.c */
+	struct bft_xfer xfer;		/* xfer.c */
+	struct bft_xfer_serve xs;	/* xferserve.c */
 
-	struct bft_clients cl;
-
-	struct bft_ckpts ck;
-
-	struct bft_viewchange vc;
-
-	struct bft_vcfetch vcf;
-
-	struct bft_stable st;
-
-	struct bft_retx retx;
-
-	struct bft_xfer xfer;
-	struct bft_xfer_serve xs;
-	u8 *io;			/* xfer_chunk bytes scratch */
+	/* Scratch buffers, allocated at create. */
+	u8 *io;			/* xfer_chunk bytes */
 	u8 *tx;			/* BFT_WIRE_MAX_DGRAM */
 	u8 *result;		/* max_result */
 

@@ -16,13 +16,6 @@ N=4
 K=8
 trap cl_cleanup EXIT
 
-# Milliseconds (busybox date has no %N).
-cl_now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
-}
-
 load() {
 	local out=$CL_DIR/bench.json
 

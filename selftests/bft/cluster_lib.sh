@@ -6,6 +6,12 @@
 # 10.77.0.(i+1):7400 (fd77::(i+1) with CL_V6=1); clients run in $CL-c
 # at 10.77.0.200 (fd77::c8).
 
+# setup_ns, cleanup_ns, slowwait: the kernel's net selftest library, next
+# to this directory in the guest (lib.sh has it; demo.sh and the bench
+# source only this file).
+# shellcheck source=/dev/null
+declare -F setup_ns >/dev/null || . "${BASH_SOURCE[0]%/*}/../net/lib.sh"
+
 CL=${CL:-bftc$$}
 CL_DIR=${CL_DIR:-/tmp/$CL}
 CL_PORT=7400
@@ -54,9 +60,8 @@ cl_cleanup() {
 		     'index($2, p) == 1 { sub(/@.*/, "", $2); print $2 }'); do
 		ip link del "$dev" 2>/dev/null
 	done
-	for ns in $(ip netns list | awk -v p="$CL-" 'index($1, p) == 1 { print $1 }'); do
-		ip netns del "$ns"
-	done
+	# shellcheck disable=SC2046
+	cleanup_ns $(ip netns list | awk -v p="$CL-" 'index($1, p) == 1 { print $1 }')
 	ip link del "$CL-br" 2>/dev/null
 	rm -rf "$CL_DIR"
 	return 0
@@ -65,7 +70,7 @@ cl_cleanup() {
 cl_link() {
 	local ns=$1 addr=$2 dev=$3
 
-	ip netns add "$ns" &&
+	setup_ns ns &&
 	ip link add "$dev" type veth peer name eth0 netns "$ns" &&
 	ip link set "$dev" master "$CL-br" up &&
 	if [ -n "$CL_V6" ]; then
@@ -74,8 +79,7 @@ cl_link() {
 	else
 		ip -n "$ns" addr add "$addr/24" dev eth0
 	fi &&
-	ip -n "$ns" link set eth0 up &&
-	ip -n "$ns" link set lo up
+	ip -n "$ns" link set eth0 up
 }
 
 # cl_topology N: bridge, N replica namespaces and the client namespace.
@@ -117,13 +121,18 @@ cl_config() {
 	done
 }
 
+# cl_start_replica I: setconf replica I (again, after it was deleted).
+cl_start_replica() {
+	cl_b "$1" setconf r "$CL_DIR/cluster.conf" replica "$1" \
+		private-key "$CL_DIR/r$1.key"
+}
+
 # cl_start N: setconf on every replica.
 cl_start() {
 	local n=$1 i
 
 	for ((i = 0; i < n; i++)); do
-		cl_b "$i" setconf r "$CL_DIR/cluster.conf" replica "$i" \
-			private-key "$CL_DIR/r$i.key" || return 1
+		cl_start_replica "$i" || return 1
 	done
 }
 
@@ -347,13 +356,7 @@ cl_converged_ids() {
 
 # cl_wait_file FILE: a daemon wrote FILE (its status) within 10 s.
 cl_wait_file() {
-	local t
-
-	for ((t = 0; t < 100; t++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	slowwait 10 test -s "$1"
 }
 
 # cl_exec I: replica I's last executed sequence number.

@@ -5,6 +5,9 @@
 
 # shellcheck source=/dev/null
 . "$(dirname "$0")/../kselftest/ktap_helpers.sh"
+# setup_ns, cleanup_ns, slowwait, ... (from linux-source, as the runner)
+# shellcheck source=/dev/null
+. "$(dirname "$0")/../net/lib.sh"
 
 BFTCTL=${BFTCTL:-bftctl}
 BFT_STATUS=${BFT_STATUS:-$(dirname "$0")/bft_status}

@@ -8,15 +8,9 @@ set -u
 
 . "$(dirname "$0")/lib.sh"
 
-NS_A=bft-a-$$
-NS_B=bft-b-$$
-
-cleanup() {
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_B" 2>/dev/null
-	return 0
-}
-trap cleanup EXIT
+NS_A=
+NS_B=
+trap cleanup_all_ns EXIT
 
 # The netns cookie as seen by the independent client / by bftctl.
 cookie() {
@@ -61,9 +55,7 @@ bft_require "$BFTCTL" ip modprobe rmmod
 
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
-if ! ip netns add "$NS_A" || ! ip netns add "$NS_B"; then
-	ktap_exit_fail_msg "cannot create network namespaces"
-fi
+setup_ns NS_A NS_B || ktap_exit_fail_msg "cannot create network namespaces"
 
 for ns in "$NS_A" "$NS_B"; do
 	ktap_test_result "bftctl show in netns ${ns%-*}" \

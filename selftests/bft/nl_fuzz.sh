@@ -27,20 +27,20 @@ if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
 else
 	SECS=${BFT_NL_FUZZ_SECS:-24}
 fi
-NSS="bft-nlf-a-$$ bft-nlf-b-$$"
-NS_GONE=bft-nlf-c-$$
+NS_A=
+NS_B=
+NS_GONE=
+NSS=
 PIDS=
 
 cleanup() {
-	local p ns
+	local p
 
 	for p in $PIDS; do
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
-	for ns in $NSS $NS_GONE; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	cleanup_all_ns
 	cl_cleanup
 }
 trap cleanup EXIT
@@ -58,8 +58,9 @@ fuzz() {
 run_fuzzers() {
 	local ns i p bad=0
 
+	setup_ns NS_A NS_B NS_GONE || return 1
+	NSS="$NS_A $NS_B"
 	for ns in $NSS $NS_GONE; do
-		ip netns add "$ns" && ip -n "$ns" link set lo up || return 1
 		fuzz "$ns" fuzz
 	done
 	for ns in $NSS; do

@@ -8,15 +8,11 @@ set -u
 
 . "$(dirname "$0")/lib.sh"
 
-NS=bft-cfg-$$
+NS=
 KEY=$(head -c 32 /dev/urandom | base64)
 SHORT=$(head -c 16 /dev/urandom | base64)
 
-cleanup() {
-	ip netns del "$NS" 2>/dev/null
-	return 0
-}
-trap cleanup EXIT
+trap cleanup_all_ns EXIT
 
 b() {
 	ip netns exec "$NS" "$BFTCTL" "$@"
@@ -56,8 +52,7 @@ bft_require "$BFTCTL" ip
 
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
-ip netns add "$NS" || ktap_exit_fail_msg "cannot create a netns"
-ip -n "$NS" link set lo up
+setup_ns NS || ktap_exit_fail_msg "cannot create a netns"
 
 ktap_test_result "replica add" \
 	run_logged b replica add r0 id 0 n 4 listen 127.0.0.1:7400 clients 4

@@ -43,13 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-
-
-start_replica() {
-	cl_b "$1" setconf r "$CL_DIR/cluster.conf" replica "$1" \
-		private-key "$CL_DIR/r$1.key"
-}
-
 # crash ID HOW (del | netns) LIVE: stop replica ID under load.
 crash() {
 	local id=$1 how=$2 live=$3
@@ -97,7 +90,7 @@ restart() {
 		>"$CL_DIR/catch$id$how.json" 2>&1 &
 	CATCH_PID=$!
 	t0=$(cl_now_ms)
-	start_replica "$id" || return 1
+	cl_start_replica "$id" || return 1
 	target=$(cl_exec "$live")
 	cl_wait_exec_ge "$id" "$target" 600 || return 1
 	t1=$(cl_now_ms)

@@ -25,11 +25,6 @@ CL_CLIENT=5
 
 trap cl_cleanup EXIT
 
-start_replica() {
-	cl_b "$1" setconf r "$CL_DIR/cluster.conf" replica "$1" \
-		private-key "$CL_DIR/r$1.key"
-}
-
 # Replicas 1..3 in one view past 0, normal, executed past their stable
 # checkpoint. (bftctl view-change means "view + 1" where it runs: a
 # replica that already joined view 1 on the others' evidence goes on to
@@ -65,7 +60,7 @@ level_idle() {
 	d1=$(cl_json 1 state_digest)
 	v1=$(cl_json 1 view)
 	t0=$(cl_now_ms)
-	start_replica 0 || return 1
+	cl_start_replica 0 || return 1
 	while :; do
 		now=$(cl_now_ms)
 		out=$(cl_b 0 -j show r)

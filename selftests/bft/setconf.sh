@@ -9,12 +9,12 @@ set -u
 
 . "$(dirname "$0")/lib.sh"
 
-NS=bft-sc-$$
+NS=
 DIR=$(mktemp -d /tmp/bft-setconf.XXXXXX)
 ZERO=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
 
 cleanup() {
-	ip netns del "$NS" 2>/dev/null
+	cleanup_all_ns
 	rm -rf "$DIR"
 	return 0
 }
@@ -88,8 +88,7 @@ bft_require "$BFTCTL" ip
 
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
-ip netns add "$NS" || ktap_exit_fail_msg "cannot create a netns"
-ip -n "$NS" link set lo up
+setup_ns NS || ktap_exit_fail_msg "cannot create a netns"
 umask 077
 for k in r0 r1 r2 r3 c0 c1 c2; do
 	"$BFTCTL" genkey >"$DIR/$k.key" || ktap_exit_fail_msg "genkey failed"

@@ -8,14 +8,10 @@ set -u
 
 . "$(dirname "$0")/lib.sh"
 
-NS=bft-ynl-$$
+NS=
 YNL_DIR=${YNL_DIR:-/kselftest/ynl}
 
-cleanup() {
-	ip netns del "$NS" 2>/dev/null
-	return 0
-}
-trap cleanup EXIT
+trap cleanup_all_ns EXIT
 
 ynl() {
 	ip netns exec "$NS" python3 "$YNL_DIR/cli.py" \
@@ -76,8 +72,7 @@ bft_require python3 ip "$BFTCTL"
 
 dmesg_mark
 bft_load || ktap_exit_fail_msg "cannot load bft.ko"
-ip netns add "$NS" || ktap_exit_fail_msg "cannot create a netns"
-ip -n "$NS" link set lo up
+setup_ns NS || ktap_exit_fail_msg "cannot create a netns"
 
 ktap_test_result "ynl: get-status decodes" status_empty
 ip netns exec "$NS" "$BFTCTL" replica add ynl0 id 2 n 4 \

@@ -161,8 +161,10 @@ depmod -b "$root" "$krel"
 if [ -n "$testdir" ]; then
 	[ -n "$ksrc" ] || die "-t needs -s"
 	kst=$ksrc/tools/testing/selftests/kselftest
-	mkdir -p "$root/kselftest/kselftest" "$root/kselftest/bft"
+	mkdir -p "$root/kselftest/kselftest" "$root/kselftest/net" \
+		"$root/kselftest/bft"
 	cp "$kst/runner.sh" "$kst/ktap_helpers.sh" "$root/kselftest/kselftest/"
+	cp "$kst/../net/lib.sh" "$root/kselftest/net/"
 	cp -a "$testdir/." "$root/kselftest/bft/"
 	# Compiled tests (anything executable but a script) need their libs.
 	for f in "$root"/kselftest/bft/*; do

@@ -97,7 +97,8 @@ fi
 [ -z "$bft_ko" ] || echo "== $stage: $bft_ko"
 bftctl=$build/bftctl/bftctl
 [ -x "$bftctl" ] || fail_stage "$bftctl missing (make bftctl)"
-ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest tools/net/ynl) ||
+ksrc=$("$top/scripts/ksrc.sh" tools/testing/selftests/kselftest \
+	tools/testing/selftests/net/lib.sh tools/net/ynl) ||
 	fail_stage "cannot extract the kselftest runner"
 
 # Stages with the same inputs (the boots of the debug kernel in make

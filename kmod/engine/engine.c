@@ -544,9 +544,9 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	}
 	if (r)
 		return r;
-	/* Every kind parsed above but these carries its view at 16. */
+	/* Every kind parsed above but these starts with its view (wire.h). */
 	if (h->kind != BFT_MSG_CHECKPOINT && h->kind != BFT_MSG_FETCH &&
-	    h->kind != BFT_MSG_DATA && bft_get64(buf + 16) > BFT_VIEW_MAX)
+	    h->kind != BFT_MSG_DATA && bft_get64(buf + BFT_HDR_LEN) > BFT_VIEW_MAX)
 		return BFT_DROP_VIEW;
 	if (flags & BFT_RX_VERIFIED) {
 		e->ctr.mac_verified++;

@@ -477,7 +477,7 @@ bad:
 
 int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 {
-	u64 view = bft_get64(buf + 16);
+	u64 view = bft_wget64(buf, bft_new_view, view);
 
 	if (view < e->view ||
 	    (view == e->view && e->status == BFT_ST_NORMAL))
@@ -520,7 +520,7 @@ static void maybe_join(struct bft_engine *e)
 
 int bft_on_vc(struct bft_engine *e, u32 from, const u8 *buf, u32 len)
 {
-	u64 v = bft_get64(buf + 16);
+	u64 v = bft_wget64(buf, bft_view_change, new_view);
 
 	if (v < e->view)
 		return BFT_DROP_STALE;

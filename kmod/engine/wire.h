@@ -48,6 +48,12 @@ static_assert(BFT_NV_O_LEN == 40);
 static_assert(BFT_FETCH_FIXED == 80);
 static_assert(BFT_DATA_FIXED == 88);
 static_assert(BFT_VC_ACK_FIXED == 64);
+/* The receive screen reads these kinds' view right after the header. */
+static_assert(offsetof(struct bft_preprepare, view) == BFT_HDR_LEN);
+static_assert(offsetof(struct bft_agree, view) == BFT_HDR_LEN);
+static_assert(offsetof(struct bft_view_change, new_view) == BFT_HDR_LEN);
+static_assert(offsetof(struct bft_new_view, view) == BFT_HDR_LEN);
+static_assert(offsetof(struct bft_vc_ack, view) == BFT_HDR_LEN);
 
 /*
  * Byte-wise access to field @f of uapi struct @t in @buf (no alignment

@@ -141,7 +141,7 @@ static void run(const u8 *buf, u32 len)
 	if (!r)
 		touch(buf, len);
 	/* The pre-MAC screen never refuses what a replica's decoder takes. */
-	if (!r && buf[5] != BFT_MSG_REPLY &&
+	if (!r && bft_wget8(buf, bft_hdr, kind) != BFT_MSG_REPLY &&
 	    bft_wire_screen(buf, len, &fuzz_lim))
 		abort();
 	r = bft_wire_screen(buf, len, &fuzz_lim);

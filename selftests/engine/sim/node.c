@@ -82,9 +82,13 @@ void sim_mac_trailer(struct sim *s, int self, int peer, uint8_t *buf,
 
 int sim_mtype(const uint8_t *buf, size_t len)
 {
-	if (len < BFT_HDR_LEN || bft_get32(buf) != BFT_WIRE_MAGIC)
+	int mt;
+
+	if (len < BFT_HDR_LEN ||
+	    bft_wget32(buf, bft_hdr, magic) != BFT_WIRE_MAGIC)
 		return 0;
-	return buf[5] <= BFT_MSG_MAX ? buf[5] : 0;
+	mt = bft_wget8(buf, bft_hdr, kind);
+	return mt <= BFT_MSG_MAX ? mt : 0;
 }
 
 /* Trace detail: view/what and seq of ordering and transfer messages. */
@@ -93,35 +97,46 @@ void sim_msg_detail(const uint8_t *buf, size_t len, uint64_t *a,
 {
 	int mt = sim_mtype(buf, len);
 
-	if (len < 40)
+	if (len < BFT_HDR_LEN + 24)
 		return;
 	switch (mt) {
 	case BFT_MSG_PRE_PREPARE:
+		*a = bft_wget64(buf, bft_preprepare, view);
+		*b = bft_wget64(buf, bft_preprepare, seq);
+		break;
 	case BFT_MSG_PREPARE:
 	case BFT_MSG_COMMIT:
-		*a = bft_get64(buf + 16);
-		*b = bft_get64(buf + 24);
+		*a = bft_wget64(buf, bft_agree, view);
+		*b = bft_wget64(buf, bft_agree, seq);
 		break;
 	case BFT_MSG_CHECKPOINT:
-		*b = bft_get64(buf + 16);
+		*b = bft_wget64(buf, bft_checkpoint, seq);
 		break;
 	case BFT_MSG_VIEW_CHANGE:
+		*a = bft_wget64(buf, bft_view_change, new_view);
+		*b = bft_wget64(buf, bft_view_change, stable_seq);
+		break;
 	case BFT_MSG_NEW_VIEW:
-		*a = bft_get64(buf + 16);
-		*b = bft_get64(buf + 24);
+		*a = bft_wget64(buf, bft_new_view, view);
+		*b = bft_wget64(buf, bft_new_view, ckpt_seq);
 		break;
 	case BFT_MSG_VC_ACK:
-		*a = bft_get64(buf + 16);
-		*b = bft_get32(buf + 24);
+		*a = bft_wget64(buf, bft_vc_ack, view);
+		*b = bft_wget32(buf, bft_vc_ack, replica);
 		break;
 	case BFT_MSG_FETCH:
+		*a = bft_wget8(buf, bft_fetch, what);
+		*b = bft_wget64(buf, bft_fetch, seq);
+		break;
 	case BFT_MSG_DATA:
-		*a = buf[16];
-		*b = bft_get64(buf + 24);
+		*a = bft_wget8(buf, bft_data, what);
+		*b = bft_wget64(buf, bft_data, seq);
 		break;
 	case BFT_MSG_REQUEST:
+		*b = bft_wget64(buf, bft_request, timestamp);
+		break;
 	case BFT_MSG_REPLY:
-		*b = bft_get64(buf + 24 - (mt == BFT_MSG_REQUEST ? 8 : 0));
+		*b = bft_wget64(buf, bft_reply, timestamp);
 		break;
 	}
 }
@@ -156,11 +171,13 @@ void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
 	int mt = sim_mtype(buf, len);
 
 	/* A correct replica never sends two digests for one (v, n). */
-	if (!r->byz && len >= 64 && (mt == BFT_MSG_PRE_PREPARE ||
-				     mt == BFT_MSG_PREPARE ||
-				     mt == BFT_MSG_COMMIT))
+	if (!r->byz && len >= BFT_AGREE_FIXED &&
+	    (mt == BFT_MSG_PRE_PREPARE || mt == BFT_MSG_PREPARE ||
+	     mt == BFT_MSG_COMMIT))
 		check_vote(&r->sim->check, r->sim->sched.now, r->id, mt,
-			   bft_get64(buf + 16), bft_get64(buf + 24), buf + 32);
+			   bft_wget64(buf, bft_agree, view),
+			   bft_wget64(buf, bft_agree, seq),
+			   bft_wptr(buf, bft_agree, digest));
 	net_send(&r->sim->net, r->node, to, buf, len);
 }
 

@@ -119,11 +119,11 @@ static void op_send(void *ctx, u8 principal, u32 id, const void *buf, u32 len)
 	if (r->tc->corrupt_mac_from[r->id])
 		m->data[len - 1] ^= 1;
 	if (r->tc->vc_split_from[r->id] && (id & 1) &&
-	    principal == BFT_PRINCIPAL_REPLICA && len > 80 + BFT_MAC_LEN &&
-	    m->data[5] == BFT_MSG_VIEW_CHANGE) {
+	    principal == BFT_PRINCIPAL_REPLICA && len > BFT_VC_FIXED + sizeof(struct bft_vc_ckpt) + BFT_MAC_LEN &&
+	    bft_wget8(m->data, bft_hdr, kind) == BFT_MSG_VIEW_CHANGE) {
 		struct bft_iov iov = { m->data, len - BFT_MAC_LEN };
 
-		m->data[BFT_VC_FIXED + 8] ^= 1;	/* first claim's digest */
+		m->data[BFT_VC_FIXED + offsetof(struct bft_vc_ckpt, digest)] ^= 1;	/* first claim's digest */
 		op_mac(ctx, principal, id, &iov, 1,
 		       m->data + len - BFT_MAC_LEN);
 	}

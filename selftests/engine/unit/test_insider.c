@@ -43,7 +43,7 @@ static bool tap_b(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 		return true;
 	if (b_only_to < t->n)
 		return to == b_only_to;
-	return buf[5] == BFT_MSG_VC_ACK;
+	return bft_wget8(buf, bft_hdr, kind) == BFT_MSG_VC_ACK;
 }
 
 /*
@@ -263,7 +263,7 @@ TEST(insider_vcack_quorum)
 	tc.mute[2] = true;
 	len = enc_vc0(x, 2, 1);
 	memcpy(y, x, len);
-	y[BFT_VC_FIXED + 8] ^= 1;	/* Y claims another checkpoint digest */
+	y[BFT_VC_FIXED + offsetof(struct bft_vc_ckpt, digest)] ^= 1;	/* Y claims another checkpoint digest */
 	tc_inject(&tc, 2, 1, x, len);
 	tc_inject(&tc, 2, 3, x, len);
 	tc_inject(&tc, 2, 0, y, len);
@@ -465,9 +465,9 @@ static bool tap_nvck(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 {
 	(void)t;
 	(void)len;
-	if (to == 2 && buf[5] == BFT_MSG_COMMIT)
+	if (to == 2 && bft_wget8(buf, bft_hdr, kind) == BFT_MSG_COMMIT)
 		return false;
-	return !(from == 1 && to == 2 && buf[5] == BFT_MSG_NEW_VIEW);
+	return !(from == 1 && to == 2 && bft_wget8(buf, bft_hdr, kind) == BFT_MSG_NEW_VIEW);
 }
 
 TEST(insider_nv_ckpt_one_holder)
@@ -579,10 +579,10 @@ TEST(insider_stable_on_silent_vote)
 static bool tap_nvck_nodata(struct tc *t, u32 from, u32 to, u8 *buf,
 			    u32 len)
 {
-	if (to == 2 && buf[5] == BFT_MSG_DATA)
+	if (to == 2 && bft_wget8(buf, bft_hdr, kind) == BFT_MSG_DATA)
 		return false;
 	return tap_nvck(t, from, to, buf, len) ||
-	       (from == 1 && to == 2 && buf[5] == BFT_MSG_NEW_VIEW);
+	       (from == 1 && to == 2 && bft_wget8(buf, bft_hdr, kind) == BFT_MSG_NEW_VIEW);
 }
 
 /*

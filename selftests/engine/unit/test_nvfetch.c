@@ -151,8 +151,8 @@ static u32 r0_vc_len;
 static bool tap_r0_vc(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
 {
 	(void)t;
-	if (from == 0 && to == 2 && buf[5] == BFT_MSG_VIEW_CHANGE &&
-	    bft_get64(buf + 16) == 1) {
+	if (from == 0 && to == 2 && bft_wget8(buf, bft_hdr, kind) == BFT_MSG_VIEW_CHANGE &&
+	    bft_wget64(buf, bft_view_change, new_view) == 1) {
 		memcpy(r0_vc, buf, len);
 		r0_vc_len = len;
 	}
@@ -226,7 +226,7 @@ static bool tap_drop_r1_vc_to_r3(struct tc *t, u32 from, u32 to, u8 *buf,
 {
 	(void)t;
 	(void)len;
-	return !(from == 1 && to == 3 && buf[5] == BFT_MSG_VIEW_CHANGE);
+	return !(from == 1 && to == 3 && bft_wget8(buf, bft_hdr, kind) == BFT_MSG_VIEW_CHANGE);
 }
 
 /*

@@ -9,7 +9,8 @@
 #                        (broken quorum must be caught) and MAC counts;
 #                        writes $(RESULTS)/host-sim.res "<passed> <failed>"
 #                        counting each seed as one test, plus one test for
-#                        the not-blind check.
+#                        the not-blind check, one per stale-read seed and
+#                        one per lintest (kselftest_harness.h) test.
 #   make sim SEEDS=N     long sweep (START=, JOBS=)
 #   make sim-macs        MAC operations per request at the primary
 #   build/host/sim --seed S --trace     replay one seed with a full trace
@@ -70,8 +71,11 @@ $(SIM_OUT)/lin.o: selftests/lin/lin.c selftests/lin/lin.h
 	@mkdir -p $(@D)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
-$(LIN_TEST): selftests/lin/test_lin.c $(SIM_OUT)/lin.o
-	$(CC) $(SIM_CFLAGS) $(ENGINE_SAN) -o $@ $^
+# kselftest_harness.h program; KSFT_* in mk/engine.mk.
+$(LIN_TEST): selftests/lin/test_lin.c $(SIM_OUT)/lin.o selftests/lin/lin.h \
+		selftests/lib/lsan_exit.c
+	$(CC) $(SIM_CFLAGS) $(KSFT_CFLAGS) -o $@ $< $(SIM_OUT)/lin.o \
+		$(KSFT_LSAN)
 
 $(SIM_BIN): $(SIM_OBJS) $(ENGINE_LIB)
 	$(CC) $(ENGINE_SAN) -o $@ $(SIM_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS)
@@ -79,7 +83,8 @@ $(SIM_BIN): $(SIM_OBJS) $(ENGINE_LIB)
 check-sim: $(SIM_BIN) $(LIN_TEST)
 	@mkdir -p $(RESULTS) $(SIM_OUT)
 	@rc=0; \
-	$(LIN_TEST) --res $(SIM_OUT)/lin.res > $(SIM_OUT)/lintest.log || \
+	scripts/ktap-run.sh $(SIM_OUT)/lin.res $(LIN_TEST) \
+		> $(SIM_OUT)/lintest.log || \
 		{ cat $(SIM_OUT)/lintest.log; rc=1; }; \
 	tail -1 $(SIM_OUT)/lintest.log; \
 	$(SIM_BIN) --stale-read --seeds 20 --res $(SIM_OUT)/stale.res \

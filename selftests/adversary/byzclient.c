@@ -91,7 +91,7 @@ static void byz_drain(struct adv *a, uint64_t *view)
 	int n;
 
 	while ((n = adv_recv(a, 0)) > 0)
-		if (a->rx[5] == BFT_MSG_REPLY &&
+		if (bft_wget8(a->rx, bft_hdr, kind) == BFT_MSG_REPLY &&
 		    !bft_wire_parse_reply(a->rx, (uint32_t)n, &a->lim, &r) &&
 		    r.view > *view)
 			*view = r.view;

@@ -40,7 +40,7 @@ static void eq_take(struct adv *a, struct eq_state *q, uint32_t len)
 	/* Only genuine client requests (the backups check them too); the
 	 * kind first, so the replicas' own traffic costs us no HMAC.
 	 */
-	if (len < BFT_HDR_LEN || a->rx[5] != BFT_MSG_REQUEST ||
+	if (len < BFT_HDR_LEN || bft_wget8(a->rx, bft_hdr, kind) != BFT_MSG_REQUEST ||
 	    bft_wire_verify(a->rx, len, a->d.id, a->d.n, bftd_mac, &a->d) ||
 	    bft_wire_parse_request(a->rx, len, &a->lim, &r) ||
 	    (r.flags & BFT_REQ_F_READONLY) || r.client >= a->d.n_clients ||
@@ -272,13 +272,13 @@ struct cap {
 
 static void replay_one(struct adv *a, const struct cap *c)
 {
-	uint32_t t, from = bft_get32(c->buf + 8);
+	uint32_t t, from = bft_wget32(c->buf, bft_hdr, sender);
 
 	for_each_target(a, t) {
 		memcpy(a->tx, c->buf, c->len);
 		/* A request's authenticator is valid at every replica. */
 		adv_send(a, t, a->tx, c->len);
-		if (c->buf[5] == BFT_MSG_REQUEST)
+		if (bft_wget8(c->buf, bft_hdr, kind) == BFT_MSG_REQUEST)
 			continue;
 		/* Verbatim, the MAC was for us, not for t. */
 		a->expect[t][t == from ? BFT_DROP_SENDER : BFT_DROP_MAC]++;

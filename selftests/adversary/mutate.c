@@ -43,7 +43,7 @@ static void put64(uint8_t *p, uint64_t v)
 /* Keeps a MAC-valid datagram from another replica as a template. */
 static void mut_capture(struct adv *a, struct mut *m, uint32_t len)
 {
-	uint8_t kind = a->rx[5];
+	uint8_t kind = bft_wget8(a->rx, bft_hdr, kind);
 	uint8_t *copy;
 
 	if (len < BFT_HDR_LEN + BFT_MAC_LEN || kind == BFT_MSG_REQUEST ||
@@ -51,10 +51,10 @@ static void mut_capture(struct adv *a, struct mut *m, uint32_t len)
 		return;
 	if ((kind >= BFT_MSG_PRE_PREPARE && kind <= BFT_MSG_COMMIT) &&
 	    len >= BFT_AGREE_FIXED) {
-		if (bft_get64(a->rx + 16) > m->view)
-			m->view = bft_get64(a->rx + 16);
-		if (bft_get64(a->rx + 24) > m->seq)
-			m->seq = bft_get64(a->rx + 24);
+		if (bft_wget64(a->rx, bft_agree, view) > m->view)
+			m->view = bft_wget64(a->rx, bft_agree, view);
+		if (bft_wget64(a->rx, bft_agree, seq) > m->seq)
+			m->seq = bft_wget64(a->rx, bft_agree, seq);
 	}
 	copy = malloc(len);
 	if (!copy)

@@ -215,11 +215,12 @@ static void vl_take(struct adv *a, struct vl_state *s, uint32_t len)
 	struct bft_vc_view vc;
 	uint32_t from;
 
-	if (len < BFT_HDR_LEN || a->rx[5] != BFT_MSG_VIEW_CHANGE ||
+	if (len < BFT_HDR_LEN ||
+	    bft_wget8(a->rx, bft_hdr, kind) != BFT_MSG_VIEW_CHANGE ||
 	    bft_wire_verify(a->rx, len, a->d.id, a->d.n, bftd_mac, &a->d) ||
 	    bft_wire_parse_vc(a->rx, len, &a->lim, &vc))
 		return;
-	from = bft_get32(a->rx + 8);
+	from = bft_wget32(a->rx, bft_hdr, sender);
 	if (from >= a->d.n || vc.new_view < s->vc_view[from])
 		return;
 	memcpy(s->vc[from], a->rx, len);

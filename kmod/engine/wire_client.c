@@ -55,6 +55,16 @@ int bft_wire_parse_hdr_kind(const u8 *buf, u32 len, u8 kind, u32 fixed,
 	return 0;
 }
 
+int bft_wire_parse_fixed(const u8 *buf, u32 len, u8 kind, u32 fixed,
+			 struct bft_msg_hdr *h)
+{
+	int r = bft_wire_parse_hdr_kind(buf, len, kind, fixed + BFT_MAC_LEN, h);
+
+	if (!r && len != fixed + BFT_MAC_LEN)
+		return BFT_DROP_LEN;
+	return r;
+}
+
 void bft_wire_put_hdr(u8 *buf, u8 kind, u8 principal, u8 key_id, u32 sender,
 		      u32 len)
 {

@@ -26,6 +26,9 @@ static inline bool bft_all_zero(const u8 *p, u32 n)
 /* Header checks, then kind @kind and at least @fixed bytes. */
 int bft_wire_parse_hdr_kind(const u8 *buf, u32 len, u8 kind, u32 fixed,
 			    struct bft_msg_hdr *h);
+/* The same for a fixed-size message: exactly @fixed bytes and a MAC. */
+int bft_wire_parse_fixed(const u8 *buf, u32 len, u8 kind, u32 fixed,
+			 struct bft_msg_hdr *h);
 /* Zeroes @len bytes and writes a replica's header; 0 if it does not fit. */
 u32 bft_wire_put_rhdr(u8 *buf, u32 cap, u8 kind, u32 sender, u64 len);
 

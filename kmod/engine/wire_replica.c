@@ -58,12 +58,9 @@ int bft_wire_parse_checkpoint(const u8 *buf, u32 len, struct bft_ckpt_view *c)
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_CHECKPOINT,
-				      BFT_CKPT_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_fixed(buf, len, BFT_MSG_CHECKPOINT, BFT_CKPT_FIXED, &h);
 	if (ret)
 		return ret;
-	if (len != BFT_CKPT_FIXED + BFT_MAC_LEN)
-		return BFT_DROP_LEN;
 	c->seq = bft_wget64(buf, bft_checkpoint, seq);
 	c->digest = bft_wptr(buf, bft_checkpoint, digest);
 	return 0;
@@ -74,12 +71,9 @@ int bft_wire_parse_vc_ack(const u8 *buf, u32 len, struct bft_vc_ack_view *a)
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_VC_ACK,
-				      BFT_VC_ACK_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_fixed(buf, len, BFT_MSG_VC_ACK, BFT_VC_ACK_FIXED, &h);
 	if (ret)
 		return ret;
-	if (len != BFT_VC_ACK_FIXED + BFT_MAC_LEN)
-		return BFT_DROP_LEN;
 	if (bft_wget32(buf, bft_vc_ack, reserved))
 		return BFT_DROP_RESERVED;
 	a->view = bft_wget64(buf, bft_vc_ack, view);
@@ -239,12 +233,9 @@ int bft_wire_parse_fetch(const u8 *buf, u32 len, struct bft_fetch_view *f)
 	struct bft_msg_hdr h;
 	int ret;
 
-	ret = bft_wire_parse_hdr_kind(buf, len, BFT_MSG_FETCH,
-				      BFT_FETCH_FIXED + BFT_MAC_LEN, &h);
+	ret = bft_wire_parse_fixed(buf, len, BFT_MSG_FETCH, BFT_FETCH_FIXED, &h);
 	if (ret)
 		return ret;
-	if (len != BFT_FETCH_FIXED + BFT_MAC_LEN)
-		return BFT_DROP_LEN;
 	f->what = bft_wget8(buf, bft_fetch, what);
 	if (!bft_wzero(buf, struct bft_fetch, reserved))
 		return BFT_DROP_RESERVED;

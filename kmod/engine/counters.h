@@ -28,6 +28,7 @@ struct bft_counters {
 	u64 readonly_executed;
 	u64 null_executed;
 	u64 replies_resent;		/* duplicates answered from cache */
+	u64 relays_saved;		/* retransmissions the primary had */
 	u64 view_changes;		/* view changes started */
 	u64 new_views;			/* views entered */
 	u64 checkpoints;		/* own checkpoints taken */

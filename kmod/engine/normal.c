@@ -25,6 +25,44 @@ static void forward_to_primary(struct bft_engine *e,
 }
 
 /*
+ * Is the client's request @ts in a batch we accepted a PRE-PREPARE for
+ * in this view and have not executed? Then the primary has it: relaying
+ * a retransmission would cost the primary one MAC per backup for a copy
+ * it drops. Our view-change timer runs meanwhile (the slot is
+ * outstanding), so a primary that stalls after the PRE-PREPARE is still
+ * caught. Only retransmissions reach this: clients send to the primary.
+ */
+static bool ordered_here(struct bft_engine *e, u32 client, u64 ts)
+{
+	struct bft_req_view r;
+	u64 seq;
+	u32 off;
+
+	for (seq = e->log.last_exec + 1; seq <= e->log.max_seq; seq++) {
+		const struct bft_slot *s = bft_slot_of(e, seq);
+
+		if (s->seq != seq || s->view != e->view ||
+		    (s->flags & (SL_PP | SL_BATCH)) != (SL_PP | SL_BATCH))
+			continue;
+		off = 0;
+		while (!bft_batch_next(s->batch, s->batch_len, &off, &e->lim,
+				       &r))
+			if (r.client == client && r.ts == ts)
+				return true;
+	}
+	return false;
+}
+
+static void relay(struct bft_engine *e, const struct bft_req_view *r)
+{
+	if (ordered_here(e, r->client, r->ts)) {
+		e->ctr.relays_saved++;
+		return;
+	}
+	forward_to_primary(e, r);
+}
+
+/*
  * Only a timestamp this replica has not taken before may move the
  * client's endpoint, and never an older one than the last executed: a
  * replay moves nothing. The last executed one still counts once, since
@@ -76,7 +114,7 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 			/* A retransmission: the primary may have missed it. */
 			if (bft_is_primary(e))
 				return BFT_DROP_DUPLICATE;
-			forward_to_primary(e, r);
+			relay(e, r);
 			return 0;
 		}
 		if (cl->pend_state == PEND_ORDERED)
@@ -86,7 +124,7 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 	if (bft_is_primary(e))
 		bft_try_batch(e);
 	else if (e->status == BFT_ST_NORMAL)
-		forward_to_primary(e, r);
+		relay(e, r);
 	bft_timer_update(e);
 	return 0;
 }

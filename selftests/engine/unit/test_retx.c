@@ -95,4 +95,67 @@ TEST(retx_lossy_all_level)
 	tc_free(&tc);
 }
 
+static int rx(u32 i, const u8 *buf, u32 len)
+{
+	return bft_engine_receive(tc.r[i].e, buf, len, BFT_RX_VERIFIED);
+}
+
+/*
+ * A client retransmits to every replica while its request is
+ * pre-prepared: backups that accepted the PRE-PREPARE do not relay it
+ * (the primary would verify n-1 copies to drop them); one that missed
+ * the PRE-PREPARE does, since the primary may never have had it.
+ */
+TEST(retx_client_copy_relayed_only_if_unordered)
+{
+	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0 };
+	u32 p, i, j, m3 = 0;
+	u64 verified;
+
+	ASSERT_EQ(0, tc_init(&tc, 4, 1, &o));
+	p = tc_primary(&tc);
+	/* PRE-PREPARE out, every backup's answer parked. */
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			tc.hold[i][j] = i != p && i != j;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	ASSERT_EQ(0, tc.c[0].accepted);
+	for (i = 0; i < 4; i++) {
+		if (i == p)
+			continue;
+		ASSERT_EQ(0, rx(i, tc.c[0].req, tc.c[0].req_len));
+		ASSERT_EQ(0, ctr(i)->sent[BFT_MSG_REQUEST]);
+		ASSERT_EQ(1, ctr(i)->relays_saved);
+	}
+	verified = ctr(p)->mac_verified;
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			if (tc.hold[i][j])
+				tc_release(&tc, i, j);
+	tc_run(&tc);
+	ASSERT_EQ(1, tc.c[0].accepted);
+	ASSERT_EQ(0, ctr(p)->dropped[BFT_MSG_REQUEST]);
+	/* 3 PREPAREs and 3 COMMITs, no relayed copy. */
+	ASSERT_EQ(verified + 6, ctr(p)->mac_verified);
+
+	/* The next PRE-PREPARE never reaches one backup: that one relays. */
+	if (p == 3)
+		m3 = 2;
+	else
+		m3 = 3;
+	tc.cut[p][m3] = true;
+	tc_submit(&tc, 0, false, false);
+	tc_run(&tc);
+	ASSERT_EQ(2, tc.c[0].accepted);
+	verified = ctr(p)->replies_resent;
+	ASSERT_EQ(0, rx(m3, tc.c[0].req, tc.c[0].req_len));
+	ASSERT_EQ(1, ctr(m3)->sent[BFT_MSG_REQUEST]);
+	ASSERT_EQ(1, ctr(m3)->relays_saved);
+	tc_run(&tc);
+	/* The primary executed it: the relayed copy gets the cached reply. */
+	ASSERT_EQ(verified + 1, ctr(p)->replies_resent);
+	tc_free(&tc);
+}
+
 TEST_HARNESS_MAIN

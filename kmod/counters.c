@@ -91,6 +91,8 @@ int bft_nl_put_counters(struct sk_buff *msg, struct bft_replica *r)
 			return -EMSGSIZE;
 	if (put_ctr(msg, "rx_packets", rx.rx_packets) ||
 	    put_ctr(msg, "rx_bytes", rx.rx_bytes) ||
+	    put_ctr(msg, "rx_ns", rx.rx_ns) ||
+	    put_ctr(msg, "worker_ns", r->glue.worker_ns) ||
 	    put_ctr(msg, "rx_mac_ok", rx.mac_verified) ||
 	    put_ctr(msg, "rx_mac_failed", rx.mac_failed) ||
 	    put_ctr(msg, "rxq_len", skb_queue_len(&r->rxq)) ||

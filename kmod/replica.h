@@ -34,6 +34,7 @@ struct bft_rx_stats {
 	u64 mac_failed;
 	u64 rx_packets;
 	u64 rx_bytes;
+	u64 rx_ns;		/* softirq time in bft_udp_recv() */
 };
 
 /* Per CPU, written in softirq; syncp keeps 64-bit reads whole on 32-bit. */
@@ -43,6 +44,7 @@ struct bft_rx_pcpu {
 	u64_stats_t mac_failed;
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
+	u64_stats_t rx_ns;
 	struct u64_stats_sync syncp;
 };
 
@@ -52,6 +54,7 @@ struct bft_glue_stats {
 	u64 tx_no_endpoint;
 	u64 log_delivered;
 	u64 events;
+	u64 worker_ns;		/* CPU time in the worker, engine and sends */
 };
 
 struct bft_replica {

@@ -66,9 +66,10 @@ void bft_worker(struct work_struct *work)
 	struct mem_cgroup *old_memcg;
 	struct sk_buff *skb;
 	int budget = BFT_WORK_BUDGET;
-	u64 now;
+	u64 now, t0;
 
 	mutex_lock(&r->lock);
+	t0 = ktime_get_ns();
 	/* Snapshots and state transfer allocate: the creator pays. */
 	old_memcg = set_active_memcg(r->memcg);
 	if (r->dying)
@@ -89,6 +90,7 @@ void bft_worker(struct work_struct *work)
 	arm_timer(r, now);
 	if (!skb_queue_empty(&r->rxq))
 		queue_work(r->wq, &r->work);
+	r->glue.worker_ns += ktime_get_ns() - t0;
 out:
 	set_active_memcg(old_memcg);
 	mutex_unlock(&r->lock);

@@ -28,6 +28,8 @@ struct bftd_stats {
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
 	uint64_t rx_calls;		/* recvmmsg calls that returned data */
+	uint64_t rx_empty;		/* recvmmsg calls that found nothing */
+	uint64_t polls;			/* ppoll calls */
 	uint64_t drop[__BFT_DROP_MAX];	/* before the engine, by reason */
 	uint64_t mac_verified;
 	uint64_t mac_failed;

@@ -324,6 +324,7 @@ static int run(struct bftd *d)
 		dl = dl > now ? dl - now : 0;
 		ts.tv_sec = (time_t)(dl / 1000);
 		ts.tv_nsec = (long)(dl % 1000) * 1000000;
+		d->st.polls++;
 		r = ppoll(&pfd, 1, &ts, &old);
 		if (r < 0 && errno != EINTR) {
 			perror("bftd: ppoll");

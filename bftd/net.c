@@ -179,8 +179,10 @@ int bftd_rx(struct bftd *d, uint64_t now_ms)
 		d->rx.msg[i].msg_hdr.msg_flags = 0;
 	}
 	n = recvmmsg(d->fd, d->rx.msg, BFTD_BATCH, MSG_DONTWAIT, NULL);
-	if (n < 0)
+	if (n < 0) {
+		d->st.rx_empty++;
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	}
 	d->st.rx_calls++;
 	for (i = 0; i < n; i++) {
 		const struct msghdr *m = &d->rx.msg[i].msg_hdr;

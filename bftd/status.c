@@ -64,9 +64,11 @@ void bftd_dump(const struct bftd *d, FILE *f)
 		c->checkpoints, c->stable_checkpoints, c->state_transfers,
 		c->evidence);
 	fprintf(f, "  udp rx %" PRIu64 " pkts %" PRIu64 " bytes in %" PRIu64
-		" calls, tx %" PRIu64 " pkts %" PRIu64 " bytes in %" PRIu64
+		" calls (+%" PRIu64 " empty, %" PRIu64 " ppoll), tx %" PRIu64
+		" pkts %" PRIu64 " bytes in %" PRIu64
 		" calls, tx errors %" PRIu64 " no endpoint %" PRIu64 "\n",
 		d->st.rx_packets, d->st.rx_bytes, d->st.rx_calls,
+		d->st.rx_empty, d->st.polls,
 		d->st.tx_packets, d->st.tx_bytes, d->st.tx_calls,
 		d->st.tx_errors, d->st.tx_no_endpoint);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
@@ -111,13 +113,20 @@ int bftd_status_write(const struct bftd *d)
 		"view_changes %" PRIu64 "\nstate_transfers %" PRIu64 "\n"
 		"mac_failed %" PRIu64 "\nrx_drops %" PRIu64 "\n"
 		"mac_computed %" PRIu64 "\nmac_verified %" PRIu64 "\n"
-		"rx_mac_ok %" PRIu64 "\nbatches %" PRIu64 "\n",
+		"rx_mac_ok %" PRIu64 "\nbatches %" PRIu64 "\n"
+		"rx_packets %" PRIu64 "\ntx_packets %" PRIu64 "\n"
+		"rx_calls %" PRIu64 "\nrx_empty %" PRIu64 "\n"
+		"tx_calls %" PRIu64 "\npolls %" PRIu64 "\n"
+		"relays_saved %" PRIu64 "\nreplies_resent %" PRIu64 "\n",
 		d->id, d->n, (long)getpid(), info.view,
 		bft_status_name(info.status), info.primary, info.last_exec,
 		info.stable_seq, sd, kd, ks.keys, c->requests_executed,
 		c->batches_executed, c->view_changes, c->state_transfers,
 		d->st.mac_failed, drops, c->mac_computed, c->mac_verified,
-		d->st.mac_verified, c->batches);
+		d->st.mac_verified, c->batches, d->st.rx_packets,
+		d->st.tx_packets, d->st.rx_calls, d->st.rx_empty,
+		d->st.tx_calls, d->st.polls, c->relays_saved,
+		c->replies_resent);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k])
 			fprintf(f, "rx_drop_%s %" PRIu64 "\n",

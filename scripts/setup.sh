@@ -16,7 +16,7 @@ linux-image-cloud-amd64 linux-headers-cloud-amd64 \
 linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
 linux-source-6.12 flex bison bc libelf-dev \
 libnl-3-dev libnl-genl-3-dev libssl-dev libjson-c-dev \
-clang libclang-rt-14-dev gnuplot-nox \
+clang libclang-rt-14-dev gnuplot-nox linux-perf \
 python3-docutils mandoc man-db bash-completion \
 python3-sphinx dkms dh-dkms debhelper lintian fakeroot"
 

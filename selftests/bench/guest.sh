@@ -37,7 +37,7 @@ if [ -n "${BENCH_QUICK:-}" ] && [ "${BENCH_QUICK}" != 0 ]; then
 	CLIENTS=$(list "${BENCH_CLIENTS:-1,8}")
 	BATCHES=$(list "${BENCH_BATCHES:-1,16}")
 	SIZES=$(list "${BENCH_SIZES:-0}")
-	SYSTEMS=$(list "${BENCH_SYSTEMS:-echo,bftd,kmod4,kmod7}")
+	SYSTEMS=$(list "${BENCH_SYSTEMS:-echo,bftd,kmod4,kmod7,kmod13}")
 else
 	SECS=${BENCH_SECS:-2}
 	REPEAT=${BENCH_REPEAT:-3}
@@ -59,6 +59,7 @@ done
 CSV=/tmp/bench.csv
 PIDS=()
 LAST=
+LASTCPU=
 
 stop_daemons() {
 	cl_stop_pids "${PIDS[@]}"
@@ -139,6 +140,30 @@ prim_ctr() {
 	esac
 }
 
+# cpu_ns SYSTEM N: each replica's CPU time so far, ns, space-separated.
+# Processes: utime + stime of /proc/PID/stat (USER_HZ 100 on x86).
+# bft.ko: its rx_ns (softirq receive) + worker_ns (engine and sends)
+# counters; the worker's sends may run a co-located peer's receive
+# softirq inline, so on one guest that figure is an upper bound.
+cpu_ns() {
+	local i
+
+	case $1 in
+	echo | bftd)
+		for i in "${PIDS[@]}"; do
+			awk '{ printf "%d ", ($14 + $15) * 10000000 }' "/proc/$i/stat"
+		done
+		;;
+	kmod*)
+		for ((i = 0; i < $2; i++)); do
+			cl_b "$i" -j show r | awk -F: '{ gsub(/[ ",]/, "") }
+				$1 == "rx_ns" || $1 == "worker_ns" { t += $2 }
+				END { printf "%d ", t }'
+		done
+		;;
+	esac
+}
+
 # A fresh status file from bftd (SIGUSR1) or bft-echo (every 200 ms).
 settle() {
 	case $1 in
@@ -151,14 +176,16 @@ settle() {
 # point SYSTEM N BATCH SIZE CLIENTS REP: one run, one CSV row.
 point() {
 	local sys=$1 n=$2 batch=$3 size=$4 c=$5 rep=$6 out m0 r0 b0 m1 r1 b1 p0 p1
-	local u0 n0 s0 i0 w0 q0 sq0 u1 n1 s1 i1 w1 q1 sq1 busy
+	local u0 n0 s0 i0 w0 q0 sq0 u1 n1 s1 i1 w1 q1 sq1 busy c0 c1
 
 	# The previous run's "after" is this run's "before".
 	if [ -z "$LAST" ]; then
 		settle "$sys"
 		LAST=$(prim_ctr "$sys")
+		LASTCPU=$(cpu_ns "$sys" "$n")
 	fi
 	read -r m0 r0 b0 p0 <<<"$LAST"
+	c0=$LASTCPU
 	read -r _ u0 n0 s0 i0 w0 q0 sq0 _ </proc/stat
 	out=$(cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--clients "$c" --ids 0 --duration "$SECS" --op-size "$size" \
@@ -169,6 +196,8 @@ point() {
 		(u1 + n1 + s1 + q1 + sq1 + i1 + w1 - u0 - n0 - s0 - q0 - sq0 - i0 - w0 + 1)))
 	settle "$sys"
 	LAST=$(prim_ctr "$sys")
+	LASTCPU=$(cpu_ns "$sys" "$n")
+	c1=$LASTCPU
 	read -r m1 r1 b1 p1 <<<"$LAST"
 	# Replica 0 must have led the whole run (a view change under TCG
 	# load is possible): else its counters say nothing about a primary.
@@ -178,17 +207,25 @@ point() {
 	fi
 	echo "$out" | awk -F: -v sys="$sys" -v n="$n" -v b="$batch" \
 	    -v s="$size" -v c="$c" -v rep="$rep" -v dm=$((m1 - m0)) -v cpu="$busy" \
-	    -v dr=$((r1 - r0)) -v db=$((b1 - b0)) '
+	    -v dr=$((r1 - r0)) -v db=$((b1 - b0)) -v c0="$c0" -v c1="$c1" '
 	{ gsub(/[ ",]/, ""); v[$1] = $2 }
 	END {
+		# The busiest replica: CPU ns per executed request, in us.
+		k = split(c0, a, " "); split(c1, z, " "); per = 0; who = -1
+		for (i = 1; i <= k; i++) {
+			t = dr > 0 ? (z[i] - a[i]) / 1000 / dr : 0
+			if (t > per) { per = t; who = i - 1 }
+		}
 		err = v["timeouts"] + v["conflicts"] + v["refused"] + \
 		      v["other_errors"] + v["mismatches"]
 		mpr = dr > 0 ? dm / dr : 0
 		rpb = db > 0 ? dr / db : 0
 		floor = sys == "echo" ? 2 : (rpb > 0 ? 2 + 4 * (n - 1) / rpb : 0)
-		printf "%s,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d,%d,%d\n",
+		printf "%s,%d,%d,%d,%d,%d,%.1f,%d,%d,%.3f,%.2f,%.3f,%d,%d,%d," \
+		       "%.1f,%d\n",
 		       sys, n, b, s, c, rep, v["ops_per_sec"], v["p50"],
-		       v["p99"], mpr, rpb, floor, err, v["retransmits"], cpu
+		       v["p99"], mpr, rpb, floor, err, v["retransmits"], cpu,
+		       per, who
 	}' | tee -a "$CSV"
 }
 
@@ -237,7 +274,7 @@ fi
 echo "=== bft bench on $(uname -r), $(nproc) vCPUs ==="
 echo "  systems: $SYSTEMS; sizes: $SIZES; batches: $BATCHES; clients: $CLIENTS; ${SECS}s x $REPEAT"
 modprobe bft || exit 1
-echo "system,n,batch,op_bytes,clients,rep,ops_per_sec,p50_us,p99_us,macs_per_req,reqs_per_batch,mac_floor,errors,retransmits,guest_cpu_pct" >$CSV
+echo "system,n,batch,op_bytes,clients,rep,ops_per_sec,p50_us,p99_us,macs_per_req,reqs_per_batch,mac_floor,errors,retransmits,guest_cpu_pct,cpu_us_per_req,busiest" >$CSV
 rc=0
 start=$SECONDS
 for sys in $SYSTEMS; do

@@ -12,10 +12,16 @@ Ratios, all within one run (absolute numbers under TCG mean little):
             p50 at 1 client, per batch size
   n13/n4    bft.ko throughput, n=13 over n=4, at the most clients
   macs      MAC operations per executed request at the primary over the
-            floor 2 + 4(n-1)/b, b the mean requests per batch measured
+            floor 2 + 4(n-1)/b, b the mean requests per batch measured,
+            at every point
+  cpu       the busiest replica's CPU time per executed request at the
+            most clients, per n; n=13 over n=4 (target <= 2)
+  syscalls  (bench-host) syscalls and datagrams per executed request at
+            the primary and syscalls at the client, against their floors
 """
 import csv
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,27 +34,48 @@ TARGETS = {
     "p50": 0.6,         # kmod4 p50 <= 0.6 x bftd
     "macs": 1.01,       # within 1% of the floor
     "scale": 0.5,       # n=13 >= 50% of n=4
+    "cpu": 2.0,         # busiest replica's CPU/request, n=13 <= 2 x n=4
 }
 ORDER = ["echo", "bftd", "kmod4", "kmod7", "kmod13"]
+
+
+def family(sys_):
+    """(family, n) of a system name: kmod13 -> (kmod, 13)."""
+    m = re.match(r"^(.*?)(?:-n)?(\d+)$", sys_)
+    return (m.group(1), int(m.group(2))) if m else (sys_, 4)
 
 
 def load(path):
     groups = defaultdict(list)
     with open(path) as f:
-        for row in csv.DictReader(f):
-            key = (row["system"], int(row["n"]), int(row["batch"]),
-                   int(row["op_bytes"]), int(row["clients"]))
-            groups[key].append(row)
+        rows = list(csv.DictReader(f))
+    # One system run at several n (bench-host): one name per n.
+    ns = defaultdict(set)
+    for row in rows:
+        ns[row["system"]].add(int(row["n"]))
+    for row in rows:
+        if len(ns[row["system"]]) > 1:
+            row["system"] = f"{row['system']}-n{row['n']}"
+        key = (row["system"], int(row["n"]), int(row["batch"]),
+               int(row["op_bytes"]), int(row["clients"]))
+        groups[key].append(row)
     med = {}
     for key, rows in groups.items():
-        def m(col):
+        def m(col, dflt=-1.0):
+            if col not in rows[0] or rows[0][col] in ("", None):
+                return dflt
             return statistics.median(float(r[col]) for r in rows)
         med[key] = {
             "ops": m("ops_per_sec"), "p50": m("p50_us"), "p99": m("p99_us"),
             "macs": m("macs_per_req"), "rpb": m("reqs_per_batch"),
             "floor": m("mac_floor"),
-            "rtx": m("retransmits") if "retransmits" in rows[0] else 0,
-            "cpu": m("guest_cpu_pct") if "guest_cpu_pct" in rows[0] else -1,
+            "rtx": m("retransmits", 0),
+            "cpu": m("guest_cpu_pct"),
+            "cpureq": m("cpu_us_per_req"),
+            "busiest": m("busiest"),
+            "sys": m("sys_per_req"), "din": m("dgram_in_per_req"),
+            "dout": m("dgram_out_per_req"),
+            "csys": m("client_sys_per_req"),
             "errors": sum(int(r["errors"]) for r in rows),
             "reps": len(rows),
         }
@@ -89,14 +116,17 @@ def main():
     with open(os.path.join(out, "summary.csv"), "w") as f:
         f.write("system,n,batch,op_bytes,clients,reps,ops_per_sec,p50_us,"
                 "p99_us,macs_per_req,reqs_per_batch,mac_floor,errors,"
-                "retransmits,guest_cpu_pct\n")
+                "retransmits,guest_cpu_pct,cpu_us_per_req,sys_per_req,"
+                "dgram_in_per_req,dgram_out_per_req,client_sys_per_req\n")
         for k in sorted(med, key=lambda k: (ORDER.index(k[0]) if k[0] in
                                             ORDER else 99,) + k[1:]):
             v = med[k]
             f.write(f"{k[0]},{k[1]},{k[2]},{k[3]},{k[4]},{v['reps']},"
                     f"{v['ops']:.1f},{v['p50']:.0f},{v['p99']:.0f},"
                     f"{v['macs']:.3f},{v['rpb']:.2f},{v['floor']:.3f},"
-                    f"{v['errors']},{v['rtx']:.0f},{v['cpu']:.0f}\n")
+                    f"{v['errors']},{v['rtx']:.0f},{v['cpu']:.0f},"
+                    f"{v['cpureq']:.1f},{v['sys']:.3f},{v['din']:.3f},"
+                    f"{v['dout']:.3f},{v['csys']:.3f}\n")
 
     say("== medians (ops/s, p50 us, p99 us, MAC ops per request / floor)")
     say(f"{'system':8} {'batch':>5} {'bytes':>5} {'cli':>4} {'ops/s':>9} "
@@ -187,14 +217,15 @@ def main():
 
     say("")
     say(f"== MAC ops per request at the primary / floor 2+4(n-1)/b "
-        f"(target <= {TARGETS['macs']}), at {cmin} and {cmax} clients")
+        f"(target <= {TARGETS['macs']}), every point, client "
+        f"retransmissions (rtx) included")
     for s in systems:
         if s == "echo":
             continue
         for size in sizes:
             for b in batches:
                 row = []
-                for c in (cmin, cmax):
+                for c in clients:
                     v = get(s, b, size, c)
                     if not v or not v["floor"]:
                         row.append(None)
@@ -207,7 +238,10 @@ def main():
                                f"(rtx {v['rtx']:.0f})")
                 if any(row):
                     say(f"  {s:7} {size:4}-byte batch {b:3}  "
-                        + "   ".join(x or "-" for x in row))
+                        + "   ".join(x for x in row if x))
+
+    cpu_section(med, systems, sizes, batches, cmax, results, say)
+    sys_section(med, systems, say)
 
     errs = sum(v["errors"] for v in med.values())
     say("")
@@ -216,7 +250,8 @@ def main():
                      ("tput", "bft.ko throughput >= 2x bftd"),
                      ("p50", "bft.ko p50 <= 0.6x bftd"),
                      ("macs", "bft.ko MAC ops within 1% of the floor"),
-                     ("scale", "bft.ko n=13 >= 50% of n=4 throughput")):
+                     ("scale", "bft.ko n=13 >= 50% of n=4 throughput"),
+                     ("cpu", "busiest replica CPU/req n=13 <= 2x n=4")):
         r = results.get(t)
         ok = None if not r else all(r)
         say(f"  {label:42} {verdict(ok)}"
@@ -227,6 +262,70 @@ def main():
         f.write(text)
     print(text, end="")
     plot(out, med, systems, sizes)
+
+
+def cpu_section(med, systems, sizes, batches, cmax, results, say):
+    """Busiest replica's CPU per executed request, by n, at cmax."""
+    fams = defaultdict(dict)        # family -> n -> system
+    for s in systems:
+        if s == "echo":
+            continue
+        f, n = family(s)
+        fams[f][n] = s
+    lines = []
+    for f in sorted(fams):
+        byn = fams[f]
+        for size in sizes:
+            for b in batches:
+                vals = {}
+                for n, s in byn.items():
+                    for k, v in med.items():
+                        if (k[0] == s and k[2] == b and k[3] == size and
+                                k[4] == cmax and v["cpureq"] > 0):
+                            vals[n] = v
+                if not vals:
+                    continue
+                txt = "  ".join(f"n={n}: {vals[n]['cpureq']:7.1f} "
+                                f"(r{vals[n]['busiest']:.0f})"
+                                for n in sorted(vals))
+                r = None
+                if 4 in vals and 13 in vals:
+                    r = vals[13]["cpureq"] / vals[4]["cpureq"]
+                    if f.startswith("kmod") or f.startswith("bftd"):
+                        results["cpu"].append(r <= TARGETS["cpu"])
+                lines.append(f"  {f:9} {size:4}-byte batch {b:3}  {txt}"
+                             + (f"  13/4 = {r:.2f}" if r else ""))
+    if lines:
+        say("")
+        say(f"== CPU per executed request, busiest replica (us, replica "
+            f"id), {cmax} clients (target n=13/n=4 <= {TARGETS['cpu']})")
+        for x in lines:
+            say(x)
+
+
+def sys_section(med, systems, say):
+    """Syscalls and datagrams per executed request against the floors."""
+    lines = []
+    for k in sorted(med, key=lambda k: k[:5]):
+        v = med[k]
+        if v["sys"] < 0 or not v["rpb"]:
+            continue
+        n, b = k[1], v["rpb"]
+        dfl = 1 + 2 * (n - 1) / b
+        lines.append(
+            f"  {k[0]:12} {k[3]:4}-byte batch {k[2]:3} @{k[4]:3}: b={b:5.2f}"
+            f"  primary sys {v['sys']:6.2f} (floor {6 / b:5.2f})"
+            f"  dgrams in {v['din']:6.2f} out {v['dout']:6.2f} "
+            f"(floor {dfl:5.2f} each)  client sys "
+            + (f"{v['csys']:5.2f} (floor 2)" if v["csys"] >= 0 else "-"))
+    if lines:
+        say("")
+        say("== syscalls and datagrams per executed request (floors: "
+            "primary 6/b syscalls, a recvmmsg and a sendmmsg per phase; "
+            "1+2(n-1)/b datagrams each way; client 2, one send and one "
+            "receive of the replies)")
+        for x in lines:
+            say(x)
 
 
 def plot(out, med, systems, sizes):

@@ -12,7 +12,9 @@
  * replicas disagree). Lost datagrams are retransmitted to all replicas.
  *
  * A struct bft_client is not thread-safe: use one per thread, each with
- * its own client id (replicas keep one reply per client id).
+ * its own client id (replicas keep one reply per client id). To keep many
+ * requests in flight from one thread, use the asynchronous API below
+ * (struct bft_async): many logical clients on one socket.
  *
  *	struct bft_client *c;
  *	char err[256], val[64];
@@ -54,6 +56,7 @@ enum bft_client_error {
 	BFT_E_CAS_MISMATCH = -9,	/* KV: CAS expected value differs */
 	BFT_E_REJECTED = -10,	/* KV: malformed or refused operation */
 	BFT_E_PROTO = -11,	/* KV: certified result is malformed */
+	BFT_E_BUSY = -12,	/* async: the logical client has a request out */
 };
 
 /* Optional tuning; zero fields keep the defaults. */
@@ -123,6 +126,8 @@ int bft_client_cas(struct bft_client *c, const void *key, size_t key_len,
  * *flags (if not NULL) gets its BFT_KV_R_* flags, e.g. CREATED.
  */
 int bft_client_kv_status(const struct bft_client *c, unsigned int *flags);
+/* The library code for an enum bft_kv_status (as the helpers return it). */
+int bft_client_kv_error(int kv_status);
 
 struct bft_client_stats {
 	uint64_t requests;	/* invokes started */
@@ -162,6 +167,102 @@ uint32_t bft_client_n(const struct bft_client *c);
 uint32_t bft_client_f(const struct bft_client *c);
 /* A short description of an error code. */
 const char *bft_client_strerror(int err);
+
+/*
+ * Asynchronous API: one struct bft_async multiplexes many logical clients
+ * (each a [Client] of the config with its own id and keys, each with at
+ * most one request outstanding, as in PBFT) on one UDP socket, driven by
+ * the caller's thread:
+ *
+ *	static void done(struct bft_async *a, const struct bft_async_done *d,
+ *			 void *cookie) { ... d->status, d->result ... }
+ *
+ *	bft_async_open(&a, conf, NULL, err, sizeof(err));
+ *	for (i = 0; i < 64; i++)
+ *		slot[i] = bft_async_add(a, first + i, key_file, err, sizeof(err));
+ *	bft_async_submit(a, slot[0], op, len, false, 0, done, cookie);
+ *	while (bft_async_busy(a))
+ *		bft_async_run(a, -1);
+ *
+ * Completions are delivered by callback from bft_async_process() or
+ * bft_async_run(), in the caller's thread; a callback may submit again.
+ * Submitted datagrams are queued and leave in one sendmmsg() at the next
+ * bft_async_flush(), bft_async_process() or bft_async_run(). A struct
+ * bft_async is not thread-safe: use one per thread.
+ */
+struct bft_async;
+
+struct bft_async_done {
+	int slot;		/* the logical client (bft_async_add) */
+	uint32_t client_id;
+	long status;		/* result length, or BFT_E_TIMEOUT, BFT_E_CONFLICT */
+	const void *result;	/* status bytes; valid during the callback */
+	bool readonly;		/* answered by the read-only path */
+	uint64_t latency_ns;	/* from bft_async_submit() to completion */
+};
+
+typedef void (*bft_async_cb)(struct bft_async *a,
+			     const struct bft_async_done *d, void *cookie);
+
+struct bft_async_stats {
+	uint64_t rx_calls;	/* recvmmsg calls that returned datagrams */
+	uint64_t rx_datagrams;
+	uint64_t tx_calls;	/* sendmmsg calls */
+	uint64_t tx_datagrams;
+	uint64_t tx_errors;	/* datagrams the socket refused */
+	uint64_t completions;
+	uint64_t timeouts;
+};
+
+/*
+ * Parse the config file and open the socket. Returns BFT_OK with *out
+ * set, or BFT_E_CONFIG / BFT_E_SYSTEM with a message in err.
+ */
+int bft_async_open(struct bft_async **out, const char *conf,
+		   const struct bft_client_opts *opts, char *err,
+		   size_t errlen);
+/*
+ * Add logical client client_id with its private key (checked as in
+ * bft_client_open). Returns its slot (>= 0), or BFT_E_CONFIG (also for
+ * an id added twice) / BFT_E_SYSTEM with a message in err.
+ */
+int bft_async_add(struct bft_async *a, uint32_t client_id,
+		  const char *key_file, char *err, size_t errlen);
+/*
+ * Start op on logical client slot; cb(a, done, cookie) reports the
+ * certified result, a conflict or a timeout (timeout_ms as for
+ * bft_client_invoke). Returns BFT_OK, BFT_E_BUSY (a request of this slot
+ * is outstanding), BFT_E_LIMIT (op above max_op), BFT_E_INVAL.
+ */
+int bft_async_submit(struct bft_async *a, int slot, const void *op,
+		     size_t len, bool readonly, int timeout_ms, bft_async_cb cb,
+		     void *cookie);
+/* The socket, to poll for POLLIN in the caller's own event loop. */
+int bft_async_fd(const struct bft_async *a);
+/* Milliseconds until a retransmission or timeout is due; -1: none. */
+int bft_async_timeout(const struct bft_async *a);
+/*
+ * Without blocking: receive what arrived (recvmmsg), deliver
+ * completions, retransmit and time out what is due, and flush. Returns
+ * the number of completions, or BFT_E_SYSTEM.
+ */
+int bft_async_process(struct bft_async *a);
+/*
+ * Flush, wait up to timeout_ms (negative: no bound) or the next
+ * retransmission deadline for datagrams, then bft_async_process().
+ */
+int bft_async_run(struct bft_async *a, int timeout_ms);
+/* Send queued datagrams now. */
+void bft_async_flush(struct bft_async *a);
+/* Requests outstanding, over all logical clients. */
+uint32_t bft_async_busy(const struct bft_async *a);
+/* Per logical client counters (slot), as bft_client_get_stats(). */
+void bft_async_client_stats(const struct bft_async *a, int slot,
+			    struct bft_client_stats *st);
+void bft_async_get_stats(const struct bft_async *a,
+			 struct bft_async_stats *st);
+/* Close the socket and wipe every logical client's keys; NULL is fine. */
+void bft_async_close(struct bft_async *a);
 
 #ifdef __cplusplus
 }

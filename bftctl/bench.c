@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bftctl bench: closed-loop clients, one thread and one client id each,
- * through libbftclient. Each client keeps one request outstanding, as
- * PBFT clients do. Reports throughput and latency percentiles. In --mix
- * mode each client owns its keys and checks that every GET returns the
- * value it last PUT, so a bench run is also a correctness check.
+ * bftctl bench: N logical clients, each with its own client id and one
+ * request outstanding (as PBFT clients have), multiplexed on libbftclient's
+ * asynchronous API by one thread (or --threads T). Closed loop by default;
+ * --rate R offers R ops/s in aggregate (open loop). Reports throughput and
+ * latency percentiles. In --mix mode each client owns its keys and checks
+ * that every GET returns the value it last PUT, so a bench run is also a
+ * correctness check.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,61 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/resource.h>
 
 #include <json-c/json.h>
 
 #include "../kmod/kv_codec.h"
 #include "args.h"
+#include "bench.h"
 #include "bftctl.h"
-#include "history.h"
-#include "lib/bftclient.h"
-
-#define BENCH_KEY_MAX	32
-
-struct bench_cfg {
-	const char *conf, *key_file, *history;
-	uint32_t clients, first_id, op_size, keys, timeout_ms, retransmit_ms;
-	double duration;
-	bool readonly, json;
-	uint32_t put_w, get_w;		/* --mix weights; 0/0: NOP */
-};
-
-struct bench_thread {
-	const struct bench_cfg *cfg;
-	struct bft_client *cli;
-	uint32_t id;
-	pthread_t tid;
-	uint64_t end_ns;
-	uint64_t rng;
-	uint32_t *lat_us;
-	size_t n_lat, cap_lat;
-	uint64_t ops, timeouts, conflicts, refused, other, mismatches;
-	uint8_t *op;
-	uint8_t **last;			/* per key: value last PUT, or NULL */
-	uint32_t *last_len;
-	uint64_t seq;
-	bool oom;
-	struct hist hist;		/* --history */
-};
-
-static pthread_barrier_t start_barrier;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static int parse_mix(const char *s, struct bench_cfg *b)
 {
@@ -97,6 +52,8 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 		{ "keys", required_argument, NULL, 'K' },
 		{ "retransmit", required_argument, NULL, 'R' },
 		{ "history", required_argument, NULL, 'H' },
+		{ "threads", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'L' },
 		BFT_OPT_END,
 	};
 	struct bft_common_opts o = { 0 };
@@ -112,7 +69,8 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 			continue;
 		switch (c) {
 		case 'n':
-			if (bft_arg_u32("--clients", optarg, 1, 1024, &b->clients))
+			if (bft_arg_u32("--clients", optarg, 1, BFT_NL_MAX_CLIENTS,
+					&b->clients))
 				return -1;
 			break;
 		case 'd':
@@ -147,6 +105,14 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 		case 'H':
 			b->history = optarg;
 			break;
+		case 'T':
+			if (bft_arg_u32("--threads", optarg, 1, 256, &b->threads))
+				return -1;
+			break;
+		case 'L':
+			if (bft_arg_u32("--rate", optarg, 1, 10000000, &b->rate))
+				return -1;
+			break;
 		default:
 			return opt_error("bench", c, argv);
 		}
@@ -166,6 +132,9 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 			b->first_id, b->first_id + b->clients - 1);
 		return -1;
 	}
+	if (b->threads > b->clients)
+		return usage_error("bench", "--threads %u is more than --clients %u",
+				   b->threads, b->clients);
 	if (!b->put_w && !b->get_w && b->op_size &&
 	    b->op_size < BFT_KV_OP_HDR_LEN) {
 		fprintf(stderr, "bftctl bench: --op-size is 0 or at least %d (a NOP header)\n",
@@ -173,132 +142,6 @@ static int parse(int argc, char **argv, struct bench_cfg *b)
 		return -1;
 	}
 	return 0;
-}
-
-static void record(struct bench_thread *t, uint64_t ns)
-{
-	uint32_t *n;
-
-	if (t->n_lat == t->cap_lat) {
-		t->cap_lat = t->cap_lat ? 2 * t->cap_lat : 4096;
-		n = realloc(t->lat_us, t->cap_lat * sizeof(*n));
-		if (!n) {
-			t->oom = true;
-			return;
-		}
-		t->lat_us = n;
-	}
-	t->lat_us[t->n_lat++] = (uint32_t)(ns / 1000 > UINT32_MAX ?
-					    UINT32_MAX : ns / 1000);
-}
-
-static void hist_op(struct bench_thread *t, uint64_t t0, uint32_t k,
-		    bool put, uint64_t vh, int res)
-{
-	struct hist_rec r = {
-		.t0 = t0, .t1 = now_ns(), .vh = vh, .key = k, .put = put,
-		.res = (uint8_t)res,
-	};
-
-	if (t->cfg->history)
-		hist_add(&t->hist, &r);
-}
-
-/* One KV op of the mix; returns a library code. */
-static int mix_op(struct bench_thread *t)
-{
-	uint64_t t0 = now_ns();
-	const struct bench_cfg *b = t->cfg;
-	char key[BENCH_KEY_MAX], *val = (char *)t->op;
-	uint32_t k = (uint32_t)(xorshift(&t->rng) % b->keys), klen, vlen;
-	bool put = xorshift(&t->rng) % (b->put_w + b->get_w) < b->put_w;
-	long n;
-	int ret;
-
-	klen = (uint32_t)snprintf(key, sizeof(key), "b%u-%u", t->id, k);
-	if (put) {
-		/* A unique value: a header, then filler up to op_size. */
-		vlen = (uint32_t)snprintf(val, BFT_MAX_OP, "%u:%u:%" PRIu64 ":",
-					  t->id, k, ++t->seq);
-		for (; vlen < b->op_size; vlen++)
-			val[vlen] = (char)('a' + vlen % 26);
-		ret = bft_client_put(t->cli, key, klen, val, vlen,
-				     (int)b->timeout_ms);
-		hist_op(t, t0, k, true, hist_hash(val, vlen),
-			ret ? HIST_PENDING : HIST_OK);
-		if (!ret) {
-			memcpy(t->last[k], val, vlen);
-			t->last_len[k] = vlen;
-		}
-		return ret;
-	}
-	n = bft_client_get(t->cli, key, klen, val, BFT_MAX_OP, b->readonly,
-			   (int)b->timeout_ms);
-	hist_op(t, t0, k, false, n >= 0 ? hist_hash(val, (size_t)n) : 0,
-		!t->last_len[k] ? HIST_UNKNOWN : n >= 0 ? HIST_FOUND :
-		n == BFT_E_NOT_FOUND ? HIST_NOT_FOUND : HIST_PENDING);
-	/* Before our first PUT the key may hold anything (earlier runs). */
-	if (n == BFT_E_NOT_FOUND && !t->last_len[k])
-		return BFT_OK;
-	if (n < 0)
-		return (int)n;
-	if (t->last_len[k] && ((uint32_t)n != t->last_len[k] ||
-			       memcmp(val, t->last[k], n)))
-		t->mismatches++;
-	return BFT_OK;
-}
-
-static int nop_op(struct bench_thread *t)
-{
-	const struct bench_cfg *b = t->cfg;
-	uint8_t res[64];
-	long n;
-
-	n = b->readonly ?
-	    bft_client_invoke_ro(t->cli, t->op, b->op_size, res, sizeof(res),
-				 (int)b->timeout_ms) :
-	    bft_client_invoke(t->cli, t->op, b->op_size, res, sizeof(res),
-			      (int)b->timeout_ms);
-	return n < 0 ? (int)n : BFT_OK;
-}
-
-static void *bench_thread(void *arg)
-{
-	struct bench_thread *t = arg;
-	bool mix = t->cfg->put_w || t->cfg->get_w;
-	uint64_t start, end;
-	int ret;
-
-	pthread_barrier_wait(&start_barrier);
-	for (;;) {
-		start = now_ns();
-		if (start >= t->end_ns)
-			break;
-		ret = mix ? mix_op(t) : nop_op(t);
-		end = now_ns();
-		switch (ret) {
-		case BFT_OK:
-			t->ops++;
-			record(t, end - start);
-			break;
-		case BFT_E_TIMEOUT:
-			t->timeouts++;
-			break;
-		case BFT_E_CONFLICT:
-			t->conflicts++;
-			break;
-		case BFT_E_LIMIT:
-		case BFT_E_REJECTED:
-		case BFT_E_NOT_FOUND:
-		case BFT_E_CAS_MISMATCH:
-			t->refused++;
-			break;
-		default:
-			t->other++;
-			break;
-		}
-	}
-	return NULL;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -309,10 +152,10 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 struct bench_result {
-	uint64_t ops, timeouts, conflicts, refused, other, mismatches;
+	struct bench_counts c;
 	uint64_t retransmits, ro_fallbacks;
-	double secs, ops_s;
-	uint32_t p50, p90, p99, max;
+	double secs, ops_s, user_s, sys_s;
+	uint32_t p50, p90, p99, max, tasks;
 	double mean;
 };
 
@@ -326,46 +169,92 @@ static uint32_t pct(const uint32_t *v, size_t n, double p)
 	return v[i < n ? i : n - 1];
 }
 
-static int summarize(struct bench_thread *th, uint32_t n, double secs,
+static void add_counts(struct bench_counts *s, const struct bench_counts *c)
+{
+	s->ops += c->ops;
+	s->timeouts += c->timeouts;
+	s->conflicts += c->conflicts;
+	s->refused += c->refused;
+	s->other += c->other;
+	s->mismatches += c->mismatches;
+	s->offered += c->offered;
+	s->submitted += c->submitted;
+	s->completed += c->completed;
+	s->backlog_max += c->backlog_max;
+	s->backlog_end += c->backlog_end;
+}
+
+static int summarize(struct bench_worker *w, uint32_t nw, double secs,
 		     struct bench_result *r)
 {
 	struct bft_client_stats st;
+	struct rusage ru;
 	uint32_t *all;
 	size_t total = 0, k = 0;
 	double sum = 0;
-	uint32_t i;
+	uint32_t i, j;
 
 	memset(r, 0, sizeof(*r));
-	for (i = 0; i < n; i++)
-		total += th[i].n_lat;
+	for (i = 0; i < nw; i++)
+		total += w[i].n_lat;
 	all = malloc((total ? total : 1) * sizeof(*all));
 	if (!all)
 		return -1;
-	for (i = 0; i < n; i++) {
-		memcpy(all + k, th[i].lat_us, th[i].n_lat * sizeof(*all));
-		k += th[i].n_lat;
-		r->ops += th[i].ops;
-		r->timeouts += th[i].timeouts;
-		r->conflicts += th[i].conflicts;
-		r->refused += th[i].refused;
-		r->other += th[i].other;
-		r->mismatches += th[i].mismatches;
-		bft_client_get_stats(th[i].cli, &st);
-		r->retransmits += st.retransmits;
-		r->ro_fallbacks += st.ro_fallbacks;
+	for (i = 0; i < nw; i++) {
+		memcpy(all + k, w[i].lat_us, w[i].n_lat * sizeof(*all));
+		k += w[i].n_lat;
+		add_counts(&r->c, &w[i].c);
+		for (j = 0; j < w[i].n_cli; j++) {
+			bft_async_client_stats(w[i].a, w[i].cli[j].slot, &st);
+			r->retransmits += st.retransmits;
+			r->ro_fallbacks += st.ro_fallbacks;
+		}
 	}
 	qsort(all, total, sizeof(*all), cmp_u32);
 	for (k = 0; k < total; k++)
 		sum += all[k];
 	r->secs = secs;
-	r->ops_s = secs > 0 ? (double)r->ops / secs : 0;
+	r->ops_s = secs > 0 ? (double)r->c.ops / secs : 0;
 	r->mean = total ? sum / (double)total : 0;
 	r->p50 = pct(all, total, 0.50);
 	r->p90 = pct(all, total, 0.90);
 	r->p99 = pct(all, total, 0.99);
 	r->max = total ? all[total - 1] : 0;
+	r->tasks = w[0].tasks;
+	if (!getrusage(RUSAGE_SELF, &ru)) {
+		r->user_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+		r->sys_s = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	}
 	free(all);
 	return 0;
+}
+
+static void print_text(const struct bench_cfg *b, const struct bench_result *r,
+		       const char *mode)
+{
+	printf("clients %u  threads %u  mode %s%s  op-size %u  duration %.2fs\n",
+	       b->clients, b->threads, mode, b->readonly ? " readonly" : "",
+	       b->op_size, r->secs);
+	if (b->rate)
+		printf("open loop: rate %u ops/s  offered %" PRIu64 " submitted %"
+		       PRIu64 " completed %" PRIu64 "  backlog max %" PRIu64
+		       " end %" PRIu64 "\n", b->rate, r->c.offered,
+		       r->c.submitted, r->c.completed, r->c.backlog_max,
+		       r->c.backlog_end);
+	printf("ops %" PRIu64 "  ops/s %.1f  latency us: mean %.0f p50 %u p90 %u p99 %u max %u\n",
+	       r->c.ops, r->ops_s, r->mean, r->p50, r->p90, r->p99, r->max);
+	printf("errors: timeouts %" PRIu64 " conflicts %" PRIu64
+	       " refused %" PRIu64 " other %" PRIu64 " mismatches %" PRIu64
+	       "  retransmits %" PRIu64 " ro-fallbacks %" PRIu64 "\n",
+	       r->c.timeouts, r->c.conflicts, r->c.refused, r->c.other,
+	       r->c.mismatches, r->retransmits, r->ro_fallbacks);
+	printf("cpu: user %.2fs sys %.2fs  tasks %u\n", r->user_s, r->sys_s,
+	       r->tasks);
+}
+
+static void jint(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
 }
 
 static void print_result(const struct bench_cfg *b, const struct bench_result *r)
@@ -374,105 +263,59 @@ static void print_result(const struct bench_cfg *b, const struct bench_result *r
 	const char *mode = b->put_w || b->get_w ? "mix" : "nop";
 
 	if (!b->json) {
-		printf("clients %u  mode %s%s  op-size %u  duration %.2fs\n",
-		       b->clients, mode, b->readonly ? " readonly" : "",
-		       b->op_size, r->secs);
-		printf("ops %" PRIu64 "  ops/s %.1f  latency us: mean %.0f p50 %u p90 %u p99 %u max %u\n",
-		       r->ops, r->ops_s, r->mean, r->p50, r->p90, r->p99, r->max);
-		printf("errors: timeouts %" PRIu64 " conflicts %" PRIu64
-		       " refused %" PRIu64 " other %" PRIu64 " mismatches %" PRIu64
-		       "  retransmits %" PRIu64 " ro-fallbacks %" PRIu64 "\n",
-		       r->timeouts, r->conflicts, r->refused, r->other,
-		       r->mismatches, r->retransmits, r->ro_fallbacks);
+		print_text(b, r, mode);
 		return;
 	}
 	o = json_object_new_object();
-	json_object_object_add(o, "clients", json_object_new_int64(b->clients));
+	jint(o, "clients", b->clients);
+	jint(o, "threads", b->threads);
+	/* Threads the process had while running: T, no thread per client. */
+	jint(o, "tasks", r->tasks);
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	json_object_object_add(o, "readonly", json_object_new_boolean(b->readonly));
-	json_object_object_add(o, "op_size", json_object_new_int64(b->op_size));
+	jint(o, "op_size", b->op_size);
+	jint(o, "rate", b->rate);
 	json_object_object_add(o, "duration_s", json_object_new_double(r->secs));
-	json_object_object_add(o, "ops", json_object_new_int64((int64_t)r->ops));
+	jint(o, "ops", r->c.ops);
 	json_object_object_add(o, "ops_per_sec", json_object_new_double(r->ops_s));
 	l = json_object_new_object();
 	json_object_object_add(l, "mean", json_object_new_double(r->mean));
-	json_object_object_add(l, "p50", json_object_new_int64(r->p50));
-	json_object_object_add(l, "p90", json_object_new_int64(r->p90));
-	json_object_object_add(l, "p99", json_object_new_int64(r->p99));
-	json_object_object_add(l, "max", json_object_new_int64(r->max));
+	jint(l, "p50", r->p50);
+	jint(l, "p90", r->p90);
+	jint(l, "p99", r->p99);
+	jint(l, "max", r->max);
 	json_object_object_add(o, "latency_us", l);
-	json_object_object_add(o, "timeouts", json_object_new_int64((int64_t)r->timeouts));
-	json_object_object_add(o, "conflicts", json_object_new_int64((int64_t)r->conflicts));
-	json_object_object_add(o, "refused", json_object_new_int64((int64_t)r->refused));
-	json_object_object_add(o, "other_errors", json_object_new_int64((int64_t)r->other));
-	json_object_object_add(o, "mismatches", json_object_new_int64((int64_t)r->mismatches));
-	json_object_object_add(o, "retransmits", json_object_new_int64((int64_t)r->retransmits));
-	json_object_object_add(o, "ro_fallbacks", json_object_new_int64((int64_t)r->ro_fallbacks));
+	jint(o, "submitted", r->c.submitted);
+	jint(o, "completed", r->c.completed);
+	jint(o, "offered", r->c.offered);
+	jint(o, "backlog_max", r->c.backlog_max);
+	jint(o, "backlog_end", r->c.backlog_end);
+	jint(o, "timeouts", r->c.timeouts);
+	jint(o, "conflicts", r->c.conflicts);
+	jint(o, "refused", r->c.refused);
+	jint(o, "other_errors", r->c.other);
+	jint(o, "mismatches", r->c.mismatches);
+	jint(o, "retransmits", r->retransmits);
+	jint(o, "ro_fallbacks", r->ro_fallbacks);
+	json_object_object_add(o, "cpu_user_s", json_object_new_double(r->user_s));
+	json_object_object_add(o, "cpu_sys_s", json_object_new_double(r->sys_s));
 	print_json(o);
 }
 
-static void thread_free(struct bench_thread *t)
-{
-	uint32_t k;
-
-	bft_client_close(t->cli);
-	free(t->lat_us);
-	free(t->op);
-	for (k = 0; t->last && k < t->cfg->keys; k++)
-		free(t->last[k]);
-	free(t->last);
-	free(t->last_len);
-	hist_free(&t->hist);
-}
-
-static int thread_init(struct bench_thread *t, const struct bench_cfg *b,
-		       uint32_t id)
-{
-	struct bft_client_opts o = {
-		.retransmit_ms = b->retransmit_ms,
-		.retransmit_max_ms = b->retransmit_ms * 8,
-	};
-	char err[512];
-	uint32_t k;
-	int ret;
-
-	t->cfg = b;
-	t->id = id;
-	t->rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)id << 17) ^ now_ns();
-	ret = bft_client_open(&t->cli, b->conf, id, b->key_file, &o, err,
-			      sizeof(err));
-	if (ret) {
-		fprintf(stderr, "bftctl bench: client %u: %s\n", id, err);
-		return ret;
-	}
-	t->op = calloc(1, BFT_MAX_OP);
-	t->last = calloc(b->keys, sizeof(*t->last));
-	t->last_len = calloc(b->keys, sizeof(*t->last_len));
-	if (!t->op || !t->last || !t->last_len)
-		return BFT_E_SYSTEM;
-	for (k = 0; k < b->keys; k++) {
-		t->last[k] = malloc(BFT_MAX_OP);
-		if (!t->last[k])
-			return BFT_E_SYSTEM;
-	}
-	if (b->op_size && !b->put_w && !b->get_w)
-		bft_kv_enc_nop(t->op, BFT_MAX_OP, b->op_size - BFT_KV_OP_HDR_LEN);
-	return BFT_OK;
-}
-
 static int write_history(const struct bench_cfg *b,
-			 const struct bench_thread *th)
+			 const struct bench_worker *w)
 {
 	FILE *f = fopen(b->history, "w");
-	uint32_t i;
+	uint32_t i, j;
 	int bad = !f;
 
 	if (f) {
 		fprintf(f, "# bft history v1: client invoke_ns complete_ns|- op key arg result\n");
-		for (i = 0; i < b->clients; i++) {
-			bad |= th[i].hist.oom;
-			hist_write(f, &th[i].hist, th[i].id);
-		}
+		for (i = 0; i < b->threads; i++)
+			for (j = 0; j < w[i].n_cli; j++) {
+				bad |= w[i].cli[j].hist.oom;
+				hist_write(f, &w[i].cli[j].hist, w[i].cli[j].id);
+			}
 		bad |= ferror(f);
 		bad |= fclose(f) != 0;
 	}
@@ -482,68 +325,89 @@ static int write_history(const struct bench_cfg *b,
 	return bad;
 }
 
+static void *worker_main(void *arg)
+{
+	bench_worker_run(arg);
+	return NULL;
+}
+
+/* Worker 0 runs in this thread; the others in threads of their own. */
+static int run_workers(struct bench_worker *w, uint32_t nw)
+{
+	pthread_t *tid = calloc(nw, sizeof(*tid));
+	uint32_t i, started = 0;
+
+	if (!tid)
+		return -1;
+	for (i = 1; i < nw; i++) {
+		if (pthread_create(&tid[i], NULL, worker_main, &w[i]))
+			break;
+		started++;
+	}
+	if (started == nw - 1)
+		bench_worker_run(&w[0]);
+	else
+		for (i = 0; i < nw; i++)
+			w[i].end_ns = 0;	/* the started ones stop */
+	for (i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	free(tid);
+	return started == nw - 1 ? 0 : -1;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_cfg b = {
-		.clients = 1, .duration = 5, .keys = 16, .timeout_ms = 2000,
-		.json = opts.json,
+		.clients = 1, .threads = 1, .duration = 5, .keys = 16,
+		.timeout_ms = 2000, .json = opts.json,
 	};
-	struct bench_thread *th;
+	struct bench_worker *w;
 	struct bench_result res;
-	uint64_t t0, t1, end;
-	uint32_t i, started = 0;
+	uint64_t t0, t1;
+	uint32_t i;
 	int ret = 0;
 
 	if (parse(argc, argv, &b))
 		return 2;
-	th = calloc(b.clients, sizeof(*th));
-	if (!th)
+	w = calloc(b.threads, sizeof(*w));
+	if (!w)
 		return 5;
-	for (i = 0; i < b.clients && !ret; i++)
-		ret = thread_init(&th[i], &b, b.first_id + i);
+	for (i = 0; i < b.threads && !ret; i++)
+		ret = bench_worker_init(&w[i], &b, i);
 	if (ret)
 		goto out;
-	pthread_barrier_init(&start_barrier, NULL, b.clients + 1);
-	for (i = 0; i < b.clients; i++) {
-		if (pthread_create(&th[i].tid, NULL, bench_thread, &th[i]))
-			break;
-		started++;
+	/* Every worker reads its window before it starts: no barrier. */
+	t0 = bench_now_ns();
+	for (i = 0; i < b.threads; i++) {
+		w[i].t0_ns = t0;
+		w[i].end_ns = t0 + (uint64_t)(b.duration * 1e9);
 	}
-	if (started < b.clients) {
-		/* Cannot meet the barrier: the process exits instead. */
+	if (run_workers(w, b.threads)) {
 		fprintf(stderr, "bftctl bench: cannot start %u threads\n",
-			b.clients);
-		exit(5);
+			b.threads);
+		ret = BFT_E_SYSTEM;
+		goto out;
 	}
-	/* The barrier publishes end_ns to every thread. */
-	t0 = now_ns();
-	end = t0 + (uint64_t)(b.duration * 1e9);
-	for (i = 0; i < b.clients; i++)
-		th[i].end_ns = end;
-	pthread_barrier_wait(&start_barrier);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i].tid, NULL);
-	t1 = now_ns();
-	pthread_barrier_destroy(&start_barrier);
-	for (i = 0; i < b.clients; i++)
-		if (th[i].oom)
+	t1 = bench_now_ns();
+	for (i = 0; i < b.threads; i++)
+		if (w[i].oom || w[i].err)
 			ret = BFT_E_SYSTEM;
-	if (ret || summarize(th, b.clients, (double)(t1 - t0) / 1e9, &res)) {
-		fprintf(stderr, "bftctl bench: out of memory\n");
+	if (ret || summarize(w, b.threads, (double)(t1 - t0) / 1e9, &res)) {
+		fprintf(stderr, "bftctl bench: out of memory or socket error\n");
 		ret = BFT_E_SYSTEM;
 		goto out;
 	}
 	print_result(&b, &res);
-	if (b.history && write_history(&b, th)) {
+	if (b.history && write_history(&b, w)) {
 		ret = BFT_E_SYSTEM;
 		goto out;
 	}
 	/* Lost requests or wrong answers make the run fail. */
-	if (res.mismatches || res.conflicts || !res.ops)
+	if (res.c.mismatches || res.c.conflicts || !res.c.ops)
 		ret = 1;
 out:
-	for (i = 0; i < b.clients; i++)
-		thread_free(&th[i]);
-	free(th);
+	for (i = 0; i < b.threads; i++)
+		bench_worker_free(&w[i]);
+	free(w);
 	return ret == BFT_OK ? 0 : ret == 1 ? 1 : 2;
 }

@@ -56,14 +56,19 @@ static const struct bftctl_cmd commands[] = {
 	  "  --ro                  read-only (get, nop): Q matching replies, else ordered\n"
 	  "exit: 0 ok, 1 refused by the service, 2 usage/config, 3 timeout,\n"
 	  "      4 no f+1 agreement, 5 system error\n", false },
-	{ "bench", cmd_bench, "closed-loop benchmark clients: ops/s and latency", NULL,
+	{ "bench", cmd_bench, "benchmark clients (closed or open loop): ops/s and latency", NULL,
 	  "usage: bftctl [-j] bench -c CONF -k KEYFILE [--clients N] [--ids FIRST]\n"
-	  "                    [--duration S] [--op-size B] [--readonly]\n"
+	  "                    [--threads T] [--rate R] [--duration S]\n"
+	  "                    [--op-size B] [--readonly]\n"
 	  "                    [--mix PUT/GET] [--keys K] [--timeout MS]\n"
 	  "                    [--retransmit MS] [--history FILE]\n"
 	  BFT_USAGE_CONFIG BFT_USAGE_KEY
-	  "  -n, --clients N       closed-loop clients, ids FIRST..FIRST+N-1 (default 1)\n"
+	  "  -n, --clients N       logical clients, ids FIRST..FIRST+N-1 (default 1),\n"
+	  "                        each with one request outstanding\n"
 	  "                        (all must be [Client]s whose key is KEYFILE)\n"
+	  "  --threads T           threads multiplexing the clients (default 1)\n"
+	  "  --rate R              open loop: offer R ops/s in all; latency counts\n"
+	  "                        from each request's due time (default: closed loop)\n"
 	  "  -i, --ids FIRST       the first client id (default 0)\n"
 	  "  -d, --duration S      seconds, may be fractional (default 5)\n"
 	  "  -s, --op-size B       NOP op bytes (0 or >= 12); with --mix, value bytes\n"

@@ -155,7 +155,11 @@ bad "unknown option '--frob'" req --frob
 bad "option '-c' needs a value" req -c
 bad "-j is global: bftctl -j req" req -c c -i 1 -k k -j get k
 bad "missing -k KEYFILE" bench -c c
-bad "--clients: expected an integer in \\[1, 1024\\], got '0'" bench -c c -k k --clients 0
+bad "--clients: expected an integer in \\[1, 4096\\], got '0'" bench -c c -k k --clients 0
+bad "--threads: expected an integer in \\[1, 256\\], got '0'" bench -c c -k k --threads 0
+bad "--threads 3 is more than --clients 2" bench -c c -k k --clients 2 --threads 3
+bad "--rate: expected an integer in \\[1, 10000000\\], got '0'" bench -c c -k k --rate 0
+bad "--rate: expected an integer .* got '5x'" bench -c c -k k --rate 5x
 bad "--duration: expected seconds" bench -c c -k k --duration -1
 bad "--mix: expected PUT/GET" bench -c c -k k --mix 5
 bad "unexpected argument 'x'" bench -c c -k k x

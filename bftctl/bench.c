@@ -154,6 +154,7 @@ static int cmp_u32(const void *a, const void *b)
 struct bench_result {
 	struct bench_counts c;
 	uint64_t retransmits, ro_fallbacks;
+	uint64_t syscalls;		/* sendmmsg, recvmmsg and ppoll */
 	double secs, ops_s, user_s, sys_s;
 	uint32_t p50, p90, p99, max, tasks;
 	double mean;
@@ -188,6 +189,7 @@ static int summarize(struct bench_worker *w, uint32_t nw, double secs,
 		     struct bench_result *r)
 {
 	struct bft_client_stats st;
+	struct bft_async_stats ast;
 	struct rusage ru;
 	uint32_t *all;
 	size_t total = 0, k = 0;
@@ -204,6 +206,8 @@ static int summarize(struct bench_worker *w, uint32_t nw, double secs,
 		memcpy(all + k, w[i].lat_us, w[i].n_lat * sizeof(*all));
 		k += w[i].n_lat;
 		add_counts(&r->c, &w[i].c);
+		bft_async_get_stats(w[i].a, &ast);
+		r->syscalls += ast.tx_calls + ast.rx_calls + w[i].polls;
 		for (j = 0; j < w[i].n_cli; j++) {
 			bft_async_client_stats(w[i].a, w[i].cli[j].slot, &st);
 			r->retransmits += st.retransmits;
@@ -248,8 +252,9 @@ static void print_text(const struct bench_cfg *b, const struct bench_result *r,
 	       "  retransmits %" PRIu64 " ro-fallbacks %" PRIu64 "\n",
 	       r->c.timeouts, r->c.conflicts, r->c.refused, r->c.other,
 	       r->c.mismatches, r->retransmits, r->ro_fallbacks);
-	printf("cpu: user %.2fs sys %.2fs  tasks %u\n", r->user_s, r->sys_s,
-	       r->tasks);
+	printf("cpu: user %.2fs sys %.2fs  tasks %u  I/O syscalls per op %.2f\n",
+	       r->user_s, r->sys_s, r->tasks,
+	       r->c.ops ? (double)r->syscalls / (double)r->c.ops : 0);
 }
 
 static void jint(struct json_object *o, const char *k, uint64_t v)
@@ -299,6 +304,10 @@ static void print_result(const struct bench_cfg *b, const struct bench_result *r
 	jint(o, "ro_fallbacks", r->ro_fallbacks);
 	json_object_object_add(o, "cpu_user_s", json_object_new_double(r->user_s));
 	json_object_object_add(o, "cpu_sys_s", json_object_new_double(r->sys_s));
+	/* sendmmsg + recvmmsg + ppoll calls, per completed op. */
+	json_object_object_add(o, "syscalls_per_op",
+			       json_object_new_double(r->c.ops ? (double)r->syscalls /
+						      (double)r->c.ops : 0));
 	print_json(o);
 }
 

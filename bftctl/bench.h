@@ -65,6 +65,7 @@ struct bench_worker {
 	size_t n_lat, cap_lat;
 	struct bench_counts c;
 	uint32_t tasks;			/* /proc/self/task entries seen */
+	uint64_t polls;			/* ppoll calls */
 	bool oom;
 	int err;			/* BFT_E_SYSTEM from the event loop */
 };

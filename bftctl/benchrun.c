@@ -322,10 +322,14 @@ void bench_worker_run(struct bench_worker *w)
 		t = wait_ns(w, now);
 		ts.tv_sec = t / 1000000000;
 		ts.tv_nsec = t % 1000000000;
-		if (ppoll(&pfd, 1, t < 0 ? NULL : &ts, NULL) < 0 &&
-		    errno != EINTR) {
-			w->err = BFT_E_SYSTEM;
-			break;
+		/* Nothing to wait for when a deadline is already due. */
+		if (t) {
+			w->polls++;
+			if (ppoll(&pfd, 1, t < 0 ? NULL : &ts, NULL) < 0 &&
+			    errno != EINTR) {
+				w->err = BFT_E_SYSTEM;
+				break;
+			}
 		}
 		if (bft_async_process(w->a) < 0) {
 			w->err = BFT_E_SYSTEM;

@@ -506,15 +506,18 @@ static int rx_drain(struct bft_async *a)
 	return total;
 }
 
-/* Retransmit and time out what is due; recompute the next deadline. */
+/*
+ * Retransmit and time out what is due; recompute the next deadline.
+ * Callbacks may submit on any slot: their deadlines land in
+ * a->next_scan_ms too, through note_deadline().
+ */
 static void scan(struct bft_async *a, uint64_t now)
 {
-	uint64_t next = ASYNC_NO_DEADLINE;
 	uint32_t i;
 
+	a->next_scan_ms = ASYNC_NO_DEADLINE;
 	for (i = 0; i < a->n_cli; i++) {
 		struct bft_async_cli *cli = a->cli[i];
-		uint64_t dl;
 
 		if (!cli->busy)
 			continue;
@@ -522,17 +525,12 @@ static void scan(struct bft_async *a, uint64_t now)
 			cli->timeouts++;
 			a->st.timeouts++;
 			complete(cli, BFT_E_TIMEOUT, NULL);
-			/* The callback may have submitted again. */
-			if (!cli->busy)
-				continue;
-		} else {
-			bft_cli_tick(&cli->core, now);
+			continue;
 		}
-		dl = bft_cli_next_deadline(&cli->core);
-		next = dl < next ? dl : next;
-		next = cli->end_ms < next ? cli->end_ms : next;
+		bft_cli_tick(&cli->core, now);
+		note_deadline(a, bft_cli_next_deadline(&cli->core));
+		note_deadline(a, cli->end_ms);
 	}
-	a->next_scan_ms = next;
 }
 
 int bft_async_process(struct bft_async *a)

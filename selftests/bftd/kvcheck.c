@@ -476,6 +476,65 @@ static void hmac_check(void)
 	      "hmac: unkeyed context refuses");
 }
 
+struct chain {
+	int next_slot;		/* submit there from the first callback */
+	int done;
+	long status[2];
+};
+
+static void chain_done(struct bft_async *a, const struct bft_async_done *d,
+		       void *cookie)
+{
+	struct chain *x = cookie;
+	int s = x->next_slot;
+
+	if (x->done < 2)
+		x->status[x->done] = d->status;
+	x->done++;
+	x->next_slot = -1;
+	if (s >= 0 && bft_async_submit(a, s, "op", 2, false, 300, chain_done,
+				       x))
+		x->done = 100;
+}
+
+/*
+ * No replica answers: slot 1 times out, and its callback submits on slot
+ * 0, which the deadline scan had already passed. That request must keep
+ * a deadline (else the caller would wait forever) and time out too.
+ */
+static void async_timeouts(const char *conf, const char *key)
+{
+	struct chain x = { .next_slot = 0 };
+	struct bft_async *a;
+	char err[256];
+	int lost = 0, loops = 0, r, t;
+
+	if (bft_async_open(&a, conf, NULL, err, sizeof(err)) ||
+	    bft_async_add(a, 2, key, err, sizeof(err)) != 0 ||
+	    bft_async_add(a, 3, key, err, sizeof(err)) != 1) {
+		CHECK(0, "async mock: open, clients 2 and 3 (%s)", err);
+		bft_async_close(a);
+		return;
+	}
+	r = bft_async_submit(a, 1, "op", 2, false, 300, chain_done, &x);
+	t = bft_async_timeout(a);
+	CHECK(r == BFT_OK && t >= 0 && t <= 300,
+	      "async mock: a request on slot 1 has a deadline within 300 ms (%d, %d)",
+	      r, t);
+	while (bft_async_busy(a) && loops++ < 100) {
+		if (bft_async_timeout(a) < 0) {
+			lost++;
+			break;
+		}
+		bft_async_run(a, 1000);
+	}
+	CHECK(x.done == 2 && x.status[0] == BFT_E_TIMEOUT &&
+	      x.status[1] == BFT_E_TIMEOUT && !lost,
+	      "async mock: a timeout's callback submits on another slot: both time out (%d done, %ld %ld, %d without deadline)",
+	      x.done, x.status[0], x.status[1], lost);
+	bft_async_close(a);
+}
+
 static int mock(int argc, char **argv)
 {
 	struct bft_client_stats st;
@@ -502,6 +561,7 @@ static int mock(int argc, char **argv)
 	n = mock_invoke(&conf, argv, MOCK_SILENT, 400, res, sizeof(res), &st);
 	CHECK(n == BFT_E_TIMEOUT && st.retransmits >= 1 && st.timeouts == 1,
 	      "mock: silence -> retransmit to all, then BFT_E_TIMEOUT (%ld)", n);
+	async_timeouts(argv[2], argv[3]);
 	bft_conf_free(&conf);
 	return 0;
 }

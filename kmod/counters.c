@@ -50,6 +50,8 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "requests_executed", c->requests_executed) ||
 	       put_ctr(msg, "readonly_executed", c->readonly_executed) ||
 	       put_ctr(msg, "null_executed", c->null_executed) ||
+	       put_ctr(msg, "tentative_executed", c->tentative_executed) ||
+	       put_ctr(msg, "tentative_rollbacks", c->tentative_rollbacks) ||
 	       put_ctr(msg, "replies_resent", c->replies_resent) ||
 	       put_ctr(msg, "relays_saved", c->relays_saved) ||
 	       put_ctr(msg, "view_changes", c->view_changes) ||

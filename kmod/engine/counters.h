@@ -27,6 +27,8 @@ struct bft_counters {
 	u64 requests_executed;
 	u64 readonly_executed;
 	u64 null_executed;
+	u64 tentative_executed;		/* batches run before commit */
+	u64 tentative_rollbacks;	/* tentative work a view undid */
 	u64 replies_resent;		/* duplicates answered from cache */
 	u64 relays_saved;		/* retransmissions the primary had */
 	u64 view_changes;		/* view changes started */

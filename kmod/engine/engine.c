@@ -244,6 +244,7 @@ void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
 		info->status = BFT_ST_JOINING;
 	info->primary = bft_primary(e, e->view);
 	info->last_exec = e->log.last_exec;
+	info->tent_seq = e->log.tent_seq;
 	info->stable_seq = e->log.h;
 	info->next_seq = e->log.next_seq;
 	info->f = e->f;

@@ -38,6 +38,7 @@ struct bft_config {
 	u32 vc_backoff;		/* multiplier per consecutive view change */
 	u32 xfer_retry_ms;	/* state transfer / fetch retry */
 	u32 xfer_chunk;		/* fixed: state part bytes, in the digest */
+	u32 no_tentative;	/* 1: execute only committed batches */
 	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */
 };
 
@@ -133,7 +134,8 @@ struct bft_info {
 	u64 view;
 	u32 status;		/* enum bft_status */
 	u32 primary;
-	u64 last_exec;
+	u64 last_exec;		/* last committed batch executed */
+	u64 tent_seq;		/* last_exec + 1 if run tentatively, else 0 */
 	u64 stable_seq;		/* h */
 	u64 next_seq;		/* primary only */
 	u32 f;

@@ -62,6 +62,7 @@ struct bft_client {
 	u64 fwd_ts;		/* last request relayed to the primary, */
 	u64 fwd_view;		/* and in which view: relay once per view */
 	u64 fresh_ts;		/* newest timestamp ops->client_fresh took */
+	u64 exec_seq;		/* batch that set last_ts; 0: committed */
 };
 
 /* Checkpoint record: own digest and every replica's CHECKPOINT vote. */
@@ -112,7 +113,9 @@ struct bft_log {
 	u64 h;			/* stable checkpoint = low watermark */
 	u8 h_digest[BFT_DIGEST_LEN];
 	u64 view_base;		/* this view's NEW-VIEW checkpoint: O above */
-	u64 last_exec;
+	u64 last_exec;		/* last committed batch executed */
+	u64 tent_seq;		/* last_exec + 1 run tentatively, or 0 */
+	u8 tent_digest[BFT_DIGEST_LEN];	/* the batch it ran */
 	u64 next_seq;		/* primary: next sequence number to assign */
 	u64 max_seq;		/* highest seq with an accepted pre-prepare */
 	struct bft_slot *slots;	/* L */
@@ -337,7 +340,19 @@ int bft_on_agree(struct bft_engine *e, u8 kind, u32 from,
 void bft_accept_pp(struct bft_engine *e, struct bft_slot *s);
 void bft_check_slot(struct bft_engine *e, struct bft_slot *s);
 void bft_try_execute(struct bft_engine *e);
+void bft_execute_batch(struct bft_engine *e, struct bft_slot *s, u8 flags);
 void bft_send_agree(struct bft_engine *e, struct bft_slot *s, u8 kind);
+
+/* tentative.c: tentative execution and its rollback */
+#define BFT_EXEC_TENTATIVE	BFT_REPLY_F_TENTATIVE
+#define BFT_EXEC_REPLAY		0x80	/* rollback re-execution: no reply */
+bool bft_tent_ready(struct bft_engine *e, struct bft_slot *s);
+void bft_tent_run(struct bft_engine *e, struct bft_slot *s);
+bool bft_tent_commit(struct bft_engine *e, struct bft_slot *s);
+void bft_tent_abort(struct bft_engine *e);
+void bft_tent_new_view(struct bft_engine *e, const struct bft_ckpt_h *o,
+		       u32 n_o);
+bool bft_tent_reply(const struct bft_engine *e, u32 c);
 
 /* checkpoint.c */
 int bft_ckpt_alloc(struct bft_engine *e);

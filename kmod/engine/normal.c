@@ -192,6 +192,8 @@ void bft_check_slot(struct bft_engine *e, struct bft_slot *s)
 		memcpy(s->p_digest, s->digest, BFT_DIGEST_LEN);
 		if (!(s->flags & SL_SENT_COMMIT))
 			bft_send_agree(e, s, BFT_MSG_COMMIT);
+		if (s->seq == e->log.last_exec + 1)
+			bft_try_execute(e);
 	}
 	if ((s->flags & SL_PREPARED) && !(s->flags & SL_COMMITTED) &&
 	    count_votes(e, s, s->commit, false) >= e->q) {
@@ -309,7 +311,13 @@ int bft_on_agree(struct bft_engine *e, u8 kind, u32 from,
 	return 0;
 }
 
-static void execute_batch(struct bft_engine *e, struct bft_slot *s)
+/*
+ * Run a batch's requests in order. flags: 0 (committed),
+ * BFT_EXEC_TENTATIVE (prepared only; the replies say so) or
+ * BFT_EXEC_REPLAY (a rollback re-running committed batches: no replies,
+ * nothing counted twice).
+ */
+void bft_execute_batch(struct bft_engine *e, struct bft_slot *s, u8 flags)
 {
 	struct bft_req_view r;
 	u32 off = 0, n;
@@ -328,11 +336,14 @@ static void execute_batch(struct bft_engine *e, struct bft_slot *s)
 		if (n > e->cfg.max_result)
 			n = 0;
 		cl->last_ts = r.ts;
+		cl->exec_seq = flags & BFT_EXEC_TENTATIVE ? s->seq : 0;
 		bft_cache_reply(e, r.client, e->view, e->result, n);
-		bft_send_reply(e, r.client, r.ts, 0, e->result, n);
+		if (flags & BFT_EXEC_REPLAY)
+			continue;
+		bft_send_reply(e, r.client, r.ts, flags, e->result, n);
 		e->ctr.requests_executed++;
 	}
-	if (!s->count)
+	if (!s->count && !(flags & BFT_EXEC_REPLAY))
 		e->ctr.null_executed++;
 }
 
@@ -344,16 +355,22 @@ void bft_try_execute(struct bft_engine *e)
 		u64 seq = e->log.last_exec + 1;
 		struct bft_slot *s = bft_slot_of(e, seq);
 
-		if (!bft_in_window(e, seq) || s->seq != seq ||
-		    !(s->flags & SL_COMMITTED))
+		if (!bft_in_window(e, seq) || s->seq != seq)
 			break;
+		if (!(s->flags & SL_COMMITTED)) {
+			if (bft_tent_ready(e, s))
+				bft_tent_run(e, s);
+			break;
+		}
 		if (!(s->flags & SL_BATCH) ||
 		    memcmp(s->content_digest, s->digest, BFT_DIGEST_LEN)) {
 			if (!(s->flags & SL_FETCH))
 				bft_fetch_batch(e, s);
 			break;
 		}
-		execute_batch(e, s);
+		/* Run already if it ran tentatively (the same batch). */
+		if (!bft_tent_commit(e, s))
+			bft_execute_batch(e, s, 0);
 		if (e->ops->committed)
 			e->ops->committed(e->ctx, seq, s->view, s->batch,
 					  s->batch_len, s->count);

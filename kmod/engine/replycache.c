@@ -57,7 +57,9 @@ void bft_send_cached_reply(struct bft_engine *e, u32 c)
 	u32 n;
 
 	n = bft_enc_reply(e->tx, BFT_WIRE_MAX_DGRAM, e->id, cl->reply_view,
-			  cl->last_ts, c, 0, cl->reply, cl->reply_len);
+			  cl->last_ts, c,
+			  bft_tent_reply(e, c) ? BFT_REPLY_F_TENTATIVE : 0,
+			  cl->reply, cl->reply_len);
 	bft_send_client(e, c, e->tx, n);
 	e->ctr.replies_resent++;
 }
@@ -100,6 +102,7 @@ void bft_clients_load(struct bft_engine *e, const u8 *in)
 		struct bft_client *cl = &e->cl.tab[i];
 
 		cl->last_ts = bft_get64(in);
+		cl->exec_seq = 0;
 		len = bft_get32(in + 12);
 		cl->have_reply = bft_get32(in + 8) == 1 &&
 				 len <= e->cfg.max_result;

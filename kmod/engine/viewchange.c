@@ -305,6 +305,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	u32 i;
 
 	bft_null_digest(null);
+	bft_tent_new_view(e, o, n_o);
 	/*
 	 * The checkpoint has f+1 claims, not Q CHECKPOINTs: one correct
 	 * replica holds it, but it need not be stable. Keep h and the log

@@ -169,7 +169,7 @@ int bft_wire_parse_reply(const u8 *buf, u32 len,
 	r->result_len = bft_wget32(buf, bft_reply, result_len);
 	r->flags = bft_wget8(buf, bft_reply, flags);
 	if (!bft_wzero(buf, struct bft_reply, reserved) ||
-	    (r->flags & ~BFT_REPLY_F_READONLY))
+	    (r->flags & ~BFT_REPLY_F_ALL) || r->flags == BFT_REPLY_F_ALL)
 		return BFT_DROP_RESERVED;
 	if (r->replica >= lim->n)
 		return BFT_DROP_SENDER;

@@ -187,6 +187,7 @@ bool bft_xfer_finish(struct bft_engine *e)
 	table_drop(x);
 	bft_clients_load(e, x->staging);
 	e->log.last_exec = x->seq;
+	e->log.tent_seq = 0;	/* whatever ran tentatively is replaced */
 	if (e->log.max_seq < x->seq)
 		e->log.max_seq = x->seq;
 	/*

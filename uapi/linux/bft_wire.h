@@ -155,6 +155,8 @@ struct bft_agree {
 };
 
 #define BFT_REPLY_F_READONLY	0x01	/* tentative read-only execution */
+#define BFT_REPLY_F_TENTATIVE	0x02	/* executed prepared, not committed */
+#define BFT_REPLY_F_ALL		(BFT_REPLY_F_READONLY | BFT_REPLY_F_TENTATIVE)
 
 /* REPLY <v, t, c, i, r>: sender is replica i. */
 struct bft_reply {

@@ -172,13 +172,56 @@ static void result_digest(const struct bft_reply_view *r, u8 *out)
 	bft_sha_final(&s, out);
 }
 
+/* A later reply of the same replica may replace its tentative one. */
+static bool cli_replaces(const struct bft_cli_vote *old,
+			 const struct bft_reply_view *r)
+{
+	if (!(old->flags & BFT_REPLY_F_TENTATIVE))
+		return false;
+	return !(r->flags & BFT_REPLY_F_TENTATIVE) || r->view > old->view;
+}
+
+/*
+ * Replies matching vote d: committed ones (any view), and the most
+ * tentative ones of one view plus the committed ones.
+ */
+static void cli_count(const struct bft_cli *c, const u8 *d, u32 *committed,
+		      u32 *mixed, u64 *view)
+{
+	u32 i, j, k;
+
+	*committed = 0;
+	*mixed = 0;
+	*view = (u64)-1;
+	for (i = 0; i < c->n; i++) {
+		const struct bft_cli_vote *v = &c->vote[i];
+
+		if (!v->valid || memcmp(v->digest, d, BFT_DIGEST_LEN))
+			continue;
+		if (v->view < *view)
+			*view = v->view;
+		if (!(v->flags & BFT_REPLY_F_TENTATIVE)) {
+			(*committed)++;
+			continue;
+		}
+		for (j = 0, k = 0; j < c->n; j++)
+			k += c->vote[j].valid &&
+			     (c->vote[j].flags & BFT_REPLY_F_TENTATIVE) &&
+			     c->vote[j].view == v->view &&
+			     !memcmp(c->vote[j].digest, d, BFT_DIGEST_LEN);
+		if (k > *mixed)
+			*mixed = k;
+	}
+	*mixed += *committed;
+}
+
 int bft_cli_receive(struct bft_cli *c, const void *buf, u32 len, u64 now_ms,
 		    struct bft_cli_result *res)
 {
 	struct bft_reply_view r;
 	struct bft_cli_vote *v;
-	u32 i, got = 0, best = 0, match = 0, need;
-	u64 view = (u64)-1;
+	u32 i, got = 0, best = 0, match, mixed, need;
+	u64 view;
 	int ret;
 
 	ret = bft_wire_parse_reply(buf, len, &c->lim, &r);
@@ -189,7 +232,8 @@ int bft_cli_receive(struct bft_cli *c, const void *buf, u32 len, u64 now_ms,
 		ret = BFT_DROP_SENDER;
 	if (!ret && (c->status != BFT_CLI_WAIT || r.ts != c->ts))
 		ret = BFT_DROP_STALE;
-	if (!ret && c->vote[r.replica].valid)
+	if (!ret && c->vote[r.replica].valid &&
+	    !cli_replaces(&c->vote[r.replica], &r))
 		ret = BFT_DROP_DUPLICATE;
 	if (!ret && !c->readonly && (r.flags & BFT_REPLY_F_READONLY))
 		ret = BFT_DROP_STATE;
@@ -205,38 +249,21 @@ int bft_cli_receive(struct bft_cli *c, const void *buf, u32 len, u64 now_ms,
 	result_digest(&r, v->digest);
 
 	/*
-	 * A read-write result needs f+1 (one correct replica executed it
-	 * in order).  A read-only result is computed at once from each
-	 * replica's current state, so it must reflect every write accepted
-	 * on f+1 replies, of which maybe only one replica is correct: only
-	 * all n replies agreeing guarantee that (n - (f+1) + 1 + f = n).
-	 * Otherwise the read is ordered like a write (cli_ro_fallback).
+	 * A read-write result needs f+1 committed replies (one correct
+	 * replica executed it in order), or Q tentative ones of one view:
+	 * then f+1 correct replicas prepared it in that view, and every
+	 * view-change quorum holds one of them, so the batch is assigned
+	 * again and commits with this result. A committed reply counts
+	 * toward Q too; a tentative one never toward f+1. A read-only
+	 * result is computed at once from each replica's current state, so
+	 * it must reflect every write accepted before, of which maybe only
+	 * f+1 replicas know: only all n replies agreeing guarantee that
+	 * (n - (f+1) + 1 + f = n). Otherwise the read is ordered like a
+	 * write (cli_ro_fallback).
 	 */
-	need = c->readonly ? c->n : c->f + 1;
-	for (i = 0; i < c->n; i++) {
-		u32 j, cnt = 0;
-		u64 minv = (u64)-1;
-
-		if (!c->vote[i].valid)
-			continue;
-		got++;
-		for (j = 0; j < c->n; j++) {
-			if (!c->vote[j].valid ||
-			    memcmp(c->vote[j].digest, c->vote[i].digest,
-				   BFT_DIGEST_LEN))
-				continue;
-			cnt++;
-			if (c->vote[j].view < minv)
-				minv = c->vote[j].view;
-		}
-		if (cnt > best)
-			best = cnt;
-		if (!memcmp(c->vote[i].digest, v->digest, BFT_DIGEST_LEN)) {
-			match = cnt;
-			view = minv;
-		}
-	}
-	if (match >= need) {
+	cli_count(c, v->digest, &match, &mixed, &view);
+	if (c->readonly ? match >= c->n :
+	    match >= c->f + 1 || mixed >= c->q) {
 		res->ts = c->ts;
 		res->view = view;
 		res->readonly = c->readonly;
@@ -246,6 +273,26 @@ int bft_cli_receive(struct bft_cli *c, const void *buf, u32 len, u64 now_ms,
 			c->view = view;
 		bft_cli_cancel(c);
 		return BFT_CLI_DONE;
+	}
+	/*
+	 * A tentative reply may still be replaced by a committed one: only
+	 * final (committed or read-only) replies rule a result out.
+	 */
+	need = c->readonly ? c->n : c->f + 1;
+	for (i = 0; i < c->n; i++) {
+		u32 j, cnt = 0;
+
+		if (!c->vote[i].valid ||
+		    (c->vote[i].flags & BFT_REPLY_F_TENTATIVE))
+			continue;
+		got++;
+		for (j = 0; j < c->n; j++)
+			cnt += c->vote[j].valid &&
+			       !(c->vote[j].flags & BFT_REPLY_F_TENTATIVE) &&
+			       !memcmp(c->vote[j].digest, c->vote[i].digest,
+				       BFT_DIGEST_LEN);
+		if (cnt > best)
+			best = cnt;
 	}
 	if (best + (c->n - got) < need) {
 		/* Nothing can reach the threshold any more. */

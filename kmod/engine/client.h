@@ -4,7 +4,8 @@
  * libbftclient, bftctl and the simulator.  It builds a REQUEST with an
  * authenticator (one HMAC per replica), sends it to the primary of the
  * last known view, retransmits to all replicas on timeout with backoff,
- * and accepts a result once f+1 replicas sent matching replies.  A
+ * and accepts a result once f+1 replicas sent matching committed replies,
+ * or Q matching tentative ones of one view (committed ones count too).  A
  * read-only request needs all n to agree (a write accepted on f+1 may
  * have executed at one correct replica only), and is otherwise retried as
  * an ordered request.  It reports when no result can reach f+1.

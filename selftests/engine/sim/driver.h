@@ -12,6 +12,7 @@ struct opts {
 	int jobs;
 	int n, byz, nbyz, byzc, crash, faults, broken, byz_primary;
 	int trace, last, quiet, macs, blind, stale_read;
+	int expect_rollback;	/* fail unless a correct replica rolled back */
 	const char *res;
 	/* Twins: --twins N (sweep) or --twins-id ID (one scenario) */
 	long twins;
@@ -28,6 +29,7 @@ struct run_result {
 	/* coverage */
 	int crash, faults, parts, byzc;
 	uint64_t view_changes, xfers, evidence, dropped, dups;
+	uint64_t tent, rollbacks;	/* correct replicas' counters, summed */
 	char why[200];		/* first violation */
 };
 

@@ -23,6 +23,7 @@ struct rec {
 	uint64_t seed, events;
 	int32_t n, byz, failed, crash, faults, parts, byzc, pad;
 	uint64_t vcs, xfers, evidence, dropped, dups;
+	uint64_t tent, rollbacks;
 };
 
 static double now_sec(void)
@@ -45,7 +46,8 @@ static void usage(void)
 		"       sim --macs\n"
 		"       sim --twins N [--twins-rounds R] [--twins-enum] [--twins-keep 0|1]\n"
 		"           [--start S] [--jobs J] [--res FILE]\n"
-		"       sim --twins-id ID [--twins-keep 0|1] [--trace]\n");
+		"       sim --twins-id ID [--twins-keep 0|1] [--trace]\n"
+		"       --expect-rollback: fail unless tentative work was undone\n");
 	exit(2);
 }
 
@@ -68,7 +70,7 @@ static int sweep(struct opts *o)
 {
 	long fail_n[2][BYZ_NSTRAT] = { { 0 } }, cnt[2][BYZ_NSTRAT] = { { 0 } };
 	long pass = 0, fail = 0, total = 0;
-	long cv[8] = { 0 };	/* coverage: see the printf below */
+	long cv[10] = { 0 };	/* coverage: see the printf below */
 	uint64_t events = 0;
 	int fds[64][2], j, k, nj = o->jobs;
 	double t0 = now_sec(), dt;
@@ -108,6 +110,8 @@ static int sweep(struct opts *o)
 				r.evidence = rr.evidence;
 				r.dropped = rr.dropped;
 				r.dups = rr.dups;
+				r.tent = rr.tent;
+				r.rollbacks = rr.rollbacks;
 				if (write(fds[j][1], &r, sizeof(r)) != sizeof(r))
 					_exit(2);
 			}
@@ -129,6 +133,8 @@ static int sweep(struct opts *o)
 			cv[5] += r.evidence > 0;
 			cv[6] += r.byzc == BYZC_SPLIT;
 			cv[7] += r.byzc == BYZC_BADAUTH;
+			cv[8] += r.tent > 0;
+			cv[9] += r.rollbacks > 0;
 			if (r.failed) {
 				fail++;
 				fail_n[k][r.byz]++;
@@ -146,8 +152,9 @@ static int sweep(struct opts *o)
 	for (j = 0; j < BYZ_NSTRAT; j++)
 		printf("%-12s %7ld/%-6ld %7ld/%-6ld\n", byz_name(j),
 		       fail_n[0][j], cnt[0][j], fail_n[1][j], cnt[1][j]);
-	printf("coverage (seeds): network faults %ld, partitions %ld, crash+restart %ld, state transfer %ld, view change %ld, evidence %ld, byz client split %ld / badauth %ld\n",
-	       cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], cv[7]);
+	printf("coverage (seeds): network faults %ld, partitions %ld, crash+restart %ld, state transfer %ld, view change %ld, evidence %ld, byz client split %ld / badauth %ld, tentative execution %ld, rollback %ld\n",
+	       cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], cv[7], cv[8],
+	       cv[9]);
 	printf("sim: %ld seeds, %ld passed, %ld failed, %.1f s, %.0f seeds/minute, %.0f events/s (%d jobs)\n",
 	       total, pass, fail, dt, dt > 0 ? total * 60.0 / dt : 0.0,
 	       dt > 0 ? events / dt : 0.0, nj);
@@ -285,6 +292,10 @@ int main(int argc, char **argv)
 			continue;
 		} else if (!strcmp(a, "--twins-enum")) {
 			o.twins_enum = 1;
+			continue;
+		} else if (!strcmp(a, "--expect-rollback")) {
+			o.expect_rollback = 1;
+			force(&o, a, "");
 			continue;
 		}
 		if (!v)

@@ -195,6 +195,38 @@ static void op_send(void *ctx, u8 principal, u32 id, const void *buf,
 		sim_rep_transmit(r, to, buf, len);
 }
 
+/* Check executions up to seq (all: UINT64_MAX); they are final. */
+static void exec_flush(struct sim_replica *r, uint64_t seq)
+{
+	struct sim *s = r->sim;
+	int i, k = 0;
+
+	for (i = 0; i < r->npend; i++) {
+		struct sim_exec *x = &r->pend[i];
+
+		if (x->seq <= seq)
+			check_exec(&s->check, s->sched.now, r->id, x->seq,
+				   x->client, x->t, x->res);
+		else
+			r->pend[k++] = *x;
+	}
+	r->npend = k;
+}
+
+static void exec_note(struct sim_replica *r, uint32_t client, uint64_t t,
+		      uint64_t res)
+{
+	struct sim_exec *x;
+
+	if (r->npend == SIM_PEND)
+		exec_flush(r, UINT64_MAX);
+	x = &r->pend[r->npend++];
+	x->seq = r->cur_seq;
+	x->client = client;
+	x->t = t;
+	x->res = res;
+}
+
 static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
 		      u32 op_len, bool readonly, void *result, u32 cap)
 {
@@ -215,8 +247,7 @@ static u32 op_execute(void *ctx, u32 client, u64 ts, const void *op,
 			r->stale = r->svc;
 		res = svc_execute(&r->svc, client, ts, op, op_len, &val);
 		if (!r->byz)
-			check_exec(&s->check, s->sched.now, r->id, r->cur_seq,
-				   client, ts, res);
+			exec_note(r, client, ts, res);
 		trace_add(&s->trace, s->sched.now, TR_EXEC, r->node,
 			  s->cfg.n + client, -1, 0, r->cur_seq, ts, NULL);
 	}
@@ -310,6 +341,8 @@ static void op_install_done(void *ctx, u64 seq, bool ok)
 
 	if (ok && r->staged == SIM_SNAP_LEN &&
 	    !svc_install(&r->svc, r->staging, SIM_SNAP_LEN)) {
+		/* Tentative executions the installed state undoes. */
+		r->npend = 0;
 		check_reset(&s->check, r->id, seq);
 		if (!r->byz)
 			check_state(&s->check, s->sched.now, r->id, seq,
@@ -362,6 +395,7 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 	(void)view;
 	if (r->byz)
 		return;
+	exec_flush(r, seq);
 	bft_engine_get_config(r->e, &c);
 	lim.n = c.n;
 	lim.n_clients = c.n_clients;
@@ -422,6 +456,7 @@ void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 	c->vc_backoff = 2;
 	c->xfer_retry_ms = 50;
 	c->xfer_chunk = 64;
+	c->no_tentative = s->cfg.no_tentative;
 	if (s->cfg.broken_quorum)
 		c->flags |= BFT_CFG_F_QUORUM_SHORT;
 	bft_config_defaults(c);
@@ -451,6 +486,7 @@ int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 	r->node = node;
 	r->staged = 0;
 	r->cur_seq = 0;
+	r->npend = 0;
 	svc_init(&r->svc);
 	r->stale = r->svc;
 	sim_engine_config(s, &c, i);

@@ -84,6 +84,8 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 		2 * SIM_SEC;
 	c->max_events = 3000000;
 	c->broken_quorum = o->broken;
+	/* A quarter of the seeds reply only after commit. */
+	c->no_tentative = (seed >> 5) % 4 == 0;
 	if (o->stale_read) {
 		/* finding 4: writes done on f+1, reads on Q, one stale */
 		c->slow_ms = 30;
@@ -118,6 +120,8 @@ static void cfg_print(const struct sim *s, FILE *f)
 			c->restart_at / SIM_MS);
 	if (c->broken_quorum)
 		fprintf(f, " BROKEN-QUORUM");
+	if (c->no_tentative)
+		fprintf(f, " no-tentative");
 	if (c->script)
 		fprintf(f, " STALE-READ slow=%ums", c->slow_ms);
 	fputc('\n', f);
@@ -222,13 +226,32 @@ static void final_checks(struct sim *s)
 			if (!(s->check.correct >> j & 1) || !s->rep[j].up)
 				continue;
 			bft_engine_info(s->rep[j].e, &b);
-			if (a.last_exec == b.last_exec &&
-			    memcmp(s->rep[i].svc.state, s->rep[j].svc.state,
+			/* Tentative state: checked when it commits. */
+			if (a.last_exec == b.last_exec && !a.tent_seq &&
+			    !b.tent_seq && memcmp(s->rep[i].svc.state, s->rep[j].svc.state,
 				   32))
 				check_fail(&s->check, s->sched.now,
 					   "SAFETY: r%d and r%d differ at final seq %"
 					   PRIu64, i, j, a.last_exec);
 		}
+	}
+}
+
+/* Tentative executions and rollbacks of the correct replicas up now. */
+static void tent_totals(struct sim *s, struct run_result *res)
+{
+	int i;
+
+	res->tent = 0;
+	res->rollbacks = 0;
+	for (i = 0; i < s->cfg.n; i++) {
+		const struct bft_counters *k;
+
+		if (!(s->check.correct >> i & 1) || !s->rep[i].e)
+			continue;
+		k = bft_engine_counters(s->rep[i].e);
+		res->tent += k->tentative_executed;
+		res->rollbacks += k->tentative_rollbacks;
 	}
 }
 
@@ -249,12 +272,14 @@ static void run_report(struct sim *s, const struct opts *o,
 		       "ms accepted=%" PRIu64 " execs=%" PRIu64
 		       " view-changes=%" PRIu64 " new-views=%" PRIu64
 		       " xfers=%" PRIu64 " evidence=%" PRIu64
-		       " byz-msgs=%" PRIu64 " net: sent=%" PRIu64
+		       " byz-msgs=%" PRIu64 " tentative=%" PRIu64
+		       " rollbacks=%" PRIu64 " net: sent=%" PRIu64
 		       " dropped=%" PRIu64 " dup=%" PRIu64 " part=%" PRIu64
 		       "\n", s->st.events, s->sched.now / SIM_MS,
 		       s->st.accepted, s->check.execs, s->st.view_changes,
 		       s->st.new_views, s->st.xfers, s->st.evidence,
-		       s->st.byz_msgs, s->net.st.sent, s->net.st.dropped,
+		       s->st.byz_msgs, res->tent, res->rollbacks,
+		       s->net.st.sent, s->net.st.dropped,
 		       s->net.st.duplicated, s->net.st.partitioned);
 	}
 	if (res->failed) {
@@ -395,6 +420,10 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	if (!s->check.violations && !cfg->no_history)
 		sim_hist_check(s);
 
+	tent_totals(s, res);
+	if (o->expect_rollback && !res->rollbacks)
+		check_fail(&s->check, s->sched.now,
+			   "EXPECTED: no correct replica rolled back tentative work");
 	res->failed = s->check.violations != 0;
 	res->events = s->st.events;
 	res->crash = s->cfg.crash_rep >= 0;

@@ -56,6 +56,7 @@ struct sim_cfg {
 	int crash;		/* crash + restart one correct replica */
 	int faults;		/* network faults before stabilisation */
 	int broken_quorum;	/* engine BFT_CFG_F_QUORUM_SHORT */
+	int no_tentative;	/* engine no_tentative: reply after commit */
 	sim_time_t stable_at;
 	sim_time_t live_bound;	/* per request, after stabilisation */
 	sim_time_t crash_at, restart_at;
@@ -81,6 +82,8 @@ struct sim_cfg {
 	int no_history;		/* --macs: 64-128 clients on 3 keys */
 };
 
+#define SIM_PEND	512
+
 struct sim_snap {
 	uint64_t seq;
 	int used;
@@ -104,6 +107,15 @@ struct sim_replica {
 	uint8_t staging[SIM_SNAP_LEN];
 	uint32_t staged;
 	uint64_t cur_seq;	/* seq of the batch being executed */
+	/*
+	 * Executions not yet checked: a tentative one is checked when its
+	 * batch commits, forgotten when a rollback installs older state.
+	 */
+	struct sim_exec {
+		uint64_t seq, t, res;
+		uint32_t client;
+	} pend[SIM_PEND];
+	int npend;
 	uint64_t restarts;
 	/* Byzantine state */
 	struct sim_rng brng;

@@ -414,7 +414,7 @@ static void client_rx(struct tc *tc, u32 c, const u8 *buf, u32 len)
 	struct bft_reply_view rv;
 	struct bft_iov iov = { buf, len - BFT_MAC_LEN };
 	u8 key[32], tag[32];
-	u32 i, k = 0, need;
+	u32 i, k = 0, t = 0, need;
 	u64 val;
 
 	if (bft_wire_parse_reply(buf, len, &lim, &rv) || rv.client != c)
@@ -429,10 +429,18 @@ static void client_rx(struct tc *tc, u32 c, const u8 *buf, u32 len)
 	memcpy(&val, rv.result, 8);
 	cl->results[rv.replica] = val;
 	cl->got[rv.replica] = true;
+	cl->tent[rv.replica] = rv.flags & BFT_REPLY_F_TENTATIVE;
+	cl->view[rv.replica] = rv.view;
+	/* As client.c: f+1 committed, or Q with tentative ones of a view. */
 	need = cl->readonly ? bft_quorum(tc->n) : bft_f(tc->n) + 1;
 	for (i = 0; i < tc->n; i++)
-		k += cl->got[i] && cl->results[i] == val;
-	if (k >= need) {
+		k += cl->got[i] && !cl->tent[i] && cl->results[i] == val;
+	for (i = 0; i < tc->n && !cl->readonly; i++)
+		t = cl->got[i] && (!cl->tent[i] ||
+				   (rv.flags & BFT_REPLY_F_TENTATIVE &&
+				    cl->view[i] == rv.view)) &&
+		    cl->results[i] == val ? t + 1 : t;
+	if (k >= need || t >= bft_quorum(tc->n)) {
 		cl->busy = false;
 		cl->accepted++;
 		cl->last_result = val;

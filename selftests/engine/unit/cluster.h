@@ -43,6 +43,8 @@ struct tc_client {
 	u64 sent_at;
 	u64 results[TC_MAX_N];
 	bool got[TC_MAX_N];
+	bool tent[TC_MAX_N];	/* that reply was tentative, of view[] */
+	u64 view[TC_MAX_N];
 	u64 accepted;
 	u64 last_result;
 };

@@ -69,8 +69,13 @@ TEST(retx_quiet_when_level)
 /* Under 20% loss every replica ends level, with no view change. */
 TEST(retx_lossy_all_level)
 {
+	/*
+	 * Replies on commit: with tentative replies the client misses Q
+	 * more often under loss and retransmits, which reshuffles this
+	 * fixed loss pattern (see Documentation/engine.rst).
+	 */
 	struct bft_config o = { .batch_max = 1, .batch_delay_ms = 0,
-				.vc_timeout_ms = 2000 };
+				.vc_timeout_ms = 2000, .no_tentative = 1 };
 	u64 asked = 0;
 	u32 i, k;
 

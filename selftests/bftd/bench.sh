@@ -18,6 +18,7 @@
 # Env: BFTD BFTCTL WORK [BENCH_SECS=1] [BENCH_REPEAT=3]
 #      [BENCH_CLIENTS="1 4 16"] [BENCH_BATCHES="1 16 64"]
 #      [BENCH_SIZES="0 1024"] [BENCH_N=4] [BENCH_SCALE_N="7 13"]
+#      [BENCH_THREADS=nproc] (bftctl bench threads, at most the clients)
 set -u
 
 : "${BFTD:?}" "${BFTCTL:?}" "${WORK:?}"
@@ -27,6 +28,7 @@ CLIENTS=$(echo "${BENCH_CLIENTS:-1 4 16}" | tr , " ")
 BATCHES=$(echo "${BENCH_BATCHES:-1 16 64}" | tr , " ")
 SIZES=$(echo "${BENCH_SIZES:-0 1024}" | tr , " ")
 NREP=${BENCH_N:-4}
+THREADS=${BENCH_THREADS:-$(nproc)}
 SCALE_N=$(echo "${BENCH_SCALE_N:-7 13}" | tr , " ")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -72,7 +74,7 @@ run_point() {
 	c0=$(cpu)
 	out=$("${pf[@]}" "$BFTCTL" -j bench -c "$1" -k "$WORK/c.key" \
 		--clients "$3" --ids 0 --duration "$SECS" --op-size "$2" \
-		--timeout 2000)
+		--threads $(($3 < THREADS ? $3 : THREADS)) --timeout 2000)
 	c1=$(cpu)
 	read -r m1 r1 b1 s1 i1 o1 <<<"$(prim)"
 	[ -n "$PERF" ] && csys=$(awk -F, '/raw_syscalls/ { print $1 }' \

@@ -31,16 +31,16 @@
 
 static int tests, failed;
 
+/* cond is evaluated once: it may have side effects (an init). */
 #define CHECK(cond, ...) do {						\
+	bool check_ok_ = (cond);					\
+									\
 	tests++;							\
-	if (cond) {							\
-		printf("ok %d ", tests);				\
-	} else {							\
+	if (!check_ok_)							\
 		failed++;						\
-		printf("not ok %d ", tests);				\
-	}								\
+	printf("%sok %d ", check_ok_ ? "" : "not ", tests);		\
 	printf(__VA_ARGS__);						\
-	if (!(cond))							\
+	if (!check_ok_)							\
 		printf(" (%s:%d)", __FILE__, __LINE__);			\
 	putchar('\n');							\
 	fflush(stdout);							\

@@ -77,12 +77,15 @@ san_clean() {
 base=$(free_ports 4)
 write_conf "$WORK/mock.conf" 4 "$base" 4
 out=$("$KVCHECK" mock "$WORK/mock.conf" "$C" 1 "$WORK"/r{0,1,2,3}.key 2>&1)
+rc=$?
 while read -r l; do
 	case $l in
 	"ok "*) ok 0 "${l#ok [0-9]* }" ;;
 	"not ok "*) ok 1 "${l#not ok [0-9]* }" ;;
 	esac
 done <<<"$out"
+# A crash or a sanitizer report (a leak) after the last test line.
+ok $rc "kvcheck mock exits 0 (no sanitizer report)"
 
 # ---- n = 4 ----
 base=$(free_ports 4)
@@ -131,12 +134,14 @@ rc=$?
 ok $? "bftd with another replica's key fails clearly"
 
 out=$("$KVCHECK" live "$CONF" "$C" 3 512 2>&1)
+rc=$?
 while read -r l; do
 	case $l in
 	"ok "*) ok 0 "kvcheck: ${l#ok [0-9]* }" ;;
 	"not ok "*) ok 1 "kvcheck: ${l#not ok [0-9]* }" ;;
 	esac
 done <<<"$out"
+ok $rc "kvcheck live exits 0 (no sanitizer report)"
 
 # Several clients, mixed PUT/GET over their own keys, values checked.
 rm -f "$WORK/bench.hist"

@@ -24,10 +24,11 @@ ENGINE_OBJS := $(patsubst kmod/engine/%.c,$(ENGINE_OUT)/%.o,$(ENGINE_SRCS))
 ENGINE_LIB := $(BUILD)/host/libbftengine.a
 
 # One kselftest_harness.h program per selftests/engine/unit/test_*.c
-# (TEST() registers per translation unit), all linking cluster.c.
+# (TEST() registers per translation unit), all linking cluster.c and
+# the client core.
 UNIT_OUT := $(BUILD)/host/unit
 UNIT_BINS := $(patsubst selftests/engine/unit/%.c,$(UNIT_OUT)/%,$(wildcard selftests/engine/unit/test_*.c))
-UNIT_LIB_OBJS := $(UNIT_OUT)/cluster.o
+UNIT_LIB_OBJS := $(UNIT_OUT)/cluster.o $(ENGINE_OUT)/client.o
 
 # kselftest_harness.h comes from linux-source, extracted into the cache
 # on first use (scripts/ksrc.sh); evaluated once, when a recipe needs it.

@@ -61,7 +61,8 @@ enum bft_client_error {
 
 /* Optional tuning; zero fields keep the defaults. */
 struct bft_client_opts {
-	uint32_t retransmit_ms;	/* first retransmission (100) */
+	/* First retransmission (100), or srtt + 4 rttvar if longer. */
+	uint32_t retransmit_ms;
 	uint32_t retransmit_max_ms;	/* backoff cap (800) */
 	uint32_t max_op;	/* replicas' operation limit (BFT_KV_OP_LEN_MAX) */
 	uint32_t max_result;	/* replicas' result limit (BFT_KV_RESULT_LEN_MAX) */

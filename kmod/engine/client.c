@@ -98,6 +98,44 @@ static void cli_arm(struct bft_cli *c, u64 now_ms)
 	c->deadline = now_ms + c->timeout;
 }
 
+/*
+ * The first retransmission waits the configured timeout or, once round
+ * trips are known, srtt + 4 rttvar if longer (Jacobson/Karels, RFC
+ * 6298), up to the backoff cap: a loaded cluster slower than the timer
+ * is not sent every request again (n copies, n MACs at the primary for
+ * nothing), and a lost request still goes again within about a round
+ * trip of its expected reply.
+ */
+static void cli_first_timeout(struct bft_cli *c)
+{
+	u64 rto = (c->srtt8 >> 3) + c->rttvar4;
+
+	c->timeout = c->cfg.timeout_ms;
+	if (c->srtt8 && rto > c->timeout)
+		c->timeout = rto < c->cfg.timeout_max_ms ? rto :
+			     c->cfg.timeout_max_ms;
+}
+
+/* Karn: only a request sent once gives an unambiguous round trip. */
+static void cli_rtt_sample(struct bft_cli *c, u64 now_ms)
+{
+	u64 m, dev;
+
+	if (c->resent || now_ms < c->sent_at)
+		return;
+	m = now_ms - c->sent_at;
+	if (!c->srtt8) {
+		c->srtt8 = (m << 3) | 1;
+		c->rttvar4 = m << 1;
+		return;
+	}
+	dev = m > (c->srtt8 >> 3) ? m - (c->srtt8 >> 3) : (c->srtt8 >> 3) - m;
+	c->srtt8 = c->srtt8 - (c->srtt8 >> 3) + m;
+	c->rttvar4 = c->rttvar4 - (c->rttvar4 >> 2) + dev;
+	if (!c->srtt8)
+		c->srtt8 = 1;
+}
+
 int bft_cli_submit(struct bft_cli *c, const void *op, u32 op_len,
 		   bool readonly, u64 now_ms)
 {
@@ -115,7 +153,9 @@ int bft_cli_submit(struct bft_cli *c, const void *op, u32 op_len,
 		return ret;
 	c->st.requests++;
 	c->status = BFT_CLI_WAIT;
-	c->timeout = c->cfg.timeout_ms;
+	cli_first_timeout(c);
+	c->sent_at = now_ms;
+	c->resent = false;
 	cli_arm(c, now_ms);
 	/* Read-only requests go to everyone; others to the primary. */
 	if (readonly)
@@ -129,6 +169,7 @@ int bft_cli_submit(struct bft_cli *c, const void *op, u32 op_len,
 static void cli_ro_fallback(struct bft_cli *c, u64 now_ms)
 {
 	c->st.ro_fallbacks++;
+	c->resent = true;
 	if (cli_build(c, false))
 		return;
 	c->timeout = c->cfg.timeout_ms;
@@ -145,6 +186,7 @@ void bft_cli_tick(struct bft_cli *c, u64 now_ms)
 		return;
 	}
 	c->st.retransmits++;
+	c->resent = true;
 	c->timeout *= 2;
 	if (c->timeout > c->cfg.timeout_max_ms)
 		c->timeout = c->cfg.timeout_max_ms;
@@ -271,6 +313,7 @@ int bft_cli_receive(struct bft_cli *c, const void *buf, u32 len, u64 now_ms,
 		res->result_len = r.result_len;
 		if (view > c->view && view != (u64)-1)
 			c->view = view;
+		cli_rtt_sample(c, now_ms);
 		bft_cli_cancel(c);
 		return BFT_CLI_DONE;
 	}

@@ -28,7 +28,7 @@ struct bft_cli_config {
 	u32 id;			/* this client */
 	u32 max_op;		/* 0: BFT_MAX_OP */
 	u32 max_result;		/* 0: BFT_MAX_RESULT */
-	u32 timeout_ms;		/* first retransmission; 0: 100 ms */
+	u32 timeout_ms;		/* first retransmission at least; 0: 100 ms */
 	u32 timeout_max_ms;	/* backoff cap; 0: 8 * timeout_ms */
 	u64 first_ts;		/* timestamp of the first request, >= 1 */
 };
@@ -84,6 +84,10 @@ struct bft_cli {
 	bool readonly;
 	bool conflict_seen;
 	u64 timeout;		/* current, after backoff, ms */
+	u64 sent_at;		/* ms, when the pending request went out */
+	bool resent;		/* retransmitted: its RTT is ambiguous */
+	u64 srtt8;		/* smoothed round trip, ms << 3; 0: none */
+	u64 rttvar4;		/* its mean deviation, ms << 2 */
 	u64 deadline;		/* ms, BFT_CLI_NO_DEADLINE when idle */
 	u8 *req;		/* pending REQUEST datagram */
 	u32 req_len;

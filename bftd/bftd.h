@@ -29,7 +29,7 @@ struct bftd_stats {
 	uint64_t rx_bytes;
 	uint64_t rx_calls;		/* recvmmsg calls that returned data */
 	uint64_t rx_empty;		/* recvmmsg calls that found nothing */
-	uint64_t polls;			/* ppoll calls */
+	uint64_t timeo_sets;		/* SO_RCVTIMEO changes */
 	uint64_t drop[__BFT_DROP_MAX];	/* before the engine, by reason */
 	uint64_t mac_verified;
 	uint64_t mac_failed;
@@ -72,6 +72,7 @@ struct bftd {
 
 	int fd;
 	int family;
+	uint64_t timeo_ms;		/* SO_RCVTIMEO now; 0: none yet */
 	struct sockaddr_storage rep_ep[BFT_MAX_REPLICAS];
 	socklen_t rep_len[BFT_MAX_REPLICAS];
 	struct sockaddr_storage *cli_ep;	/* moved by bftd_client_fresh() */
@@ -96,8 +97,11 @@ int bftd_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 int bftd_net_open(struct bftd *d, const struct sockaddr_storage *listen,
 		  socklen_t len, char *err, size_t errlen);
 void bftd_net_close(struct bftd *d);
-/* One recvmmsg batch through the engine: datagrams handled, or -errno. */
-int bftd_rx(struct bftd *d, uint64_t now_ms);
+/*
+ * One recvmmsg batch through the engine, waiting up to @wait_ms for the
+ * first datagram (0: not at all): datagrams handled, or -errno.
+ */
+int bftd_rx(struct bftd *d, uint64_t wait_ms);
 void bftd_tx_queue(struct bftd *d, const struct sockaddr_storage *dst,
 		   socklen_t dst_len, const void *buf, uint32_t len);
 void bftd_tx_flush(struct bftd *d);

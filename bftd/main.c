@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -286,24 +285,17 @@ static bool status_changed(const struct bftd *d, struct bft_info *last)
 	return changed;
 }
 
+/*
+ * Signals interrupt the blocking recvmmsg (no SA_RESTART); one that comes
+ * between the flag checks and the call waits for the next datagram or
+ * deadline, at most BFTD_STATUS_MS.
+ */
 static int run(struct bftd *d)
 {
-	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
 	uint64_t now, dl, next_status = 0;
 	struct bft_info last = { .last_exec = UINT64_MAX };
-	struct timespec ts;
-	sigset_t mask, old;
 	int r, rounds;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGUSR1);
-	/* Signals are only delivered inside ppoll: no lost wake-ups. */
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	sigdelset(&old, SIGINT);
-	sigdelset(&old, SIGTERM);
-	sigdelset(&old, SIGUSR1);
 	while (!got_stop) {
 		now = bftd_mono_ms();
 		bft_engine_tick(d->engine, now);
@@ -322,17 +314,11 @@ static int run(struct bftd *d)
 		if (dl > now + BFTD_STATUS_MS)
 			dl = now + BFTD_STATUS_MS;
 		dl = dl > now ? dl - now : 0;
-		ts.tv_sec = (time_t)(dl / 1000);
-		ts.tv_nsec = (long)(dl % 1000) * 1000000;
-		d->st.polls++;
-		r = ppoll(&pfd, 1, &ts, &old);
-		if (r < 0 && errno != EINTR) {
-			perror("bftd: ppoll");
-			return 1;
-		}
+		if (got_stop || got_dump)
+			continue;
 		/* A few batches at a time, then timers get their turn. */
-		for (rounds = 0; r > 0 && rounds < 8; rounds++) {
-			r = bftd_rx(d, bftd_mono_ms());
+		for (rounds = 0; rounds < 8; rounds++) {
+			r = bftd_rx(d, rounds ? 0 : dl);
 			bftd_tx_flush(d);
 			if (r < 0) {
 				fprintf(stderr, "bftd: recvmmsg: %s\n",

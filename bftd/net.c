@@ -3,12 +3,15 @@
  * bftd's UDP socket. Input arrives in batches of up to BFTD_BATCH
  * datagrams (recvmmsg); each is authenticated before the engine sees it,
  * as bft.ko does in softirq. Output the engine produces while handling a
- * batch is queued and leaves in one sendmmsg call.
+ * batch is queued and leaves in one sendmmsg call. The wait for input is
+ * the recvmmsg itself (MSG_WAITFORONE, SO_RCVTIMEO up to the engine's
+ * next deadline), not a poll before it: two syscalls per wake-up.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -169,16 +172,41 @@ static void rx_one(struct bftd *d, const uint8_t *buf, uint32_t len,
 	d->rx_src = NULL;
 }
 
-int bftd_rx(struct bftd *d, uint64_t now_ms)
+/*
+ * Wait at most @ms in the next blocking recvmmsg. Shorter always takes
+ * effect; longer only past twice the current, so a deadline that moves a
+ * little does not cost a setsockopt per wake-up (an early wake-up is
+ * harmless: the loop looks at the deadlines again).
+ */
+static void rcv_timeout(struct bftd *d, uint64_t ms)
 {
-	int n, i;
+	struct timeval tv = {
+		.tv_sec = (time_t)(ms / 1000),
+		.tv_usec = (suseconds_t)(ms % 1000) * 1000,
+	};
+
+	if (d->timeo_ms && ms >= d->timeo_ms && ms < 2 * d->timeo_ms)
+		return;
+	if (setsockopt(d->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return;
+	d->timeo_ms = ms;
+	d->st.timeo_sets++;
+}
+
+int bftd_rx(struct bftd *d, uint64_t wait_ms)
+{
+	int n, i, flags = MSG_DONTWAIT;
 
 	for (i = 0; i < BFTD_BATCH; i++) {
 		d->rx.iov[i].iov_len = BFT_WIRE_MAX_DGRAM;
 		d->rx.msg[i].msg_hdr.msg_namelen = sizeof(d->rx.src[i]);
 		d->rx.msg[i].msg_hdr.msg_flags = 0;
 	}
-	n = recvmmsg(d->fd, d->rx.msg, BFTD_BATCH, MSG_DONTWAIT, NULL);
+	if (wait_ms) {
+		rcv_timeout(d, wait_ms);
+		flags = MSG_WAITFORONE;
+	}
+	n = recvmmsg(d->fd, d->rx.msg, BFTD_BATCH, flags, NULL);
 	if (n < 0) {
 		d->st.rx_empty++;
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
@@ -196,7 +224,7 @@ int bftd_rx(struct bftd *d, uint64_t now_ms)
 		       &d->rx.src[i], m->msg_namelen);
 	}
 	/* Flushes batches and fires timeouts that this input made due. */
-	bft_engine_tick(d->engine, now_ms);
+	bft_engine_tick(d->engine, bftd_mono_ms());
 	return n;
 }
 

@@ -64,11 +64,11 @@ void bftd_dump(const struct bftd *d, FILE *f)
 		c->checkpoints, c->stable_checkpoints, c->state_transfers,
 		c->evidence);
 	fprintf(f, "  udp rx %" PRIu64 " pkts %" PRIu64 " bytes in %" PRIu64
-		" calls (+%" PRIu64 " empty, %" PRIu64 " ppoll), tx %" PRIu64
+		" calls (+%" PRIu64 " empty, %" PRIu64 " timeouts set), tx %" PRIu64
 		" pkts %" PRIu64 " bytes in %" PRIu64
 		" calls, tx errors %" PRIu64 " no endpoint %" PRIu64 "\n",
 		d->st.rx_packets, d->st.rx_bytes, d->st.rx_calls,
-		d->st.rx_empty, d->st.polls,
+		d->st.rx_empty, d->st.timeo_sets,
 		d->st.tx_packets, d->st.tx_bytes, d->st.tx_calls,
 		d->st.tx_errors, d->st.tx_no_endpoint);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
@@ -116,7 +116,7 @@ int bftd_status_write(const struct bftd *d)
 		"rx_mac_ok %" PRIu64 "\nbatches %" PRIu64 "\n"
 		"rx_packets %" PRIu64 "\ntx_packets %" PRIu64 "\n"
 		"rx_calls %" PRIu64 "\nrx_empty %" PRIu64 "\n"
-		"tx_calls %" PRIu64 "\npolls %" PRIu64 "\n"
+		"tx_calls %" PRIu64 "\ntimeo_sets %" PRIu64 "\n"
 		"relays_saved %" PRIu64 "\nreplies_resent %" PRIu64 "\n",
 		d->id, d->n, (long)getpid(), info.view,
 		bft_status_name(info.status), info.primary, info.last_exec,
@@ -125,7 +125,7 @@ int bftd_status_write(const struct bftd *d)
 		d->st.mac_failed, drops, c->mac_computed, c->mac_verified,
 		d->st.mac_verified, c->batches, d->st.rx_packets,
 		d->st.tx_packets, d->st.rx_calls, d->st.rx_empty,
-		d->st.tx_calls, d->st.polls, c->relays_saved,
+		d->st.tx_calls, d->st.timeo_sets, c->relays_saved,
 		c->replies_resent);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k])

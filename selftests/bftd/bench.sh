@@ -9,7 +9,7 @@
 # BENCH_REPEAT times; every run is a row of $WORK/bench-host.csv in `make
 # bench`'s CSV format (system "bftd-host") plus, per executed request:
 # the busiest replica's CPU (utime + stime from /proc/PID/stat), and at
-# the primary its syscalls (bftd's count of ppoll, recvmmsg, sendmmsg)
+# the primary its syscalls (bftd's count of recvmmsg, sendmmsg, setsockopt)
 # and datagrams in and out; the client's syscalls (perf stat, if perf
 # may trace). The table shows the run with the median ops/s, and
 # selftests/bench/report.py turns the CSV into medians and ratios.
@@ -37,13 +37,13 @@ trap 'stop_all TERM; exit 1' INT TERM
 
 # prim: "MAC_OPS REQUESTS BATCHES SYSCALLS DGRAMS_IN DGRAMS_OUT" of
 # replica 0 (the primary), fresh. Syscalls: bftd's own count of its
-# ppoll, recvmmsg (with data or empty) and sendmmsg calls.
+# recvmmsg (with data or empty), sendmmsg and SO_RCVTIMEO calls.
 prim() {
 	kill -USR1 "${PIDS[0]}"
 	sleep 0.2
 	awk '{ v[$1] = $2 } END { print v["mac_computed"] + v["mac_verified"],
 		v["requests_executed"], v["batches"],
-		v["polls"] + v["rx_calls"] + v["rx_empty"] + v["tx_calls"],
+		v["timeo_sets"] + v["rx_calls"] + v["rx_empty"] + v["tx_calls"],
 		v["rx_packets"], v["tx_packets"] }' "$WORK/st0"
 }
 

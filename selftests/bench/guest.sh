@@ -140,7 +140,8 @@ prim_ctr() {
 	esac
 }
 
-# cpu_ns SYSTEM N: each replica's CPU time so far, ns, space-separated.
+# cpu_ns SYSTEM N: each replica's CPU time so far, ns, space-separated
+# (%.0f: past 2^31 ns, awk's %d would saturate).
 # Processes: utime + stime of /proc/PID/stat (USER_HZ 100 on x86).
 # bft.ko: its rx_ns (softirq receive) + worker_ns (engine and sends)
 # counters; the worker's sends may run a co-located peer's receive
@@ -151,14 +152,14 @@ cpu_ns() {
 	case $1 in
 	echo | bftd)
 		for i in "${PIDS[@]}"; do
-			awk '{ printf "%d ", ($14 + $15) * 10000000 }' "/proc/$i/stat"
+			awk '{ printf "%.0f ", ($14 + $15) * 10000000 }' "/proc/$i/stat"
 		done
 		;;
 	kmod*)
 		for ((i = 0; i < $2; i++)); do
 			cl_b "$i" -j show r | awk -F: '{ gsub(/[ ",]/, "") }
 				$1 == "rx_ns" || $1 == "worker_ns" { t += $2 }
-				END { printf "%d ", t }'
+				END { printf "%.0f ", t }'
 		done
 		;;
 	esac

@@ -19,6 +19,7 @@
 #      [BENCH_CLIENTS="1 4 16"] [BENCH_BATCHES="1 16 64"]
 #      [BENCH_SIZES="0 1024"] [BENCH_N=4] [BENCH_SCALE_N="7 13"]
 #      [BENCH_THREADS=nproc] (bftctl bench threads, at most the clients)
+#      [BENCH_RETRANSMIT_MS] (the clients' first retransmission)
 set -u
 
 : "${BFTD:?}" "${BFTCTL:?}" "${WORK:?}"
@@ -74,7 +75,8 @@ run_point() {
 	c0=$(cpu)
 	out=$("${pf[@]}" "$BFTCTL" -j bench -c "$1" -k "$WORK/c.key" \
 		--clients "$3" --ids 0 --duration "$SECS" --op-size "$2" \
-		--threads $(($3 < THREADS ? $3 : THREADS)) --timeout 2000)
+		--threads $(($3 < THREADS ? $3 : THREADS)) --timeout 2000 \
+		${BENCH_RETRANSMIT_MS:+--retransmit $BENCH_RETRANSMIT_MS})
 	c1=$(cpu)
 	read -r m1 r1 b1 s1 i1 o1 <<<"$(prim)"
 	[ -n "$PERF" ] && csys=$(awk -F, '/raw_syscalls/ { print $1 }' \

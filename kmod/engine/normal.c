@@ -120,11 +120,17 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 		if (cl->pend_state == PEND_ORDERED)
 			return BFT_DROP_BUSY;
 	}
+	/*
+	 * A backup relays only a second copy (above). A client sends a
+	 * backup its first copy when it sends to all (announcing itself or
+	 * retransmitting), so the primary has its own copy and relaying
+	 * would cost it n-1 MACs for nothing; or when its view is stale,
+	 * and then its retransmission reaches the primary too. Our timer
+	 * runs for the pending request either way.
+	 */
 	bft_queue_request(e, r);
 	if (bft_is_primary(e))
 		bft_try_batch(e);
-	else if (e->status == BFT_ST_NORMAL)
-		relay(e, r);
 	bft_timer_update(e);
 	return 0;
 }

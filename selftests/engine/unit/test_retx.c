@@ -107,9 +107,11 @@ static int rx(u32 i, const u8 *buf, u32 len)
 
 /*
  * A client retransmits to every replica while its request is
- * pre-prepared: backups that accepted the PRE-PREPARE do not relay it
- * (the primary would verify n-1 copies to drop them); one that missed
- * the PRE-PREPARE does, since the primary may never have had it.
+ * pre-prepared. A backup relays no first copy (the primary got one
+ * too); on a second one, backups that accepted the PRE-PREPARE still do
+ * not relay it (the primary would verify n-1 copies to drop them); one
+ * that missed the PRE-PREPARE does, since the primary may never have
+ * had it.
  */
 TEST(retx_client_copy_relayed_only_if_unordered)
 {
@@ -129,6 +131,9 @@ TEST(retx_client_copy_relayed_only_if_unordered)
 	for (i = 0; i < 4; i++) {
 		if (i == p)
 			continue;
+		ASSERT_EQ(0, rx(i, tc.c[0].req, tc.c[0].req_len));
+		ASSERT_EQ(0, ctr(i)->sent[BFT_MSG_REQUEST]);
+		ASSERT_EQ(0, ctr(i)->relays_saved);
 		ASSERT_EQ(0, rx(i, tc.c[0].req, tc.c[0].req_len));
 		ASSERT_EQ(0, ctr(i)->sent[BFT_MSG_REQUEST]);
 		ASSERT_EQ(1, ctr(i)->relays_saved);
@@ -154,6 +159,8 @@ TEST(retx_client_copy_relayed_only_if_unordered)
 	tc_run(&tc);
 	ASSERT_EQ(2, tc.c[0].accepted);
 	verified = ctr(p)->replies_resent;
+	ASSERT_EQ(0, rx(m3, tc.c[0].req, tc.c[0].req_len));
+	ASSERT_EQ(0, ctr(m3)->sent[BFT_MSG_REQUEST]);
 	ASSERT_EQ(0, rx(m3, tc.c[0].req, tc.c[0].req_len));
 	ASSERT_EQ(1, ctr(m3)->sent[BFT_MSG_REQUEST]);
 	ASSERT_EQ(1, ctr(m3)->relays_saved);

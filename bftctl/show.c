@@ -133,6 +133,7 @@ static const char *const policy_names[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_VC_TIMEOUT_MS] = "vc-timeout-ms",
 	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = "vc-timeout-max-ms",
 	[BFT_POLICY_A_VC_BACKOFF] = "vc-backoff",
+	[BFT_POLICY_A_NO_TENTATIVE] = "no-tentative",
 };
 
 /* The ids of the clients that have a key, from BFT_A_CLIENT_MAP. */

@@ -55,9 +55,11 @@ void bftd_dump(const struct bftd *d, FILE *f)
 		d->st.mac_failed);
 	fprintf(f, "  batches proposed %" PRIu64 " executed %" PRIu64
 		" requests %" PRIu64 " read-only %" PRIu64 " null %" PRIu64
-		" resent replies %" PRIu64 "\n", c->batches,
+		" resent replies %" PRIu64 " tentative %" PRIu64
+		" rollbacks %" PRIu64 "\n", c->batches,
 		c->batches_executed, c->requests_executed,
-		c->readonly_executed, c->null_executed, c->replies_resent);
+		c->readonly_executed, c->null_executed, c->replies_resent,
+		c->tentative_executed, c->tentative_rollbacks);
 	fprintf(f, "  view changes %" PRIu64 " new views %" PRIu64
 		" checkpoints %" PRIu64 " stable %" PRIu64 " transfers %" PRIu64
 		" evidence %" PRIu64 "\n", c->view_changes, c->new_views,

@@ -66,7 +66,7 @@ const struct nla_policy bft_peer_nl_policy[BFT_PEER_A_COUNTERS + 1] = {
 	[BFT_PEER_A_COUNTERS] = NLA_POLICY_NESTED(bft_counter_list_nl_policy),
 };
 
-const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_VC_BACKOFF + 1] = {
+const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_NO_TENTATIVE + 1] = {
 	[BFT_POLICY_A_BATCH_SIZE] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
 	[BFT_POLICY_A_BATCH_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_batch_bytes_range),
 	[BFT_POLICY_A_BATCH_DELAY_MS] = NLA_POLICY_MAX(NLA_U32, 10000),
@@ -76,6 +76,7 @@ const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_VC_BACKOFF + 1] = {
 	[BFT_POLICY_A_VC_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_vc_timeout_ms_range),
 	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_vc_timeout_max_ms_range),
 	[BFT_POLICY_A_VC_BACKOFF] = NLA_POLICY_RANGE(NLA_U32, 1, 16),
+	[BFT_POLICY_A_NO_TENTATIVE] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 const struct nla_policy bft_service_nl_policy[BFT_SERVICE_A_MAX_VALUE_LEN + 1] = {

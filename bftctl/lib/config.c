@@ -175,6 +175,7 @@ const struct bft_policy_key bft_policy_keys[] = {
 	{ "ViewChangeTimeoutMaxMs", "vc-timeout-max-ms",
 	  BFT_POLICY_A_VC_TIMEOUT_MAX_MS, 10, 3600000 },
 	{ "ViewChangeBackoff", "vc-backoff", BFT_POLICY_A_VC_BACKOFF, 1, 16 },
+	{ "NoTentative", "no-tentative", BFT_POLICY_A_NO_TENTATIVE, 0, 1 },
 };
 
 const size_t bft_n_policy_keys =

@@ -22,7 +22,8 @@
 #   make check-twins     fixed budget: every 1-round scenario, then
 #                        TWINS_SAMPLE sampled 4-round ones, each one
 #                        test, and the not-blind test (quorums one vote
-#                        short must be caught); writes
+#                        short must be caught), the tentative-execution
+#                        rollback scenarios (TWINS_ROLLBACK_IDS); writes
 #                        $(RESULTS)/host-twins.res "<passed> <failed>"
 #   build/host/sim --twins-id ID --trace  replay one Twins scenario
 # Standalone: make -f mk/engine.mk -f mk/sim.mk check-sim
@@ -54,6 +55,11 @@ BFT_STAGES += $(if $(filter check-twins,$(CHECK_TARGETS)),host-twins)
 SCENARIOS ?= 10000
 ROUNDS ?= 6
 TWINS_SAMPLE ?= 2000
+# Twins scenarios in which one correct replica alone prepares a batch
+# (with a twin's PREPARE), runs it tentatively, and the next view drops
+# it: each must pass, and at least one must roll back (they replay exactly
+# only on the engine they were found with; 109650: see simulator.rst).
+TWINS_ROLLBACK_IDS ?= 109650 80754 139106 192082 3250
 
 .PHONY: sim-bin sim check-sim sim-macs twins check-twins
 
@@ -114,8 +120,20 @@ twins: $(SIM_BIN)
 
 check-twins: $(SIM_BIN)
 	@mkdir -p $(RESULTS) $(SIM_OUT)
-	@rm -f $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res $(SIM_OUT)/twinsnb.res
+	@rm -f $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res $(SIM_OUT)/twinsnb.res \
+		$(SIM_OUT)/twinsrb.res
 	@rc=0; \
+	rb=0; bad=0; for id in $(TWINS_ROLLBACK_IDS); do \
+		if $(SIM_BIN) --twins-id $$id > $(SIM_OUT)/twinsrb.log 2>&1; \
+		then grep -q ' rollbacks=[1-9]' $(SIM_OUT)/twinsrb.log && \
+			rb=$$((rb + 1)); \
+		else cat $(SIM_OUT)/twinsrb.log; bad=$$((bad + 1)); fi; \
+	done; \
+	if [ $$bad = 0 ] && [ $$rb -ge 1 ]; \
+	then echo "twins rollback: $$rb of $(words $(TWINS_ROLLBACK_IDS)) scenarios rolled back, all converged: PASS"; \
+		echo "1 0" > $(SIM_OUT)/twinsrb.res; \
+	else echo "twins rollback: $$rb rolled back, $$bad failed: FAIL"; \
+		echo "0 1" > $(SIM_OUT)/twinsrb.res; rc=1; fi; \
 	$(SIM_BIN) --twins 656 --twins-rounds 1 --twins-enum --start 0 \
 		--jobs $(SIM_JOBS) --res $(SIM_OUT)/twins1.res || rc=1; \
 	$(SIM_BIN) --twins $(TWINS_SAMPLE) --twins-rounds 4 --start 1 \
@@ -127,9 +145,10 @@ check-twins: $(SIM_BIN)
 	else echo "twins not-blind: quorums one vote short NOT caught: FAIL"; \
 		echo "0 1" > $(SIM_OUT)/twinsnb.res; rc=1; fi; \
 	cat $(SIM_OUT)/twins1.res $(SIM_OUT)/twins4.res $(SIM_OUT)/twinsnb.res \
-		2>/dev/null | \
+		$(SIM_OUT)/twinsrb.res 2>/dev/null | \
 		awk '{p+=$$1; f+=$$2} END {print p+0, f+0}' > $(RESULTS)/host-twins.res; \
-	[ -s $(SIM_OUT)/twins1.res ] && [ -s $(SIM_OUT)/twins4.res ] || \
+	[ -s $(SIM_OUT)/twins1.res ] && [ -s $(SIM_OUT)/twins4.res ] && \
+		[ -s $(SIM_OUT)/twinsrb.res ] || \
 		{ echo "0 1" > $(RESULTS)/host-twins.res; rc=1; }; \
 	echo "host-twins: $$(cat $(RESULTS)/host-twins.res) (passed failed)"; \
 	exit $$rc

@@ -20,6 +20,7 @@
 #      [BENCH_SIZES="0 1024"] [BENCH_N=4] [BENCH_SCALE_N="7 13"]
 #      [BENCH_THREADS=nproc] (bftctl bench threads, at most the clients)
 #      [BENCH_RETRANSMIT_MS] (the clients' first retransmission)
+#      [BENCH_POLICY="NoTentative = 1"] (one more bft.conf policy line)
 set -u
 
 : "${BFTD:?}" "${BFTCTL:?}" "${WORK:?}"
@@ -129,7 +130,8 @@ cluster() {
 	conf=$WORK/n$NREP-b$batch.conf
 	# Big batches of 1 KiB requests need room in one datagram.
 	write_conf "$conf" "$NREP" "$base" "$max_clients" \
-		"BatchSize = $batch" "BatchBytes = 65000"
+		"BatchSize = $batch" "BatchBytes = 65000" \
+		${BENCH_POLICY:+"$BENCH_POLICY"}
 	if ! start_cluster "$conf" "$NREP"; then
 		echo "bench-host: replicas did not start, see $WORK/log*" >&2
 		stop_all TERM

@@ -71,7 +71,9 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "vc_fetch_requests", c->vc_fetch_requests) ||
 	       put_ctr(msg, "vc_relayed", c->vc_relayed) ||
 	       put_ctr(msg, "vc_fetched", c->vc_fetched) ||
-	       put_ctr(msg, "evidence", c->evidence) ? -EMSGSIZE : 0;
+	       put_ctr(msg, "evidence", c->evidence) ||
+	       put_ctr(msg, "clients_throttled", c->clients_throttled) ?
+	       -EMSGSIZE : 0;
 }
 
 /* Caller holds r->lock. */

@@ -3,9 +3,48 @@
  * Primary batching: pending client requests wait in a FIFO of client ids
  * (one request per client, so the FIFO is bounded by the client count)
  * until a batch is full by count or bytes, or the flush deadline passes,
- * and the pipeline window has room.
+ * and the pipeline window has room. Every client has one queue entry at
+ * most, so the FIFO is round-robin over clients with a pending request:
+ * a flooding client gets one request per batch, like any other.
  */
 #include "internal.h"
+
+/* First backoff in units of the view-change timeout, and the cap. */
+#define THROTTLE_BASE	4
+#define THROTTLE_SHIFT	6
+
+/*
+ * Aardvark's MAC attack: a request in the primary's PRE-PREPARE whose
+ * authenticator entry fails here stalls its batch until a view change.
+ * Its entry for the primary is good, which only the client and the
+ * primary could make, so a third party cannot get a client struck. Each
+ * strike doubles the window in which the client's new requests are
+ * dropped (all correct replicas strike it for the same PRE-PREPARE, so
+ * the next primary will not order it); a client quiet for as long as its
+ * last window starts again at the base.
+ */
+void bft_client_strike(struct bft_engine *e, u32 c, u64 ts)
+{
+	struct bft_client *cl = &e->cl.tab[c];
+	u64 win;
+
+	if (ts <= cl->last_ts || ts == cl->strike_ts)
+		return;
+	cl->strike_ts = ts;
+	win = (u64)THROTTLE_BASE * e->cfg.vc_timeout_ms;
+	if (cl->strikes && e->now >= cl->throttle_until +
+	    (win << (cl->strikes - 1)))
+		cl->strikes = 0;
+	if (cl->strikes < THROTTLE_SHIFT + 1)
+		cl->strikes++;
+	cl->throttle_until = e->now + (win << (cl->strikes - 1));
+	e->ctr.clients_throttled++;
+}
+
+bool bft_client_throttled(const struct bft_engine *e, u32 c)
+{
+	return e->now < e->cl.tab[c].throttle_until;
+}
 
 static void queue_push(struct bft_engine *e, u32 c)
 {

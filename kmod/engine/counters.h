@@ -49,6 +49,7 @@ struct bft_counters {
 	u64 vc_relayed;			/* DATA(VC) sent to askers */
 	u64 vc_fetched;			/* named VCs taken from f+1 relays */
 	u64 evidence;
+	u64 clients_throttled;		/* MAC attack strikes (backoff) */
 	struct bft_peer_counters peer[BFT_MAX_REPLICAS];
 };
 

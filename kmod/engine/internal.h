@@ -63,6 +63,9 @@ struct bft_client {
 	u64 fwd_view;		/* and in which view: relay once per view */
 	u64 fresh_ts;		/* newest timestamp ops->client_fresh took */
 	u64 exec_seq;		/* batch that set last_ts; 0: committed */
+	u64 strike_ts;		/* last request that failed here in a PP */
+	u64 throttle_until;	/* ms: new requests dropped before this */
+	u32 strikes;		/* backoff exponent */
 };
 
 /* Checkpoint record: own digest and every replica's CHECKPOINT vote. */
@@ -302,6 +305,8 @@ void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len);
 void bft_multicast(struct bft_engine *e, u8 *buf, u32 len);
 void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len);
 bool bft_verify_auth(struct bft_engine *e, const struct bft_req_view *r);
+void bft_client_strike(struct bft_engine *e, u32 c, u64 ts);
+bool bft_client_throttled(const struct bft_engine *e, u32 c);
 void bft_emit(struct bft_engine *e, u32 type, u32 replica, u64 view, u64 seq,
 	      const u8 *digest);
 void bft_evidence(struct bft_engine *e, u32 replica, u32 kind, u64 view,

@@ -55,6 +55,7 @@ static const char * const drop_names[__BFT_DROP_MAX] = {
 	[BFT_DROP_STATE] = "state",
 	[BFT_DROP_QUEUE_FULL] = "queue_full",
 	[BFT_DROP_NO_MEM] = "no_mem",
+	[BFT_DROP_THROTTLED] = "throttled",
 };
 
 static const char * const status_names[__BFT_ST_MAX] = {

@@ -120,6 +120,8 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 		if (cl->pend_state == PEND_ORDERED)
 			return BFT_DROP_BUSY;
 	}
+	if (bft_client_throttled(e, r->client))
+		return BFT_DROP_THROTTLED;
 	/*
 	 * A backup relays only a second copy (above). A client sends a
 	 * backup its first copy when it sends to all (announcing itself or
@@ -218,8 +220,10 @@ static int check_batch_auth(struct bft_engine *e, const struct bft_pp_view *pp,
 	*ok = true;
 	while ((ret = bft_batch_next(pp->batch, pp->batch_len, &off, &e->lim,
 				     &r)) == 0)
-		if (*ok && !bft_verify_auth(e, &r))
+		if (*ok && !bft_verify_auth(e, &r)) {
 			*ok = false;
+			bft_client_strike(e, r.client, r.ts);
+		}
 	return ret == 1 ? 0 : ret;
 }
 

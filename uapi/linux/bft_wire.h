@@ -99,6 +99,7 @@ enum bft_drop_reason {
 	BFT_DROP_STATE,		/* not acceptable in the current state */
 	BFT_DROP_QUEUE_FULL,	/* receive queue overflow (glue) */
 	BFT_DROP_NO_MEM,	/* allocation failed on receive (glue) */
+	BFT_DROP_THROTTLED,	/* client in backoff after the MAC attack */
 
 	__BFT_DROP_MAX
 };

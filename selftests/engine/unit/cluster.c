@@ -373,7 +373,8 @@ u32 tc_primary(struct tc *tc)
 	return 0;
 }
 
-void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all)
+/* Encode client c's next request; authenticator entries outside @valid are garbage. */
+static void enc_request(struct tc *tc, u32 c, bool readonly, u64 valid)
 {
 	struct tc_client *cl = &tc->c[c];
 	struct bft_iov iov;
@@ -381,7 +382,6 @@ void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all)
 	u32 i;
 
 	cl->ts++;
-	cl->busy = true;
 	cl->readonly = readonly;
 	memset(cl->got, 0, sizeof(cl->got));
 	cl->req_len = bft_enc_request(cl->req, sizeof(cl->req), c, cl->ts, op,
@@ -395,8 +395,30 @@ void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all)
 
 		key_for(BFT_PRINCIPAL_CLIENT, c, BFT_PRINCIPAL_REPLICA, i, key);
 		hmac_iov(key, &iov, 1, cl->req + iov.len + i * BFT_MAC_LEN);
+		if (!(valid & (1ULL << i)))
+			cl->req[iov.len + i * BFT_MAC_LEN] ^= 0x5a;
 	}
 	cl->sent_at = tc->now;
+}
+
+void tc_submit_forged(struct tc *tc, u32 c, u64 valid)
+{
+	u32 i;
+
+	enc_request(tc, c, false, valid);
+	tc->c[c].busy = false;	/* never retransmitted */
+	for (i = 0; i < tc->n; i++)
+		enqueue(BFT_PRINCIPAL_REPLICA, i, TC_MAX_N + c, tc->c[c].req,
+			tc->c[c].req_len);
+}
+
+void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all)
+{
+	struct tc_client *cl = &tc->c[c];
+	u32 i;
+
+	enc_request(tc, c, readonly, ~0ULL);
+	cl->busy = true;
 	if (to_all || readonly) {
 		for (i = 0; i < tc->n; i++)
 			enqueue(BFT_PRINCIPAL_REPLICA, i, TC_MAX_N + c, cl->req,

@@ -81,6 +81,11 @@ int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over);
 void tc_free(struct tc *tc);
 /* Client c sends one request (to the primary, or all if to_all). */
 void tc_submit(struct tc *tc, u32 c, bool readonly, bool to_all);
+/*
+ * A faulty client c sends its next request to every replica, its
+ * authenticator entry good only for the replicas in the bit mask @valid.
+ */
+void tc_submit_forged(struct tc *tc, u32 c, u64 valid);
 /* Deliver until the network is quiet; returns datagrams delivered. */
 u32 tc_run(struct tc *tc);
 /* Advance time by ms in steps, ticking engines and client timers. */

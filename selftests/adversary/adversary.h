@@ -23,7 +23,12 @@ enum adv_mode {
 	ADV_VC_LIAR,		/* lying VIEW-CHANGEs, invalid NEW-VIEWs */
 	ADV_BYZ_CLIENT,		/* a client: same (c, t), different ops */
 	ADV_MUTATE,		/* valid datagrams with boundary defects */
+	ADV_BAD_CLIENT,		/* a client: the MAC attack, forged requests */
 };
+
+/* bad-client: which bad requests to send (--bad). */
+#define ADV_BAD_PRIMARY	1u	/* valid at the primary only */
+#define ADV_BAD_ALL	2u	/* noise everywhere, as --victim */
 
 struct adv {
 	struct bftd d;		/* config, keys and socket, as bftd has them */
@@ -39,6 +44,8 @@ struct adv {
 	uint32_t grace_ms;	/* vc-liar: wait before our NEW-VIEW */
 	uint32_t client;	/* byz-client: our client id */
 	uint32_t trick;		/* byz-client: primary-only requests to send */
+	uint32_t victim;	/* bad-client: client id of the all-bad ones */
+	uint32_t bad_kinds;	/* bad-client: ADV_BAD_* */
 	uint64_t views;		/* vc-liar: views lied in */
 	uint64_t new_views;	/* vc-liar: invalid NEW-VIEWs sent */
 	struct bft_hmac cmac[BFT_MAX_REPLICAS];	/* byz-client: ours */
@@ -76,6 +83,7 @@ int adv_flood(struct adv *a);
 /* vcliar.c, byzclient.c */
 int adv_vc_liar(struct adv *a);
 int adv_byz_client(struct adv *a);
+int adv_bad_client(struct adv *a);
 int adv_client_keys(struct adv *a, const char *keyfile);
 /* mutate.c */
 int adv_mutate(struct adv *a);

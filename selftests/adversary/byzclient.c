@@ -54,22 +54,18 @@ out:
 }
 
 /*
- * PUT BYZ_KEY=@tag-@ts as client a->client at @ts into a->tx, with a
- * valid authenticator entry for the replicas in @valid, noise elsewhere.
+ * A REQUEST of @client at @ts carrying @op into a->tx, with a valid
+ * authenticator entry for the replicas in @valid, noise elsewhere.
  */
-static uint32_t byz_request(struct adv *a, uint64_t ts, char tag,
-			    uint64_t valid)
+static uint32_t client_request(struct adv *a, uint32_t client, uint64_t ts,
+			       const uint8_t *op, uint32_t olen, uint8_t flags,
+			       uint64_t valid)
 {
-	uint8_t op[64];
-	char val[32];
 	struct iovec iov;
-	uint32_t len, olen, i;
+	uint32_t len, i;
 
-	snprintf(val, sizeof(val), "%c-%llu", tag, (unsigned long long)ts);
-	olen = bft_kv_enc_put(op, sizeof(op), BYZ_KEY, strlen(BYZ_KEY), val,
-			      strlen(val));
-	len = olen ? bft_enc_request(a->tx, BFT_WIRE_MAX_DGRAM, a->client, ts,
-				     op, olen, 0, (uint8_t)a->d.n) : 0;
+	len = olen ? bft_enc_request(a->tx, BFT_WIRE_MAX_DGRAM, client, ts,
+				     op, olen, flags, (uint8_t)a->d.n) : 0;
 	if (!len)
 		return 0;
 	iov.iov_base = a->tx;
@@ -77,11 +73,25 @@ static uint32_t byz_request(struct adv *a, uint64_t ts, char tag,
 	for (i = 0; i < a->d.n; i++) {
 		uint8_t *tag_at = a->tx + iov.iov_len + i * BFT_MAC_LEN;
 
-		if (!(valid & (1ULL << i)) ||
+		if (!(valid & (1ULL << i)) || client != a->client ||
 		    bft_hmac_compute(&a->cmac[i], &iov, 1, tag_at))
 			adv_fill(a, tag_at, BFT_MAC_LEN);
 	}
 	return len;
+}
+
+/* PUT BYZ_KEY=@tag-@ts as our client at @ts, valid for @valid. */
+static uint32_t byz_request(struct adv *a, uint64_t ts, char tag,
+			    uint64_t valid)
+{
+	uint8_t op[64];
+	char val[32];
+	uint32_t olen;
+
+	snprintf(val, sizeof(val), "%c-%llu", tag, (unsigned long long)ts);
+	olen = bft_kv_enc_put(op, sizeof(op), BYZ_KEY, strlen(BYZ_KEY), val,
+			      strlen(val));
+	return client_request(a, a->client, ts, op, olen, 0, valid);
 }
 
 /* Replies: track the view, so primary-only requests find the primary. */
@@ -138,6 +148,99 @@ int adv_byz_client(struct adv *a)
 	}
 	printf("byz-client %u: %llu conflicting pairs, %u primary-only requests, last view seen %llu\n",
 	       a->client, (unsigned long long)a->proposals, tricks,
+	       (unsigned long long)view);
+	return 0;
+}
+
+/*
+ * One probe: a genuine read-only GET to every replica (a throttled client
+ * still gets read-only answers); their replies name each replica's view.
+ * Returns the view if all n answered with the same one within 50 ms.
+ */
+static bool bad_probe(struct adv *a, uint64_t ts, uint64_t *view)
+{
+	uint64_t all = (1ULL << a->d.n) - 1, seen = 0, v = 0, end;
+	struct bft_reply_view r;
+	uint8_t op[32];
+	uint32_t len, t;
+	bool same = true;
+	int n;
+
+	len = client_request(a, a->client, ts, op,
+			     bft_kv_enc_get(op, sizeof(op), BYZ_KEY,
+					    strlen(BYZ_KEY)),
+			     BFT_REQ_F_READONLY, all);
+	for (t = 0; t < a->d.n && len; t++)
+		adv_send(a, t, a->tx, len);
+	end = bftd_mono_ms() + 50;
+	while (seen != all && bftd_mono_ms() < end) {
+		n = adv_recv(a, (int)(end - bftd_mono_ms()));
+		if (n < 0)
+			return false;
+		if (n == 0 || a->rx[5] != BFT_MSG_REPLY ||
+		    bft_wire_parse_reply(a->rx, (uint32_t)n, &a->lim, &r) ||
+		    r.ts != ts || r.replica >= a->d.n)
+			continue;
+		if (seen && r.view != v)
+			same = false;
+		v = r.view;
+		seen |= 1ULL << r.replica;
+	}
+	if (seen != all || !same)
+		return false;
+	*view = v;
+	return true;
+}
+
+/*
+ * bad-client: Aardvark's faulty client, at --rate. Each round probes the
+ * view; when every replica names the same one, it sends a request valid
+ * at that view's primary only (the MAC attack; to the primary alone, so
+ * no backup ever holds it), and a request in the name of --victim whose
+ * authenticator is noise everywhere, to every replica. The latter land
+ * exactly in drop_reason_auth at each replica and must not throttle the
+ * victim; the former get this client throttled.
+ */
+int adv_bad_client(struct adv *a)
+{
+	uint64_t view = a->view, ts, victim_ts = (uint64_t)1 << 50;
+	uint64_t rounds = 0, mac = 0, forged = 0;
+	uint32_t t, len;
+	uint8_t op[64];
+
+	if (!a->duration_ms) {
+		fprintf(stderr, "adversary: bad-client needs --duration\n");
+		return 1;
+	}
+	ts = ((uint64_t)1 << 40) + bftd_mono_ms();
+	while (!adv_done(a)) {
+		rounds++;
+		if (!bad_probe(a, ++ts, &view))
+			continue;
+		if (a->bad_kinds & ADV_BAD_PRIMARY) {
+			uint32_t p = (uint32_t)(view % a->d.n);
+
+			len = byz_request(a, ++ts, 'P', 1ULL << p);
+			if (len) {
+				adv_send(a, p, a->tx, len);
+				mac++;
+			}
+		}
+		if (a->bad_kinds & ADV_BAD_ALL) {
+			len = client_request(a, a->victim, ++victim_ts, op,
+					     bft_kv_enc_put(op, sizeof(op), "v", 1,
+							    "forged", 6),
+					     0, 0);
+			for (t = 0; t < a->d.n && len; t++) {
+				adv_send(a, t, a->tx, len);
+				a->expect[t][BFT_DROP_AUTH]++;
+			}
+			forged += !!len;
+		}
+	}
+	printf("bad-client %u: %llu rounds, %llu primary-only requests, %llu all-bad as client %u, last view %llu\n",
+	       a->client, (unsigned long long)rounds, (unsigned long long)mac,
+	       (unsigned long long)forged, a->victim,
 	       (unsigned long long)view);
 	return 0;
 }

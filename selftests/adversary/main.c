@@ -31,6 +31,7 @@ static const char *const mode_names[] = {
 	[ADV_VC_LIAR] = "vc-liar",
 	[ADV_BYZ_CLIENT] = "byz-client",
 	[ADV_MUTATE] = "mutate",
+	[ADV_BAD_CLIENT] = "bad-client",
 };
 
 static void on_signal(int sig)
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: adversary -c CONF -r ID -k KEYFILE [options] MODE\n"
-		"       adversary -c CONF -i CLIENT -k CLIENTKEY -d S [options] byz-client\n\n"
+		"       adversary -c CONF -i CLIENT -k CLIENTKEY -d S [options] byz-client|bad-client\n\n"
 		"MODE: silent | equivocate | forge | garbage | replay | flood | vc-liar |\n"
 		"      mutate\n"
 		"  silent      hold the replica's port, send nothing\n"
@@ -62,6 +63,10 @@ static void usage(FILE *f)
 		"              with PUT byz=A-ts to the lower half of the replicas and\n"
 		"              byz=B-ts to the rest, plus --tricks requests valid\n"
 		"              at the primary only\n"
+		"  bad-client  (a client) each round probes the view with a read-only\n"
+		"              GET, then sends a request valid at the primary only\n"
+		"              (to it) and one as --victim with noise for every\n"
+		"              authenticator entry (to all), at --rate\n"
 		"  mutate      valid datagrams of every kind (captured or built),\n"
 		"              one to three boundary defects each (fields, lengths,\n"
 		"              counts, kinds), MACed as ours, at --rate until\n"
@@ -77,7 +82,10 @@ static void usage(FILE *f)
 		"  -g, --grace-ms MS   vc-liar: wait after the last VIEW-CHANGE before\n"
 		"                      our NEW-VIEW (default 300)\n"
 		"  -i, --client ID     byz-client: the client we are\n"
-		"  -T, --tricks K      byz-client: primary-only requests (default 0)\n\n"
+		"  -T, --tricks K      byz-client: primary-only requests (default 0)\n"
+		"  -I, --victim ID     bad-client: client id of the all-bad requests\n"
+		"                      (default: our own)\n"
+		"  -b, --bad KINDS     bad-client: primary, all or primary,all (default)\n\n"
 		"At exit, prints what it sent and one line per target and drop reason:\n"
 		"  expect ID drop_reason_NAME COUNT\n");
 }
@@ -190,7 +198,33 @@ static int parse_mode(struct adv *a, const char *s)
 struct adv_args {
 	struct bft_common_opts o;	/* -c, -k, -r (replica), -i (client) */
 	const char *to;
+	bool have_victim;
 };
+
+static bool is_client(const struct adv *a)
+{
+	return a->mode == ADV_BYZ_CLIENT || a->mode == ADV_BAD_CLIENT;
+}
+
+/* --bad primary,all */
+static int parse_bad(struct adv *a, const char *s)
+{
+	char buf[64], *tok, *save;
+
+	a->bad_kinds = 0;
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return -1;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "primary"))
+			a->bad_kinds |= ADV_BAD_PRIMARY;
+		else if (!strcmp(tok, "all"))
+			a->bad_kinds |= ADV_BAD_ALL;
+		else
+			return -1;
+	}
+	return a->bad_kinds ? 0 : -1;
+}
 
 static int parse_args(int argc, char **argv, struct adv *a,
 		      struct adv_args *g)
@@ -207,12 +241,14 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		{ "grace-ms", required_argument, NULL, 'g' },
 		{ "client", required_argument, NULL, 'i' },
 		{ "tricks", required_argument, NULL, 'T' },
+		{ "victim", required_argument, NULL, 'I' },
+		{ "bad", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:S:g:i:T:h", lo,
+	while ((c = getopt_long(argc, argv, "c:r:k:t:n:R:d:C:V:S:g:i:T:I:b:h", lo,
 				NULL)) != -1) {
 		err = bft_common_opt(c, optarg, &g->o, "crki");
 		if (err < 0)
@@ -233,6 +269,11 @@ static int parse_args(int argc, char **argv, struct adv *a,
 		case 'S': err = bft_arg_u64("--seq", optarg, 0, UINT64_MAX, &a->first_seq); break;
 		case 'g': err = bft_arg_u32("--grace-ms", optarg, 0, UINT32_MAX, &a->grace_ms); break;
 		case 'T': err = bft_arg_u32("--tricks", optarg, 0, UINT32_MAX, &a->trick); break;
+		case 'I':
+			err = bft_arg_u32("--victim", optarg, 0, UINT32_MAX, &a->victim);
+			g->have_victim = !err;
+			break;
+		case 'b': err = parse_bad(a, optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -240,7 +281,7 @@ static int parse_args(int argc, char **argv, struct adv *a,
 			return -1;
 	}
 	if (optind != argc - 1 || parse_mode(a, argv[optind]) || !g->o.conf ||
-	    !g->o.key || (a->mode == ADV_BYZ_CLIENT ? !g->o.have_client :
+	    !g->o.key || (is_client(a) ? !g->o.have_client :
 			  !g->o.have_replica)) {
 		usage(stderr);
 		return -1;
@@ -289,6 +330,8 @@ static int setup_client(struct adv *a, const struct adv_args *g)
 	char err[256] = "";
 
 	a->client = g->o.client;
+	if (!g->have_victim)
+		a->victim = a->client;
 	d->id = d->n;		/* no replica: adv_send reaches them all */
 	d->n_clients = a->client + 1;
 	a->targets = d->n >= 64 ? ~0ULL : (1ULL << d->n) - 1;
@@ -319,7 +362,7 @@ static int setup(struct adv *a, const struct adv_args *g)
 		return -1;
 	}
 	d->n = d->conf.n_replicas;
-	if (a->mode == ADV_BYZ_CLIENT)
+	if (is_client(a))
 		return setup_client(a, g);
 	if (g->o.replica >= d->n) {
 		fprintf(stderr, "adversary: replica %u is not in %s\n",
@@ -391,6 +434,7 @@ int main(int argc, char **argv)
 		[ADV_VC_LIAR] = adv_vc_liar,
 		[ADV_BYZ_CLIENT] = adv_byz_client,
 		[ADV_MUTATE] = adv_mutate,
+		[ADV_BAD_CLIENT] = adv_bad_client,
 	};
 	struct adv_args g = { 0 };
 	struct sigaction sa;
@@ -406,6 +450,7 @@ int main(int argc, char **argv)
 	a->capture_ms = 2000;
 	a->first_seq = 1;
 	a->grace_ms = 300;
+	a->bad_kinds = ADV_BAD_PRIMARY | ADV_BAD_ALL;
 	if (parse_args(argc, argv, a, &g)) {
 		free(a);
 		return 2;

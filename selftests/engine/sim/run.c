@@ -260,8 +260,18 @@ static void run_report(struct sim *s, const struct opts *o,
 		       const struct run_result *res)
 {
 	const struct sim_cfg *cfg = &s->cfg;
+	uint64_t strikes = 0, throttled = 0;
 	int i;
 
+	for (i = 0; i < cfg->n; i++) {
+		const struct bft_counters *k;
+
+		if (!s->rep[i].e)
+			continue;
+		k = bft_engine_counters(s->rep[i].e);
+		strikes += k->clients_throttled;
+		throttled += k->drop_reason[BFT_DROP_THROTTLED];
+	}
 	if (res->failed || !cfg->quiet) {
 		if (res->failed && cfg->quiet)
 			cfg_print(s, stdout);
@@ -273,13 +283,14 @@ static void run_report(struct sim *s, const struct opts *o,
 		       " view-changes=%" PRIu64 " new-views=%" PRIu64
 		       " xfers=%" PRIu64 " evidence=%" PRIu64
 		       " byz-msgs=%" PRIu64 " tentative=%" PRIu64
-		       " rollbacks=%" PRIu64 " net: sent=%" PRIu64
+		       " rollbacks=%" PRIu64 " strikes=%" PRIu64
+		       " throttled=%" PRIu64 " net: sent=%" PRIu64
 		       " dropped=%" PRIu64 " dup=%" PRIu64 " part=%" PRIu64
 		       "\n", s->st.events, s->sched.now / SIM_MS,
 		       s->st.accepted, s->check.execs, s->st.view_changes,
 		       s->st.new_views, s->st.xfers, s->st.evidence,
-		       s->st.byz_msgs, res->tent, res->rollbacks,
-		       s->net.st.sent, s->net.st.dropped,
+		       s->st.byz_msgs, res->tent, res->rollbacks, strikes,
+		       throttled, s->net.st.sent, s->net.st.dropped,
 		       s->net.st.duplicated, s->net.st.partitioned);
 	}
 	if (res->failed) {

@@ -10,8 +10,8 @@
 #include "internal.h"
 
 /* First backoff in units of the view-change timeout, and the cap. */
-#define THROTTLE_BASE	8
-#define THROTTLE_SHIFT	5
+#define THROTTLE_BASE	16
+#define THROTTLE_SHIFT	4
 
 /*
  * Aardvark's MAC attack: a request in the primary's PRE-PREPARE whose

@@ -192,12 +192,40 @@ static bool bad_probe(struct adv *a, uint64_t ts, uint64_t *view)
 	return true;
 }
 
+/* One MAC-attack request to the primary, one forged one to everyone. */
+static void bad_burst(struct adv *a, uint64_t view, uint64_t *ts,
+		      uint64_t *victim_ts, uint64_t *mac, uint64_t *forged)
+{
+	uint32_t t, len;
+	uint8_t op[64];
+
+	if (a->bad_kinds & ADV_BAD_PRIMARY) {
+		uint32_t p = (uint32_t)(view % a->d.n);
+
+		len = byz_request(a, ++*ts, 'P', 1ULL << p);
+		if (len) {
+			adv_send(a, p, a->tx, len);
+			++*mac;
+		}
+	}
+	if (a->bad_kinds & ADV_BAD_ALL) {
+		len = client_request(a, a->victim, ++*victim_ts, op,
+				     bft_kv_enc_put(op, sizeof(op), "v", 1,
+						    "forged", 6), 0, 0);
+		for (t = 0; t < a->d.n && len; t++) {
+			adv_send(a, t, a->tx, len);
+			a->expect[t][BFT_DROP_AUTH]++;
+		}
+		*forged += !!len;
+	}
+}
+
 /*
  * bad-client: Aardvark's faulty client, at --rate. Each round probes the
- * view; when every replica names the same one, it sends a request valid
- * at that view's primary only (the MAC attack; to the primary alone, so
- * no backup ever holds it), and a request in the name of --victim whose
- * authenticator is noise everywhere, to every replica. The latter land
+ * view; when every replica names the same one, it sends --count times a
+ * request valid at that view's primary only (the MAC attack; to the
+ * primary alone, so no backup ever holds it), and a request in the name
+ * of --victim whose authenticator is noise everywhere, to every replica. The latter land
  * exactly in drop_reason_auth at each replica and must not throttle the
  * victim; the former get this client throttled.
  */
@@ -205,8 +233,7 @@ int adv_bad_client(struct adv *a)
 {
 	uint64_t view = a->view, ts, victim_ts = (uint64_t)1 << 50;
 	uint64_t rounds = 0, mac = 0, forged = 0;
-	uint32_t t, len;
-	uint8_t op[64];
+	uint32_t k;
 
 	if (!a->duration_ms) {
 		fprintf(stderr, "adversary: bad-client needs --duration\n");
@@ -217,26 +244,8 @@ int adv_bad_client(struct adv *a)
 		rounds++;
 		if (!bad_probe(a, ++ts, &view))
 			continue;
-		if (a->bad_kinds & ADV_BAD_PRIMARY) {
-			uint32_t p = (uint32_t)(view % a->d.n);
-
-			len = byz_request(a, ++ts, 'P', 1ULL << p);
-			if (len) {
-				adv_send(a, p, a->tx, len);
-				mac++;
-			}
-		}
-		if (a->bad_kinds & ADV_BAD_ALL) {
-			len = client_request(a, a->victim, ++victim_ts, op,
-					     bft_kv_enc_put(op, sizeof(op), "v", 1,
-							    "forged", 6),
-					     0, 0);
-			for (t = 0; t < a->d.n && len; t++) {
-				adv_send(a, t, a->tx, len);
-				a->expect[t][BFT_DROP_AUTH]++;
-			}
-			forged += !!len;
-		}
+		for (k = 0; k < a->count; k++)
+			bad_burst(a, view, &ts, &victim_ts, &mac, &forged);
 	}
 	printf("bad-client %u: %llu rounds, %llu primary-only requests, %llu all-bad as client %u, last view %llu\n",
 	       a->client, (unsigned long long)rounds, (unsigned long long)mac,

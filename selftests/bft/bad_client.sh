@@ -26,7 +26,7 @@ N=4
 BAD=4
 CORRECT=$(adv_ids "$N")
 VC_MS=1000
-SECS=8
+SECS=15
 RATE=2000
 
 trap adv_cleanup EXIT
@@ -40,7 +40,7 @@ attack() {
 	adv_load_vs_base "$SECS" with a bad-authenticator client || return 1
 	ktap_print_msg "fraction: $(awk -v a="$(json_get ops_per_sec <"$CL_DIR/now.json")" \
 		-v b="$(json_get ops_per_sec <"$CL_DIR/base.json")" \
-		'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+		'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 }
 
 bad_report() {

@@ -177,7 +177,7 @@ static bool bad_probe(struct adv *a, uint64_t ts, uint64_t *view)
 		n = adv_recv(a, (int)(end - bftd_mono_ms()));
 		if (n < 0)
 			return false;
-		if (n == 0 || a->rx[5] != BFT_MSG_REPLY ||
+		if (n == 0 || bft_wget8(a->rx, bft_hdr, kind) != BFT_MSG_REPLY ||
 		    bft_wire_parse_reply(a->rx, (uint32_t)n, &a->lim, &r) ||
 		    r.ts != ts || r.replica >= a->d.n)
 			continue;

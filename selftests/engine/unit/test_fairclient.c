@@ -27,7 +27,7 @@ static u64 max_view_changes(void)
 	return m;
 }
 
-/* Clients [0, good) keep one request in flight; run for @ms. */
+/* Clients [0, good) send a request per 50 ms if idle; run for @ms. */
 static void run_good(u32 good, u64 ms, u32 bad, u64 bad_every, u64 valid)
 {
 	u64 end = tc.now + ms, next_bad = tc.now;
@@ -43,7 +43,7 @@ static void run_good(u32 good, u64 ms, u32 bad, u64 bad_every, u64 valid)
 			tc_submit_forged(&tc, bad, valid ? valid : 1ULL << p);
 			next_bad += bad_every;
 		}
-		tc_advance(&tc, 10, 10);
+		tc_advance(&tc, 50, 10);
 	}
 }
 
@@ -76,15 +76,15 @@ TEST(mac_attack_throttled)
 	       (unsigned long long)tc.c[1].accepted);
 	/*
 	 * A 16 s window: 2 view changes in 30 s. Without the backoff
-	 * every view change timeout costs one (28, and 341 requests
-	 * accepted per correct client instead of 3000).
+	 * every view change timeout costs one (27, and 95 requests
+	 * accepted per correct client instead of 600).
 	 */
 	ASSERT_LE(vcs, 3);
 	/* Each attack that got ordered struck each of the 3 backups once. */
 	ASSERT_EQ(3 * vcs, strikes);
 	ASSERT_GT(thr, 400);
-	ASSERT_GT(tc.c[0].accepted, 2500);
-	ASSERT_GT(tc.c[1].accepted, 2500);
+	ASSERT_GT(tc.c[0].accepted, 500);
+	ASSERT_GT(tc.c[1].accepted, 500);
 	/* The same state everywhere. */
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(tc.r[0].counter, tc.r[i].counter);
@@ -120,8 +120,8 @@ TEST(forged_requests_strike_nobody)
 	 */
 	ASSERT_EQ(25 * 4 + 25 * 4, auth);
 	ASSERT_EQ(0, max_view_changes());
-	ASSERT_GT(tc.c[0].accepted, 100);
-	ASSERT_GT(tc.c[1].accepted, 100);
+	ASSERT_GT(tc.c[0].accepted, 90);
+	ASSERT_GT(tc.c[1].accepted, 90);
 	tc_free(&tc);
 }
 
@@ -137,7 +137,7 @@ TEST(flooding_client_one_per_batch)
 	u32 c;
 
 	ASSERT_EQ(0, tc_init(&tc, 4, 4, &o));
-	end = tc.now + 2000;
+	end = tc.now + 1000;
 	while (tc.now < end) {
 		tc_submit(&tc, 0, false, true);
 		for (c = 1; c < 4; c++)
@@ -152,7 +152,7 @@ TEST(flooding_client_one_per_batch)
 	       (unsigned long long)tc.c[3].accepted,
 	       (unsigned long long)ctr(0)->batches);
 	for (c = 1; c < 4; c++)
-		ASSERT_GT(tc.c[c].accepted, 900);
+		ASSERT_GT(tc.c[c].accepted, 450);
 	ASSERT_LE(ctr(0)->requests_executed, ctr(0)->batches_executed * 4);
 	ASSERT_EQ(0, max_view_changes());
 	tc_free(&tc);

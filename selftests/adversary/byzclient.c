@@ -155,8 +155,8 @@ int adv_byz_client(struct adv *a)
 /*
  * One probe: a genuine read-only GET to every replica (a throttled client
  * still gets read-only answers); their replies name each replica's view.
- * Returns the view n - f replicas name within 50 ms (one lagging or lone
- * replica must not stop the attack).
+ * Returns the view n - f replicas, its primary among them, name within
+ * 50 ms (one lagging or lone replica must not stop the attack).
  */
 static bool bad_probe(struct adv *a, uint64_t ts, uint64_t *view)
 {
@@ -190,7 +190,9 @@ static bool bad_probe(struct adv *a, uint64_t ts, uint64_t *view)
 			continue;
 		for (u = 0, k = 0; u < a->d.n; u++)
 			k += (seen & (1ULL << u)) && v[u] == v[t];
-		if (k >= q) {
+		/* The primary itself must name it: no backup gets one. */
+		if (k >= q && (seen & (1ULL << (v[t] % a->d.n))) &&
+		    v[v[t] % a->d.n] == v[t]) {
 			*view = v[t];
 			return true;
 		}

@@ -13,7 +13,8 @@
  * backups their PREPAREs, everyone their COMMITs) and its CHECKPOINT if
  * the asker executed no further than it (it may have lost the CHECKPOINTs
  * that would make it stable, and a NEW-VIEW no longer does; its window
- * would stay behind). Answers are authenticated afresh for the asker;
+ * would stay behind): the stable one if the asker is at or below it,
+ * else its own latest one the asker also reached. Answers are authenticated afresh for the asker;
  * nothing is relayed, so nothing needs a signature. An answer covers at
  * most K + W slots: an asker further behind is sent to state transfer by
  * the CHECKPOINT, and a faulty asker gets little for its FETCH.
@@ -83,6 +84,29 @@ static u32 resend_vote(struct bft_engine *e, u32 to, struct bft_slot *s,
 	return 1;
 }
 
+/*
+ * Our own CHECKPOINT above h that the asker reached too: it may be one
+ * vote short of making it stable, and CHECKPOINTs travel once. Without
+ * this, replicas that each lost a few votes stay below it for good, and
+ * a primary among them stops at its high watermark.
+ */
+static u32 resend_own_ckpt(struct bft_engine *e, u32 to, u64 asker)
+{
+	u64 k = e->cfg.ckpt_interval;
+	u64 seq = asker < e->log.last_exec ? asker : e->log.last_exec;
+	const struct bft_ckpt *c;
+	u32 n;
+
+	seq -= seq % k;
+	c = seq > e->log.h ? bft_ckpt_find(e, seq) : NULL;
+	if (!c || !c->mine)
+		return 0;
+	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, seq,
+			       c->digest);
+	bft_send_replica(e, to, e->tx, n);
+	return 1;
+}
+
 int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		     const struct bft_fetch_view *f)
 {
@@ -96,6 +120,8 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		return BFT_DROP_BUSY;
 	if (f->seq <= e->log.h && e->log.h && bft_stable_resend(e, from))
 		sent++;
+	else
+		sent += resend_own_ckpt(e, from, f->seq);
 	seq = f->seq > e->log.h ? f->seq : e->log.h;
 	hi = e->log.h + e->cfg.log_size;
 	if (hi > e->log.max_seq)

@@ -95,15 +95,22 @@ check-sim: $(SIM_BIN) $(LIN_TEST)
 	tail -1 $(SIM_OUT)/lintest.log; \
 	$(SIM_BIN) --stale-read --seeds 20 --res $(SIM_OUT)/stale.res \
 		| tail -1 || rc=1; \
+	for m in slow selective; do \
+		$(SIM_BIN) --faulty-primary $$m --seeds 20 --jobs $(SIM_JOBS) \
+			--res $(SIM_OUT)/fp-$$m.res | tail -1 || rc=1; \
+	done; \
 	$(SIM_BIN) --seeds $(SIM_SEEDS) --jobs $(SIM_JOBS) \
 		--res $(SIM_OUT)/sweep.res || rc=1; \
 	$(SIM_BIN) --not-blind 500 --res $(SIM_OUT)/blind.res || rc=1; \
 	$(SIM_BIN) --macs || rc=1; \
 	cat $(SIM_OUT)/sweep.res $(SIM_OUT)/blind.res $(SIM_OUT)/lin.res \
-		$(SIM_OUT)/stale.res 2>/dev/null | \
+		$(SIM_OUT)/stale.res $(SIM_OUT)/fp-slow.res \
+		$(SIM_OUT)/fp-selective.res 2>/dev/null | \
 		awk '{p+=$$1; f+=$$2} END {print p+0, f+0}' > $(RESULTS)/host-sim.res; \
 	[ -s $(SIM_OUT)/sweep.res ] && [ -s $(SIM_OUT)/blind.res ] && \
-		[ -s $(SIM_OUT)/lin.res ] && [ -s $(SIM_OUT)/stale.res ] || \
+		[ -s $(SIM_OUT)/lin.res ] && [ -s $(SIM_OUT)/stale.res ] && \
+		[ -s $(SIM_OUT)/fp-slow.res ] && \
+		[ -s $(SIM_OUT)/fp-selective.res ] || \
 		{ echo "0 1" > $(RESULTS)/host-sim.res; rc=1; }; \
 	echo "host-sim: $$(cat $(RESULTS)/host-sim.res) (passed failed)"; \
 	exit $$rc

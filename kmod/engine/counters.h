@@ -32,6 +32,8 @@ struct bft_counters {
 	u64 replies_resent;		/* duplicates answered from cache */
 	u64 relays_saved;		/* retransmissions the primary had */
 	u64 view_changes;		/* view changes started */
+	u64 expect_late;		/* of them: a request waited too long */
+	u64 expect_rate;		/* of them: primary below expect_pct */
 	u64 new_views;			/* views entered */
 	u64 checkpoints;		/* own checkpoints taken */
 	u64 stable_checkpoints;

@@ -44,6 +44,12 @@ void bft_config_defaults(struct bft_config *c)
 		c->vc_backoff = 2;
 	if (!c->xfer_retry_ms)
 		c->xfer_retry_ms = 200;
+	if (!c->expect_hb_ms)
+		c->expect_hb_ms = c->vc_timeout_ms / 2 ? c->vc_timeout_ms / 2 : 1;
+	if (!c->expect_window_ms)
+		c->expect_window_ms = 1000;
+	if (!c->expect_pct)
+		c->expect_pct = 50;
 	if (!c->xfer_chunk)
 		c->xfer_chunk = BFT_STATE_PART;
 }
@@ -72,6 +78,10 @@ int bft_config_check(const struct bft_config *c)
 		return -EINVAL;
 	if (!c->vc_timeout_ms || c->vc_timeout_max_ms < c->vc_timeout_ms ||
 	    c->vc_backoff < 1 || c->vc_backoff > 16 || !c->xfer_retry_ms)
+		return -EINVAL;
+	if (!c->expect_hb_ms || c->expect_hb_ms > c->vc_timeout_max_ms ||
+	    !c->expect_window_ms || c->expect_window_ms > 600000 ||
+	    !c->expect_pct || c->expect_pct > 100)
 		return -EINVAL;
 	if (c->xfer_chunk < 64 ||
 	    c->xfer_chunk > BFT_WIRE_MAX_DGRAM - BFT_DATA_FIXED - BFT_MAC_LEN)
@@ -158,6 +168,8 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->vc.deadline = BFT_NO_DEADLINE;
 	e->cl.batch_deadline = BFT_NO_DEADLINE;
 	e->retx.at = BFT_NO_DEADLINE;
+	e->ex.hb_at = BFT_NO_DEADLINE;
+	e->ex.win_at = BFT_NO_DEADLINE;
 	e->log.next_seq = 1;
 	/* Ask around soon (keys come after create): an empty restarted
 	 * replica then catches up even with the cluster idle.
@@ -450,6 +462,7 @@ void bft_timer_update(struct bft_engine *e)
 	} else {
 		e->vc.deadline = BFT_NO_DEADLINE;
 	}
+	bft_expect_arm(e);
 }
 
 /* The only other thing a client may send: FETCH(STABLE). */
@@ -617,6 +630,7 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 	bft_probe_tick(e);
 	bft_retx_tick(e);
 	bft_vcf_tick(e);
+	bft_expect_tick(e);
 }
 
 static u64 min64(u64 a, u64 b)
@@ -634,6 +648,7 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 	d = min64(d, e->st.probe_at);
 	d = min64(d, e->retx.at);
 	d = min64(d, e->vcf.at);
+	d = min64(d, bft_expect_deadline(e));
 	for (i = 0; i < L; i++)
 		if (e->log.slots[i].seq && (e->log.slots[i].flags & SL_FETCH))
 			d = min64(d, e->log.slots[i].fetch_at);

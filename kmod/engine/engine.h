@@ -37,6 +37,9 @@ struct bft_config {
 	u32 vc_timeout_max_ms;
 	u32 vc_backoff;		/* multiplier per consecutive view change */
 	u32 xfer_retry_ms;	/* state transfer / fetch retry */
+	u32 expect_hb_ms;	/* backup: a request waits no longer */
+	u32 expect_window_ms;	/* backup: throughput sampling window */
+	u32 expect_pct;		/* of the best earlier window, percent */
 	u32 xfer_chunk;		/* fixed: state part bytes, in the digest */
 	u32 no_tentative;	/* 1: execute only committed batches */
 	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */

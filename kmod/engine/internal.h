@@ -66,6 +66,8 @@ struct bft_client {
 	u64 strike_ts;		/* last request that failed here in a PP */
 	u64 throttle_until;	/* ms: new requests dropped before this */
 	u32 strikes;		/* backoff exponent */
+	u64 pend_at;		/* when the pending request came (expect.c) */
+	bool pend_seen;		/* and a PRE-PREPARE of it was seen */
 };
 
 /* Checkpoint record: own digest and every replica's CHECKPOINT vote. */
@@ -242,6 +244,16 @@ struct bft_retx {
 	u64 answered[BFT_MAX_REPLICAS];	/* rate limit, ms */
 };
 
+/* What a backup expects of the primary (expect.c). */
+struct bft_expect {
+	u64 hb_at;		/* next look at waiting requests */
+	u64 win_at;		/* end of the throughput window */
+	u64 win_exec;		/* requests_executed when it started */
+	u64 demand;		/* requests clients sent us directly in it */
+	u64 view_peak;		/* best window of this view */
+	u64 peak;		/* best window of earlier views, decaying */
+};
+
 /*
  * One replica's protocol state. Each phase keeps its state in its own
  * sub-struct (see Documentation/engine.rst); what all phases share (the
@@ -269,6 +281,7 @@ struct bft_engine {
 	struct bft_viewchange vc;	/* viewchange.c */
 	struct bft_vcfetch vcf;		/* vcfetch.c */
 	struct bft_retx retx;		/* retx.c */
+	struct bft_expect ex;		/* expect.c */
 	struct bft_xfer xfer;		/* xfer.c */
 	struct bft_xfer_serve xs;	/* xferserve.c */
 
@@ -388,6 +401,14 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		     const struct bft_fetch_view *f);
 bool bft_seed_try(struct bft_engine *e, u64 seq, const u8 *digest);
 void bft_seed_passed(struct bft_engine *e, u64 seq);
+
+/* expect.c */
+void bft_expect_request(struct bft_engine *e, u32 c);
+void bft_expect_proposed(struct bft_engine *e, const struct bft_req_view *r);
+void bft_expect_arm(struct bft_engine *e);
+void bft_expect_new_view(struct bft_engine *e);
+void bft_expect_tick(struct bft_engine *e);
+u64 bft_expect_deadline(const struct bft_engine *e);
 
 /* viewchange.c */
 int bft_vc_alloc(struct bft_engine *e);

@@ -131,6 +131,8 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 	 * runs for the pending request either way.
 	 */
 	bft_queue_request(e, r);
+	if (!bft_is_primary(e))
+		bft_expect_request(e, r->client);
 	if (bft_is_primary(e))
 		bft_try_batch(e);
 	bft_timer_update(e);
@@ -219,11 +221,13 @@ static int check_batch_auth(struct bft_engine *e, const struct bft_pp_view *pp,
 
 	*ok = true;
 	while ((ret = bft_batch_next(pp->batch, pp->batch_len, &off, &e->lim,
-				     &r)) == 0)
+				     &r)) == 0) {
 		if (*ok && !bft_verify_auth(e, &r)) {
 			*ok = false;
 			bft_client_strike(e, r.client, r.ts);
 		}
+		bft_expect_proposed(e, &r);
+	}
 	return ret == 1 ? 0 : ret;
 }
 

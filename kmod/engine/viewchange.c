@@ -327,6 +327,7 @@ static void install_view(struct bft_engine *e, const struct bft_ckpt_h *ck,
 	e->vc.nv_pending = false;
 	e->vc.deadline = BFT_NO_DEADLINE;
 	e->ctr.new_views++;
+	bft_expect_new_view(e);
 	bft_emit(e, BFT_EV_NEW_VIEW, bft_primary(e, e->view), e->view,
 		 ck->seq, ck->digest);
 	/*

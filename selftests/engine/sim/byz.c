@@ -17,6 +17,7 @@ static const char *const byz_names[BYZ_NSTRAT] = {
 	[BYZ_EQUIVOCATE] = "equivocate", [BYZ_MACFORGE] = "macforge",
 	[BYZ_REPLAY] = "replay", [BYZ_VCLIAR] = "vcliar",
 	[BYZ_FLOOD] = "flood", [BYZ_STALERO] = "stalero",
+	[BYZ_SLOW] = "slow", [BYZ_SELECTIVE] = "selective",
 };
 
 const char *byz_name(int strat)
@@ -466,6 +467,14 @@ void byz_output(struct sim_replica *r, int to, const uint8_t *buf,
 	case BYZ_MACFORGE:
 		forge(r, to, buf, len);
 		return;
+	case BYZ_SLOW:
+		/* Just in time for the timer that restarts on progress. */
+		if (mt == BFT_MSG_PRE_PREPARE)
+			r->sim->net.extra = (sim_time_t)r->sim->cfg.vc_ms *
+					    9 / 10 * SIM_MS;
+		sim_rep_transmit(r, to, buf, len);
+		r->sim->net.extra = 0;
+		return;
 	case BYZ_VCLIAR:
 		if (mt == BFT_MSG_VIEW_CHANGE)
 			lie_vc(r, to, buf, len);
@@ -480,12 +489,19 @@ void byz_output(struct sim_replica *r, int to, const uint8_t *buf,
 	}
 }
 
-void byz_input(struct sim_replica *r, int from, const uint8_t *buf,
-	       uint32_t len)
+/* 0: the engine gets the datagram; 1: the Byzantine replica drops it. */
+int byz_input(struct sim_replica *r, int from, const uint8_t *buf,
+	      uint32_t len)
 {
+	struct bft_msg_hdr h;
+
 	(void)from;
-	if (sim_mtype(buf, len) == BFT_MSG_REQUEST)
-		capture(r, -2, buf, len);
+	if (sim_mtype(buf, len) != BFT_MSG_REQUEST)
+		return 0;
+	capture(r, -2, buf, len);
+	/* Selective: every other client's request, relayed or not, is lost. */
+	return r->byz == BYZ_SELECTIVE && !bft_wire_parse_hdr(buf, len, &h) &&
+	       h.sender != 0;
 }
 
 /* Periodic own initiative; reschedules itself. */

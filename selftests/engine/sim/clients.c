@@ -223,6 +223,14 @@ static void client_submit(struct sim_client *c)
 	client_resched(c);
 }
 
+/* Requests this client makes: client 0 streams in the robust scenario. */
+static int client_reqs(const struct sim_client *c)
+{
+	const struct sim_cfg *cfg = &c->sim->cfg;
+
+	return cfg->robust && c->id == 0 ? cfg->robust_reqs : cfg->reqs;
+}
+
 void sim_client_event(struct sim_client *c, uint64_t arg)
 {
 	struct sim *s = c->sim;
@@ -241,7 +249,7 @@ void sim_client_event(struct sim_client *c, uint64_t arg)
 	}
 	switch (kind) {
 	case CEV_SUBMIT:
-		if (!c->pending && c->submitted < s->cfg.reqs)
+		if (!c->pending && c->submitted < client_reqs(c))
 			client_submit(c);
 		break;
 	case CEV_TIMER:
@@ -305,7 +313,7 @@ void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
 		c->lat_sum += lat;
 		if (lat > c->lat_max)
 			c->lat_max = lat;
-		if (c->done < s->cfg.reqs) {
+		if (c->done < client_reqs(c)) {
 			client_at(c, s->sched.now +
 				  sim_rng_range(&s->rng, 0,
 						 s->cfg.think_ms * SIM_MS),

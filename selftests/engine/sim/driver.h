@@ -11,7 +11,7 @@ struct opts {
 	int single;
 	int jobs;
 	int n, byz, nbyz, byzc, crash, faults, broken, byz_primary;
-	int trace, last, quiet, macs, blind, stale_read;
+	int trace, last, quiet, macs, blind, stale_read, robust;
 	int expect_rollback;	/* fail unless a correct replica rolled back */
 	const char *res;
 	/* Twins: --twins N (sweep) or --twins-id ID (one scenario) */

@@ -38,9 +38,10 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: sim [--seed S | --seeds N [--start S] [--jobs J]]\n"
-		"           [--n N] [--byz none|silent|equivocate|macforge|replay|vcliar|flood|stalero]\n"
+		"           [--n N] [--byz none|silent|equivocate|macforge|replay|vcliar|flood|stalero|slow|selective]\n"
 		"           [--nbyz K] [--byz-primary 0|1] [--byzc none|split|badauth]\n"
 		"           [--crash 0|1] [--faults 0|1] [--broken-quorum] [--stale-read]\n"
+		"           [--faulty-primary slow|selective]\n"
 		"           [--trace] [--last N] [--res FILE]\n"
 		"       sim --not-blind N [--res FILE]\n"
 		"       sim --macs\n"
@@ -286,6 +287,20 @@ int main(int argc, char **argv)
 			o.crash = 0;
 			o.faults = 0;
 			force(&o, a, "");
+			continue;
+		} else if (!strcmp(a, "--faulty-primary") && v &&
+			   (!strcmp(v, "slow") || !strcmp(v, "selective"))) {
+			/* a slow or selective primary (see simulator.rst) */
+			o.robust = 1;
+			o.n = 4;
+			o.byz = byz_parse(v);
+			o.nbyz = 1;
+			o.byz_primary = 1;
+			o.byzc = BYZC_NONE;
+			o.crash = 0;
+			o.faults = 0;
+			force(&o, a, v);
+			i++;
 			continue;
 		} else if (!strcmp(a, "--verbose")) {
 			o.quiet = 0;

@@ -87,7 +87,8 @@ void net_send(struct sim_net *net, int from, int to, const void *buf,
 		}
 		for (k = 0; k < nd; k++)
 			deliver_at(net, from, dst[k], buf, len,
-				   sim_rng_range(&net->rng, c->dmin, c->dmax));
+				   sim_rng_range(&net->rng, c->dmin, c->dmax) +
+				   net->extra);
 		return;
 	}
 	if (net_partitioned(net, now, from, to)) {
@@ -123,7 +124,7 @@ void net_send(struct sim_net *net, int from, int to, const void *buf,
 	if (from < 64 && to < 64 && (c->slow_from >> from & 1) &&
 	    (c->slow_to >> to & 1))
 		d += c->slow_extra;
-	deliver_at(net, from, to, buf, len, d);
+	deliver_at(net, from, to, buf, len, d + net->extra);
 }
 
 void net_random_cfg(struct sim_net_cfg *c, struct sim_rng *r, int nodes,

@@ -564,8 +564,11 @@ void sim_rep_deliver(struct sim_replica *r, int from, const uint8_t *buf,
 			  sim_mtype(buf, len), len, 0, 0, "down");
 		return;
 	}
-	if (r->byz)
-		byz_input(r, from, buf, len);
+	if (r->byz && byz_input(r, from, buf, len)) {
+		trace_add(&s->trace, s->sched.now, TR_DROP, from, r->node,
+			  sim_mtype(buf, len), len, 0, 0, "selective");
+		return;
+	}
 	bft_engine_tick(r->e, SIM_NOW_MS(s));
 	ret = bft_engine_receive(r->e, buf, len, 0);
 	trace_add(&s->trace, s->sched.now, TR_DELIVER, from, r->node,

@@ -93,6 +93,22 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 		c->nclients = 1;
 		c->reqs = 6;
 	}
+	if (o->robust) {
+		/*
+		 * A faulty primary against a stream from client 0: it must
+		 * be replaced while the stream lasts, or clients 1 and 2
+		 * miss the bound (selective) or it is never replaced (slow).
+		 */
+		c->robust = 1;
+		c->robust_reqs = 400;
+		c->nclients = 3;
+		c->reqs = 10;
+		c->ro_pct = 0;
+		c->vc_ms = 100;
+		c->cli_ms = 20;
+		c->think_ms = 1;
+		c->live_bound = 20 * c->vc_ms * SIM_MS;
+	}
 	c->trace = o->trace;
 	c->trace_last = o->last;
 	c->quiet = o->quiet;
@@ -124,6 +140,8 @@ static void cfg_print(const struct sim *s, FILE *f)
 		fprintf(f, " no-tentative");
 	if (c->script)
 		fprintf(f, " STALE-READ slow=%ums", c->slow_ms);
+	if (c->robust)
+		fprintf(f, " FAULTY-PRIMARY client0=%d reqs", c->robust_reqs);
 	fputc('\n', f);
 	if (c->twin >= 0)
 		twins_print(s, f);
@@ -234,6 +252,12 @@ static void final_checks(struct sim *s)
 					   "SAFETY: r%d and r%d differ at final seq %"
 					   PRIu64, i, j, a.last_exec);
 		}
+		/* The faulty primary of view 0 was voted out. */
+		if (s->cfg.robust && (!a.view || s->rep[a.primary].byz))
+			check_fail(&s->check, s->sched.now,
+				   "ROBUST: r%d ends in view %" PRIu64
+				   " of faulty primary r%u", i, a.view,
+				   a.primary);
 	}
 }
 

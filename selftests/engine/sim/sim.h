@@ -31,6 +31,8 @@ enum sim_byz {
 	BYZ_VCLIAR,	/* bogus VIEW-CHANGE / NEW-VIEW certificates */
 	BYZ_FLOOD,	/* junk and valid-looking messages */
 	BYZ_STALERO,	/* correct, but read-only answers from stale state */
+	BYZ_SLOW,	/* PRE-PREPAREs leave at 90% of the VC timeout */
+	BYZ_SELECTIVE,	/* takes requests of client 0 only */
 	BYZ_NSTRAT
 };
 
@@ -79,6 +81,9 @@ struct sim_cfg {
 	/* stale-read scenario: replica->backup delay, PUT/GET on one key */
 	uint32_t slow_ms;
 	int script;
+	/* faulty-primary scenario: client 0 streams, replaced in time */
+	int robust;
+	int robust_reqs;	/* client 0's requests */
 	int no_history;		/* --macs: 64-128 clients on 3 keys */
 };
 
@@ -198,7 +203,7 @@ void sim_engine_config(struct sim *s, struct bft_config *c, int id);
 /* byz.c */
 void byz_output(struct sim_replica *r, int to, const uint8_t *buf,
 		uint32_t len);
-void byz_input(struct sim_replica *r, int from, const uint8_t *buf,
+int byz_input(struct sim_replica *r, int from, const uint8_t *buf,
 	       uint32_t len);
 void byz_act(struct sim_replica *r);
 const char *byz_name(int strat);

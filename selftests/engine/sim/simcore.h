@@ -140,6 +140,7 @@ struct sim_net {
 	 */
 	int (*route)(void *ctx, int from, int to, int *dst);
 	void *route_ctx;
+	sim_time_t extra;	/* added to the next sends (slow primary) */
 };
 
 void net_init(struct sim_net *net, struct sim_sched *s, struct sim_trace *t,

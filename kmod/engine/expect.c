@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a backup expects of its primary (Aardvark, NSDI'09): the plain
+ * view-change timer restarts on any progress, so a primary that orders
+ * one client only, or each batch just before the timer expires, is never
+ * replaced. Two checks, run by backups in a normal view only, each ending
+ * in this replica's own VIEW-CHANGE (see Documentation/engine.rst):
+ *
+ * - late: a request a client sent this backup directly (it retransmits
+ *   to all only when the primary was slow) is in no PRE-PREPARE after
+ *   batch_delay_ms + expect_hb_ms, less than the view-change timeout;
+ * - rate: in a window of expect_window_ms with such requests waiting,
+ *   the primary executed fewer than expect_pct percent of the best
+ *   window of earlier views.
+ *
+ * Only what this replica saw counts: no peer's word on the primary's
+ * speed is taken, and the VIEW-CHANGE moves others only with f others.
+ */
+#include "internal.h"
+
+/* Rescan pending requests at most this often per heartbeat. */
+#define EXPECT_SCAN_DIV		8
+
+static bool expect_on(const struct bft_engine *e)
+{
+	return e->status == BFT_ST_NORMAL && !bft_is_primary(e);
+}
+
+static void complain(struct bft_engine *e, u64 *ctr)
+{
+	(*ctr)++;
+	e->ex.hb_at = BFT_NO_DEADLINE;
+	e->ex.win_at = BFT_NO_DEADLINE;
+	if (e->view < BFT_VIEW_MAX)
+		bft_start_view_change(e, e->view + 1);
+}
+
+/* A client sent us a new request directly: it waited on the primary. */
+void bft_expect_request(struct bft_engine *e, u32 c)
+{
+	struct bft_client *cl = &e->cl.tab[c];
+
+	cl->pend_at = e->now;
+	cl->pend_seen = false;
+	if (!expect_on(e))
+		return;
+	e->ex.demand++;
+	if (e->ex.hb_at == BFT_NO_DEADLINE)
+		e->ex.hb_at = e->now + e->cfg.expect_hb_ms +
+			      e->cfg.batch_delay_ms;
+}
+
+/*
+ * The primary proposed it: from here on, lost PREPAREs or COMMITs are
+ * for retransmission (retx.c) and the view-change timer, not the primary.
+ */
+void bft_expect_proposed(struct bft_engine *e, const struct bft_req_view *r)
+{
+	struct bft_client *cl = &e->cl.tab[r->client];
+
+	if (cl->pend_state != PEND_NONE && cl->pend_ts <= r->ts)
+		cl->pend_seen = true;
+}
+
+/* Called with the view-change timer: start a window once there is work. */
+void bft_expect_arm(struct bft_engine *e)
+{
+	if (e->ex.win_at != BFT_NO_DEADLINE || !expect_on(e) ||
+	    !bft_work_outstanding(e))
+		return;
+	e->ex.win_at = e->now + e->cfg.expect_window_ms;
+	e->ex.win_exec = e->ctr.requests_executed;
+	e->ex.demand = 0;
+}
+
+/* A view was installed: the best window of the last one becomes history. */
+void bft_expect_new_view(struct bft_engine *e)
+{
+	u64 old = e->ex.peak - e->ex.peak / 4;
+
+	/* Decays, so no one lucky (or flooded) view sets the bar for ever. */
+	e->ex.peak = e->ex.view_peak > old ? e->ex.view_peak : old;
+	e->ex.view_peak = 0;
+	e->ex.hb_at = BFT_NO_DEADLINE;
+	e->ex.win_at = BFT_NO_DEADLINE;
+	e->ex.demand = 0;
+}
+
+/* Oldest request waiting here; BFT_NO_DEADLINE if none. */
+static u64 oldest_pending(const struct bft_engine *e)
+{
+	u64 t = BFT_NO_DEADLINE;
+	u32 i;
+
+	for (i = 0; i < e->cfg.n_clients; i++) {
+		const struct bft_client *cl = &e->cl.tab[i];
+
+		if (cl->pend_state != PEND_NONE && !cl->pend_seen &&
+		    cl->pend_at < t)
+			t = cl->pend_at;
+	}
+	return t;
+}
+
+static void late_check(struct bft_engine *e)
+{
+	/* A correct primary may hold a partial batch for batch_delay_ms. */
+	u64 hb = e->cfg.expect_hb_ms + e->cfg.batch_delay_ms, t, gap;
+
+	e->ex.hb_at = BFT_NO_DEADLINE;
+	if (!expect_on(e) || !bft_has_pending(e))
+		return;
+	t = oldest_pending(e);
+	if (t == BFT_NO_DEADLINE)
+		return;
+	if (e->now >= t + hb) {
+		complain(e, &e->ctr.expect_late);
+		return;
+	}
+	gap = hb / EXPECT_SCAN_DIV;
+	e->ex.hb_at = t + hb;
+	if (e->ex.hb_at < e->now + gap)
+		e->ex.hb_at = e->now + gap;
+}
+
+static void rate_check(struct bft_engine *e)
+{
+	u64 done = e->ctr.requests_executed - e->ex.win_exec;
+	bool waiting = e->ex.demand && bft_has_pending(e);
+
+	e->ex.win_at = BFT_NO_DEADLINE;
+	if (!expect_on(e))
+		return;
+	if (done > e->ex.view_peak)
+		e->ex.view_peak = done;
+	if (waiting && e->ex.peak &&
+	    done * 100 < (u64)e->cfg.expect_pct * e->ex.peak) {
+		complain(e, &e->ctr.expect_rate);
+		return;
+	}
+	bft_expect_arm(e);
+}
+
+void bft_expect_tick(struct bft_engine *e)
+{
+	if (e->now >= e->ex.hb_at)
+		late_check(e);
+	if (e->now >= e->ex.win_at)
+		rate_check(e);
+}
+
+u64 bft_expect_deadline(const struct bft_engine *e)
+{
+	return e->ex.hb_at < e->ex.win_at ? e->ex.hb_at : e->ex.win_at;
+}

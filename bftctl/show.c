@@ -134,6 +134,9 @@ static const char *const policy_names[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = "vc-timeout-max-ms",
 	[BFT_POLICY_A_VC_BACKOFF] = "vc-backoff",
 	[BFT_POLICY_A_NO_TENTATIVE] = "no-tentative",
+	[BFT_POLICY_A_EXPECT_HB_MS] = "expect-hb-ms",
+	[BFT_POLICY_A_EXPECT_WINDOW_MS] = "expect-window-ms",
+	[BFT_POLICY_A_EXPECT_PCT] = "expect-pct",
 };
 
 /* The ids of the clients that have a key, from BFT_A_CLIENT_MAP. */

@@ -129,6 +129,8 @@ int bftd_status_write(const struct bftd *d)
 		d->st.tx_packets, d->st.rx_calls, d->st.rx_empty,
 		d->st.tx_calls, d->st.timeo_sets, c->relays_saved,
 		c->replies_resent);
+	fprintf(f, "expect_late %" PRIu64 "\nexpect_rate %" PRIu64 "\n",
+		c->expect_late, c->expect_rate);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k])
 			fprintf(f, "rx_drop_%s %" PRIu64 "\n",

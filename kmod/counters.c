@@ -55,6 +55,8 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "replies_resent", c->replies_resent) ||
 	       put_ctr(msg, "relays_saved", c->relays_saved) ||
 	       put_ctr(msg, "view_changes", c->view_changes) ||
+	       put_ctr(msg, "expect_late", c->expect_late) ||
+	       put_ctr(msg, "expect_rate", c->expect_rate) ||
 	       put_ctr(msg, "new_views", c->new_views) ||
 	       put_ctr(msg, "checkpoints", c->checkpoints) ||
 	       put_ctr(msg, "stable_checkpoints", c->stable_checkpoints) ||

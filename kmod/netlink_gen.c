@@ -26,6 +26,16 @@ static const struct netlink_range_validation bft_policy_a_vc_timeout_max_ms_rang
 	.max	= 3600000ULL,
 };
 
+static const struct netlink_range_validation bft_policy_a_expect_hb_ms_range = {
+	.min	= 1ULL,
+	.max	= 3600000ULL,
+};
+
+static const struct netlink_range_validation bft_policy_a_expect_window_ms_range = {
+	.min	= 10ULL,
+	.max	= 600000ULL,
+};
+
 static const struct netlink_range_validation bft_ckpt_a_total_range = {
 	.min	= 1ULL,
 	.max	= BFT_CKPT_MAX_STREAM,
@@ -66,7 +76,7 @@ const struct nla_policy bft_peer_nl_policy[BFT_PEER_A_COUNTERS + 1] = {
 	[BFT_PEER_A_COUNTERS] = NLA_POLICY_NESTED(bft_counter_list_nl_policy),
 };
 
-const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_NO_TENTATIVE + 1] = {
+const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_EXPECT_PCT + 1] = {
 	[BFT_POLICY_A_BATCH_SIZE] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
 	[BFT_POLICY_A_BATCH_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_batch_bytes_range),
 	[BFT_POLICY_A_BATCH_DELAY_MS] = NLA_POLICY_MAX(NLA_U32, 10000),
@@ -77,6 +87,9 @@ const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_NO_TENTATIVE + 1] = {
 	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_vc_timeout_max_ms_range),
 	[BFT_POLICY_A_VC_BACKOFF] = NLA_POLICY_RANGE(NLA_U32, 1, 16),
 	[BFT_POLICY_A_NO_TENTATIVE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[BFT_POLICY_A_EXPECT_HB_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_expect_hb_ms_range),
+	[BFT_POLICY_A_EXPECT_WINDOW_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_expect_window_ms_range),
+	[BFT_POLICY_A_EXPECT_PCT] = NLA_POLICY_RANGE(NLA_U32, 1, 100),
 };
 
 const struct nla_policy bft_service_nl_policy[BFT_SERVICE_A_MAX_VALUE_LEN + 1] = {

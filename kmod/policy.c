@@ -21,6 +21,9 @@ static const u16 policy_off[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_VC_TIMEOUT_MAX_MS] = OFF(vc_timeout_max_ms),
 	[BFT_POLICY_A_VC_BACKOFF] = OFF(vc_backoff),
 	[BFT_POLICY_A_NO_TENTATIVE] = OFF(no_tentative),
+	[BFT_POLICY_A_EXPECT_HB_MS] = OFF(expect_hb_ms),
+	[BFT_POLICY_A_EXPECT_WINDOW_MS] = OFF(expect_window_ms),
+	[BFT_POLICY_A_EXPECT_PCT] = OFF(expect_pct),
 };
 
 u32 *bft_policy_field(struct bft_config *cfg, int attr)

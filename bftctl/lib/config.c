@@ -176,6 +176,11 @@ const struct bft_policy_key bft_policy_keys[] = {
 	  BFT_POLICY_A_VC_TIMEOUT_MAX_MS, 10, 3600000 },
 	{ "ViewChangeBackoff", "vc-backoff", BFT_POLICY_A_VC_BACKOFF, 1, 16 },
 	{ "NoTentative", "no-tentative", BFT_POLICY_A_NO_TENTATIVE, 0, 1 },
+	{ "ExpectHeartbeatMs", "expect-hb-ms", BFT_POLICY_A_EXPECT_HB_MS, 1,
+	  3600000 },
+	{ "ExpectWindowMs", "expect-window-ms", BFT_POLICY_A_EXPECT_WINDOW_MS,
+	  10, 600000 },
+	{ "ExpectPercent", "expect-pct", BFT_POLICY_A_EXPECT_PCT, 1, 100 },
 };
 
 const size_t bft_n_policy_keys =

@@ -35,6 +35,32 @@ static void complain(struct bft_engine *e, u64 *ctr)
 		bft_start_view_change(e, e->view + 1);
 }
 
+/*
+ * Is the request already in a batch we hold but have not executed? The
+ * PRE-PREPARE often beats the client's retransmission to a backup (a
+ * slow commit, not a slow primary). Only requests clients send backups
+ * directly come here, and at most log_size batches are looked at.
+ */
+static bool in_log(struct bft_engine *e, u32 c, u64 ts)
+{
+	struct bft_req_view r;
+	u64 seq;
+
+	for (seq = e->log.last_exec + 1; seq <= e->log.max_seq; seq++) {
+		struct bft_slot *s = bft_slot_of(e, seq);
+		u32 off = 0;
+
+		if (!bft_in_window(e, seq) || s->seq != seq ||
+		    !(s->flags & SL_BATCH))
+			continue;
+		while (!bft_batch_next(s->batch, s->batch_len, &off, &e->lim,
+				       &r))
+			if (r.client == c && r.ts >= ts)
+				return true;
+	}
+	return false;
+}
+
 /* A client sent us a new request directly: it waited on the primary. */
 void bft_expect_request(struct bft_engine *e, u32 c)
 {
@@ -43,6 +69,9 @@ void bft_expect_request(struct bft_engine *e, u32 c)
 	cl->pend_at = e->now;
 	cl->pend_seen = false;
 	if (!expect_on(e))
+		return;
+	cl->pend_seen = in_log(e, c, cl->pend_ts);
+	if (cl->pend_seen)
 		return;
 	e->ex.demand++;
 	if (e->ex.hb_at == BFT_NO_DEADLINE)

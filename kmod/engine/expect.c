@@ -8,7 +8,8 @@
  *
  * - late: a request a client sent this backup directly (it retransmits
  *   to all only when the primary was slow) is in no PRE-PREPARE after
- *   batch_delay_ms + expect_hb_ms, less than the view-change timeout;
+ *   batch_delay_ms + expect_hb_ms (by default the view-change timeout,
+ *   but not restarted by other clients' progress);
  * - rate: in a window of expect_window_ms with such requests waiting,
  *   the primary executed fewer than expect_pct percent of the best
  *   window of earlier views.
@@ -110,6 +111,7 @@ void bft_expect_new_view(struct bft_engine *e)
 	/* Decays, so no one lucky (or flooded) view sets the bar for ever. */
 	e->ex.peak = e->ex.view_peak > old ? e->ex.view_peak : old;
 	e->ex.view_peak = 0;
+	e->ex.win_first = true;
 	e->ex.hb_at = BFT_NO_DEADLINE;
 	e->ex.win_at = BFT_NO_DEADLINE;
 	e->ex.demand = 0;
@@ -162,8 +164,14 @@ static void rate_check(struct bft_engine *e)
 		return;
 	if (done > e->ex.view_peak)
 		e->ex.view_peak = done;
-	if (waiting && e->ex.peak &&
-	    done * 100 < (u64)e->cfg.expect_pct * e->ex.peak) {
+	/*
+	 * The first window of a view holds the clients' return from their
+	 * retransmission backoff: it sets the bar, it is not judged.
+	 */
+	if (e->ex.win_first) {
+		e->ex.win_first = false;
+	} else if (waiting && e->ex.peak &&
+		   done * 100 < (u64)e->cfg.expect_pct * e->ex.peak) {
 		complain(e, &e->ctr.expect_rate);
 		return;
 	}

@@ -252,6 +252,7 @@ struct bft_expect {
 	u64 demand;		/* requests clients sent us directly in it */
 	u64 view_peak;		/* best window of this view */
 	u64 peak;		/* best window of earlier views, decaying */
+	bool win_first;		/* the view's first window: not judged */
 };
 
 /*

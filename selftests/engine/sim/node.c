@@ -457,6 +457,7 @@ void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 	c->xfer_retry_ms = 50;
 	c->xfer_chunk = 64;
 	c->no_tentative = s->cfg.no_tentative;
+	c->expect_hb_ms = s->cfg.expect_hb_ms;
 	if (s->cfg.broken_quorum)
 		c->flags |= BFT_CFG_F_QUORUM_SHORT;
 	bft_config_defaults(c);

@@ -107,6 +107,8 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 		c->vc_ms = 100;
 		c->cli_ms = 20;
 		c->think_ms = 1;
+		/* below 90% of the timeout less the client's retransmission */
+		c->expect_hb_ms = c->vc_ms / 2;
 		c->live_bound = 20 * c->vc_ms * SIM_MS;
 	}
 	c->trace = o->trace;

@@ -84,6 +84,7 @@ struct sim_cfg {
 	/* faulty-primary scenario: client 0 streams, replaced in time */
 	int robust;
 	int robust_reqs;	/* client 0's requests */
+	uint32_t expect_hb_ms;	/* 0: the engine's default */
 	int no_history;		/* --macs: 64-128 clients on 3 keys */
 };
 

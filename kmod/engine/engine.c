@@ -45,7 +45,7 @@ void bft_config_defaults(struct bft_config *c)
 	if (!c->xfer_retry_ms)
 		c->xfer_retry_ms = 200;
 	if (!c->expect_hb_ms)
-		c->expect_hb_ms = c->vc_timeout_ms;
+		c->expect_hb_ms = c->vc_timeout_max_ms;
 	if (!c->expect_window_ms)
 		c->expect_window_ms = 1000;
 	if (!c->expect_pct)

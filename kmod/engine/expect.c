@@ -8,8 +8,8 @@
  *
  * - late: a request a client sent this backup directly (it retransmits
  *   to all only when the primary was slow) is in no PRE-PREPARE after
- *   batch_delay_ms + expect_hb_ms (by default the view-change timeout,
- *   but not restarted by other clients' progress);
+ *   batch_delay_ms + expect_hb_ms (by default vc_timeout_max_ms, not
+ *   restarted by other clients' progress);
  * - rate: in a window of expect_window_ms with such requests waiting,
  *   the primary executed fewer than expect_pct percent of the best
  *   window of earlier views.

@@ -49,7 +49,8 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 	c->seed = seed;
 	c->n = o->n ? o->n : (seed & 1 ? 7 : 4);
 	c->f = (c->n - 1) / 3;
-	c->byz = o->byz >= 0 ? o->byz : (int)((seed >> 1) % BYZ_NSTRAT);
+	/* slow and selective only by name: every older seed stays as it was */
+	c->byz = o->byz >= 0 ? o->byz : (int)((seed >> 1) % BYZ_SLOW);
 	c->nbyz = c->byz ? c->f : 0;
 	c->byz_primary = o->byz_primary >= 0 ? o->byz_primary :
 		(int)sim_rng_below(&r, 2);

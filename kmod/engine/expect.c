@@ -103,10 +103,16 @@ void bft_expect_arm(struct bft_engine *e)
 	e->ex.demand = 0;
 }
 
-/* A view was installed: the best window of the last one becomes history. */
+/*
+ * A view was installed: the best window of the last one becomes history,
+ * and requests still waiting start a fresh heartbeat, since the new
+ * primary is not to blame for its predecessor's delay.
+ */
 void bft_expect_new_view(struct bft_engine *e)
 {
 	u64 old = e->ex.peak - e->ex.peak / 4;
+	bool waiting = false;
+	u32 i;
 
 	/* Decays, so no one lucky (or flooded) view sets the bar for ever. */
 	e->ex.peak = e->ex.view_peak > old ? e->ex.view_peak : old;
@@ -115,38 +121,62 @@ void bft_expect_new_view(struct bft_engine *e)
 	e->ex.hb_at = BFT_NO_DEADLINE;
 	e->ex.win_at = BFT_NO_DEADLINE;
 	e->ex.demand = 0;
+	for (i = 0; i < e->cfg.n_clients; i++) {
+		struct bft_client *cl = &e->cl.tab[i];
+
+		if (cl->pend_state == PEND_NONE)
+			continue;
+		cl->pend_at = e->now;
+		cl->pend_seen = false;
+		waiting = true;
+	}
+	if (waiting && expect_on(e))
+		e->ex.hb_at = e->now + e->cfg.expect_hb_ms +
+			      e->cfg.batch_delay_ms;
 }
 
-/* Oldest request waiting here; BFT_NO_DEADLINE if none. */
-static u64 oldest_pending(const struct bft_engine *e)
+/* Client with the oldest request waiting here; n_clients if none. */
+static u32 oldest_pending(const struct bft_engine *e)
 {
 	u64 t = BFT_NO_DEADLINE;
-	u32 i;
+	u32 i, c = e->cfg.n_clients;
 
 	for (i = 0; i < e->cfg.n_clients; i++) {
 		const struct bft_client *cl = &e->cl.tab[i];
 
 		if (cl->pend_state != PEND_NONE && !cl->pend_seen &&
-		    cl->pend_at < t)
+		    cl->pend_at < t) {
 			t = cl->pend_at;
+			c = i;
+		}
 	}
-	return t;
+	return c;
 }
 
 static void late_check(struct bft_engine *e)
 {
 	/* A correct primary may hold a partial batch for batch_delay_ms. */
 	u64 hb = e->cfg.expect_hb_ms + e->cfg.batch_delay_ms, t, gap;
+	struct bft_client *cl;
+	u32 c;
 
 	e->ex.hb_at = BFT_NO_DEADLINE;
 	if (!expect_on(e) || !bft_has_pending(e))
 		return;
-	t = oldest_pending(e);
-	if (t == BFT_NO_DEADLINE)
-		return;
-	if (e->now >= t + hb) {
-		complain(e, &e->ctr.expect_late);
-		return;
+	for (;;) {
+		c = oldest_pending(e);
+		if (c == e->cfg.n_clients)
+			return;
+		cl = &e->cl.tab[c];
+		t = cl->pend_at;
+		if (e->now < t + hb)
+			break;
+		/* Proposed by a path that does not report it (NEW-VIEW). */
+		if (!in_log(e, c, cl->pend_ts)) {
+			complain(e, &e->ctr.expect_late);
+			return;
+		}
+		cl->pend_seen = true;
 	}
 	gap = hb / EXPECT_SCAN_DIV;
 	e->ex.hb_at = t + hb;

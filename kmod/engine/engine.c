@@ -45,7 +45,7 @@ void bft_config_defaults(struct bft_config *c)
 	if (!c->xfer_retry_ms)
 		c->xfer_retry_ms = 200;
 	if (!c->expect_hb_ms)
-		c->expect_hb_ms = c->vc_timeout_max_ms;
+		c->expect_hb_ms = c->vc_timeout_ms;
 	if (!c->expect_window_ms)
 		c->expect_window_ms = 1000;
 	if (!c->expect_pct)
@@ -507,6 +507,7 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 		struct bft_vc_view vc;
 		struct bft_nv_view nv;
 		struct bft_vc_ack_view ack;
+		u64 view;
 	} u;
 	int r;
 
@@ -552,6 +553,9 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	case BFT_MSG_VC_ACK:
 		r = bft_wire_parse_vc_ack(buf, len, &u.ack);
 		break;
+	case BFT_MSG_SUSPECT:
+		r = bft_wire_parse_suspect(buf, len, &u.view);
+		break;
 	default:
 		/* REPLY is for clients only. */
 		return BFT_DROP_KIND;
@@ -587,6 +591,8 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 		return bft_on_fetch(e, h->sender, &u.f);
 	case BFT_MSG_VC_ACK:
 		return bft_on_vc_ack(e, h->sender, &u.ack);
+	case BFT_MSG_SUSPECT:
+		return bft_on_suspect(e, h->sender, u.view);
 	default:
 		return bft_on_data(e, h->sender, &u.d);
 	}

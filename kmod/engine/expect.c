@@ -4,18 +4,19 @@
  * view-change timer restarts on any progress, so a primary that orders
  * one client only, or each batch just before the timer expires, is never
  * replaced. Two checks, run by backups in a normal view only, each ending
- * in this replica's own VIEW-CHANGE (see Documentation/engine.rst):
+ * in a SUSPECT to all; f+1 of them start the view change (see
+ * Documentation/engine.rst):
  *
  * - late: a request a client sent this backup directly (it retransmits
  *   to all only when the primary was slow) is in no PRE-PREPARE after
- *   batch_delay_ms + expect_hb_ms (by default vc_timeout_max_ms, not
- *   restarted by other clients' progress);
+ *   batch_delay_ms + expect_hb_ms (by default half the view-change
+ *   timeout, not restarted by other clients' progress);
  * - rate: in a window of expect_window_ms with such requests waiting,
  *   the primary executed fewer than expect_pct percent of the best
  *   window of earlier views.
  *
- * Only what this replica saw counts: no peer's word on the primary's
- * speed is taken, and the VIEW-CHANGE moves others only with f others.
+ * A replica suspects on what it saw itself; it moves on f+1 suspicions,
+ * since f faulty replicas alone must not replace a correct primary.
  */
 #include "internal.h"
 
@@ -27,13 +28,58 @@ static bool expect_on(const struct bft_engine *e)
 	return e->status == BFT_ST_NORMAL && !bft_is_primary(e);
 }
 
+/* Replicas that suspect the primary of the current view. */
+static u64 *suspects(struct bft_engine *e)
+{
+	if (e->ex.suspect_view != e->view) {
+		e->ex.suspect_view = e->view;
+		e->ex.suspects = 0;
+	}
+	return &e->ex.suspects;
+}
+
+/* f+1 suspect: at least one of them is correct. */
+static void suspect_quorum(struct bft_engine *e)
+{
+	if (bft_popcount64(*suspects(e)) > e->f && e->view < BFT_VIEW_MAX)
+		bft_start_view_change(e, e->view + 1);
+}
+
+/*
+ * Suspect the primary, and say so again while it stays late or slow, in
+ * case a SUSPECT was lost. A lone suspicion does not take us out of the
+ * view: with MACs a client can make one backup alone see a request the
+ * primary never will (its entry for the primary is garbage), and leaving
+ * for it would cost a correct replica for nothing.
+ */
 static void complain(struct bft_engine *e, u64 *ctr)
 {
-	(*ctr)++;
-	e->ex.hb_at = BFT_NO_DEADLINE;
-	e->ex.win_at = BFT_NO_DEADLINE;
-	if (e->view < BFT_VIEW_MAX)
-		bft_start_view_change(e, e->view + 1);
+	u64 *s = suspects(e);
+	u32 len;
+
+	if (!(*s & (1ULL << e->id)))
+		(*ctr)++;
+	*s |= 1ULL << e->id;
+	len = bft_enc_suspect(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->view);
+	if (len)
+		bft_multicast(e, e->tx, len);
+	suspect_quorum(e);
+}
+
+int bft_on_suspect(struct bft_engine *e, u32 from, u64 view)
+{
+	if (view < e->view)
+		return BFT_DROP_STALE;
+	if (view > e->view)
+		return BFT_DROP_VIEW;
+	if (e->status != BFT_ST_NORMAL)
+		return BFT_DROP_STATE;
+	/* The primary's word on itself is no evidence for f+1. */
+	if (from == bft_primary(e, view))
+		return BFT_DROP_SENDER;
+	*suspects(e) |= 1ULL << from;
+	suspect_quorum(e);
+	return 0;
 }
 
 /*
@@ -174,6 +220,8 @@ static void late_check(struct bft_engine *e)
 		/* Proposed by a path that does not report it (NEW-VIEW). */
 		if (!in_log(e, c, cl->pend_ts)) {
 			complain(e, &e->ctr.expect_late);
+			if (expect_on(e))
+				e->ex.hb_at = e->now + hb;
 			return;
 		}
 		cl->pend_seen = true;
@@ -203,7 +251,6 @@ static void rate_check(struct bft_engine *e)
 	} else if (waiting && e->ex.peak &&
 		   done * 100 < (u64)e->cfg.expect_pct * e->ex.peak) {
 		complain(e, &e->ctr.expect_rate);
-		return;
 	}
 	bft_expect_arm(e);
 }

@@ -253,6 +253,8 @@ struct bft_expect {
 	u64 view_peak;		/* best window of this view */
 	u64 peak;		/* best window of earlier views, decaying */
 	bool win_first;		/* the view's first window: not judged */
+	u64 suspect_view;	/* the view suspects are about */
+	u64 suspects;		/* replicas that sent SUSPECT for it */
 };
 
 /*
@@ -409,6 +411,7 @@ void bft_expect_proposed(struct bft_engine *e, const struct bft_req_view *r);
 void bft_expect_arm(struct bft_engine *e);
 void bft_expect_new_view(struct bft_engine *e);
 void bft_expect_tick(struct bft_engine *e);
+int bft_on_suspect(struct bft_engine *e, u32 from, u64 view);
 u64 bft_expect_deadline(const struct bft_engine *e);
 
 /* viewchange.c */

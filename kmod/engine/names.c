@@ -20,6 +20,7 @@ static const char * const msg_names[__BFT_MSG_MAX] = {
 	[BFT_MSG_FETCH] = "fetch",
 	[BFT_MSG_DATA] = "data",
 	[BFT_MSG_VC_ACK] = "vc_ack",
+	[BFT_MSG_SUSPECT] = "suspect",
 };
 
 static const char * const drop_names[__BFT_DROP_MAX] = {

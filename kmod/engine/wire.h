@@ -31,6 +31,7 @@ enum {
 	BFT_FETCH_FIXED = sizeof(struct bft_fetch),
 	BFT_DATA_FIXED = sizeof(struct bft_data),
 	BFT_VC_ACK_FIXED = sizeof(struct bft_vc_ack),
+	BFT_SUSPECT_FIXED = sizeof(struct bft_suspect),
 };
 
 static_assert(BFT_HDR_LEN == 16);
@@ -48,12 +49,14 @@ static_assert(BFT_NV_O_LEN == 40);
 static_assert(BFT_FETCH_FIXED == 80);
 static_assert(BFT_DATA_FIXED == 88);
 static_assert(BFT_VC_ACK_FIXED == 64);
+static_assert(BFT_SUSPECT_FIXED == 24);
 /* The receive screen reads these kinds' view right after the header. */
 static_assert(offsetof(struct bft_preprepare, view) == BFT_HDR_LEN);
 static_assert(offsetof(struct bft_agree, view) == BFT_HDR_LEN);
 static_assert(offsetof(struct bft_view_change, new_view) == BFT_HDR_LEN);
 static_assert(offsetof(struct bft_new_view, view) == BFT_HDR_LEN);
 static_assert(offsetof(struct bft_vc_ack, view) == BFT_HDR_LEN);
+static_assert(offsetof(struct bft_suspect, view) == BFT_HDR_LEN);
 
 /*
  * Byte-wise access to field @f of uapi struct @t in @buf (no alignment
@@ -218,6 +221,7 @@ int bft_wire_parse_reply(const u8 *buf, u32 len,
 			 struct bft_reply_view *r);
 int bft_wire_parse_checkpoint(const u8 *buf, u32 len, struct bft_ckpt_view *c);
 int bft_wire_parse_vc_ack(const u8 *buf, u32 len, struct bft_vc_ack_view *a);
+int bft_wire_parse_suspect(const u8 *buf, u32 len, u64 *view);
 int bft_wire_parse_vc(const u8 *buf, u32 len,
 		      const struct bft_wire_limits *lim, struct bft_vc_view *vc);
 int bft_wire_parse_nv(const u8 *buf, u32 len,
@@ -276,6 +280,7 @@ u32 bft_enc_reply(u8 *buf, u32 cap, u32 replica, u64 view, u64 ts,
 		  u32 client, u8 flags, const void *result, u32 result_len);
 u32 bft_enc_vc_ack(u8 *buf, u32 cap, u32 sender, u64 view, u32 replica,
 		   const u8 *digest);
+u32 bft_enc_suspect(u8 *buf, u32 cap, u32 sender, u64 view);
 u32 bft_enc_checkpoint(u8 *buf, u32 cap, u32 sender, u64 seq,
 		       const u8 *digest);
 u32 bft_enc_vc(u8 *buf, u32 cap, u32 sender, u64 new_view, u64 stable_seq,

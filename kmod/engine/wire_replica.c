@@ -82,6 +82,19 @@ int bft_wire_parse_vc_ack(const u8 *buf, u32 len, struct bft_vc_ack_view *a)
 	return 0;
 }
 
+int bft_wire_parse_suspect(const u8 *buf, u32 len, u64 *view)
+{
+	struct bft_msg_hdr h;
+	int ret;
+
+	ret = bft_wire_parse_fixed(buf, len, BFT_MSG_SUSPECT, BFT_SUSPECT_FIXED,
+				   &h);
+	if (ret)
+		return ret;
+	*view = bft_wget64(buf, bft_suspect, view);
+	return 0;
+}
+
 void bft_vc_get_ckpt(const struct bft_vc_view *vc, u32 i, struct bft_ckpt_h *c)
 {
 	const u8 *p = vc->ckpt + (size_t)i * BFT_VC_CKPT_LEN;
@@ -339,6 +352,7 @@ int bft_wire_parse_any(const u8 *buf, u32 len,
 		struct bft_fetch_view f;
 		struct bft_data_view d;
 		struct bft_vc_ack_view ack;
+		u64 view;
 	} u;
 	u8 d[BFT_DIGEST_LEN];
 	struct bft_msg_hdr h;
@@ -372,6 +386,8 @@ int bft_wire_parse_any(const u8 *buf, u32 len,
 		return bft_wire_parse_data(buf, len, lim, &u.d);
 	case BFT_MSG_VC_ACK:
 		return bft_wire_parse_vc_ack(buf, len, &u.ack);
+	case BFT_MSG_SUSPECT:
+		return bft_wire_parse_suspect(buf, len, &u.view);
 	}
 	return BFT_DROP_KIND;
 }
@@ -481,6 +497,16 @@ u32 bft_enc_vc_ack(u8 *buf, u32 cap, u32 sender, u64 view, u32 replica,
 	bft_wput64(buf, bft_vc_ack, view, view);
 	bft_wput32(buf, bft_vc_ack, replica, replica);
 	memcpy(bft_wptr(buf, bft_vc_ack, digest), digest, BFT_DIGEST_LEN);
+	return len;
+}
+
+u32 bft_enc_suspect(u8 *buf, u32 cap, u32 sender, u64 view)
+{
+	u32 len = bft_wire_put_rhdr(buf, cap, BFT_MSG_SUSPECT, sender,
+				    BFT_SUSPECT_FIXED + BFT_MAC_LEN);
+
+	if (len)
+		bft_wput64(buf, bft_suspect, view, view);
 	return len;
 }
 
@@ -659,6 +685,9 @@ bool bft_wire_size_bounds(const struct bft_wire_limits *lim, u8 kind,
 		break;
 	case BFT_MSG_VC_ACK:
 		fixed = BFT_VC_ACK_FIXED + BFT_MAC_LEN;
+		break;
+	case BFT_MSG_SUSPECT:
+		fixed = BFT_SUSPECT_FIXED + BFT_MAC_LEN;
 		break;
 	default:
 		return false;

@@ -54,6 +54,7 @@ enum bft_msg_kind {
 	BFT_MSG_FETCH,
 	BFT_MSG_DATA,
 	BFT_MSG_VC_ACK,
+	BFT_MSG_SUSPECT,
 
 	__BFT_MSG_MAX
 };
@@ -309,6 +310,19 @@ struct bft_vc_ack {
 	__le32 replica;
 	__le32 reserved;
 	__u8 digest[BFT_DIGEST_LEN];
+	/* __u8 mac[BFT_MAC_LEN]; */
+};
+
+/*
+ * SUSPECT, to every replica: the sender expects the primary of @view to be
+ * replaced (kmod/engine/expect.c) but stays in the view. A replica starts
+ * the view change to @view + 1 once f+1 replicas suspect, so f faulty
+ * ones cannot force it and one correct backup's lone suspicion costs
+ * nothing.
+ */
+struct bft_suspect {
+	struct bft_hdr hdr;
+	__le64 view;
 	/* __u8 mac[BFT_MAC_LEN]; */
 };
 

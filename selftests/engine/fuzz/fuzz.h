@@ -39,7 +39,8 @@ static inline int fuzz_mac(void *ctx, u8 principal, u32 id,
 enum fuzz_sample {
 	FS_REQUEST, FS_PP, FS_PREPARE, FS_COMMIT, FS_REPLY, FS_CKPT,
 	FS_VC, FS_NV, FS_FETCH, FS_DATA, FS_PP_NULL, FS_REQUEST_RO,
-	FS_VC_ACK, FS_FETCH_LOG, FS_FETCH_VC, FS_DATA_VC, FS_COUNT
+	FS_VC_ACK, FS_FETCH_LOG, FS_FETCH_VC, FS_DATA_VC, FS_SUSPECT,
+	FS_COUNT
 };
 
 /* A VIEW-CHANGE with one checkpoint and one prepared entry. */
@@ -129,6 +130,8 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 		memset(d, 0x33, sizeof(d));
 		return bft_enc_vc_ack(buf, cap, sender, view, (sender + 1) %
 				      FUZZ_N, d);
+	case FS_SUSPECT:
+		return bft_enc_suspect(buf, cap, sender, view);
 	case FS_FETCH_LOG:
 		memset(d, 0, sizeof(d));
 		return bft_enc_fetch(buf, cap, sender, 0, BFT_FETCH_LOG, seq, 0,

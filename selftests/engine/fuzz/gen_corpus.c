@@ -101,6 +101,7 @@ static void engine_seeds(void)
 		rec(&s, op, FS_FETCH, 2, 0, 0);
 		rec(&s, op, FS_FETCH_LOG, 3, 0, 0);
 		rec(&s, op, FS_VC_ACK, 2, 1, 0);
+		rec(&s, op, FS_SUSPECT, 3, 0, 0);
 		rec(&s, op, FS_FETCH_VC, 2, 1, 0);
 		rec(&s, op, FS_DATA_VC, 2, 1, 0);
 		rec(&s, op, FS_DATA, 2, 0, 4);
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
 	sample("fetch", FS_FETCH, 1, 0, 4);
 	sample("data", FS_DATA, 1, 0, 4);
 	sample("vcack", FS_VC_ACK, 2, 1, 0);
+	sample("any", FS_SUSPECT, 1, 0, 0);
 	sample("fetch", FS_FETCH_LOG, 2, 0, 3);
 	sample("fetch", FS_FETCH_VC, 2, 1, 0);
 	sample("data", FS_DATA_VC, 2, 1, 0);

@@ -120,6 +120,9 @@ void sim_msg_detail(const uint8_t *buf, size_t len, uint64_t *a,
 		*a = bft_wget64(buf, bft_new_view, view);
 		*b = bft_wget64(buf, bft_new_view, ckpt_seq);
 		break;
+	case BFT_MSG_SUSPECT:
+		*a = bft_wget64(buf, bft_suspect, view);
+		break;
 	case BFT_MSG_VC_ACK:
 		*a = bft_wget64(buf, bft_vc_ack, view);
 		*b = bft_wget32(buf, bft_vc_ack, replica);

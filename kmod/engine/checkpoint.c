@@ -91,7 +91,6 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	struct bft_sdig sd;
 	u64 off = 0;
 	long got;
-	u32 n;
 	int ret;
 
 	if (c->mine)
@@ -123,12 +122,22 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	bft_emit(e, BFT_EV_CHECKPOINT, e->id, e->view, seq, c->digest);
 	if (!seq)
 		return 0;
-	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, seq,
-			       c->digest);
-	bft_multicast(e, e->tx, n);
+	bft_send_ckpt(e, e->n, seq, c->digest);
 	if (seq > e->log.h && count_matching(e, c, c->digest) >= e->q)
 		bft_make_stable(e, seq, c->digest);
 	return 0;
+}
+
+/* Our CHECKPOINT for @seq to replica @to, or to every replica if @to is n. */
+void bft_send_ckpt(struct bft_engine *e, u32 to, u64 seq, const u8 *digest)
+{
+	u32 n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, seq,
+				   digest);
+
+	if (to < e->n)
+		bft_send_replica(e, to, e->tx, n);
+	else
+		bft_multicast(e, e->tx, n);
 }
 
 int bft_on_checkpoint(struct bft_engine *e, u32 from,

@@ -379,6 +379,7 @@ bool bft_tent_reply(const struct bft_engine *e, u32 c);
 int bft_ckpt_alloc(struct bft_engine *e);
 void bft_ckpt_free(struct bft_engine *e);
 int bft_take_checkpoint(struct bft_engine *e, u64 seq);
+void bft_send_ckpt(struct bft_engine *e, u32 to, u64 seq, const u8 *digest);
 int bft_on_checkpoint(struct bft_engine *e, u32 from,
 		      const struct bft_ckpt_view *c);
 void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest);

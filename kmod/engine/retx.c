@@ -95,15 +95,12 @@ static u32 resend_own_ckpt(struct bft_engine *e, u32 to, u64 asker)
 	u64 k = e->cfg.ckpt_interval;
 	u64 seq = asker < e->log.last_exec ? asker : e->log.last_exec;
 	const struct bft_ckpt *c;
-	u32 n;
 
 	seq -= seq % k;
 	c = seq > e->log.h ? bft_ckpt_find(e, seq) : NULL;
 	if (!c || !c->mine)
 		return 0;
-	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, seq,
-			       c->digest);
-	bft_send_replica(e, to, e->tx, n);
+	bft_send_ckpt(e, to, seq, c->digest);
 	return 1;
 }
 

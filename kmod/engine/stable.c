@@ -75,13 +75,9 @@ void bft_stable_query(struct bft_engine *e, u32 client, u64 seq)
 /* Re-send our CHECKPOINT for h to replica j, if we hold that state. */
 bool bft_stable_resend(struct bft_engine *e, u32 j)
 {
-	u32 n;
-
 	if (!own_stable(e))
 		return false;
-	n = bft_enc_checkpoint(e->tx, BFT_WIRE_MAX_DGRAM, e->id, e->log.h,
-			       e->log.h_digest);
-	bft_send_replica(e, j, e->tx, n);
+	bft_send_ckpt(e, j, e->log.h, e->log.h_digest);
 	return true;
 }
 

@@ -24,7 +24,7 @@ struct bft_counters {
 	u64 mac_failed;
 	u64 batches;			/* batches proposed (primary) */
 	u64 batches_executed;
-	u64 requests_executed;
+	u64 requests_executed;		/* counted when their batch commits */
 	u64 readonly_executed;
 	u64 null_executed;
 	u64 tentative_executed;		/* batches run before commit */

@@ -121,6 +121,7 @@ struct bft_log {
 	u64 last_exec;		/* last committed batch executed */
 	u64 tent_seq;		/* last_exec + 1 run tentatively, or 0 */
 	u8 tent_digest[BFT_DIGEST_LEN];	/* the batch it ran */
+	u32 tent_reqs;		/* requests it ran, counted at commit */
 	u64 next_seq;		/* primary: next sequence number to assign */
 	u64 max_seq;		/* highest seq with an accepted pre-prepare */
 	struct bft_slot *slots;	/* L */

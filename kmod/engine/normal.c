@@ -355,9 +355,12 @@ void bft_execute_batch(struct bft_engine *e, struct bft_slot *s, u8 flags)
 		if (flags & BFT_EXEC_REPLAY)
 			continue;
 		bft_send_reply(e, r.client, r.ts, flags, e->result, n);
-		e->ctr.requests_executed++;
+		if (flags & BFT_EXEC_TENTATIVE)
+			e->log.tent_reqs++;
+		else
+			e->ctr.requests_executed++;
 	}
-	if (!s->count && !(flags & BFT_EXEC_REPLAY))
+	if (!s->count && !(flags & (BFT_EXEC_REPLAY | BFT_EXEC_TENTATIVE)))
 		e->ctr.null_executed++;
 }
 

@@ -22,6 +22,7 @@ bool bft_tent_ready(struct bft_engine *e, struct bft_slot *s)
 void bft_tent_run(struct bft_engine *e, struct bft_slot *s)
 {
 	e->log.tent_seq = s->seq;
+	e->log.tent_reqs = 0;
 	memcpy(e->log.tent_digest, s->digest, BFT_DIGEST_LEN);
 	bft_execute_batch(e, s, BFT_EXEC_TENTATIVE);
 	e->ctr.tentative_executed++;
@@ -29,7 +30,8 @@ void bft_tent_run(struct bft_engine *e, struct bft_slot *s)
 
 /*
  * Slot s committed: true if it already ran tentatively, so it must not
- * run again. A different batch than the one that ran cannot commit in
+ * run again; what it ran counts as executed only now, since a rollback
+ * runs it (or other requests) again. A different batch than the one that ran cannot commit in
  * that view (prepared certificates intersect) and a NEW-VIEW assigning
  * another rolls back first; still, never let state and log disagree.
  */
@@ -42,6 +44,9 @@ bool bft_tent_commit(struct bft_engine *e, struct bft_slot *s)
 		return false;
 	}
 	e->log.tent_seq = 0;
+	e->ctr.requests_executed += e->log.tent_reqs;
+	if (!s->count)
+		e->ctr.null_executed++;
 	return true;
 }
 

@@ -153,6 +153,9 @@ TEST(tentative_rollback_on_view_change)
 		EXPECT_EQ(0, memcmp(in[0].stable_digest, in[i].stable_digest,
 				    BFT_DIGEST_LEN));
 		EXPECT_EQ(0, ctr(i)->evidence);
+		/* Work a rollback undid is not counted: r2 ran client 1's twice. */
+		EXPECT_EQ(ctr(0)->requests_executed,
+			  ctr(i)->requests_executed);
 	}
 	EXPECT_EQ(0, ctr(0)->tentative_rollbacks + ctr(1)->tentative_rollbacks +
 		  ctr(3)->tentative_rollbacks);

@@ -28,8 +28,18 @@ bftctl: $(BFTCTL_OUT)/bftctl $(BFTCTL_OUT)/libbftclient.so
 $(BFTCTL_OUT)/libbftclient.a: $(LIBBFT_OBJS)
 	$(AR) rcs $@ $^
 
-$(BFTCTL_OUT)/libbftclient.so: $(LIBBFT_OBJS)
-	$(CC) -shared -Wl,-soname,libbftclient.so.0 -o $@ $^ -lcrypto -lpthread
+# The .so exports what bftclient.h declares and nothing else: the list
+# comes from the header, so the two cannot drift apart.
+$(BFTCTL_OUT)/libbftclient.map: bftctl/lib/bftclient.h
+	@mkdir -p $(@D)
+	{ echo 'BFTCLIENT_0 {'; echo 'global:'; \
+	  grep -o '\bbft_[a-z_0-9]*(' $< | tr -d '(' | sort -u | sed 's/.*/\t&;/'; \
+	  echo 'local: *;'; echo '};'; } >$@
+
+$(BFTCTL_OUT)/libbftclient.so: $(LIBBFT_OBJS) $(BFTCTL_OUT)/libbftclient.map
+	$(CC) -shared -Wl,-soname,libbftclient.so.0 \
+		-Wl,--version-script=$(BFTCTL_OUT)/libbftclient.map \
+		-o $@ $(LIBBFT_OBJS) -lcrypto -lpthread
 
 # bftctl links the static library so the VM image needs no extra .so.
 $(BFTCTL_OUT)/bftctl: $(BFTCTL_OBJS) $(BFTCTL_OUT)/libbftclient.a

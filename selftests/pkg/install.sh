@@ -112,6 +112,11 @@ cc -Wall -Werror -o "$prog" "$prog.c" $(pc --cflags --libs) &&
 ok $? "program linked with the shared library runs"
 grep -q 'nonexistent' <<<"${out:-}"
 ok $? "its error names the file: ${out:-}"
+# The ABI is the header: every function it declares, versioned, and no
+# internal symbol (engine, config, HMAC helpers).
+expect "the .so exports exactly the header's functions" \
+	"$(grep -o '\bbft_[a-z_0-9]*(' "$dest/usr/include/bftclient.h" | tr -d '(' | sort -u | sed 's/$/@@BFTCLIENT_0/' | tr '\n' ' ')" \
+	"$(nm -D --defined-only "$dest/usr/lib/libbftclient.so.0" | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')"
 expect "it loads the installed .so" "$dest/usr/lib/libbftclient.so.0" \
 	"$(LD_LIBRARY_PATH=$dest/usr/lib ldd "$prog" | awk '$1 == "libbftclient.so.0" { print $3 }')"
 # shellcheck disable=SC2046

@@ -108,6 +108,7 @@ void bft_queue_reset(struct bft_engine *e)
 static bool window_open(const struct bft_engine *e)
 {
 	return e->log.next_seq <= e->log.h + e->cfg.log_size &&
+	       e->log.next_seq <= bft_batch_limit(e) &&
 	       e->log.next_seq - 1 - e->log.last_exec < e->cfg.window;
 }
 

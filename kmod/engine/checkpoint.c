@@ -100,7 +100,7 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	if (ret)
 		return ret;
 	c->mine = true;
-	bft_clients_save(e, c->ts_snap);
+	bft_section_save(e, c->ts_snap);
 	bft_sdig_init(&sd, e->cfg.xfer_chunk);
 	bft_sdig_update(&sd, c->ts_snap, e->esz);
 	for (;;) {
@@ -255,6 +255,7 @@ void bft_make_stable(struct bft_engine *e, u64 seq, const u8 *digest)
 	bft_emit(e, BFT_EV_STABLE, e->id, e->view, seq, digest);
 	bft_ckpt_need(e, seq, digest);
 	bft_seed_passed(e, seq);
+	bft_reconf_stable(e, seq);
 	if (bft_is_primary(e))
 		bft_try_batch(e);
 }

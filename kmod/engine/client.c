@@ -74,7 +74,8 @@ static int cli_build(struct bft_cli *c, bool readonly)
 
 	len = bft_enc_request(c->req, c->req_cap, c->cfg.id, c->ts + 1,
 			      c->op_copy, c->op_len,
-			      readonly ? BFT_REQ_F_READONLY : 0, (u8)c->n);
+			      readonly ? BFT_REQ_F_READONLY : c->op_flags,
+			      (u8)c->n);
 	if (!len)
 		return -EINVAL;
 	c->ts++;

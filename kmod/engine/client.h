@@ -82,6 +82,7 @@ struct bft_cli {
 	u64 ts;			/* timestamp of the pending/last request */
 	u64 view;		/* primary guess = view % n */
 	bool readonly;
+	u8 op_flags;		/* request flags of ordered ops (RECONFIG) */
 	bool conflict_seen;
 	u64 timeout;		/* current, after backoff, ms */
 	u64 sent_at;		/* ms, when the pending request went out */

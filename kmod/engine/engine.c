@@ -88,6 +88,8 @@ int bft_config_check(const struct bft_config *c)
 		return -EINVAL;
 	if (c->flags & ~BFT_CFG_F_QUORUM_SHORT)
 		return -EINVAL;
+	if (c->admin > c->n_clients)
+		return -EINVAL;
 	return 0;
 }
 
@@ -163,7 +165,11 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->lim.batch_bytes = cfg->batch_bytes;
 	e->lim.log_size = cfg->log_size;
 	e->req_max = BFT_REQ_FIXED + cfg->max_op + e->n * BFT_MAC_LEN;
-	e->esz = bft_clients_state_size(cfg);
+	e->esz = bft_section_size(cfg);
+	e->epoch = cfg->epoch;
+	e->ep.tx_epoch = cfg->epoch;
+	e->ep.rec.epoch = cfg->epoch;
+	e->ep.rec.n = cfg->n;
 	e->vc.timeout = cfg->vc_timeout_ms;
 	e->vc.deadline = BFT_NO_DEADLINE;
 	e->cl.batch_deadline = BFT_NO_DEADLINE;
@@ -231,7 +237,8 @@ int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg)
 	    cfg->log_size != o->log_size || cfg->batch_max != o->batch_max ||
 	    cfg->batch_bytes != o->batch_bytes || cfg->max_op != o->max_op ||
 	    cfg->max_result != o->max_result || cfg->flags != o->flags ||
-	    cfg->xfer_chunk != o->xfer_chunk)
+	    cfg->xfer_chunk != o->xfer_chunk || cfg->admin != o->admin ||
+	    cfg->epoch != o->epoch)
 		return -EINVAL;
 	e->cfg = *cfg;
 	if (e->vc.timeout < cfg->vc_timeout_ms)
@@ -263,6 +270,10 @@ void bft_engine_info(const struct bft_engine *e, struct bft_info *info)
 	info->quorum = e->q;
 	memcpy(info->stable_digest, e->log.h_digest, BFT_DIGEST_LEN);
 	info->vc_timeout_ms = e->vc.timeout;
+	info->epoch = e->epoch;
+	info->epoch_base = bft_epoch_floor(e);
+	info->reconf_at = e->ep.pend ? e->ep.pend_at : 0;
+	info->left = e->ep.left;
 }
 
 const struct bft_counters *bft_engine_counters(const struct bft_engine *e)
@@ -320,6 +331,7 @@ void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len)
 {
 	if (j == e->id || !len)
 		return;
+	bft_wput64(buf, bft_hdr, epoch, e->ep.tx_epoch);
 	if (mac_over(e, BFT_PRINCIPAL_REPLICA, j, buf, len - BFT_MAC_LEN,
 		     buf + len - BFT_MAC_LEN))
 		return;
@@ -339,7 +351,10 @@ void bft_multicast(struct bft_engine *e, u8 *buf, u32 len)
 
 void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len)
 {
-	if (!len || mac_over(e, BFT_PRINCIPAL_CLIENT, c, buf,
+	if (!len)
+		return;
+	bft_wput64(buf, bft_hdr, epoch, e->epoch);
+	if (mac_over(e, BFT_PRINCIPAL_CLIENT, c, buf,
 			     len - BFT_MAC_LEN, buf + len - BFT_MAC_LEN))
 		return;
 	e->ctr.mac_computed++;
@@ -566,6 +581,9 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	if (h->kind != BFT_MSG_CHECKPOINT && h->kind != BFT_MSG_FETCH &&
 	    h->kind != BFT_MSG_DATA && bft_get64(buf + BFT_HDR_LEN) > BFT_VIEW_MAX)
 		return BFT_DROP_VIEW;
+	r = bft_epoch_admit(e, h, buf, len);
+	if (r)
+		return r;
 	if (flags & BFT_RX_VERIFIED) {
 		e->ctr.mac_verified++;
 	} else {
@@ -574,6 +592,10 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 			return r;
 	}
 	*authed = true;
+	if (h->epoch > e->epoch) {
+		e->ep.ahead |= 1ULL << h->sender;
+		return BFT_DROP_EPOCH;
+	}
 	switch (h->kind) {
 	case BFT_MSG_PRE_PREPARE:
 		return bft_on_preprepare(e, h->sender, &u.pp);
@@ -583,10 +605,22 @@ static int dispatch(struct bft_engine *e, const struct bft_msg_hdr *h,
 	case BFT_MSG_CHECKPOINT:
 		return bft_on_checkpoint(e, h->sender, &u.c);
 	case BFT_MSG_VIEW_CHANGE:
+		if (h->epoch != e->epoch) {
+			bft_epoch_help(e, h->sender);
+			return BFT_DROP_EPOCH;
+		}
 		return bft_on_vc(e, h->sender, buf, len);
 	case BFT_MSG_NEW_VIEW:
 		return bft_on_nv(e, h->sender, buf, len);
 	case BFT_MSG_FETCH:
+		if (h->epoch != e->epoch) {
+			/* Answered in the asker's (previous) epoch. */
+			bft_epoch_help(e, h->sender);
+			e->ep.tx_epoch = h->epoch;
+			r = bft_on_fetch(e, h->sender, &u.f);
+			e->ep.tx_epoch = e->epoch;
+			return r;
+		}
 		bft_peer_view(e, h->sender, u.f.view);
 		return bft_on_fetch(e, h->sender, &u.f);
 	case BFT_MSG_VC_ACK:
@@ -607,6 +641,8 @@ int bft_engine_receive(struct bft_engine *e, const void *data, u32 len,
 	int r;
 
 	r = bft_wire_screen(buf, len, &e->lim);
+	if (!r && e->ep.left)
+		r = BFT_DROP_EPOCH;	/* replaced: we answer nothing */
 	if (!r)
 		r = bft_wire_parse_hdr(buf, len, &h);
 	if (!r)
@@ -625,6 +661,8 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 {
 	if (now_ms > e->now)
 		e->now = now_ms;
+	if (e->ep.left)
+		return;
 	if (e->vc.deadline != BFT_NO_DEADLINE && e->now >= e->vc.deadline) {
 		e->vc.deadline = BFT_NO_DEADLINE;
 		bft_vc_timeout(e);
@@ -649,6 +687,8 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 	u64 d = min64(e->vc.deadline, e->cl.batch_deadline);
 	u32 L = e->cfg.log_size, i;
 
+	if (e->ep.left)
+		return BFT_NO_DEADLINE;
 	if (e->xfer.active)
 		d = min64(d, e->xfer.deadline);
 	d = min64(d, e->st.probe_at);
@@ -663,6 +703,6 @@ u64 bft_engine_next_deadline(const struct bft_engine *e)
 
 void bft_engine_request_view_change(struct bft_engine *e)
 {
-	if (e->view < BFT_VIEW_MAX)
+	if (e->view < BFT_VIEW_MAX && !e->ep.left)
 		bft_start_view_change(e, e->view + 1);
 }

@@ -42,6 +42,9 @@ struct bft_config {
 	u32 expect_pct;		/* of the best earlier window, percent */
 	u32 xfer_chunk;		/* fixed: state part bytes, in the digest */
 	u32 no_tentative;	/* 1: execute only committed batches */
+	/* Fixed at create: membership (Documentation/engine.rst). */
+	u32 admin;		/* administrator client id + 1, 0: none */
+	u64 epoch;		/* configuration epoch this replica starts in */
 	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */
 };
 
@@ -55,6 +58,8 @@ enum bft_event_type {
 	BFT_EV_XFER_DONE,	/* state installed at ev->seq */
 	BFT_EV_VIEW_JUMP,	/* followed f+1 replicas into ev->view */
 	BFT_EV_SEED_REJECTED,	/* imported seed ev->seq contradicts Q */
+	BFT_EV_EPOCH,		/* switched epoch after checkpoint ev->seq */
+	BFT_EV_LEFT,		/* replaced at checkpoint ev->seq: stopped */
 	__BFT_EV_MAX
 };
 
@@ -123,6 +128,14 @@ struct bft_ops {
 	 * backup relayed the request) leaves the timestamp unclaimed.
 	 */
 	bool (*client_fresh)(void *ctx, u32 client);
+	/*
+	 * Optional: the configuration switches to epoch (n, replace mask,
+	 * config digest of the RECONFIG) right after checkpoint seq; called
+	 * before any message of the new epoch is sent, so the host can put
+	 * the staged keys of the replaced ids in place.
+	 */
+	void (*reconfig)(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
+			 const u8 *config);
 };
 
 enum bft_status {
@@ -145,6 +158,10 @@ struct bft_info {
 	u32 quorum;
 	u8 stable_digest[BFT_DIGEST_LEN];
 	u64 vc_timeout_ms;	/* current, after backoff */
+	u64 epoch;		/* configuration epoch */
+	u64 epoch_base;		/* checkpoint at which it began */
+	u64 reconf_at;		/* pending switch seq, 0: none */
+	bool left;		/* replaced: stopped for good */
 };
 
 /* Receive flags. */

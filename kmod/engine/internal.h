@@ -259,6 +259,34 @@ struct bft_expect {
 };
 
 /*
+ * Membership epochs (reconfig.c). rec is replicated state (part of the
+ * engine section of every checkpoint): the epoch in force after the
+ * checkpoint, where it began, which ids it gave new hosts. pend is the
+ * RECONFIG executed but not yet switched to; it never outlives the
+ * checkpoint interval it was executed in, so no checkpoint holds one.
+ */
+struct bft_ep_rec {
+	u64 epoch;
+	u64 base;		/* checkpoint seq the epoch began after */
+	u64 replace;		/* ids given a new host at base */
+	u32 n;
+	u8 config[BFT_DIGEST_LEN];
+};
+
+#define BFT_EP_SECTION		(8 + 8 + 8 + 4 + 4 + BFT_DIGEST_LEN)
+
+struct bft_epoch {
+	struct bft_ep_rec rec;	/* replicated: in force */
+	bool pend;		/* replicated: a RECONFIG waits for at */
+	u64 pend_at;
+	struct bft_ep_rec next;	/* what it switches to */
+	bool left;		/* this replica was replaced: stopped */
+	u64 tx_epoch;		/* stamped on sends (an old asker's answers) */
+	u64 helped[BFT_MAX_REPLICAS];	/* old-epoch askers answered, ms */
+	u64 ahead;		/* peers heard (MAC checked) in the next epoch */
+};
+
+/*
  * One replica's protocol state. Each phase keeps its state in its own
  * sub-struct (see Documentation/engine.rst); what all phases share (the
  * configuration, the view, the send buffer) sits at the top.
@@ -277,6 +305,7 @@ struct bft_engine {
 	u32 esz;		/* engine section of the state, bytes */
 	u64 view;
 	u32 status;		/* enum bft_status */
+	u64 epoch;		/* epoch whose messages we take and send */
 
 	struct bft_log log;		/* normal.c, batch.c */
 	struct bft_clients cl;		/* replycache.c, batch.c */
@@ -288,6 +317,7 @@ struct bft_engine {
 	struct bft_expect ex;		/* expect.c */
 	struct bft_xfer xfer;		/* xfer.c */
 	struct bft_xfer_serve xs;	/* xferserve.c */
+	struct bft_epoch ep;		/* reconfig.c */
 
 	/* Scratch buffers, allocated at create. */
 	u8 *io;			/* xfer_chunk bytes */
@@ -428,6 +458,7 @@ int bft_on_nv(struct bft_engine *e, u32 from, const u8 *buf, u32 len);
 void bft_peer_view(struct bft_engine *e, u32 from, u64 view);
 
 void bft_nv_retry(struct bft_engine *e);
+void bft_vc_epoch_reset(struct bft_engine *e);
 
 /* vcfetch.c */
 struct bft_vcf_want;
@@ -442,6 +473,7 @@ int bft_on_fetch_vc(struct bft_engine *e, u32 from,
 		    const struct bft_fetch_view *f);
 int bft_on_vc_data(struct bft_engine *e, u32 from,
 		   const struct bft_data_view *d);
+void bft_vcf_reset(struct bft_engine *e);
 
 /* nvcompute.c: pure NEW-VIEW decision, see Documentation/engine.rst. */
 int bft_nv_compute(u32 n, u32 f, u32 q, u32 log_size,
@@ -459,6 +491,24 @@ int bft_xfer_chunk(struct bft_engine *e, u64 off, u64 total, const u8 *p,
 		   u32 len);
 bool bft_xfer_finish(struct bft_engine *e);
 void bft_xfer_restart(struct bft_engine *e);
+
+/* reconfig.c: membership epochs and RECONFIG */
+u32 bft_section_size(const struct bft_config *cfg);
+void bft_section_save(const struct bft_engine *e, u8 *out);
+void bft_section_load(struct bft_engine *e, const u8 *in);
+u32 bft_reconf_exec(struct bft_engine *e, u64 seq,
+		    const struct bft_req_view *r, u8 *res, u32 cap);
+void bft_reconf_boundary(struct bft_engine *e, u64 seq);
+int bft_epoch_admit(struct bft_engine *e, const struct bft_msg_hdr *h,
+		    const u8 *buf, u32 len);
+bool bft_epoch_old_asker(const struct bft_engine *e);
+void bft_epoch_help(struct bft_engine *e, u32 from);
+void bft_reconf_stable(struct bft_engine *e, u64 seq);
+bool bft_reconf_waiting(const struct bft_engine *e);
+bool bft_epoch_behind(const struct bft_engine *e);
+void bft_reconf_resend(struct bft_engine *e);
+u64 bft_epoch_floor(const struct bft_engine *e);
+u64 bft_batch_limit(const struct bft_engine *e);
 
 /* xferserve.c: answering FETCH(STATE, TABLE, BATCH) */
 int bft_on_fetch(struct bft_engine *e, u32 from,

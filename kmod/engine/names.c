@@ -57,6 +57,7 @@ static const char * const drop_names[__BFT_DROP_MAX] = {
 	[BFT_DROP_QUEUE_FULL] = "queue_full",
 	[BFT_DROP_NO_MEM] = "no_mem",
 	[BFT_DROP_THROTTLED] = "throttled",
+	[BFT_DROP_EPOCH] = "epoch",
 };
 
 static const char * const status_names[__BFT_ST_MAX] = {
@@ -76,6 +77,8 @@ static const char * const event_names[__BFT_EV_MAX] = {
 	[BFT_EV_XFER_DONE] = "state-transfer-done",
 	[BFT_EV_VIEW_JUMP] = "view-jump",
 	[BFT_EV_SEED_REJECTED] = "seed-rejected",
+	[BFT_EV_EPOCH] = "epoch",
+	[BFT_EV_LEFT] = "left",
 };
 
 static const char *name_of(const char * const *names, u32 n, u32 i)

@@ -344,9 +344,14 @@ void bft_execute_batch(struct bft_engine *e, struct bft_slot *s, u8 flags)
 		/* Ordered twice (retransmission, new view): run once. */
 		if (r.ts <= cl->last_ts)
 			continue;
-		n = e->svc_ops->execute(e->svc, r.client, r.ts, r.op, r.op_len,
-					!!(r.flags & BFT_REQ_F_READONLY),
-					e->result, e->cfg.max_result);
+		if (r.flags & BFT_REQ_F_RECONFIG)
+			n = bft_reconf_exec(e, s->seq, &r, e->result,
+					    e->cfg.max_result);
+		else
+			n = e->svc_ops->execute(e->svc, r.client, r.ts, r.op,
+						r.op_len,
+						!!(r.flags & BFT_REQ_F_READONLY),
+						e->result, e->cfg.max_result);
 		if (n > e->cfg.max_result)
 			n = 0;
 		cl->last_ts = r.ts;
@@ -372,6 +377,9 @@ void bft_try_execute(struct bft_engine *e)
 		u64 seq = e->log.last_exec + 1;
 		struct bft_slot *s = bft_slot_of(e, seq);
 
+		/* Past the base only in the new epoch. */
+		if (bft_reconf_waiting(e) && seq > e->ep.rec.base)
+			break;
 		if (!bft_in_window(e, seq) || s->seq != seq)
 			break;
 		if (!(s->flags & SL_COMMITTED)) {
@@ -394,8 +402,7 @@ void bft_try_execute(struct bft_engine *e)
 		e->log.last_exec = seq;
 		e->ctr.batches_executed++;
 		ran = true;
-		if (seq % e->cfg.ckpt_interval == 0)
-			bft_take_checkpoint(e, seq);
+		bft_reconf_boundary(e, seq);
 	}
 	if (!ran)
 		return;

@@ -125,6 +125,8 @@ int bft_on_fetch_log(struct bft_engine *e, u32 from,
 		hi = e->log.max_seq;
 	if (hi > seq + e->cfg.ckpt_interval + e->cfg.window)
 		hi = seq + e->cfg.ckpt_interval + e->cfg.window;
+	if (bft_epoch_old_asker(e) && hi > bft_epoch_floor(e))
+		hi = bft_epoch_floor(e);
 	while (++seq <= hi) {
 		struct bft_slot *s = bft_slot_of(e, seq);
 

@@ -75,7 +75,8 @@ void bft_stable_query(struct bft_engine *e, u32 client, u64 seq)
 /* Re-send our CHECKPOINT for h to replica j, if we hold that state. */
 bool bft_stable_resend(struct bft_engine *e, u32 j)
 {
-	if (!own_stable(e))
+	if (!own_stable(e) ||
+	    (bft_epoch_old_asker(e) && e->log.h > bft_epoch_floor(e)))
 		return false;
 	bft_send_ckpt(e, j, e->log.h, e->log.h_digest);
 	return true;

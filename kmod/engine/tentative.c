@@ -137,7 +137,7 @@ void bft_tent_abort(struct bft_engine *e)
 		bft_xfer_restart(e);
 		return;
 	}
-	bft_clients_load(e, c->ts_snap);
+	bft_section_load(e, c->ts_snap);
 	for (seq = c->seq + 1; seq <= top; seq++) {
 		struct bft_slot *s = bft_slot_of(e, seq);
 

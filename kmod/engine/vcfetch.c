@@ -48,6 +48,17 @@ void bft_vcf_free(struct bft_engine *e)
 	bft_free(e->vcf.answered);
 }
 
+/* A new epoch: no copy of an older one is named again. */
+void bft_vcf_reset(struct bft_engine *e)
+{
+	u32 n = e->n;
+
+	memset(e->vcf.vk_len, 0, sizeof(u32) * n);
+	memset(e->vcf.vk_view, 0, sizeof(u64) * n);
+	memset(e->vcf.want, 0, sizeof(*e->vcf.want) * n);
+	e->vcf.at = BFT_NO_DEADLINE;
+}
+
 static u8 *latest_buf(struct bft_engine *e, u32 j)
 {
 	return e->vc.mem + (size_t)j * e->vc.max;

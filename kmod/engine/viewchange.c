@@ -99,7 +99,8 @@ static u32 build_vc(struct bft_engine *e, u64 v)
 	for (i = 1; i <= e->cfg.log_size; i++) {
 		struct bft_slot *s = bft_slot_of(e, e->log.h + i);
 
-		if (s->seq != e->log.h + i || !s->pp_valid)
+		if (s->seq != e->log.h + i || !s->pp_valid ||
+		    s->seq <= bft_epoch_floor(e))
 			continue;
 		memset(&ent[ne], 0, sizeof(ent[ne]));
 		ent[ne].seq = s->seq;
@@ -177,6 +178,40 @@ void bft_vc_timeout(struct bft_engine *e)
 		memcpy(e->tx, vc_buf(e, e->id), len);
 		bft_multicast(e, e->tx, len);
 	}
+	/*
+	 * Peers moved to the next epoch: this one may never change views
+	 * again, but they vouch for its base (bft_epoch_help).
+	 */
+	if (e->status == BFT_ST_VIEW_CHANGE && bft_epoch_behind(e))
+		bft_ckpt_fetch_weak(e);
+	bft_reconf_resend(e);
+	vc_resend_timer(e);
+}
+
+/*
+ * Switched epoch: VIEW-CHANGEs and acks of the old one name a membership
+ * and a log that are gone. If we are changing views, start over in the
+ * new epoch with a VIEW-CHANGE for the same view.
+ */
+void bft_vc_epoch_reset(struct bft_engine *e)
+{
+	u32 n = e->n, len;
+
+	memset(e->vc.len, 0, sizeof(u32) * n);
+	memset(e->vc.view, 0, sizeof(u64) * n);
+	memset(e->vc.acks, 0, sizeof(*e->vc.acks) * n * n);
+	e->vc.nv_pending = false;
+	e->vc.nv_tried_view = 0;
+	e->vc.nv_tried_mask = 0;
+	bft_vcf_reset(e);
+	if (e->status != BFT_ST_VIEW_CHANGE)
+		return;
+	len = build_vc(e, e->view);
+	if (len) {
+		vc_store(e, e->id, e->tx, len, e->view);
+		bft_multicast(e, e->tx, len);
+	}
+	e->vc.armed = BFT_NO_DEADLINE;
 	vc_resend_timer(e);
 }
 
@@ -410,6 +445,9 @@ static void try_new_view(struct bft_engine *e)
 	if (m < e->q || bft_nv_compute(e->n, e->f, e->q, e->cfg.log_size,
 				       e->vc.vcv, m, &ck, e->vc.o_scratch, &n_o))
 		return;
+	/* Seqs up to our epoch's base were decided in the old one. */
+	if (ck.seq < bft_epoch_floor(e))
+		return;
 	for (j = 0; j < e->n; j++) {
 		if (!(mask & (1ULL << j)))
 			continue;
@@ -458,6 +496,7 @@ static int try_validate_nv(struct bft_engine *e)
 			   e->vc.o_scratch, &n_o))
 		goto bad;
 	if (ck.seq != nv.ckpt_seq || n_o != nv.n_o ||
+	    ck.seq < bft_epoch_floor(e) ||
 	    memcmp(ck.digest, nv.ckpt_digest, BFT_DIGEST_LEN))
 		goto bad;
 	for (i = 0; i < n_o; i++) {

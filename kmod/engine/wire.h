@@ -32,24 +32,28 @@ enum {
 	BFT_DATA_FIXED = sizeof(struct bft_data),
 	BFT_VC_ACK_FIXED = sizeof(struct bft_vc_ack),
 	BFT_SUSPECT_FIXED = sizeof(struct bft_suspect),
+	BFT_RECONF_OP_LEN = sizeof(struct bft_reconfig_op),
+	BFT_RECONF_RES_LEN = sizeof(struct bft_reconfig_result),
 };
 
-static_assert(BFT_HDR_LEN == 16);
-static_assert(BFT_REQ_FIXED == 32);
-static_assert(BFT_PP_FIXED == 72);
-static_assert(BFT_AGREE_FIXED == 64);
-static_assert(BFT_REPLY_FIXED == 48);
-static_assert(BFT_CKPT_FIXED == 56);
-static_assert(BFT_VC_FIXED == 40);
+static_assert(BFT_HDR_LEN == 24);
+static_assert(BFT_REQ_FIXED == 40);
+static_assert(BFT_PP_FIXED == 80);
+static_assert(BFT_AGREE_FIXED == 72);
+static_assert(BFT_REPLY_FIXED == 56);
+static_assert(BFT_CKPT_FIXED == 64);
+static_assert(BFT_VC_FIXED == 48);
 static_assert(BFT_VC_CKPT_LEN == 40);
 static_assert(BFT_VC_ENTRY_LEN == 96);
-static_assert(BFT_NV_FIXED == 72);
+static_assert(BFT_NV_FIXED == 80);
 static_assert(BFT_NV_VC_LEN == 40);
 static_assert(BFT_NV_O_LEN == 40);
-static_assert(BFT_FETCH_FIXED == 80);
-static_assert(BFT_DATA_FIXED == 88);
-static_assert(BFT_VC_ACK_FIXED == 64);
-static_assert(BFT_SUSPECT_FIXED == 24);
+static_assert(BFT_FETCH_FIXED == 88);
+static_assert(BFT_DATA_FIXED == 96);
+static_assert(BFT_VC_ACK_FIXED == 72);
+static_assert(BFT_SUSPECT_FIXED == 32);
+static_assert(BFT_RECONF_OP_LEN == 56);
+static_assert(BFT_RECONF_RES_LEN == 24);
 /* The receive screen reads these kinds' view right after the header. */
 static_assert(offsetof(struct bft_preprepare, view) == BFT_HDR_LEN);
 static_assert(offsetof(struct bft_agree, view) == BFT_HDR_LEN);
@@ -96,6 +100,7 @@ struct bft_msg_hdr {
 	u8 key_id;
 	u32 sender;
 	u32 len;
+	u64 epoch;
 };
 
 struct bft_req_view {

@@ -21,6 +21,7 @@ int bft_wire_parse_hdr(const u8 *buf, u32 len, struct bft_msg_hdr *h)
 	h->key_id = bft_wget8(buf, bft_hdr, key_id);
 	h->sender = bft_wget32(buf, bft_hdr, sender);
 	h->len = bft_wget32(buf, bft_hdr, len);
+	h->epoch = bft_wget64(buf, bft_hdr, epoch);
 	if (h->kind == BFT_MSG_UNSPEC || h->kind > BFT_MSG_MAX)
 		return BFT_DROP_KIND;
 	if (h->len != len)
@@ -75,6 +76,7 @@ void bft_wire_put_hdr(u8 *buf, u8 kind, u8 principal, u8 key_id, u32 sender,
 	bft_wput8(buf, bft_hdr, key_id, key_id);
 	bft_wput32(buf, bft_hdr, sender, sender);
 	bft_wput32(buf, bft_hdr, len, len);
+	bft_wput64(buf, bft_hdr, epoch, 0);
 }
 
 u32 bft_wire_put_rhdr(u8 *buf, u32 cap, u8 kind, u32 sender, u64 len)
@@ -106,8 +108,9 @@ int bft_wire_parse_request(const u8 *buf, u32 len,
 	r->flags = bft_wget8(buf, bft_request, flags);
 	r->n_auth = bft_wget8(buf, bft_request, n_auth);
 	if (bft_wget16(buf, bft_request, reserved) ||
-	    (r->flags & ~BFT_REQ_F_ALL))
-		return BFT_DROP_RESERVED;
+	    (r->flags & ~BFT_REQ_F_ALL) ||
+	    (r->flags & BFT_REQ_F_ALL) == BFT_REQ_F_ALL)
+		return BFT_DROP_RESERVED;	/* a RECONFIG is never read-only */
 	if (r->client >= lim->n_clients)
 		return BFT_DROP_SENDER;
 	if (r->op_len > lim->max_op)

@@ -185,7 +185,7 @@ bool bft_xfer_finish(struct bft_engine *e)
 	e->svc_ops->install_done(e->svc, x->seq, true);
 	x->active = false;
 	table_drop(x);
-	bft_clients_load(e, x->staging);
+	bft_section_load(e, x->staging);
 	e->log.last_exec = x->seq;
 	e->log.tent_seq = 0;	/* whatever ran tentatively is replaced */
 	if (e->log.max_seq < x->seq)

@@ -135,7 +135,8 @@ int bft_on_fetch(struct bft_engine *e, u32 from,
 	if (f->what == BFT_FETCH_LOG)
 		return bft_on_fetch_log(e, from, f);
 	if (f->what == BFT_FETCH_VC)
-		return bft_on_fetch_vc(e, from, f);
+		return bft_epoch_old_asker(e) ? BFT_DROP_EPOCH :
+		       bft_on_fetch_vc(e, from, f);
 	s = bft_slot_of(e, f->seq);
 	if (s->seq != f->seq || !(s->flags & SL_BATCH) ||
 	    memcmp(s->content_digest, f->digest, BFT_DIGEST_LEN))

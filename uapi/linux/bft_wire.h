@@ -20,7 +20,7 @@
 #include <linux/types.h>
 
 #define BFT_WIRE_MAGIC		0x31544642U	/* "BFT1" */
-#define BFT_WIRE_VERSION	1
+#define BFT_WIRE_VERSION	2		/* 2: epoch in the header */
 #define BFT_MAC_LEN		32
 #define BFT_DIGEST_LEN		32
 #define BFT_WIRE_MAX_DGRAM	65507		/* IPv4 UDP payload limit */
@@ -101,13 +101,14 @@ enum bft_drop_reason {
 	BFT_DROP_QUEUE_FULL,	/* receive queue overflow (glue) */
 	BFT_DROP_NO_MEM,	/* allocation failed on receive (glue) */
 	BFT_DROP_THROTTLED,	/* client in backoff after the MAC attack */
+	BFT_DROP_EPOCH,		/* replica message of another epoch */
 
 	__BFT_DROP_MAX
 };
 
 #define BFT_DROP_MAX (__BFT_DROP_MAX - 1)
 
-/* 16 bytes, starts every datagram. */
+/* 24 bytes, starts every datagram. */
 struct bft_hdr {
 	__le32 magic;
 	__u8 version;
@@ -116,10 +117,50 @@ struct bft_hdr {
 	__u8 key_id;		/* key generation, for rotation */
 	__le32 sender;		/* replica or client id */
 	__le32 len;		/* total datagram length */
+	/*
+	 * Configuration epoch of a replica sender; a replica drops replica
+	 * messages of another epoch. Clients send 0; replies carry the
+	 * replica's epoch (informational).
+	 */
+	__le64 epoch;
 };
 
 #define BFT_REQ_F_READONLY	0x01
-#define BFT_REQ_F_ALL		(BFT_REQ_F_READONLY)
+#define BFT_REQ_F_RECONFIG	0x02	/* op is a struct bft_reconfig_op */
+#define BFT_REQ_F_ALL		(BFT_REQ_F_READONLY | BFT_REQ_F_RECONFIG)
+
+/*
+ * RECONFIG: an ordered request the engine executes itself (never read-
+ * only). Valid only from the administrator client, for epoch current + 1,
+ * with 4 <= n; the new configuration takes effect at the first
+ * checkpoint boundary at or after its sequence number. replace: replica
+ * ids that get a new host (new key and endpoint); config: the host's
+ * digest of the new configuration (peers, keys, endpoints).
+ */
+struct bft_reconfig_op {
+	__le64 epoch;
+	__le32 n;
+	__le32 reserved;
+	__le64 replace;
+	__u8 config[BFT_DIGEST_LEN];
+};
+
+enum bft_reconfig_status {
+	BFT_RECONF_OK,		/* switches at `at` */
+	BFT_RECONF_E_ADMIN,	/* not the administrator client */
+	BFT_RECONF_E_EPOCH,	/* epoch is not current + 1 */
+	BFT_RECONF_E_SIZE,	/* n < 4, n unsupported, or bad replace set */
+	BFT_RECONF_E_FORMAT,	/* malformed operation */
+	BFT_RECONF_E_BUSY,	/* another reconfiguration is pending */
+};
+
+/* The result of a RECONFIG (the REPLY's result bytes). */
+struct bft_reconfig_result {
+	__le32 status;		/* enum bft_reconfig_status */
+	__le32 n;		/* n of the epoch in force or pending */
+	__le64 epoch;		/* epoch in force, or pending if OK */
+	__le64 at;		/* switch seq if OK, else 0 */
+};
 
 /* REQUEST <o, t, c>: sender is the client. */
 struct bft_request {

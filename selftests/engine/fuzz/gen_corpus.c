@@ -122,7 +122,7 @@ static void client_seeds(void)
 		for (r = 0; r < FUZZ_N; r++) {
 			n = fuzz_sample(FS_REPLY, buf, sizeof(buf), r, 0, 0);
 			if (ro)
-				buf[40] = BFT_REPLY_F_READONLY;
+				buf[BFT_HDR_LEN + 24] = BFT_REPLY_F_READONLY;
 			s.b[s.len++] = (u8)n;
 			s.b[s.len++] = (u8)(n >> 8);
 			memcpy(s.b + s.len, buf, n);

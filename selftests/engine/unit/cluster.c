@@ -17,16 +17,20 @@ struct tc_msg {
 static struct tc_msg *qhead, *qtail;
 static struct tc_msg *hhead, *htail;	/* parked by tc->hold */
 
-static void key_for(u8 p1, u32 a, u8 p2, u32 b, u8 key[32])
+/* Replica-replica keys also depend on both hosts' generations (replace). */
+static void key_gen(u8 p1, u32 a, u8 ga, u8 p2, u32 b, u8 gb, u8 key[32])
 {
 	u8 in[16];
 
 	/* Symmetric pairwise key, derived deterministically for tests. */
 	if (p1 == p2 && a > b) {
 		u32 t = a;
+		u8 tg = ga;
 
 		a = b;
 		b = t;
+		ga = gb;
+		gb = tg;
 	}
 	if (p1 > p2) {
 		u8 tp = p1;
@@ -40,9 +44,18 @@ static void key_for(u8 p1, u32 a, u8 p2, u32 b, u8 key[32])
 	memset(in, 0, sizeof(in));
 	in[0] = p1;
 	in[1] = p2;
+	if (p1 == p2) {
+		in[2] = ga;
+		in[3] = gb;
+	}
 	memcpy(in + 4, &a, 4);
 	memcpy(in + 8, &b, 4);
 	SHA256(in, sizeof(in), key);
+}
+
+static void key_for(u8 p1, u32 a, u8 p2, u32 b, u8 key[32])
+{
+	key_gen(p1, a, 0, p2, b, 0, key);
 }
 
 static void hmac_iov(const u8 key[32], const struct bft_iov *iov, u32 niov,
@@ -65,9 +78,29 @@ static int op_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 	struct tc_replica *r = ctx;
 	u8 key[32];
 
-	key_for(BFT_PRINCIPAL_REPLICA, r->id, principal, id, key);
+	if (principal == BFT_PRINCIPAL_REPLICA && id < TC_MAX_N)
+		key_gen(principal, r->id, r->gen, principal, id, r->peer_gen[id],
+			key);
+	else
+		key_for(BFT_PRINCIPAL_REPLICA, r->id, principal, id, key);
 	hmac_iov(key, iov, niov, tag);
 	return 0;
+}
+
+/* The host side of a switch: replaced peers have new hosts and keys. */
+static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
+			const u8 *config)
+{
+	struct tc_replica *r = ctx;
+	u32 j;
+
+	(void)n;
+	(void)config;
+	r->switched_epoch = epoch;
+	r->switched_at = seq;
+	for (j = 0; j < TC_MAX_N; j++)
+		if (replace & (1ULL << j) && j != r->id)
+			r->peer_gen[j]++;
 }
 
 static void enqueue(u8 to_principal, u32 to, u32 from, const void *buf,
@@ -282,6 +315,7 @@ static const struct bft_ops tc_ops = {
 	.send = op_send,
 	.event = op_event,
 	.committed = op_committed,
+	.reconfig = op_reconfig,
 };
 
 /* A counter service: each write adds its op length. */
@@ -322,6 +356,21 @@ int tc_init(struct tc *tc, u32 n, u32 nc, const struct bft_config *over)
 			return err;
 	}
 	return 0;
+}
+
+/* Replica i gets a new host: new keys, empty, in @epoch. */
+int tc_replace(struct tc *tc, u32 i, u64 epoch)
+{
+	struct tc_replica *r = &tc->r[i];
+	u32 j;
+
+	r->gen++;
+	r->tx_epoch = epoch;
+	for (j = 0; j < tc->n; j++)
+		r->peer_gen[j] = tc->r[j].gen;
+	r->peer_gen[i] = r->gen;
+	tc->cfg.epoch = epoch;
+	return tc_restart(tc, i);
 }
 
 int tc_restart(struct tc *tc, u32 i)
@@ -374,20 +423,18 @@ u32 tc_primary(struct tc *tc)
 }
 
 /* Encode client c's next request; authenticator entries outside @valid are garbage. */
-static void enc_request(struct tc *tc, u32 c, bool readonly, u64 valid)
+static void enc_op(struct tc *tc, u32 c, u8 flags, const void *op, u32 len,
+		   u64 valid)
 {
 	struct tc_client *cl = &tc->c[c];
 	struct bft_iov iov;
-	u8 op[3] = { 1, 2, 3 };
 	u32 i;
 
 	cl->ts++;
-	cl->readonly = readonly;
+	cl->readonly = flags & BFT_REQ_F_READONLY;
 	memset(cl->got, 0, sizeof(cl->got));
 	cl->req_len = bft_enc_request(cl->req, sizeof(cl->req), c, cl->ts, op,
-				      1 + c % 3,
-				      readonly ? BFT_REQ_F_READONLY : 0,
-				      (u8)tc->n);
+				      len, flags, (u8)tc->n);
 	iov.base = cl->req;
 	iov.len = cl->req_len - tc->n * BFT_MAC_LEN;
 	for (i = 0; i < tc->n; i++) {
@@ -399,6 +446,24 @@ static void enc_request(struct tc *tc, u32 c, bool readonly, u64 valid)
 			cl->req[iov.len + i * BFT_MAC_LEN] ^= 0x5a;
 	}
 	cl->sent_at = tc->now;
+}
+
+static void enc_request(struct tc *tc, u32 c, bool readonly, u64 valid)
+{
+	static const u8 op[3] = { 1, 2, 3 };
+
+	enc_op(tc, c, readonly ? BFT_REQ_F_READONLY : 0, op, 1 + c % 3, valid);
+}
+
+void tc_submit_op(struct tc *tc, u32 c, u8 flags, const void *op, u32 len)
+{
+	u32 i;
+
+	enc_op(tc, c, flags, op, len, ~0ULL);
+	tc->c[c].busy = true;
+	for (i = 0; i < tc->n; i++)
+		enqueue(BFT_PRINCIPAL_REPLICA, i, TC_MAX_N + c, tc->c[c].req,
+			tc->c[c].req_len);
 }
 
 void tc_submit_forged(struct tc *tc, u32 c, u64 valid)
@@ -446,9 +511,10 @@ static void client_rx(struct tc *tc, u32 c, const u8 *buf, u32 len)
 	hmac_iov(key, &iov, 1, tag);
 	if (memcmp(tag, buf + len - BFT_MAC_LEN, 32))
 		return;
-	if (!cl->busy || rv.ts != cl->ts || rv.result_len != 8)
+	if (!cl->busy || rv.ts != cl->ts ||
+	    (rv.result_len != 8 && rv.result_len != BFT_RECONF_RES_LEN))
 		return;
-	memcpy(&val, rv.result, 8);
+	memcpy(&val, rv.result, 8);	/* RECONFIG: status, n */
 	cl->results[rv.replica] = val;
 	cl->got[rv.replica] = true;
 	cl->tent[rv.replica] = rv.flags & BFT_REPLY_F_TENTATIVE;
@@ -547,8 +613,9 @@ void tc_inject(struct tc *tc, u32 from, u32 to, u8 *buf, u32 len)
 	struct bft_iov iov = { buf, len - BFT_MAC_LEN };
 	u8 key[32];
 
-	(void)tc;
-	key_for(BFT_PRINCIPAL_REPLICA, from, BFT_PRINCIPAL_REPLICA, to, key);
+	key_gen(BFT_PRINCIPAL_REPLICA, from, tc->r[from].gen,
+		BFT_PRINCIPAL_REPLICA, to, tc->r[from].peer_gen[to], key);
+	bft_wput64(buf, bft_hdr, epoch, tc->r[from].tx_epoch);
 	hmac_iov(key, &iov, 1, buf + len - BFT_MAC_LEN);
 	enqueue(BFT_PRINCIPAL_REPLICA, to, from, buf, len);
 }

@@ -32,6 +32,12 @@ struct tc_replica {
 	/* ops->client_fresh reports, per client (the learned endpoint). */
 	u32 fresh[TC_MAX_C];
 	bool refuse_fresh;	/* answer false, as for a relayed copy */
+	/* Membership: host generation (replace), peers' as we know them. */
+	u8 gen;
+	u8 peer_gen[TC_MAX_N];
+	u64 tx_epoch;		/* epoch tc_inject() stamps for this sender */
+	u64 switched_epoch;	/* ops->reconfig reports */
+	u64 switched_at;
 };
 
 struct tc_client {
@@ -93,6 +99,10 @@ void tc_advance(struct tc *tc, u64 ms, u64 step);
 u32 tc_primary(struct tc *tc);
 /* Replica i loses all state and starts again (rmmod/insmod). */
 int tc_restart(struct tc *tc, u32 i);
+/* Replica i gets a new host (new keys), empty, starting in @epoch. */
+int tc_replace(struct tc *tc, u32 i, u64 epoch);
+/* Client c sends an operation with request flags to every replica. */
+void tc_submit_op(struct tc *tc, u32 c, u8 flags, const void *op, u32 len);
 
 /*
  * Scripted insider: @from sends the encoded datagram buf (its MAC trailer

@@ -229,7 +229,7 @@ TEST(seed_client_stable_query)
 	ASSERT_EQ(0, bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
 	ASSERT_EQ(1, bft_engine_counters(tc.r[1].e)->stable_queries);
 	/* Clients may ask for nothing else. */
-	buf[16] = BFT_FETCH_STATE;
+	buf[BFT_HDR_LEN] = BFT_FETCH_STATE;
 	ASSERT_EQ(BFT_DROP_PRINCIPAL,
 		  bft_engine_receive(tc.r[1].e, buf, len, BFT_RX_VERIFIED));
 	tc_free(&tc);

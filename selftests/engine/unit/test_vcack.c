@@ -62,9 +62,9 @@ TEST(vcack_wire_and_checks)
 	ASSERT_EQ(1, a.view);
 	ASSERT_EQ(3, a.replica);
 	ASSERT_EQ(BFT_DROP_LEN, bft_wire_parse_vc_ack(buf, len - 1, &a));
-	buf[28] = 1;
+	buf[BFT_HDR_LEN + 12] = 1;
 	ASSERT_EQ(BFT_DROP_RESERVED, bft_wire_parse_vc_ack(buf, len, &a));
-	buf[28] = 0;
+	buf[BFT_HDR_LEN + 12] = 0;
 	/* View 1's primary is r1, not r0. */
 	ASSERT_EQ(BFT_DROP_NOT_PRIMARY,
 		  bft_engine_receive(tc.r[0].e, buf, len, BFT_RX_VERIFIED));

@@ -25,9 +25,9 @@ TEST(wire_hdr_rejects)
 	buf[0] ^= 1;
 	ASSERT_EQ(BFT_DROP_MAGIC, bft_wire_parse_hdr(buf, len, &h));
 	buf[0] ^= 1;
-	buf[4] = 2;
+	buf[4] = BFT_WIRE_VERSION + 1;
 	ASSERT_EQ(BFT_DROP_VERSION, bft_wire_parse_hdr(buf, len, &h));
-	buf[4] = 1;
+	buf[4] = BFT_WIRE_VERSION;
 	buf[5] = BFT_MSG_MAX + 1;
 	ASSERT_EQ(BFT_DROP_KIND, bft_wire_parse_hdr(buf, len, &h));
 	buf[5] = 0;
@@ -67,9 +67,9 @@ TEST(wire_request_roundtrip_rejects)
 		  bft_wire_parse_request(buf, len, &lim, &r));
 	/* op_len lies: claims more than present */
 	len = bft_enc_request(buf, sizeof(buf), 1, 1, "xy", 2, 0, 4);
-	bft_put32(buf + 24, 3);
+	bft_put32(buf + BFT_HDR_LEN + 8, 3);
 	ASSERT_EQ(BFT_DROP_SHORT, bft_wire_parse_request(buf, len, &lim, &r));
-	bft_put32(buf + 24, 1);
+	bft_put32(buf + BFT_HDR_LEN + 8, 1);
 	ASSERT_EQ(BFT_DROP_LEN, bft_wire_parse_request(buf, len, &lim, &r));
 }
 
@@ -110,14 +110,14 @@ TEST(wire_preprepare_batch_digest)
 	bft_null_digest(d);
 	ASSERT_TRUE(!memcmp(d, d2, BFT_DIGEST_LEN));
 	/* caps */
-	bft_put32(buf + 64, lim.batch_max + 1);
+	bft_put32(buf + BFT_HDR_LEN + 48, lim.batch_max + 1);
 	ASSERT_EQ(BFT_DROP_BATCH_COUNT,
 		  bft_wire_parse_preprepare(buf, len, &lim, &pp));
-	bft_put32(buf + 64, 3);
-	bft_put32(buf + 68, lim.batch_bytes + 1);
+	bft_put32(buf + BFT_HDR_LEN + 48, 3);
+	bft_put32(buf + BFT_HDR_LEN + 52, lim.batch_bytes + 1);
 	ASSERT_EQ(BFT_DROP_BATCH_BYTES,
 		  bft_wire_parse_preprepare(buf, len, &lim, &pp));
-	bft_put32(buf + 68, blen + 1);
+	bft_put32(buf + BFT_HDR_LEN + 52, blen + 1);
 	ASSERT_EQ(BFT_DROP_LEN, bft_wire_parse_preprepare(buf, len, &lim, &pp));
 }
 
@@ -135,7 +135,7 @@ TEST(wire_reply_checkpoint)
 	ASSERT_EQ(3, r.client);
 	ASSERT_EQ(3, r.result_len);
 	ASSERT_TRUE(!memcmp(r.result, "res", 3));
-	buf[45] = 1;
+	buf[BFT_HDR_LEN + 29] = 1;
 	ASSERT_EQ(BFT_DROP_RESERVED, bft_wire_parse_reply(buf, len, &lim, &r));
 	len = bft_enc_checkpoint(buf, sizeof(buf), 1, 128,
 				 (u8 [BFT_DIGEST_LEN]){ 9 });
@@ -184,7 +184,7 @@ TEST(wire_viewchange_newview)
 	len = bft_enc_vc(buf, sizeof(buf), 2, 3, 16, ck, 2, ent, 0);
 	ASSERT_EQ(BFT_DROP_VC_FORMAT, bft_wire_parse_vc(buf, len, &lim, &vc));
 	/* too many entries for L */
-	bft_put16(buf + 34, lim.log_size + 1);
+	bft_put16(buf + BFT_HDR_LEN + 18, lim.log_size + 1);
 	ASSERT_EQ(BFT_DROP_VC_FORMAT, bft_wire_parse_vc(buf, len, &lim, &vc));
 
 	len = bft_enc_nv(buf, sizeof(buf), 3, 3, 8, ck[0].digest, vv, 3, o, 2);
@@ -212,7 +212,7 @@ TEST(wire_fetch_data)
 	ASSERT_EQ(0, bft_wire_parse_fetch(buf, len, &f));
 	ASSERT_EQ(64, f.seq);
 	ASSERT_EQ(100, f.offset);
-	buf[16] = 9;
+	buf[BFT_HDR_LEN] = 9;
 	ASSERT_EQ(BFT_DROP_RESERVED, bft_wire_parse_fetch(buf, len, &f));
 	len = bft_enc_data(buf, sizeof(buf), 1, BFT_FETCH_STATE, 64, 10, 20, 0,
 			   (u8 [BFT_DIGEST_LEN]){ 0 }, "0123456789", 10);

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Membership epochs: RECONFIG is an ordered operation the engine runs
+ * itself; bad ones are no-ops with an error result at every replica; a
+ * good one switches every replica at the first checkpoint boundary at or
+ * after it; messages of another epoch are dropped (Documentation/
+ * engine.rst, "Changing membership").
+ */
+#include "kselftest_harness.h"
+#include "cluster.h"
+#include "wire.h"
+
+static struct tc tc;
+
+#define ADMIN	2	/* client 2 is the administrator (cfg.admin = 3) */
+
+static const struct bft_counters *ctr(u32 i)
+{
+	return bft_engine_counters(tc.r[i].e);
+}
+
+static void info(u32 i, struct bft_info *in)
+{
+	bft_engine_info(tc.r[i].e, in);
+}
+
+static void reconf(u32 c, u64 epoch, u32 n, u64 replace, u32 reserved,
+		   u32 len)
+{
+	u8 op[BFT_RECONF_OP_LEN + 1];
+
+	memset(op, 0, sizeof(op));
+	bft_wput64(op, bft_reconfig_op, epoch, epoch);
+	bft_wput32(op, bft_reconfig_op, n, n);
+	bft_wput32(op, bft_reconfig_op, reserved, reserved);
+	bft_wput64(op, bft_reconfig_op, replace, replace);
+	memset(bft_wptr(op, bft_reconfig_op, config), (int)epoch + 0x40,
+	       BFT_DIGEST_LEN);
+	tc_submit_op(&tc, c, BFT_REQ_F_RECONFIG, op, len);
+	tc_run(&tc);
+}
+
+/* The status in the result the client accepted (f+1 equal replies). */
+static u32 status_of(u32 c)
+{
+	return (u32)tc.c[c].last_result;
+}
+
+static int setup(u32 nc)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1 };
+
+	return tc_init(&tc, 4, nc, &o);
+}
+
+static void one(u32 c)
+{
+	tc_submit(&tc, c, false, false);
+	tc_run(&tc);
+}
+
+/* Bad RECONFIGs are ordered, answered with an error, and change nothing. */
+TEST(reconfig_bad_input_no_op)
+{
+	struct bft_info in;
+	u64 acc;
+	u32 i;
+
+	ASSERT_EQ(0, setup(3));
+	reconf(0, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* not the admin */
+	ASSERT_EQ(1, tc.c[0].accepted);
+	EXPECT_EQ(BFT_RECONF_E_ADMIN, status_of(0));
+	reconf(ADMIN, 2, 4, 0, 0, BFT_RECONF_OP_LEN);	/* skips epoch 1 */
+	EXPECT_EQ(BFT_RECONF_E_EPOCH, status_of(ADMIN));
+	reconf(ADMIN, 0, 4, 0, 0, BFT_RECONF_OP_LEN);	/* goes backwards */
+	EXPECT_EQ(BFT_RECONF_E_EPOCH, status_of(ADMIN));
+	reconf(ADMIN, 1, 3, 0, 0, BFT_RECONF_OP_LEN);	/* n' < 4 */
+	EXPECT_EQ(BFT_RECONF_E_SIZE, status_of(ADMIN));
+	reconf(ADMIN, 1, 4, 0x6, 0, BFT_RECONF_OP_LEN);	/* 2 new hosts > f */
+	EXPECT_EQ(BFT_RECONF_E_SIZE, status_of(ADMIN));
+	reconf(ADMIN, 1, 4, 0x10, 0, BFT_RECONF_OP_LEN);	/* id 4 of 4 */
+	EXPECT_EQ(BFT_RECONF_E_SIZE, status_of(ADMIN));
+	reconf(ADMIN, 1, 4, 0, 1, BFT_RECONF_OP_LEN);	/* reserved */
+	EXPECT_EQ(BFT_RECONF_E_FORMAT, status_of(ADMIN));
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN + 1);	/* length */
+	EXPECT_EQ(BFT_RECONF_E_FORMAT, status_of(ADMIN));
+	acc = tc.c[ADMIN].accepted;
+	EXPECT_EQ(7, acc);
+	/* Read-only RECONFIG: refused by the decoder, never ordered. */
+	tc_submit_op(&tc, ADMIN, BFT_REQ_F_RECONFIG | BFT_REQ_F_READONLY,
+		     "x", 1);
+	tc_run(&tc);
+	EXPECT_EQ(acc, tc.c[ADMIN].accepted);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(0, in.epoch);
+		EXPECT_EQ(0, in.reconf_at);
+		EXPECT_EQ(8, in.last_exec);
+		EXPECT_EQ(1, ctr(i)->drop_reason[BFT_DROP_RESERVED]);
+		EXPECT_EQ(0, tc.r[i].switched_epoch);
+		EXPECT_EQ(0, tc.r[i].counter);	/* the service saw none */
+	}
+	tc_free(&tc);
+}
+
+/*
+ * A faulty admin sends two RECONFIGs for epoch 1: the first ordered one
+ * wins at every replica, the second is BUSY; after the switch, the same
+ * epoch again is EPOCH. The switch is at the first boundary at or after
+ * the RECONFIG's seq, here the RECONFIG itself is the boundary batch.
+ */
+TEST(reconfig_two_for_one_epoch)
+{
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, setup(3));
+	one(0);
+	one(0);
+	one(0);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 4 */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(4, in.epoch_base);
+		EXPECT_EQ(1, tc.r[i].switched_epoch);
+		EXPECT_EQ(4, tc.r[i].switched_at);
+		EXPECT_EQ(1, tc.r[i].events[BFT_EV_EPOCH]);
+	}
+	one(0);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);
+	EXPECT_EQ(BFT_RECONF_E_EPOCH, status_of(ADMIN));
+	reconf(ADMIN, 2, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 7: at 8 */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	reconf(ADMIN, 2, 4, 1, 0, BFT_RECONF_OP_LEN);	/* faulty: again */
+	EXPECT_EQ(BFT_RECONF_E_BUSY, status_of(ADMIN));
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(2, in.epoch);
+		EXPECT_EQ(8, in.epoch_base);
+		EXPECT_EQ(0, in.reconf_at);
+		EXPECT_EQ(8, in.last_exec);
+		EXPECT_EQ(4, tc.r[i].counter);
+		EXPECT_FALSE(in.left);	/* replace 1 was BUSY: r0 stays */
+	}
+	tc_free(&tc);
+}
+
+/*
+ * Replace replica 2: the old host leaves at the boundary, the others
+ * switch to epoch 1 and its new key; the new host starts empty in epoch
+ * 1 and catches up by state transfer. Messages of epoch 0, and the old
+ * host's, are dropped by reason.
+ */
+TEST(reconfig_replace_replica)
+{
+	struct bft_info in, ref;
+	u8 buf[256];
+	u64 e0, mac0;
+	u32 i, len;
+
+	ASSERT_EQ(0, setup(3));
+	one(0);
+	one(1);
+	reconf(ADMIN, 1, 4, 1ULL << 2, 0, BFT_RECONF_OP_LEN);	/* seq 3 */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	info(0, &in);
+	EXPECT_EQ(4, in.reconf_at);
+	EXPECT_EQ(0, in.epoch);
+	one(0);						/* seq 4 */
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(4, in.last_exec);
+		EXPECT_EQ(i == 2, in.left);
+		EXPECT_EQ(i == 2, tc.r[i].events[BFT_EV_LEFT]);
+	}
+	/* The old host of r2, still with its old key, is not heard. */
+	mac0 = ctr(0)->drop_reason[BFT_DROP_MAC];
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 2, 0, 5,
+			    (u8 [BFT_DIGEST_LEN]){ 7 });
+	tc.r[2].tx_epoch = 1;
+	tc_inject(&tc, 2, 0, buf, len);
+	tc_run(&tc);
+	EXPECT_EQ(mac0 + 1, ctr(0)->drop_reason[BFT_DROP_MAC]);
+	/* r1 speaking in epoch 0 after the switch: dropped by epoch. */
+	e0 = ctr(0)->drop_reason[BFT_DROP_EPOCH];
+	len = bft_enc_agree(buf, sizeof(buf), BFT_MSG_PREPARE, 1, 0, 5,
+			    (u8 [BFT_DIGEST_LEN]){ 7 });
+	tc.r[1].tx_epoch = 0;
+	tc_inject(&tc, 1, 0, buf, len);
+	tc_run(&tc);
+	EXPECT_EQ(e0 + 1, ctr(0)->drop_reason[BFT_DROP_EPOCH]);
+
+	ASSERT_EQ(0, tc_replace(&tc, 2, 1));
+	for (i = 0; i < 6; i++) {
+		one(i % 2);
+		tc_advance(&tc, 400, 50);
+	}
+	info(0, &ref);
+	EXPECT_EQ(10, ref.last_exec);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_FALSE(in.left);
+		EXPECT_EQ(ref.last_exec, in.last_exec);
+		EXPECT_EQ(tc.r[0].counter, tc.r[i].counter);
+	}
+	EXPECT_EQ(1, ctr(2)->state_transfers);
+	EXPECT_EQ(8, ref.stable_seq);
+	tc_free(&tc);
+}
+
+/*
+ * r3 is cut off while the others switch; back, it asks in epoch 0, the
+ * others answer in epoch 0 up to the boundary, and it switches too; the
+ * next request shows it the work of epoch 1 it missed.
+ */
+TEST(reconfig_laggard_catches_up)
+{
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, setup(3));
+	one(0);
+	tc_isolate(&tc, 3, true);
+	one(1);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 3 */
+	one(0);						/* seq 4 */
+	one(1);						/* seq 5 */
+	info(3, &in);
+	EXPECT_EQ(0, in.epoch);
+	EXPECT_EQ(1, in.last_exec);
+	tc_isolate(&tc, 3, false);
+	tc_advance(&tc, 3000, 50);
+	info(3, &in);
+	EXPECT_EQ(1, in.epoch);		/* answered in epoch 0 up to 4 */
+	EXPECT_EQ(4, in.last_exec);
+	one(0);						/* seq 6 */
+	tc_advance(&tc, 3000, 50);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(6, in.last_exec);
+		EXPECT_EQ(tc.r[0].counter, tc.r[i].counter);
+	}
+	tc_free(&tc);
+}
+
+TEST_HARNESS_MAIN

@@ -102,6 +102,12 @@ int sim_client_start(struct sim *s, int i)
 	c->id = i;
 	c->node = s->cfg.n + i;
 	c->timer_at = SIM_NEVER;
+	if (i == s->admin) {
+		ret = bft_cli_init(&c->cli, &cc, &cli_ops, c);
+		if (!ret)
+			sim_admin_start(c);
+		return ret;
+	}
 	if (i >= s->cfg.nclients) {
 		c->byz = s->cfg.byzc;
 		client_at(c, sim_rng_range(&s->rng, 0, 20 * SIM_MS),
@@ -236,6 +242,10 @@ void sim_client_event(struct sim_client *c, uint64_t arg)
 	struct sim *s = c->sim;
 	uint64_t kind = arg >> 60, v = arg & ((1ULL << 60) - 1);
 
+	if (c->id == s->admin) {
+		sim_admin_event(c, kind, v);
+		return;
+	}
 	if (c->byz) {
 		if (kind != CEV_SUBMIT ||
 		    s->sched.now > s->cfg.stable_at + SIM_SEC ||
@@ -280,6 +290,10 @@ void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
 	sim_time_t lat;
 	int ret;
 
+	if (c->id == s->admin) {
+		sim_admin_deliver(c, from, buf, len);
+		return;
+	}
 	if (c->byz) {
 		trace_add(&s->trace, s->sched.now, TR_DELIVER, from, c->node,
 			  sim_mtype(buf, len), len, 0, 0, "byz client");

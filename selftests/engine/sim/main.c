@@ -39,6 +39,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: sim [--seed S | --seeds N [--start S] [--jobs J]]\n"
 		"           [--n N] [--byz none|silent|equivocate|macforge|replay|vcliar|flood|stalero|slow|selective]\n"
+		"           [--reconf 0|1|2]\n"
 		"           [--nbyz K] [--byz-primary 0|1] [--byzc none|split|badauth]\n"
 		"           [--crash 0|1] [--faults 0|1] [--broken-quorum] [--stale-read]\n"
 		"           [--faulty-primary slow|selective]\n"
@@ -258,7 +259,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = {
 		.byz = -1, .nbyz = -1, .byzc = -1, .crash = -1, .faults = -1,
-		.byz_primary = -1, .jobs = 1, .seeds = 0, .start = 1,
+		.byz_primary = -1, .reconf = -1, .jobs = 1, .seeds = 0, .start = 1,
 		.quiet = 1,
 	};
 	int i, blind = 0;
@@ -346,6 +347,9 @@ int main(int argc, char **argv)
 			force(&o, a, v);
 		} else if (!strcmp(a, "--crash")) {
 			o.crash = atoi(v);
+			force(&o, a, v);
+		} else if (!strcmp(a, "--reconf")) {
+			o.reconf = atoi(v);
 			force(&o, a, v);
 		} else if (!strcmp(a, "--faults")) {
 			o.faults = atoi(v);

@@ -56,7 +56,8 @@ int sim_mac(struct sim *s, int self, int peer, const struct bft_iov *iov,
 	uint8_t inner[32];
 	uint32_t i;
 
-	if (peer < 0 || peer >= s->nnodes)
+	/* Replica keys of a later host generation: id + SIM_GEN * gen. */
+	if (peer < 0 || peer % SIM_GEN >= s->nnodes)
 		return -ENOKEY;
 	p = pads_for(s, self, peer);
 	c = p->ictx;
@@ -163,9 +164,23 @@ static int op_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 		  u32 niov, u8 tag[BFT_MAC_LEN])
 {
 	struct sim_replica *r = ctx;
+	int peer = peer_node(r, principal, id);
 
-	return sim_mac(r->sim, r->id, peer_node(r, principal, id), iov, niov,
-		       tag);
+	/* Replica-replica keys change with a replaced id's new host. */
+	if (principal == BFT_PRINCIPAL_REPLICA && peer >= 0)
+		return sim_mac(r->sim, r->id + SIM_GEN * r->gen,
+			       peer + SIM_GEN * r->peer_gen[peer], iov, niov,
+			       tag);
+	return sim_mac(r->sim, r->id, peer, iov, niov, tag);
+}
+
+static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
+			const u8 *config)
+{
+	struct sim_replica *r = ctx;
+
+	(void)config;
+	sim_reconf_switched(r, epoch, seq, n, replace);
 }
 
 void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
@@ -173,12 +188,16 @@ void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
 {
 	int mt = sim_mtype(buf, len);
 
-	/* A correct replica never sends two digests for one (v, n). */
+	/*
+	 * A correct replica never sends two digests for one (v, n) of one
+	 * epoch (a new epoch orders the seqs above its base afresh).
+	 */
 	if (!r->byz && len >= BFT_AGREE_FIXED &&
 	    (mt == BFT_MSG_PRE_PREPARE || mt == BFT_MSG_PREPARE ||
 	     mt == BFT_MSG_COMMIT))
 		check_vote(&r->sim->check, r->sim->sched.now, r->id, mt,
-			   bft_wget64(buf, bft_agree, view),
+			   bft_wget64(buf, bft_agree, view) |
+			   bft_wget64(buf, bft_hdr, epoch) << 8,
 			   bft_wget64(buf, bft_agree, seq),
 			   bft_wptr(buf, bft_agree, digest));
 	net_send(&r->sim->net, r->node, to, buf, len);
@@ -414,6 +433,7 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 		return;
 	}
 	check_batch(&s->check, s->sched.now, r->id, seq, d);
+	sim_reconf_committed(r, seq);
 }
 
 static const struct bft_ops sim_ops = {
@@ -421,6 +441,7 @@ static const struct bft_ops sim_ops = {
 	.send = op_send,
 	.event = op_event,
 	.committed = op_committed,
+	.reconfig = op_reconfig,
 };
 
 /*
@@ -461,6 +482,8 @@ void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 	c->xfer_chunk = 64;
 	c->no_tentative = s->cfg.no_tentative;
 	c->expect_hb_ms = s->cfg.expect_hb_ms;
+	c->admin = s->admin >= 0 ? (u32)s->admin + 1 : 0;
+	c->epoch = s->epoch;	/* a (re)start joins the newest epoch */
 	if (s->cfg.broken_quorum)
 		c->flags |= BFT_CFG_F_QUORUM_SHORT;
 	bft_config_defaults(c);
@@ -482,7 +505,7 @@ struct sim_replica *sim_rep_of_node(struct sim *s, int node)
 int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 {
 	struct bft_config c;
-	int err = 0;
+	int err = 0, k;
 
 	memset(r->snap, 0, sizeof(r->snap));
 	r->sim = s;
@@ -493,6 +516,9 @@ int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 	r->npend = 0;
 	svc_init(&r->svc);
 	r->stale = r->svc;
+	for (k = 0; k < s->cfg.n; k++)
+		r->peer_gen[k] = sim_reconf_gen(s, k);
+	r->start_epoch = s->epoch;
 	sim_engine_config(s, &c, i);
 	r->e = bft_engine_create(&c, &sim_ops, r, &sim_service, r,
 				 SIM_NOW_MS(s), &err);

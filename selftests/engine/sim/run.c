@@ -112,6 +112,11 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 		c->expect_hb_ms = c->vc_ms / 2;
 		c->live_bound = 20 * c->vc_ms * SIM_MS;
 	}
+	if (!o->stale_read && !o->macs && !o->robust) {
+		sim_reconf_cfg(c, &r, o->nbyz);
+		if (o->reconf >= 0)
+			c->reconf = o->reconf;
+	}
 	c->trace = o->trace;
 	c->trace_last = o->last;
 	c->quiet = o->quiet;
@@ -145,6 +150,13 @@ static void cfg_print(const struct sim *s, FILE *f)
 		fprintf(f, " STALE-READ slow=%ums", c->slow_ms);
 	if (c->robust)
 		fprintf(f, " FAULTY-PRIMARY client0=%d reqs", c->robust_reqs);
+	if (c->reconf)
+		fprintf(f, " reconf=%s%s @%" PRIu64 "ms%s",
+			c->reconf == 2 ? "replace r" : "epoch",
+			c->reconf == 2 ? "" : "", c->reconf_at / SIM_MS,
+			c->reconf_dup ? " faulty-admin" : "");
+	if (c->reconf == 2)
+		fprintf(f, " rep=%d", c->reconf_rep);
 	fputc('\n', f);
 	if (c->twin >= 0)
 		twins_print(s, f);
@@ -175,6 +187,23 @@ static void pick_faulty(struct sim *s, struct sim_rng *r)
 		} while (s->rep[i].byz);
 		c->crash_rep = i;
 	}
+}
+
+/* The replaced id: a Byzantine one if the budget is spent, never the crash. */
+static void pick_replaced(struct sim *s)
+{
+	struct sim_cfg *c = &s->cfg;
+	int i;
+
+	if (c->reconf != 2)
+		return;
+	if (c->reconf_rep < 0) {
+		for (i = 0; i < c->n && !s->rep[i].byz; i++)
+			;
+		c->reconf_rep = i < c->n ? i : c->n - 1;
+	}
+	if (c->reconf_rep == c->crash_rep)
+		c->reconf_rep = (c->crash_rep + 1) % c->n;
 }
 
 static void at(struct sim *s, sim_time_t t, int kind, int to)
@@ -219,6 +248,9 @@ static void dispatch(struct sim *s, struct sim_event *ev)
 		if (sim_rep_start(s, ev->to))
 			check_fail(&s->check, s->sched.now,
 				   "restart of r%d failed", ev->to);
+		break;
+	case SEV_REPLACE:
+		sim_reconf_replace(s, ev->to);
 		break;
 	case SEV_MARK:
 		trace_add(&s->trace, s->sched.now,
@@ -368,6 +400,9 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	cur_sim = s;
 	s->cfg = *cfg;
 	s->ncli = cfg->nclients + cfg->nbyzc;
+	s->admin = -1;
+	if (cfg->reconf)
+		s->admin = s->ncli++;
 	s->nnodes = cfg->n + s->ncli;
 	s->scratch = malloc(BFT_WIRE_MAX_DGRAM);
 	sim_rng_seed(&s->rng, cfg->seed, 2);
@@ -390,6 +425,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	}
 	sim_keys_init(s);
 	pick_faulty(s, &fr);
+	pick_replaced(s);
 	for (i = 0; i < cfg->n; i++)
 		if (!s->rep[i].byz && i != cfg->twin)
 			correct |= 1ULL << i;
@@ -455,6 +491,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	}
 	if (!s->check.violations)
 		final_checks(s);
+	sim_reconf_final(s);
 	if (!s->check.violations && !cfg->no_history)
 		sim_hist_check(s);
 

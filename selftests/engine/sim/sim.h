@@ -20,6 +20,7 @@
 #define SIM_NODES	(SIM_MAX_REP + SIM_MAX_CLI)
 #define SIM_SNAPS	16
 #define SIM_CAPTURE	64
+#define SIM_GEN		256	/* key identity of host generation g: id + g*256 */
 #define TWIN_MAX_ROUNDS	12
 
 enum sim_byz {
@@ -86,6 +87,11 @@ struct sim_cfg {
 	int robust_reqs;	/* client 0's requests */
 	uint32_t expect_hb_ms;	/* 0: the engine's default */
 	int no_history;		/* --macs: 64-128 clients on 3 keys */
+	/* membership (reconf.c): 1 epoch only, 2 replace reconf_rep */
+	int reconf;
+	int reconf_rep;
+	int reconf_dup;		/* faulty admin: a second RECONFIG, epoch 1 */
+	sim_time_t reconf_at;
 };
 
 #define SIM_PEND	512
@@ -123,6 +129,10 @@ struct sim_replica {
 	} pend[SIM_PEND];
 	int npend;
 	uint64_t restarts;
+	/* host key generation (a replaced id's new host has the next) */
+	uint8_t gen;
+	uint8_t peer_gen[SIM_MAX_REP];
+	uint64_t start_epoch;	/* epoch its engine was created in */
 	/* Byzantine state */
 	struct sim_rng brng;
 	int capn, capi;
@@ -177,6 +187,11 @@ struct sim {
 	sim_time_t all_done_at;
 	struct lin_hist hist;	/* correct clients' operations */
 	uint64_t hseq;
+	int admin;		/* client index of the administrator, -1 */
+	uint64_t epoch;		/* newest epoch a correct replica is in */
+	int replaced;		/* the new host of reconf_rep runs */
+	uint64_t ep_base;	/* epoch 1 orders seqs above this; 0: unknown */
+	uint64_t switched;	/* replicas whose engine switched */
 };
 
 /* node.c */
@@ -218,6 +233,20 @@ void sim_client_deliver(struct sim_client *c, int from, const uint8_t *buf,
 void sim_client_event(struct sim_client *c, uint64_t arg);
 const char *byzc_name(int strat);
 int byzc_parse(const char *name);
+
+/* reconf.c */
+#define SIM_ADMIN_RES	0x10	/* admin's result, tag of CEV events */
+void sim_admin_start(struct sim_client *c);
+void sim_admin_event(struct sim_client *c, uint64_t kind, uint64_t v);
+void sim_admin_deliver(struct sim_client *c, int from, const uint8_t *buf,
+		       uint32_t len);
+void sim_reconf_switched(struct sim_replica *r, u64 epoch, u64 seq, u32 n,
+			 u64 replace);
+void sim_reconf_committed(struct sim_replica *r, u64 seq);
+void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced);
+void sim_reconf_final(struct sim *s);
+void sim_reconf_replace(struct sim *s, int b);
+uint8_t sim_reconf_gen(const struct sim *s, int j);
 
 /* twins.c */
 int twins_route(void *ctx, int from, int to, int *dst);

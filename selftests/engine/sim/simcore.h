@@ -31,6 +31,7 @@ enum sim_ev_kind {
 	SEV_RESTART,	/* replica `to` restarts empty */
 	SEV_BYZ,	/* Byzantine node `to` acts on its own */
 	SEV_MARK,	/* trace marker (partition start/end, stabilise) */
+	SEV_REPLACE,	/* replica `to` gets a new host (reconf.c) */
 };
 
 struct sim_event {

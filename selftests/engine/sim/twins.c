@@ -108,6 +108,9 @@ static int twins_cfg(struct sim_cfg *c, const struct opts *o, uint64_t id)
 	c->ckpt = 4;
 	c->think_ms = 40;
 	c->vc_max_ms = 480;
+	/* Membership: the epoch changes mid-scenario (no new hosts here). */
+	if (c->reconf == 2)
+		c->reconf = 1;
 	c->twin_id = id;
 	c->twin_round = round_ms[k % TWIN_NLEN] * SIM_MS;
 	k /= TWIN_NLEN;

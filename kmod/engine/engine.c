@@ -354,8 +354,8 @@ void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len)
 	if (!len)
 		return;
 	bft_wput64(buf, bft_hdr, epoch, e->epoch);
-	if (mac_over(e, BFT_PRINCIPAL_CLIENT, c, buf,
-			     len - BFT_MAC_LEN, buf + len - BFT_MAC_LEN))
+	if (mac_over(e, BFT_PRINCIPAL_CLIENT, c, buf, len - BFT_MAC_LEN,
+		     buf + len - BFT_MAC_LEN))
 		return;
 	e->ctr.mac_computed++;
 	e->ctr.sent[bft_wget8(buf, bft_hdr, kind)]++;

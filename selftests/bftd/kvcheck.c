@@ -365,7 +365,8 @@ static void mock_serve(struct mock *m, enum mock_mode mode)
 			    mode == MOCK_SILENT)
 				continue;
 			len = bft_enc_reply(out, sizeof(out), i, 0,
-					    bft_get64(buf + 16), h.sender, 0,
+					    bft_wget64(buf, bft_request, timestamp),
+					    h.sender, 0,
 					    res, strlen(res));
 			iov.iov_base = out;
 			iov.iov_len = len - BFT_MAC_LEN;

@@ -3,20 +3,29 @@
  * Print BFT_CMD_GET_STATUS of the current network namespace as
  * "key=value" lines, independently of bftctl, so the netns test can
  * compare namespaces with a second implementation of the client side.
+ * "bft_status --wire-version" prints the BFT_WIRE_VERSION it was built
+ * with, which GET_STATUS must report as its protocol version.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/bft_wire.h>
+
 #include "bft_nl.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct bft_nl_result res;
 	struct bft_nl_msg m;
 	struct bft_nl nl;
 	int ret;
+
+	if (argc == 2 && !strcmp(argv[1], "--wire-version")) {
+		printf("%d\n", BFT_WIRE_VERSION);
+		return 0;
+	}
 
 	ret = bft_nl_open(&nl);
 	if (!ret)

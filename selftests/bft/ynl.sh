@@ -27,7 +27,7 @@ status_empty() {
 	out=$(ynl --do get-status --json '{}')
 	ktap_print_msg "get-status: $(echo "$out" | tr '\n' ' ')"
 	has "'version': '0.1.0'" && has "'nr-replicas': 0" &&
-		has "'proto-version': 1"
+		has "'proto-version': $("$BFT_STATUS" --wire-version)"
 }
 
 status_one() {

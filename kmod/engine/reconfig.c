@@ -56,15 +56,6 @@ void bft_section_load(struct bft_engine *e, const u8 *in)
 	bft_reconf_stable(e, e->log.h);
 }
 
-static u32 popcount64(u64 x)
-{
-	u32 k = 0;
-
-	for (; x; x &= x - 1)
-		k++;
-	return k;
-}
-
 /* Deterministic: depends on replicated state and the request only. */
 static u32 reconf_check(struct bft_engine *e, const struct bft_req_view *r,
 			struct bft_ep_rec *nx)
@@ -88,7 +79,7 @@ static u32 reconf_check(struct bft_engine *e, const struct bft_req_view *r,
 		return BFT_RECONF_E_EPOCH;
 	/* New hosts start empty and count against f until they caught up. */
 	if (nx->n < 4 || nx->n != e->n || (nx->replace & ~all) ||
-	    popcount64(nx->replace) > e->f)
+	    bft_popcount64(nx->replace) > e->f)
 		return BFT_RECONF_E_SIZE;
 	return BFT_RECONF_OK;
 }

@@ -2,7 +2,8 @@
 /*
  * Cluster configuration parser. Strict: unknown sections or keys, bad
  * numbers, duplicate ids and gaps in replica ids are errors with a line
- * number, never silently ignored.
+ * number, never silently ignored. Also the configuration digest of a
+ * RECONFIG, computed from what was parsed.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "config.h"
 #include "opts.h"
@@ -30,6 +33,8 @@ struct parser {
 	struct bft_conf_replica rep;
 	struct bft_conf_client cli;
 	uint8_t seen[BFT_MAX_REPLICAS];
+	/* Lines of keys checked once the whole file is read (0: absent). */
+	unsigned int admin_line, joined_line[BFT_MAX_REPLICAS], rep_joined;
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -135,6 +140,7 @@ static int end_section(struct parser *p)
 		if (p->seen[p->rep.id])
 			return fail(p, "duplicate replica Id %u", p->rep.id);
 		p->seen[p->rep.id] = 1;
+		p->joined_line[p->rep.id] = p->rep_joined;
 		c->replicas[p->rep.id] = p->rep;
 		c->n_replicas++;
 	} else if (p->sec == SEC_CLIENT) {
@@ -154,6 +160,7 @@ static int end_section(struct parser *p)
 		c->clients[c->n_clients++] = p->cli;
 	}
 	p->have_id = p->have_key = p->have_ep = false;
+	p->rep_joined = 0;
 	memset(&p->rep, 0, sizeof(p->rep));
 	memset(&p->cli, 0, sizeof(p->cli));
 	return 0;
@@ -197,6 +204,21 @@ static int cluster_key(struct parser *p, const char *k, const char *v)
 		strcpy(p->c->name, v);
 		return 0;
 	}
+	if (!strcmp(k, "Epoch")) {
+		if (bft_parse_u64(v, 0, UINT64_MAX, &p->c->epoch))
+			return fail(p, "Epoch: expected an integer in [0, %llu], got '%s'",
+				    (unsigned long long)UINT64_MAX, v);
+		return 0;
+	}
+	if (!strcmp(k, "Admin")) {
+		uint32_t id;
+
+		if (parse_u32(p, k, v, 0, BFT_NL_MAX_CLIENTS - 1, &id))
+			return -1;
+		p->c->admin = id;
+		p->admin_line = p->line;
+		return 0;
+	}
 	for (i = 0; i < bft_n_policy_keys; i++) {
 		const struct bft_policy_key *pk = &bft_policy_keys[i];
 		uint32_t val;
@@ -226,6 +248,11 @@ static int member_key(struct parser *p, const char *k, const char *v)
 		if (bft_key_from_b64(v, pub))
 			return fail(p, "PublicKey: not a base64 32-byte key");
 		p->have_key = true;
+	} else if (replica && !strcmp(k, "Joined")) {
+		if (bft_parse_u64(v, 0, UINT64_MAX, &p->rep.joined))
+			return fail(p, "Joined: expected an integer in [0, %llu], got '%s'",
+				    (unsigned long long)UINT64_MAX, v);
+		p->rep_joined = p->line;
 	} else if (replica && !strcmp(k, "Endpoint")) {
 		if (bft_parse_endpoint(v, &p->rep.endpoint,
 				       &p->rep.endpoint_len))
@@ -312,6 +339,43 @@ static int parse_line(struct parser *p, char *s)
 	}
 }
 
+/* Admin names a [Client]; Joined <= Epoch; at most f ids replaced. */
+static int check_membership(struct parser *p)
+{
+	const struct bft_conf *c = p->c;
+	uint32_t i, replaced = 0;
+
+	if (c->admin >= 0) {
+		for (i = 0; i < c->n_clients; i++)
+			if (c->clients[i].id == c->admin)
+				break;
+		if (i == c->n_clients) {
+			p->line = p->admin_line;	/* where it is wrong */
+			return fail(p, "Admin %lld is not a [Client] Id",
+				    (long long)c->admin);
+		}
+	}
+	for (i = 0; i < c->n_replicas; i++) {
+		const struct bft_conf_replica *r = &c->replicas[i];
+
+		if (r->joined > c->epoch) {
+			p->line = p->joined_line[i];
+			return fail(p, "replica %u: Joined = %llu is after the file's Epoch %llu",
+				    i, (unsigned long long)r->joined,
+				    (unsigned long long)c->epoch);
+		}
+		if (!c->epoch || r->joined != c->epoch)
+			continue;
+		if (++replaced > bft_conf_f(c)) {
+			p->line = p->joined_line[i];
+			return fail(p, "replica %u: more than f = %u replicas joined in epoch %llu (Joined = Epoch replaces a host; at most f at once)",
+				    i, bft_conf_f(c),
+				    (unsigned long long)c->epoch);
+		}
+	}
+	return 0;
+}
+
 static int check_conf(struct parser *p)
 {
 	const struct bft_conf_policy *pol = &p->c->policy;
@@ -330,6 +394,8 @@ static int check_conf(struct parser *p)
 	if (c->local_replica >= (int64_t)c->n_replicas)
 		return fail(p, "[Local] Replica %lld is not a configured replica",
 			    (long long)c->local_replica);
+	if (check_membership(p))
+		return -1;
 	if (bft_policy_has(pol, BFT_POLICY_A_CKPT_INTERVAL) &&
 	    bft_policy_has(pol, BFT_POLICY_A_LOG_SIZE) &&
 	    pol->val[BFT_POLICY_A_LOG_SIZE] <
@@ -355,6 +421,7 @@ int bft_conf_load(const char *path, struct bft_conf *c, char *err,
 
 	memset(c, 0, sizeof(*c));
 	c->local_replica = -1;
+	c->admin = -1;
 	f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -386,4 +453,74 @@ void bft_conf_free(struct bft_conf *c)
 	c->clients = NULL;
 	c->private_key_file = NULL;
 	c->n_clients = 0;
+}
+
+uint64_t bft_conf_replace_mask(const struct bft_conf *c)
+{
+	uint64_t mask = 0;
+	uint32_t i;
+
+	for (i = 0; c->epoch && i < c->n_replicas; i++)
+		if (c->replicas[i].joined == c->epoch)
+			mask |= 1ull << i;
+	return mask;
+}
+
+/* Appends @len bytes, or a little-endian integer of @bytes bytes. */
+static uint8_t *put(uint8_t *at, const void *p, size_t len)
+{
+	memcpy(at, p, len);
+	return at + len;
+}
+
+static uint8_t *put_le(uint8_t *at, uint64_t v, unsigned int bytes)
+{
+	unsigned int i;
+
+	for (i = 0; i < bytes; i++)
+		*at++ = (uint8_t)(v >> (8 * i));
+	return at;
+}
+
+/* Canonical: le16 family, the port and address in network order. */
+static uint8_t *put_endpoint(uint8_t *at, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+
+	at = put_le(at, ss->ss_family, 2);
+	if (ss->ss_family == AF_INET6) {
+		at = put(at, &s6->sin6_port, 2);
+		return put(at, &s6->sin6_addr, 16);
+	}
+	at = put(at, &s4->sin_port, 2);
+	return put(at, &s4->sin_addr, 4);
+}
+
+#define DIGEST_TAG	"bft-config-v1"
+#define DIGEST_MAX	(sizeof(DIGEST_TAG) - 1 + 4 + BFT_CONF_NAME_MAX + \
+			 8 + 4 + 4 + BFT_MAX_REPLICAS * (8 + BFT_KEY_LEN + 20))
+
+int bft_conf_digest(const struct bft_conf *c, uint8_t out[BFT_DIGEST_LEN])
+{
+	size_t name_len = strnlen(c->name, sizeof(c->name));
+	uint8_t buf[DIGEST_MAX], *at = buf;
+	unsigned int out_len = 0;
+	uint32_t i;
+
+	at = put(at, DIGEST_TAG, sizeof(DIGEST_TAG) - 1);
+	at = put_le(at, name_len, 4);
+	at = put(at, c->name, name_len);
+	at = put_le(at, c->epoch, 8);
+	at = put_le(at, c->n_replicas, 4);
+	at = put_le(at, (uint64_t)(c->admin + 1), 4);
+	for (i = 0; i < c->n_replicas && i < BFT_MAX_REPLICAS; i++) {
+		at = put_le(at, c->replicas[i].joined, 8);
+		at = put(at, c->replicas[i].pub, BFT_KEY_LEN);
+		at = put_endpoint(at, &c->replicas[i].endpoint);
+	}
+	if (!EVP_Digest(buf, (size_t)(at - buf), out, &out_len, EVP_sha256(),
+			NULL) || out_len != BFT_DIGEST_LEN)
+		return -1;
+	return 0;
 }

@@ -4,11 +4,14 @@
  *
  *   [Cluster]
  *   Name = prod-kv            # binds the pairwise keys to this cluster
+ *   Epoch = 0                 # optional: configuration epoch of this file
+ *   Admin = 9                 # optional: the [Client] that may RECONFIG
  *   BatchSize = 16            # optional policy, see bftctl(8)
  *   [Replica]
  *   Id = 0
  *   Endpoint = 192.0.2.1:7400 # or [2001:db8::1]:7400
  *   PublicKey = <base64>
+ *   Joined = 0                # optional: epoch this id got its host
  *   [Client]
  *   Id = 0
  *   PublicKey = <base64>
@@ -65,6 +68,7 @@ struct bft_conf_replica {
 	struct sockaddr_storage endpoint;
 	socklen_t endpoint_len;
 	uint8_t pub[BFT_KEY_LEN];
+	uint64_t joined;	/* epoch in which this id got its host */
 };
 
 struct bft_conf_client {
@@ -74,6 +78,8 @@ struct bft_conf_client {
 
 struct bft_conf {
 	char name[BFT_CONF_NAME_MAX];
+	uint64_t epoch;
+	int64_t admin;			/* a [Client] id, -1 if absent */
 	struct bft_conf_policy policy;
 	uint32_t n_replicas;
 	struct bft_conf_replica replicas[BFT_MAX_REPLICAS];	/* by id */
@@ -93,6 +99,18 @@ static inline uint32_t bft_conf_f(const struct bft_conf *c)
 {
 	return (c->n_replicas - 1) / 3;
 }
+
+/* Ids replaced in the file's epoch: Joined == Epoch (none in epoch 0). */
+uint64_t bft_conf_replace_mask(const struct bft_conf *c);
+
+/*
+ * The configuration digest D of a RECONFIG: SHA-256 over the canonical
+ * encoding of the membership (Documentation/man/bft.conf.5.rst): name,
+ * epoch, n, admin, and per replica Joined, PublicKey and Endpoint. Policy
+ * and clients are not part of it. Returns 0, or -1 if hashing failed.
+ */
+int bft_conf_digest(const struct bft_conf *c,
+		    uint8_t out[BFT_DIGEST_LEN]);
 
 /*
  * @src in family @family (AF_INET or AF_INET6) for a socket of that

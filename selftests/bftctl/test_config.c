@@ -4,6 +4,7 @@
  * exact values; every class of bad input is refused with a located reason.
  */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,24 +54,48 @@ FIXTURE_TEARDOWN(conf)
 	unlink(self->path);
 }
 
-/* Writes good with FROM replaced by TO (TO alone without FROM), loads it. */
-static int load(FIXTURE_DATA(conf) *self, const char *from, const char *to)
+/* In @buf (text, room for 4096 bytes), the first FROM becomes TO. */
+static void edit(char *buf, const char *from, const char *to)
+{
+	char *at = strstr(buf, from), rest[4096];
+
+	if (!at)
+		abort();	/* the test's own text is wrong */
+	strcpy(rest, at + strlen(from));
+	strcpy(at, to);
+	strcat(at, rest);
+}
+
+/*
+ * Writes good with each FROM of the NULL-terminated (FROM, TO) pairs
+ * replaced by its TO (TO alone when the first FROM is NULL), loads it.
+ */
+static int loadv(FIXTURE_DATA(conf) *self, const char *from, const char *to,
+		 ...)
 {
 	FILE *f = fopen(self->path, "w");
-	const char *at = from ? strstr(good, from) : NULL;
+	char text[4096];
+	va_list ap;
 
 	if (!f)
 		return -2;
-	if (at) {
-		fwrite(good, 1, (size_t)(at - good), f);
-		fputs(to, f);
-		fputs(at + strlen(from), f);
-	} else {
-		fputs(to ? to : good, f);
+	strcpy(text, from || !to ? good : to);
+	va_start(ap, to);
+	while (from) {
+		edit(text, from, to);
+		from = va_arg(ap, const char *);
+		to = from ? va_arg(ap, const char *) : NULL;
 	}
+	va_end(ap);
+	fputs(text, f);
 	fclose(f);
 	return bft_conf_load(self->path, &self->c, self->err,
 			     sizeof(self->err));
+}
+
+static int load(FIXTURE_DATA(conf) *self, const char *from, const char *to)
+{
+	return loadv(self, from, to, NULL);
 }
 
 /* The valid file, each part of it checked by one test. */
@@ -78,13 +103,14 @@ FIXTURE_VARIANT(conf) {
 	int part;
 };
 
-enum { P_PARSES, P_MEMBERS, P_POLICY, P_IPV4, P_IPV6, P_LOCAL };
+enum { P_PARSES, P_MEMBERS, P_POLICY, P_IPV4, P_IPV6, P_LOCAL, P_EPOCH0 };
 FIXTURE_VARIANT_ADD(conf, parses) { .part = P_PARSES };
 FIXTURE_VARIANT_ADD(conf, members_counted_f_1) { .part = P_MEMBERS };
 FIXTURE_VARIANT_ADD(conf, name_and_policy) { .part = P_POLICY };
 FIXTURE_VARIANT_ADD(conf, ipv4_endpoint) { .part = P_IPV4 };
 FIXTURE_VARIANT_ADD(conf, ipv6_endpoint) { .part = P_IPV6 };
 FIXTURE_VARIANT_ADD(conf, local_section) { .part = P_LOCAL };
+FIXTURE_VARIANT_ADD(conf, epoch_0_no_admin) { .part = P_EPOCH0 };
 
 TEST_F(conf, valid)
 {
@@ -122,6 +148,12 @@ TEST_F(conf, valid)
 	case P_LOCAL:
 		EXPECT_EQ(2, c->local_replica);
 		EXPECT_STREQ("/etc/bft/r2.key", c->private_key_file);
+		break;
+	case P_EPOCH0:
+		EXPECT_EQ(0, c->epoch);
+		EXPECT_EQ(-1, c->admin);
+		EXPECT_EQ(0, c->replicas[3].joined);
+		EXPECT_EQ(0, bft_conf_replace_mask(c));
 		break;
 	}
 	bft_conf_free(c);
@@ -167,6 +199,22 @@ FIXTURE_VARIANT_ADD(bad, too_few_replicas) {
 	"Endpoint = 1.2.3.4:1\nPublicKey = " KEY "\n", "at least 4" };
 FIXTURE_VARIANT_ADD(bad, key_outside_a_section) {
 	NULL, "Name = x\n", "outside of a section" };
+FIXTURE_VARIANT_ADD(bad, epoch_negative) {
+	"Name = t1\n", "Name = t1\nEpoch = -1\n", ":4: Epoch: expected an integer" };
+FIXTURE_VARIANT_ADD(bad, epoch_in_replica) {
+	"Id = 3\n", "Id = 3\nEpoch = 1\n", ":21: unknown key 'Epoch' in [Replica]" };
+FIXTURE_VARIANT_ADD(bad, admin_out_of_range) {
+	"Name = t1\n", "Name = t1\nAdmin = 4096\n", ":4: Admin: expected an integer in [0, 4095]" };
+FIXTURE_VARIANT_ADD(bad, admin_not_a_client) {
+	"Name = t1\n", "Name = t1\nAdmin = 8\n", ":4: Admin 8 is not a [Client] Id" };
+FIXTURE_VARIANT_ADD(bad, joined_in_client) {
+	"Id = 7\n", "Id = 7\nJoined = 0\n", ":25: unknown key 'Joined' in [Client]" };
+FIXTURE_VARIANT_ADD(bad, joined_not_a_number) {
+	"Id = 3\n", "Id = 3\nJoined = x\n", ":21: Joined: expected an integer" };
+FIXTURE_VARIANT_ADD(bad, joined_after_epoch) {
+	"Id = 3\n", "Id = 3\nJoined = 1\n",
+	":21: replica 3: Joined = 1 is after the file's Epoch 0" };
+
 
 FIXTURE_SETUP(bad)
 {
@@ -185,6 +233,131 @@ TEST_F(bad, refused)
 	ASSERT_EQ(-1, load(&self->conf, variant->from, variant->to));
 	ASSERT_NE(NULL, strstr(self->conf.err, variant->needle))
 		TH_LOG("got: %s", self->conf.err);
+}
+
+/* Epoch 1, Admin 7, replica 3 replaced (Joined = 1), as in load_e1(). */
+static const char *const e1[] = {
+	"Name = t1\n", "Name = t1\nEpoch = 1\nAdmin = 7\n",
+	"Id = 3\n", "Id = 3\nJoined = 1\n",
+};
+
+static int load_e1(FIXTURE_DATA(conf) *self, const char *from,
+		   const char *to)
+{
+	return loadv(self, e1[0], e1[1], e1[2], e1[3], from, to, NULL);
+}
+
+static void hex(const uint8_t *d, char *out)
+{
+	int i;
+
+	for (i = 0; i < BFT_DIGEST_LEN; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* Two ids replaced at once with f = 1: refused at the second. */
+TEST(replace_more_than_f)
+{
+	FIXTURE_DATA(conf) conf, *self = &conf;
+
+	conf_init(_metadata, self);
+	EXPECT_EQ(-1, loadv(self, "Name = t1\n", "Name = t1\nEpoch = 2\n",
+			    "7401\nPublicKey = " KEY "\n[Replica]\nId = 3\n",
+			    "7401\nJoined = 2\nPublicKey = " KEY "\n[Replica]\nId = 3\nJoined = 2\n",
+			    NULL));
+	EXPECT_NE(NULL, strstr(self->err, ":23: replica 3: more than f = 1 replicas joined in epoch 2"))
+		TH_LOG("got: %s", self->err);
+	unlink(self->path);
+}
+
+/*
+ * The canonical encoding of bft.conf(5), pinned: these values were
+ * computed from the description, independently of config.c.
+ */
+TEST(digest_known_answer)
+{
+	FIXTURE_DATA(conf) conf, *self = &conf;
+	uint8_t d[BFT_DIGEST_LEN];
+	char h[2 * BFT_DIGEST_LEN + 1];
+
+	conf_init(_metadata, self);
+	ASSERT_EQ(0, load(self, NULL, NULL)) TH_LOG("%s", self->err);
+	ASSERT_EQ(0, bft_conf_digest(&self->c, d));
+	hex(d, h);
+	EXPECT_STREQ("8bc60928b6f1f3a297265e9b14e66e02d2d181823d9641995f8ac55f636ee3a3", h);
+	bft_conf_free(&self->c);
+	ASSERT_EQ(0, load_e1(self, NULL, NULL)) TH_LOG("%s", self->err);
+	EXPECT_EQ(1, self->c.epoch);
+	EXPECT_EQ(7, self->c.admin);
+	EXPECT_EQ(1, self->c.replicas[3].joined);
+	EXPECT_EQ(1ull << 3, bft_conf_replace_mask(&self->c));
+	ASSERT_EQ(0, bft_conf_digest(&self->c, d));
+	hex(d, h);
+	EXPECT_STREQ("9afe5b9d16b19318948cc2d92f29241055934135ca4033c8294219634e3626fc", h);
+	bft_conf_free(&self->c);
+	unlink(self->path);
+}
+
+/* One edit of the epoch-1 file: does the digest change? */
+FIXTURE(digest) {
+	FIXTURE_DATA(conf) conf;
+};
+
+FIXTURE_VARIANT(digest) {
+	const char *from, *to;
+	bool changes;
+};
+
+FIXTURE_VARIANT_ADD(digest, replica_key) {
+	"Id = 0\nEndpoint = 10.0.0.1:7400\nPublicKey = " KEY,
+	"Id = 0\nEndpoint = 10.0.0.1:7400\nPublicKey = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmA=",
+	true };
+FIXTURE_VARIANT_ADD(digest, endpoint_address) {
+	"10.0.0.2:7400", "10.0.0.9:7400", true };
+FIXTURE_VARIANT_ADD(digest, endpoint_port) {
+	"[fd00::3]:7401", "[fd00::3]:7402", true };
+FIXTURE_VARIANT_ADD(digest, joined) {
+	"Id = 3\nJoined = 1\n", "Id = 3\n", true };
+FIXTURE_VARIANT_ADD(digest, epoch) {
+	"Epoch = 1\n", "Epoch = 2\n", true };
+FIXTURE_VARIANT_ADD(digest, admin) {
+	"Admin = 7\n", "", true };
+FIXTURE_VARIANT_ADD(digest, cluster_name) {
+	"Name = t1\n", "Name = t2\n", true };
+FIXTURE_VARIANT_ADD(digest, policy) {
+	"BatchSize = 16\n", "BatchSize = 8\nWindow = 4\n", false };
+FIXTURE_VARIANT_ADD(digest, client_key) {
+	"Id = 7\nPublicKey = " KEY,
+	"Id = 7\nPublicKey = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmA=",
+	false };
+FIXTURE_VARIANT_ADD(digest, local_section) {
+	"Replica = 2\n", "Replica = 1\n", false };
+FIXTURE_VARIANT_ADD(digest, comments_and_order) {
+	"[Replica]\nId = 1\n", "\n# moved\n[Replica]\n  Id   =  1 # one\n",
+	false };
+
+FIXTURE_SETUP(digest)
+{
+	conf_init(_metadata, &self->conf);
+}
+
+FIXTURE_TEARDOWN(digest)
+{
+	unlink(self->conf.path);
+}
+
+TEST_F(digest, changes)
+{
+	uint8_t base[BFT_DIGEST_LEN], d[BFT_DIGEST_LEN];
+
+	ASSERT_EQ(0, load_e1(&self->conf, NULL, NULL)) TH_LOG("%s", self->conf.err);
+	ASSERT_EQ(0, bft_conf_digest(&self->conf.c, base));
+	bft_conf_free(&self->conf.c);
+	ASSERT_EQ(0, load_e1(&self->conf, variant->from, variant->to))
+		TH_LOG("%s", self->conf.err);
+	ASSERT_EQ(0, bft_conf_digest(&self->conf.c, d));
+	EXPECT_EQ(variant->changes, !!memcmp(base, d, sizeof(d)));
+	bft_conf_free(&self->conf.c);
 }
 
 TEST(missing_file)

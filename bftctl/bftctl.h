@@ -73,6 +73,7 @@ int cmd_peer(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_view_change(int argc, char **argv);
 int cmd_setconf(int argc, char **argv);
+int cmd_reconfig(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_req(int argc, char **argv);

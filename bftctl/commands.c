@@ -39,6 +39,17 @@ static const struct bftctl_cmd commands[] = {
 	  "usage: bftctl set NAME POLICY...\n", true },
 	{ "setconf", cmd_setconf, "apply a cluster configuration file", NULL,
 	  "usage: bftctl setconf NAME FILE [replica ID] [private-key FILE] [listen ADDR:PORT]\n", false },
+	{ "reconfig", cmd_reconfig, "change the cluster's membership (as the admin client)", NULL,
+	  "usage: bftctl [-j] reconfig -c NEW.conf -k ADMIN.key [-i ADMIN_ID] [-t MS] [--wait MS]\n"
+	  "  move the cluster to NEW.conf's Epoch, replacing the ids whose Joined\n"
+	  "  is that epoch; every replica of NEW.conf must have staged it\n"
+	  "  (bftctl setconf), else nothing is sent\n"
+	  BFT_USAGE_CONFIG BFT_USAGE_KEY
+	  "  -i, --id ID           the admin's client id (it must be [Cluster] Admin)\n"
+	  "  -t, --timeout MS      for the staged check and the RECONFIG (default 5000)\n"
+	  "  -w, --wait MS         for the replicas to switch (default 30000)\n"
+	  "exit: 0 switched, 1 not staged or refused, 2 usage/config, 3 timeout,\n"
+	  "      5 system error\n", false },
 	{ "view-change", cmd_view_change, "ask a replica to start a view change", NULL,
 	  "usage: bftctl view-change NAME\n", false },
 	{ "monitor", cmd_monitor, "print events (and the ordered log) as they happen", NULL,

@@ -33,25 +33,18 @@ static const char *status_name(uint64_t st)
 	return bft_status_name(st > UINT32_MAX ? UINT32_MAX : (uint32_t)st);
 }
 
+/* A sockaddr attribute, checked for its family's length. */
 static void addr_str(const struct nlattr *a, char *buf, size_t len)
 {
+	struct sockaddr_storage ss = { 0 };
+	size_t alen = (size_t)nla_len(a);
 	const struct sockaddr *sa = nla_data(a);
-	char host[INET6_ADDRSTRLEN];
 
-	if (sa->sa_family == AF_INET && nla_len(a) >= (int)sizeof(struct sockaddr_in)) {
-		const struct sockaddr_in *sin = nla_data(a);
-
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
-	} else if (sa->sa_family == AF_INET6 &&
-		   nla_len(a) >= (int)sizeof(struct sockaddr_in6)) {
-		const struct sockaddr_in6 *sin6 = nla_data(a);
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
-	} else {
-		snprintf(buf, len, "?");
-	}
+	if (alen >= sizeof(sa->sa_family) &&
+	    alen >= (sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+		     sizeof(struct sockaddr_in)) && alen <= sizeof(ss))
+		memcpy(&ss, sa, alen);
+	bft_format_endpoint(&ss, buf, len);
 }
 
 static void hex(const struct nlattr *a, char *buf, size_t len)

@@ -161,6 +161,59 @@ struct bft_client_stable {
 int bft_client_stable(struct bft_client *c, uint64_t seq,
 		      struct bft_client_stable *out, int timeout_ms);
 
+/*
+ * Membership changes (bftctl reconfig), for the cluster's administrator:
+ * the client opened with the admin's [Client] Id ([Cluster] Admin) on the
+ * cluster file of the NEW configuration.
+ */
+
+/* One replica's answer to bft_client_staged(). */
+struct bft_client_staged {
+	bool answered;
+	bool left;		/* replaced: stopped, answers only this */
+	uint64_t epoch;		/* configuration epoch in force */
+	uint64_t staged;	/* epoch its host staged, 0: none */
+	uint8_t config[32];	/* digest of the staged configuration */
+};
+
+/*
+ * Ask every replica what its host staged (an unordered query that only
+ * the admin may send; each replica answers alone). Waits until every
+ * replica answered or timeout_ms (0: 2000 ms); out has bft_client_n()
+ * entries. Returns the number of answers, or BFT_E_INVAL / BFT_E_SYSTEM.
+ */
+int bft_client_staged(struct bft_client *c, struct bft_client_staged *out,
+		      int timeout_ms);
+
+/* Status of a RECONFIG (the replicas' enum bft_reconfig_status). */
+enum {
+	BFT_CLIENT_RECONF_OK = 0,	/* switches at seq `at` */
+	BFT_CLIENT_RECONF_E_ADMIN = 1,	/* not the administrator client */
+	BFT_CLIENT_RECONF_E_EPOCH = 2,	/* epoch is not current + 1 */
+	BFT_CLIENT_RECONF_E_SIZE = 3,	/* n or the replace set refused */
+	BFT_CLIENT_RECONF_E_FORMAT = 4,	/* malformed operation */
+	BFT_CLIENT_RECONF_E_BUSY = 5,	/* another one waits for its switch */
+};
+
+/* The certified result of a RECONFIG. */
+struct bft_client_reconfig {
+	uint32_t status;	/* BFT_CLIENT_RECONF_* */
+	uint32_t n;		/* n of the epoch in force, or pending if OK */
+	uint64_t epoch;		/* epoch in force, or pending if OK */
+	uint64_t at;		/* switch seq if OK, else 0 */
+};
+
+/*
+ * Submit the ordered RECONFIG(epoch, n, replace, config): replace has a
+ * bit per replica id that gets a new host, config is the 32-byte digest
+ * of the new configuration (bft.conf(5)). Returns BFT_OK with *res set
+ * (whatever its status), or a transport error as bft_client_invoke(),
+ * or BFT_E_PROTO for a malformed result.
+ */
+int bft_client_reconfig(struct bft_client *c, uint64_t epoch, uint32_t n,
+			uint64_t replace, const uint8_t config[32],
+			struct bft_client_reconfig *res, int timeout_ms);
+
 void bft_client_get_stats(const struct bft_client *c,
 			  struct bft_client_stats *st);
 /* Replicas (n) and tolerated faults (f) of the open cluster. */

@@ -282,44 +282,31 @@ int bft_client_kv_status(const struct bft_client *c, unsigned int *flags)
 	return c->kv_status;
 }
 
-/* A DATA(STABLE) for us, MAC'd by replica hdr.sender: 0 or -1. */
-static int stable_answer(struct bft_client *c, const uint8_t *rx, u32 len,
-			 u32 *from, struct bft_data_view *d)
-{
-	struct bft_msg_hdr h;
-	struct bft_iov iov = { .base = rx, .len = len - BFT_MAC_LEN };
-	u8 tag[BFT_MAC_LEN];
+/* Interim, until <linux/bft_wire.h> has the STAGED query (STAGE.md). */
+#ifndef BFT_REQ_F_STAGED
+#define BFT_REQ_F_STAGED	0x04
+struct bft_staged_result {
+	__le64 epoch;
+	__le64 staged;
+	__u8 config[BFT_DIGEST_LEN];
+	__le32 left;
+	__le32 reserved;
+};
+#endif
 
-	if (bft_wire_parse_hdr(rx, len, &h) || h.kind != BFT_MSG_DATA ||
-	    h.sender >= c->n || len < BFT_HDR_LEN + BFT_MAC_LEN)
-		return -1;
-	if (bft_async_mac(c->cli, h.sender, &iov, 1, tag) ||
-	    bft_memneq(tag, rx + len - BFT_MAC_LEN, BFT_MAC_LEN))
-		return -1;
-	if (bft_wire_parse_data(rx, len, &c->cli->core.lim, d) ||
-	    d->what != BFT_FETCH_STABLE)
-		return -1;
-	*from = h.sender;
-	return 0;
-}
-
-static void stable_ask(struct bft_client *c, uint64_t seq,
-		       const struct bft_client_stable *out)
-{
-	u8 buf[BFT_FETCH_FIXED + BFT_MAC_LEN];
-	struct bft_iov iov = { .base = buf, .len = BFT_FETCH_FIXED };
-	u32 i, len;
-
-	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT,
-				   c->id, 0, seq);
-	for (i = 0; len && i < c->n; i++) {
-		if (out[i].answered ||
-		    bft_async_mac(c->cli, i, &iov, 1, buf + BFT_FETCH_FIXED))
-			continue;
-		bft_async_send(c->a, i, buf, len);
-	}
-	bft_async_flush(c->a);
-}
+/*
+ * A question every replica answers alone (no voting): ask() sends it to
+ * each replica that has not answered, take() returns the replica whose
+ * answer @rx is (and records it), or -1 to ignore the datagram.
+ */
+struct query {
+	void (*ask)(struct bft_client *c, struct query *q);
+	int (*take)(struct bft_client *c, struct query *q, const uint8_t *rx,
+		    u32 len);
+	bool answered[BFT_MAX_REPLICAS];
+	uint64_t arg;		/* the seq, or the timestamp asked with */
+	void *out;
+};
 
 static uint64_t mono_ms(void)
 {
@@ -329,24 +316,22 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int bft_client_stable(struct bft_client *c, uint64_t seq,
-		      struct bft_client_stable *out, int timeout_ms)
+/* Asks again every 200 ms until all answered or timeout_ms (0: 2000). */
+static int query_all(struct bft_client *c, struct query *q, int timeout_ms)
 {
 	uint64_t now = mono_ms(), end, resend;
-	uint8_t *rx = c ? bft_async_rxbuf(c->a) : NULL;
-	struct bft_data_view d;
+	uint8_t *rx = bft_async_rxbuf(c->a);
 	struct pollfd pfd;
-	u32 from, got = 0;
+	u32 got = 0;
 	ssize_t n;
+	int from;
 
-	if (!c || !out || timeout_ms < 0)
-		return BFT_E_INVAL;
-	memset(out, 0, sizeof(*out) * c->n);
 	end = now + (timeout_ms ? (uint64_t)timeout_ms : 2000);
 	resend = now;
 	while (got < c->n && (now = mono_ms()) < end) {
 		if (now >= resend) {
-			stable_ask(c, seq, out);
+			q->ask(c, q);
+			bft_async_flush(c->a);
 			resend = now + 200;
 		}
 		pfd.fd = bft_async_fd(c->a);
@@ -358,18 +343,167 @@ int bft_client_stable(struct bft_client *c, uint64_t seq,
 			n = recv(pfd.fd, rx, BFT_WIRE_MAX_DGRAM, 0);
 			if (n < 0)
 				break;
-			if (stable_answer(c, rx, (u32)n, &from, &d) ||
-			    out[from].answered)
+			from = q->take(c, q, rx, (u32)n);
+			if (from < 0 || q->answered[from])
 				continue;
-			out[from].answered = true;
-			out[from].seq = d.seq;
-			memcpy(out[from].digest, d.digest, BFT_DIGEST_LEN);
+			q->answered[from] = true;
 			got++;
 		}
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
 			return BFT_E_SYSTEM;
 	}
 	return (int)got;
+}
+
+/* The MAC of a replica's datagram to us (the last BFT_MAC_LEN bytes). */
+static bool mac_ok(struct bft_client *c, u32 replica, const uint8_t *rx,
+		   u32 len)
+{
+	struct bft_iov iov = { .base = rx, .len = len - BFT_MAC_LEN };
+	u8 tag[BFT_MAC_LEN];
+
+	return len >= BFT_HDR_LEN + BFT_MAC_LEN && replica < c->n &&
+	       !bft_async_mac(c->cli, replica, &iov, 1, tag) &&
+	       !bft_memneq(tag, rx + len - BFT_MAC_LEN, BFT_MAC_LEN);
+}
+
+/* A DATA(STABLE) for us, MAC'd by replica hdr.sender. */
+static int stable_take(struct bft_client *c, struct query *q,
+		       const uint8_t *rx, u32 len)
+{
+	struct bft_client_stable *out = q->out;
+	struct bft_msg_hdr h;
+	struct bft_data_view d;
+
+	if (bft_wire_parse_hdr(rx, len, &h) || h.kind != BFT_MSG_DATA ||
+	    !mac_ok(c, h.sender, rx, len) ||
+	    bft_wire_parse_data(rx, len, &c->cli->core.lim, &d) ||
+	    d.what != BFT_FETCH_STABLE || q->answered[h.sender])
+		return -1;
+	out[h.sender].answered = true;
+	out[h.sender].seq = d.seq;
+	memcpy(out[h.sender].digest, d.digest, BFT_DIGEST_LEN);
+	return (int)h.sender;
+}
+
+static void stable_ask(struct bft_client *c, struct query *q)
+{
+	u8 buf[BFT_FETCH_FIXED + BFT_MAC_LEN];
+	struct bft_iov iov = { .base = buf, .len = BFT_FETCH_FIXED };
+	u32 i, len;
+
+	len = bft_enc_fetch_stable(buf, sizeof(buf), BFT_PRINCIPAL_CLIENT,
+				   c->id, 0, q->arg);
+	for (i = 0; len && i < c->n; i++) {
+		if (q->answered[i] ||
+		    bft_async_mac(c->cli, i, &iov, 1, buf + BFT_FETCH_FIXED))
+			continue;
+		bft_async_send(c->a, i, buf, len);
+	}
+}
+
+int bft_client_stable(struct bft_client *c, uint64_t seq,
+		      struct bft_client_stable *out, int timeout_ms)
+{
+	struct query q = {
+		.ask = stable_ask, .take = stable_take, .arg = seq, .out = out,
+	};
+
+	if (!c || !out || timeout_ms < 0)
+		return BFT_E_INVAL;
+	memset(out, 0, sizeof(*out) * c->n);
+	return query_all(c, &q, timeout_ms);
+}
+
+/* A REPLY to our STAGED query (timestamp q->arg) from its replica. */
+static int staged_take(struct bft_client *c, struct query *q,
+		       const uint8_t *rx, u32 len)
+{
+	struct bft_client_staged *o;
+	struct bft_reply_view r;
+
+	if (bft_wire_parse_reply(rx, len, &c->cli->core.lim, &r) ||
+	    r.client != c->id || r.ts != q->arg ||
+	    r.result_len != sizeof(struct bft_staged_result) ||
+	    !mac_ok(c, r.replica, rx, len) || q->answered[r.replica])
+		return -1;
+	o = (struct bft_client_staged *)q->out + r.replica;
+	o->answered = true;
+	o->epoch = bft_wget64(r.result, bft_staged_result, epoch);
+	o->staged = bft_wget64(r.result, bft_staged_result, staged);
+	memcpy(o->config, bft_wptr(r.result, bft_staged_result, config),
+	       BFT_DIGEST_LEN);
+	o->left = bft_wget32(r.result, bft_staged_result, left) != 0;
+	return (int)r.replica;
+}
+
+/* One REQUEST (empty op, authenticated for all), to the replicas left. */
+static void staged_ask(struct bft_client *c, struct query *q)
+{
+	u8 buf[BFT_REQ_FIXED + BFT_MAX_REPLICAS * BFT_MAC_LEN];
+	struct bft_iov iov = { .base = buf, .len = BFT_REQ_FIXED };
+	u32 i, len;
+
+	len = bft_enc_request(buf, sizeof(buf), c->id, q->arg, NULL, 0,
+			      BFT_REQ_F_STAGED, (u8)c->n);
+	for (i = 0; len && i < c->n; i++)
+		if (bft_async_mac(c->cli, i, &iov, 1,
+				  buf + BFT_REQ_FIXED + i * BFT_MAC_LEN))
+			return;
+	for (i = 0; len && i < c->n; i++)
+		if (!q->answered[i])
+			bft_async_send(c->a, i, buf, len);
+}
+
+int bft_client_staged(struct bft_client *c, struct bft_client_staged *out,
+		      int timeout_ms)
+{
+	/* Not recorded by the replicas: the next ordered request's ts. */
+	struct query q = {
+		.ask = staged_ask, .take = staged_take, .out = out,
+	};
+
+	if (!c || !out || timeout_ms < 0)
+		return BFT_E_INVAL;
+	q.arg = c->cli->core.ts + 1;
+	memset(out, 0, sizeof(*out) * c->n);
+	return query_all(c, &q, timeout_ms);
+}
+
+_Static_assert((int)BFT_CLIENT_RECONF_OK == (int)BFT_RECONF_OK &&
+	       (int)BFT_CLIENT_RECONF_E_ADMIN == (int)BFT_RECONF_E_ADMIN &&
+	       (int)BFT_CLIENT_RECONF_E_EPOCH == (int)BFT_RECONF_E_EPOCH &&
+	       (int)BFT_CLIENT_RECONF_E_SIZE == (int)BFT_RECONF_E_SIZE &&
+	       (int)BFT_CLIENT_RECONF_E_FORMAT == (int)BFT_RECONF_E_FORMAT &&
+	       (int)BFT_CLIENT_RECONF_E_BUSY == (int)BFT_RECONF_E_BUSY,
+	       "bftclient.h mirrors enum bft_reconfig_status");
+
+int bft_client_reconfig(struct bft_client *c, uint64_t epoch, uint32_t n,
+			uint64_t replace, const uint8_t config[32],
+			struct bft_client_reconfig *res, int timeout_ms)
+{
+	u8 op[sizeof(struct bft_reconfig_op)] = { 0 };
+	u8 out[sizeof(struct bft_reconfig_result)];
+	long len;
+
+	if (!c || !config || !res)
+		return BFT_E_INVAL;
+	bft_wput64(op, bft_reconfig_op, epoch, epoch);
+	bft_wput32(op, bft_reconfig_op, n, n);
+	bft_wput64(op, bft_reconfig_op, replace, replace);
+	memcpy(bft_wptr(op, bft_reconfig_op, config), config, BFT_DIGEST_LEN);
+	c->cli->core.op_flags = BFT_REQ_F_RECONFIG;
+	len = invoke(c, op, sizeof(op), false, out, sizeof(out), timeout_ms);
+	c->cli->core.op_flags = 0;
+	if (len < 0)
+		return len == BFT_E_TOOBIG ? BFT_E_PROTO : (int)len;
+	if (len != sizeof(out))
+		return BFT_E_PROTO;
+	res->status = bft_wget32(out, bft_reconfig_result, status);
+	res->n = bft_wget32(out, bft_reconfig_result, n);
+	res->epoch = bft_wget64(out, bft_reconfig_result, epoch);
+	res->at = bft_wget64(out, bft_reconfig_result, at);
+	return BFT_OK;
 }
 
 void bft_client_get_stats(const struct bft_client *c,

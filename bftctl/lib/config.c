@@ -94,6 +94,24 @@ int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
 	return 0;
 }
 
+void bft_format_endpoint(const struct sockaddr_storage *ss, char *buf,
+			 size_t len)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)ss;
+	const struct sockaddr_in *sin = (const void *)ss;
+	char host[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else {
+		snprintf(buf, len, "?");
+	}
+}
+
 socklen_t bft_sockaddr_as(const struct sockaddr_storage *src, int family,
 			  struct sockaddr_storage *dst)
 {

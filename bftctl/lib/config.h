@@ -120,6 +120,10 @@ int bft_conf_digest(const struct bft_conf *c,
 socklen_t bft_sockaddr_as(const struct sockaddr_storage *src, int family,
 			  struct sockaddr_storage *dst);
 
+/* The reverse: "a.b.c.d:port", "[v6]:port", or "?" for another family. */
+void bft_format_endpoint(const struct sockaddr_storage *ss, char *buf,
+			 size_t len);
+
 /* "a.b.c.d:port" or "[v6]:port"; numeric only. */
 int bft_parse_endpoint(const char *s, struct sockaddr_storage *ss,
 		       socklen_t *len);

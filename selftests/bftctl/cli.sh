@@ -59,8 +59,8 @@ USAGE='^usage: bftctl'
 for h in help --help -h; do
 	expect 0 out '^usage: bftctl \[-j\] \[COMMAND' "$h"
 done
-for cmd in show version replica peer client set setconf view-change monitor \
-	   log req bench checkpoint genkey pubkey help; do
+for cmd in show version replica peer client set setconf reconfig view-change \
+	   monitor log req bench checkpoint genkey pubkey help; do
 	for h in help --help -h; do
 		expect 0 out "^usage: bftctl( \\[-j\\])? $cmd" "$cmd" "$h"
 	done
@@ -169,6 +169,11 @@ bad "export: missing FILE" checkpoint export
 bad "import: expected FILE replica NAME" checkpoint import f
 bad "missing -c FILE, -k KEYFILE, -i CLIENT_ID" checkpoint verify f
 bad "verify: missing FILE" checkpoint verify -c c -i 1 -k k
+bad "missing -c FILE, -k KEYFILE" reconfig
+bad "missing -k KEYFILE" reconfig -c c
+bad "unexpected argument 'x'" reconfig -c c -k k x
+bad "--wait: expected an integer in \\[1, [0-9]+\\], got '0'" reconfig -c c -k k --wait 0
+bad "-i: expected an integer .* got 'x'" reconfig -c c -k k -i x
 bad "unknown command 'frob'" frob
 bad "unknown option '-x'" -x
 bad "unknown option '--frob'" --frob
@@ -181,6 +186,34 @@ key=$("$BFTCTL" genkey 2>/dev/null)
 pub=$(echo "$key" | "$BFTCTL" pubkey 2>/dev/null)
 [ ${#key} = 44 ] && [ ${#pub} = 44 ] && [ "$key" != "$pub" ]
 result $? "genkey | pubkey without the module"
+
+# reconfig: the file decides what is asked; a replica that has not
+# staged it (here: none answers) stops everything before the RECONFIG.
+echo "$key" >"$out.key"
+{
+	printf '[Cluster]\nName = cli\nEpoch = 1\nAdmin = 5\n'
+	for i in 0 1 2 3; do
+		printf '[Replica]\nId = %s\nEndpoint = 127.0.0.1:%s\nPublicKey = %s\n' \
+			"$i" $((19470 + i)) "$pub"
+	done
+	printf 'Joined = 1\n[Client]\nId = 5\nPublicKey = %s\n' "$pub"
+} >"$out.conf"
+expect 1 err 'replica 0 \(127\.0\.0\.1:19470\) has not staged epoch 1 \(no answer\)' \
+	reconfig -c "$out.conf" -k "$out.key" -t 300
+grep -q 'replica 3 (127.0.0.1:19473) has not staged' "$err" &&
+	grep -q 'nothing sent' "$err"
+result $? "reconfig: every replica not staged is named, nothing sent"
+expect 1 out '"ok":false' -j reconfig -c "$out.conf" -k "$out.key" -t 300
+grep -q '"replace":8' "$out" && grep -q '"problem":"no answer"' "$out"
+result $? "reconfig -j: replace mask and each replica's problem"
+expect 1 err "client 4 is not the cluster's admin \\(.*: Admin = 5\\); nothing sent" \
+	reconfig -c "$out.conf" -k "$out.key" -i 4
+sed -i 's/^Admin = 5$//' "$out.conf"
+expect 2 err 'has no \[Cluster\] Admin: the replicas refuse every reconfiguration' \
+	reconfig -c "$out.conf" -k "$out.key"
+sed -i 's/^Epoch = 1$/Epoch = 0/; s/^Joined = 1$//' "$out.conf"
+expect 2 err 'Epoch is 0, the first configuration' reconfig -c "$out.conf" -k "$out.key"
+rm -f "$out.key" "$out.conf"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -78,6 +78,8 @@ expect "complete 'bftctl set kv vc-'" "vc-timeout-ms vc-timeout-max-ms vc-backof
 expect "complete 'bftctl peer add kv id 1 key-'" "key-file key-id" \
 	"$(complete_words bftctl peer add kv id 1 key-)"
 expect "complete 'bftctl monitor '" "events log all" "$(complete_words bftctl monitor '')"
+expect "complete 'bftctl reco'" "reconfig" "$(complete_words bftctl reco)"
+expect "complete 'bftctl reconfig -c f --'" "--wait" "$(complete_words bftctl reconfig -c f --)"
 
 pc() {
 	PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest \

@@ -68,6 +68,7 @@ static int put_engine(struct sk_buff *msg, const struct bft_counters *c)
 	       put_ctr(msg, "seed_rejected", c->seed_rejected) ||
 	       put_ctr(msg, "seed_stale", c->seed_stale) ||
 	       put_ctr(msg, "stable_queries", c->stable_queries) ||
+	       put_ctr(msg, "staged_queries", c->staged_queries) ||
 	       put_ctr(msg, "retx_requests", c->retx_requests) ||
 	       put_ctr(msg, "retx_sent", c->retx_sent) ||
 	       put_ctr(msg, "vc_fetch_requests", c->vc_fetch_requests) ||

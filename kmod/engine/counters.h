@@ -45,6 +45,7 @@ struct bft_counters {
 	u64 seed_rejected;		/* seed digest != certified digest */
 	u64 seed_stale;			/* a newer checkpoint was certified */
 	u64 stable_queries;		/* FETCH(STABLE) answered */
+	u64 staged_queries;		/* the admin's STAGED answered */
 	u64 retx_requests;		/* FETCH(LOG) sent: stuck, asked */
 	u64 retx_sent;			/* messages re-sent to askers */
 	u64 vc_fetch_requests;		/* FETCH(VC) sent: named VC missing */

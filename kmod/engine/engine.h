@@ -136,6 +136,12 @@ struct bft_ops {
 	 */
 	void (*reconfig)(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 			 const u8 *config);
+	/*
+	 * Optional, for the admin's STAGED query: the configuration the
+	 * host has staged (epoch, digest of BFT_DIGEST_LEN bytes); false if
+	 * none. A host created in epoch E reports E and its own digest.
+	 */
+	bool (*staged)(void *ctx, u64 *epoch, u8 *config);
 };
 
 enum bft_status {

@@ -509,6 +509,8 @@ bool bft_epoch_behind(const struct bft_engine *e);
 void bft_reconf_resend(struct bft_engine *e);
 u64 bft_epoch_floor(const struct bft_engine *e);
 u64 bft_batch_limit(const struct bft_engine *e);
+bool bft_is_admin(const struct bft_engine *e, u32 client);
+void bft_staged_answer(struct bft_engine *e, const struct bft_req_view *r);
 
 /* xferserve.c: answering FETCH(STATE, TABLE, BATCH) */
 int bft_on_fetch(struct bft_engine *e, u32 from,

@@ -58,6 +58,7 @@ static const char * const drop_names[__BFT_DROP_MAX] = {
 	[BFT_DROP_NO_MEM] = "no_mem",
 	[BFT_DROP_THROTTLED] = "throttled",
 	[BFT_DROP_EPOCH] = "epoch",
+	[BFT_DROP_ADMIN] = "admin",
 };
 
 static const char * const status_names[__BFT_ST_MAX] = {

@@ -85,6 +85,10 @@ int bft_on_request(struct bft_engine *e, const struct bft_req_view *r)
 	u32 n;
 
 	note_fresh(e, cl, r);
+	if (r->flags & BFT_REQ_F_STAGED) {
+		bft_staged_answer(e, r);
+		return 0;
+	}
 	if (r->flags & BFT_REQ_F_READONLY) {
 		/* Tentative: runs now, the client waits for Q replies. */
 		if (e->xfer.active)

@@ -56,6 +56,11 @@ void bft_section_load(struct bft_engine *e, const u8 *in)
 	bft_reconf_stable(e, e->log.h);
 }
 
+bool bft_is_admin(const struct bft_engine *e, u32 client)
+{
+	return e->cfg.admin && client == e->cfg.admin - 1;
+}
+
 /* Deterministic: depends on replicated state and the request only. */
 static u32 reconf_check(struct bft_engine *e, const struct bft_req_view *r,
 			struct bft_ep_rec *nx)
@@ -64,7 +69,7 @@ static u32 reconf_check(struct bft_engine *e, const struct bft_req_view *r,
 
 	if (r->op_len != BFT_RECONF_OP_LEN)
 		return BFT_RECONF_E_FORMAT;
-	if (!e->cfg.admin || r->client != e->cfg.admin - 1)
+	if (!bft_is_admin(e, r->client))
 		return BFT_RECONF_E_ADMIN;
 	if (e->ep.pend)
 		return BFT_RECONF_E_BUSY;
@@ -306,4 +311,32 @@ u64 bft_batch_limit(const struct bft_engine *e)
 	if (e->ep.pend)
 		return e->ep.pend_at;
 	return bft_reconf_waiting(e) ? e->ep.rec.base : (u64)-1;
+}
+
+/*
+ * The admin's STAGED query (bftctl reconfig asks every replica of the new
+ * configuration before it submits a RECONFIG): answered at once, by this
+ * replica alone, from its host's staging; nothing replicated is read but
+ * the epoch, so there is nothing to order or to vote on. The client took
+ * the MAC check; its timestamp is not recorded (queries are idempotent).
+ */
+void bft_staged_answer(struct bft_engine *e, const struct bft_req_view *r)
+{
+	u8 res[BFT_STAGED_RES_LEN];
+	u64 staged = 0;
+
+	memset(res, 0, sizeof(res));
+	if (e->ops->staged &&
+	    !e->ops->staged(e->ctx, &staged,
+			    bft_wptr(res, bft_staged_result, config))) {
+		staged = 0;
+		memset(bft_wptr(res, bft_staged_result, config), 0,
+		       BFT_DIGEST_LEN);
+	}
+	bft_wput64(res, bft_staged_result, epoch, e->epoch);
+	bft_wput64(res, bft_staged_result, staged, staged);
+	bft_wput32(res, bft_staged_result, left, e->ep.left ? 1 : 0);
+	e->ctr.staged_queries++;
+	bft_send_reply(e, r->client, r->ts, BFT_REPLY_F_READONLY, res,
+		       sizeof(res));
 }

@@ -34,6 +34,7 @@ enum {
 	BFT_SUSPECT_FIXED = sizeof(struct bft_suspect),
 	BFT_RECONF_OP_LEN = sizeof(struct bft_reconfig_op),
 	BFT_RECONF_RES_LEN = sizeof(struct bft_reconfig_result),
+	BFT_STAGED_RES_LEN = sizeof(struct bft_staged_result),
 };
 
 static_assert(BFT_HDR_LEN == 24);
@@ -54,6 +55,7 @@ static_assert(BFT_VC_ACK_FIXED == 72);
 static_assert(BFT_SUSPECT_FIXED == 32);
 static_assert(BFT_RECONF_OP_LEN == 56);
 static_assert(BFT_RECONF_RES_LEN == 24);
+static_assert(BFT_STAGED_RES_LEN == 56);
 /* The receive screen reads these kinds' view right after the header. */
 static_assert(offsetof(struct bft_preprepare, view) == BFT_HDR_LEN);
 static_assert(offsetof(struct bft_agree, view) == BFT_HDR_LEN);

@@ -107,13 +107,14 @@ int bft_wire_parse_request(const u8 *buf, u32 len,
 	r->op_len = bft_wget32(buf, bft_request, op_len);
 	r->flags = bft_wget8(buf, bft_request, flags);
 	r->n_auth = bft_wget8(buf, bft_request, n_auth);
+	/* One kind at most: a RECONFIG is never read-only, nor a query. */
 	if (bft_wget16(buf, bft_request, reserved) ||
-	    (r->flags & ~BFT_REQ_F_ALL) ||
-	    (r->flags & BFT_REQ_F_ALL) == BFT_REQ_F_ALL)
-		return BFT_DROP_RESERVED;	/* a RECONFIG is never read-only */
+	    (r->flags & ~BFT_REQ_F_ALL) || (r->flags & (r->flags - 1)))
+		return BFT_DROP_RESERVED;
 	if (r->client >= lim->n_clients)
 		return BFT_DROP_SENDER;
-	if (r->op_len > lim->max_op)
+	if (r->op_len > lim->max_op ||
+	    (r->op_len && (r->flags & BFT_REQ_F_STAGED)))
 		return BFT_DROP_OP_LEN;
 	if (r->n_auth != lim->n)
 		return BFT_DROP_NAUTH;

@@ -406,7 +406,8 @@ int bft_batch_next(const u8 *batch, u32 len, u32 *off,
 	if (rlen > len - *off)
 		return BFT_DROP_INNER;
 	ret = bft_wire_parse_request(batch + *off, rlen, lim, r);
-	if (ret)
+	/* A STAGED query is answered on arrival, never ordered. */
+	if (ret || (r->flags & BFT_REQ_F_STAGED))
 		return BFT_DROP_INNER;
 	*off += rlen;
 	return 0;

@@ -102,6 +102,7 @@ enum bft_drop_reason {
 	BFT_DROP_NO_MEM,	/* allocation failed on receive (glue) */
 	BFT_DROP_THROTTLED,	/* client in backoff after the MAC attack */
 	BFT_DROP_EPOCH,		/* replica message of another epoch */
+	BFT_DROP_ADMIN,		/* admin-only request from another client */
 
 	__BFT_DROP_MAX
 };
@@ -127,7 +128,9 @@ struct bft_hdr {
 
 #define BFT_REQ_F_READONLY	0x01
 #define BFT_REQ_F_RECONFIG	0x02	/* op is a struct bft_reconfig_op */
-#define BFT_REQ_F_ALL		(BFT_REQ_F_READONLY | BFT_REQ_F_RECONFIG)
+#define BFT_REQ_F_STAGED	0x04	/* query: struct bft_staged_result */
+#define BFT_REQ_F_ALL		(BFT_REQ_F_READONLY | BFT_REQ_F_RECONFIG | \
+				 BFT_REQ_F_STAGED)
 
 /*
  * RECONFIG: an ordered request the engine executes itself (never read-
@@ -160,6 +163,21 @@ struct bft_reconfig_result {
 	__le32 n;		/* n of the epoch in force or pending */
 	__le64 epoch;		/* epoch in force, or pending if OK */
 	__le64 at;		/* switch seq if OK, else 0 */
+};
+
+/*
+ * STAGED: an unordered query with an empty operation, from the
+ * administrator client only (others: dropped as BFT_DROP_ADMIN). Each
+ * replica answers alone, from its own host's staging, with a REPLY
+ * (flags BFT_REPLY_F_READONLY) whose result is this struct: the client
+ * reads every replica's answer, it does not vote on them.
+ */
+struct bft_staged_result {
+	__le64 epoch;		/* epoch in force at this replica */
+	__le64 staged;		/* staged epoch, 0: none */
+	__u8 config[BFT_DIGEST_LEN];	/* staged config digest, or zeros */
+	__le32 left;		/* 1: this replica was replaced and stopped */
+	__le32 reserved;
 };
 
 /* REQUEST <o, t, c>: sender is the client. */

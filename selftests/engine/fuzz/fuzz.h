@@ -12,6 +12,7 @@
 
 #define FUZZ_N		4
 #define FUZZ_CLIENTS	8
+#define FUZZ_ADMIN	3	/* the engine target's administrator client */
 
 static const struct bft_wire_limits fuzz_lim = {
 	.n = FUZZ_N,
@@ -40,7 +41,7 @@ enum fuzz_sample {
 	FS_REQUEST, FS_PP, FS_PREPARE, FS_COMMIT, FS_REPLY, FS_CKPT,
 	FS_VC, FS_NV, FS_FETCH, FS_DATA, FS_PP_NULL, FS_REQUEST_RO,
 	FS_VC_ACK, FS_FETCH_LOG, FS_FETCH_VC, FS_DATA_VC, FS_SUSPECT,
-	FS_COUNT
+	FS_STAGED, FS_COUNT
 };
 
 /* A VIEW-CHANGE with one checkpoint and one prepared entry. */
@@ -84,6 +85,9 @@ static inline u32 fuzz_sample(enum fuzz_sample k, u8 *buf, u32 cap,
 				       op, sizeof(op),
 				       k == FS_REQUEST_RO ?
 				       BFT_REQ_F_READONLY : 0, FUZZ_N);
+	case FS_STAGED:
+		return bft_enc_request(buf, cap, sender % FUZZ_CLIENTS, seq + 1,
+				       NULL, 0, BFT_REQ_F_STAGED, FUZZ_N);
 	case FS_PP:
 		blen = bft_enc_request(batch, sizeof(batch), 1, seq + 1, op,
 				       sizeof(op), 0, FUZZ_N);

@@ -107,11 +107,21 @@ static void f_committed(void *ctx, u64 seq, u64 view, const void *batch,
 		sink = ((const u8 *)batch)[len - 1];
 }
 
+/* Something staged: the STAGED answer carries the host's bytes. */
+static bool f_staged(void *ctx, u64 *epoch, u8 *config)
+{
+	(void)ctx;
+	*epoch = 1;
+	memset(config, 0x5a, BFT_DIGEST_LEN);
+	return true;
+}
+
 static const struct bft_ops fuzz_ops = {
 	.mac = fuzz_mac,
 	.send = f_send,
 	.event = f_event,
 	.committed = f_committed,
+	.staged = f_staged,
 };
 
 static const struct bft_service_ops fuzz_service = {
@@ -134,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.max_op = 256, .max_result = 64, .batch_delay_ms = 1,
 		.window = 4, .vc_timeout_ms = 50, .vc_timeout_max_ms = 400,
 		.vc_backoff = 2, .xfer_retry_ms = 20, .xfer_chunk = 64,
+		.admin = FUZZ_ADMIN + 1,
 	};
 	struct bft_engine *e;
 	u64 now = 1000;

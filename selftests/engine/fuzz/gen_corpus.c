@@ -79,6 +79,8 @@ static void engine_seeds(void)
 			s.len = 0;
 			s.b[s.len++] = (u8)id;
 			rec(&s, op, FS_REQUEST, 3, 0, 0);
+			rec(&s, op, FS_STAGED, FUZZ_ADMIN, 0, 1);
+			rec(&s, op, FS_STAGED, 1, 0, 2);
 			rec(&s, op, FS_PP_NULL, 0, 0, 1);
 			rec(&s, op, FS_PREPARE, 2, 0, 1);
 			rec(&s, op, FS_PREPARE, 3, 0, 1);
@@ -142,6 +144,7 @@ int main(int argc, char **argv)
 	mkdir(outdir, 0755);
 	sample("request", FS_REQUEST, 1, 0, 0);
 	sample("request", FS_REQUEST_RO, 2, 0, 5);
+	sample("request", FS_STAGED, FUZZ_ADMIN, 0, 6);
 	sample("preprepare", FS_PP, 0, 0, 1);
 	sample("preprepare", FS_PP_NULL, 0, 3, 9);
 	sample("agree", FS_PREPARE, 1, 0, 1);

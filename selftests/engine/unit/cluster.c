@@ -87,6 +87,18 @@ static int op_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 	return 0;
 }
 
+/* The host's staging, as the STAGED query reports it. */
+static bool op_staged(void *ctx, u64 *epoch, u8 *config)
+{
+	struct tc_replica *r = ctx;
+
+	if (!r->staged_epoch)
+		return false;
+	*epoch = r->staged_epoch;
+	memcpy(config, r->staged_config, BFT_DIGEST_LEN);
+	return true;
+}
+
 /* The host side of a switch: replaced peers have new hosts and keys. */
 static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 			const u8 *config)
@@ -96,6 +108,7 @@ static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 
 	(void)n;
 	(void)config;
+	r->staged_epoch = 0;	/* installed (or not): staging is spent */
 	r->switched_epoch = epoch;
 	r->switched_at = seq;
 	for (j = 0; j < TC_MAX_N; j++)
@@ -316,6 +329,7 @@ static const struct bft_ops tc_ops = {
 	.event = op_event,
 	.committed = op_committed,
 	.reconfig = op_reconfig,
+	.staged = op_staged,
 };
 
 /* A counter service: each write adds its op length. */
@@ -433,6 +447,7 @@ static void enc_op(struct tc *tc, u32 c, u8 flags, const void *op, u32 len,
 	cl->ts++;
 	cl->readonly = flags & BFT_REQ_F_READONLY;
 	memset(cl->got, 0, sizeof(cl->got));
+	memset(cl->n_staged, 0, sizeof(cl->n_staged));
 	cl->req_len = bft_enc_request(cl->req, sizeof(cl->req), c, cl->ts, op,
 				      len, flags, (u8)tc->n);
 	iov.base = cl->req;
@@ -511,6 +526,12 @@ static void client_rx(struct tc *tc, u32 c, const u8 *buf, u32 len)
 	hmac_iov(key, &iov, 1, tag);
 	if (memcmp(tag, buf + len - BFT_MAC_LEN, 32))
 		return;
+	if (rv.result_len == BFT_STAGED_RES_LEN && rv.ts == cl->ts) {
+		/* STAGED: each replica's own answer, kept, not voted on. */
+		memcpy(cl->staged[rv.replica], rv.result, BFT_STAGED_RES_LEN);
+		cl->n_staged[rv.replica]++;
+		return;
+	}
 	if (!cl->busy || rv.ts != cl->ts ||
 	    (rv.result_len != 8 && rv.result_len != BFT_RECONF_RES_LEN))
 		return;

@@ -38,6 +38,8 @@ struct tc_replica {
 	u64 tx_epoch;		/* epoch tc_inject() stamps for this sender */
 	u64 switched_epoch;	/* ops->reconfig reports */
 	u64 switched_at;
+	u64 staged_epoch;	/* ops->staged reports (0: nothing staged) */
+	u8 staged_config[32];
 };
 
 struct tc_client {
@@ -53,6 +55,9 @@ struct tc_client {
 	u64 view[TC_MAX_N];
 	u64 accepted;
 	u64 last_result;
+	/* STAGED answers of the last request, per replica, and how many. */
+	u8 staged[TC_MAX_N][56];
+	u32 n_staged[TC_MAX_N];
 };
 
 struct tc {

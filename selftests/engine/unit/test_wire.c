@@ -71,6 +71,22 @@ TEST(wire_request_roundtrip_rejects)
 	ASSERT_EQ(BFT_DROP_SHORT, bft_wire_parse_request(buf, len, &lim, &r));
 	bft_put32(buf + BFT_HDR_LEN + 8, 1);
 	ASSERT_EQ(BFT_DROP_LEN, bft_wire_parse_request(buf, len, &lim, &r));
+	/* STAGED: an empty query, one kind only */
+	len = bft_enc_request(buf, sizeof(buf), 1, 1, NULL, 0,
+			      BFT_REQ_F_STAGED, 4);
+	ASSERT_EQ(0, bft_wire_parse_request(buf, len, &lim, &r));
+	ASSERT_EQ(BFT_REQ_F_STAGED, r.flags);
+	len = bft_enc_request(buf, sizeof(buf), 1, 1, "x", 1,
+			      BFT_REQ_F_STAGED, 4);
+	ASSERT_EQ(BFT_DROP_OP_LEN, bft_wire_parse_request(buf, len, &lim, &r));
+	len = bft_enc_request(buf, sizeof(buf), 1, 1, NULL, 0,
+			      BFT_REQ_F_STAGED | BFT_REQ_F_RECONFIG, 4);
+	ASSERT_EQ(BFT_DROP_RESERVED,
+		  bft_wire_parse_request(buf, len, &lim, &r));
+	len = bft_enc_request(buf, sizeof(buf), 1, 1, NULL, 0,
+			      BFT_REQ_F_STAGED | BFT_REQ_F_READONLY, 4);
+	ASSERT_EQ(BFT_DROP_RESERVED,
+		  bft_wire_parse_request(buf, len, &lim, &r));
 }
 
 static u32 make_batch(u8 *out, u32 count)
@@ -109,6 +125,13 @@ TEST(wire_preprepare_batch_digest)
 	ASSERT_EQ(0, bft_batch_digest(batch, 0, 0, &lim, d2));
 	bft_null_digest(d);
 	ASSERT_TRUE(!memcmp(d, d2, BFT_DIGEST_LEN));
+	/* a STAGED query is never ordered */
+	ASSERT_EQ(BFT_REQ_FIXED + 4 * BFT_MAC_LEN,
+		  bft_enc_request(batch + blen, sizeof(batch) - blen, 5, 1,
+				  NULL, 0, BFT_REQ_F_STAGED, 4));
+	ASSERT_EQ(BFT_DROP_INNER,
+		  bft_batch_digest(batch, blen + BFT_REQ_FIXED +
+				   4 * BFT_MAC_LEN, 4, &lim, d2));
 	/* caps */
 	bft_put32(buf + BFT_HDR_LEN + 48, lim.batch_max + 1);
 	ASSERT_EQ(BFT_DROP_BATCH_COUNT,

@@ -112,7 +112,8 @@ static bool window_open(const struct bft_engine *e)
 	       e->log.next_seq - 1 - e->log.last_exec < e->cfg.window;
 }
 
-static void propose(struct bft_engine *e)
+/* Order the next batch from the FIFO; an empty one only if @null. */
+static void propose(struct bft_engine *e, bool null)
 {
 	struct bft_slot *s = bft_slot_get(e, e->log.next_seq);
 	u32 nc = e->cfg.n_clients, len = 0, count = 0, n;
@@ -136,7 +137,7 @@ static void propose(struct bft_engine *e)
 			      cl->pend_len;
 		cl->pend_state = PEND_ORDERED;
 	}
-	if (!count)
+	if (!count && !null)
 		return;
 	/* Requests were validated on arrival; this only hashes. */
 	if (bft_batch_digest(s->batch, len, count, &e->lim, d))
@@ -172,8 +173,15 @@ void bft_try_batch(struct bft_engine *e)
 		if (!full && e->now < e->cl.batch_deadline &&
 		    e->cl.batch_deadline != BFT_NO_DEADLINE)
 			break;
-		propose(e);
+		propose(e, false);
 	}
+	/*
+	 * A pending switch waits for its boundary c, which traffic may
+	 * never bring: with nothing queued, fill the seqs up to c with
+	 * null batches (PBFT's null requests; window_open stops at c).
+	 */
+	while (e->ep.pend && !e->cl.q_len && window_open(e))
+		propose(e, true);
 	if (!e->cl.q_len || !window_open(e))
 		e->cl.batch_deadline = BFT_NO_DEADLINE;
 	else if (e->cl.batch_deadline == BFT_NO_DEADLINE)

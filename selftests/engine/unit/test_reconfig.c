@@ -24,18 +24,24 @@ static void info(u32 i, struct bft_info *in)
 	bft_engine_info(tc.r[i].e, in);
 }
 
+/* op has room for BFT_RECONF_OP_LEN + 1 bytes. */
+static void reconf_op(u8 *op, u64 epoch, u32 n, u64 replace)
+{
+	memset(op, 0, BFT_RECONF_OP_LEN + 1);
+	bft_wput64(op, bft_reconfig_op, epoch, epoch);
+	bft_wput32(op, bft_reconfig_op, n, n);
+	bft_wput64(op, bft_reconfig_op, replace, replace);
+	memset(bft_wptr(op, bft_reconfig_op, config), (int)epoch + 0x40,
+	       BFT_DIGEST_LEN);
+}
+
 static void reconf(u32 c, u64 epoch, u32 n, u64 replace, u32 reserved,
 		   u32 len)
 {
 	u8 op[BFT_RECONF_OP_LEN + 1];
 
-	memset(op, 0, sizeof(op));
-	bft_wput64(op, bft_reconfig_op, epoch, epoch);
-	bft_wput32(op, bft_reconfig_op, n, n);
+	reconf_op(op, epoch, n, replace);
 	bft_wput32(op, bft_reconfig_op, reserved, reserved);
-	bft_wput64(op, bft_reconfig_op, replace, replace);
-	memset(bft_wptr(op, bft_reconfig_op, config), (int)epoch + 0x40,
-	       BFT_DIGEST_LEN);
 	tc_submit_op(&tc, c, BFT_REQ_F_RECONFIG, op, len);
 	tc_run(&tc);
 }
@@ -105,17 +111,41 @@ TEST(reconfig_bad_input_no_op)
 }
 
 /*
+ * A faulty admin's second RECONFIG for epoch 2, sent as soon as the
+ * primary fills the idle interval with its first null batch: the
+ * primary orders it at the next seq, below the switch.
+ */
+static bool tap_second(struct tc *t, u32 from, u32 to, u8 *buf, u32 len)
+{
+	static u8 op[BFT_RECONF_OP_LEN + 1];
+
+	(void)from;
+	(void)to;
+	if (bft_wget8(buf, bft_hdr, kind) != BFT_MSG_PRE_PREPARE ||
+	    len < BFT_PP_FIXED || bft_wget32(buf, bft_preprepare, count))
+		return true;
+	t->tap = NULL;
+	reconf_op(op, 2, 4, 1);
+	tc_submit_op(t, ADMIN, BFT_REQ_F_RECONFIG, op, BFT_RECONF_OP_LEN);
+	return true;
+}
+
+/*
  * A faulty admin sends two RECONFIGs for epoch 1: the first ordered one
  * wins at every replica, the second is BUSY; after the switch, the same
  * epoch again is EPOCH. The switch is at the first boundary at or after
  * the RECONFIG's seq, here the RECONFIG itself is the boundary batch.
+ * With one batch in flight (W = 1), the second RECONFIG for epoch 2
+ * reaches the primary while it fills the interval with null batches.
  */
 TEST(reconfig_two_for_one_epoch)
 {
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1, .window = 1 };
 	struct bft_info in;
 	u32 i;
 
-	ASSERT_EQ(0, setup(3));
+	ASSERT_EQ(0, tc_init(&tc, 4, 3, &o));
 	one(0);
 	one(0);
 	one(0);
@@ -129,12 +159,12 @@ TEST(reconfig_two_for_one_epoch)
 		EXPECT_EQ(4, tc.r[i].switched_at);
 		EXPECT_EQ(1, tc.r[i].events[BFT_EV_EPOCH]);
 	}
-	one(0);
-	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 5 */
 	EXPECT_EQ(BFT_RECONF_E_EPOCH, status_of(ADMIN));
-	reconf(ADMIN, 2, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 7: at 8 */
-	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
-	reconf(ADMIN, 2, 4, 1, 0, BFT_RECONF_OP_LEN);	/* faulty: again */
+	tc.tap = tap_second;
+	reconf(ADMIN, 2, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 6: at 8 */
+	EXPECT_EQ(NULL, tc.tap);
+	tc_run(&tc);		/* seq 7 null, seq 8 the faulty one */
 	EXPECT_EQ(BFT_RECONF_E_BUSY, status_of(ADMIN));
 	for (i = 0; i < 4; i++) {
 		info(i, &in);
@@ -142,8 +172,36 @@ TEST(reconfig_two_for_one_epoch)
 		EXPECT_EQ(8, in.epoch_base);
 		EXPECT_EQ(0, in.reconf_at);
 		EXPECT_EQ(8, in.last_exec);
-		EXPECT_EQ(4, tc.r[i].counter);
+		EXPECT_EQ(3, tc.r[i].counter);
+		EXPECT_EQ(1, ctr(i)->null_executed);
 		EXPECT_FALSE(in.left);	/* replace 1 was BUSY: r0 stays */
+	}
+	tc_free(&tc);
+}
+
+/*
+ * Idle: nothing but the RECONFIG arrives, and the primary fills the seqs
+ * up to the switch with null batches, so the switch does not wait for
+ * traffic that may never come.
+ */
+TEST(reconfig_idle_switch)
+{
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, setup(3));
+	one(0);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 2: at 4 */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	tc_advance(&tc, 1000, 50);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(4, in.epoch_base);
+		EXPECT_EQ(4, in.last_exec);
+		EXPECT_EQ(4, in.stable_seq);
+		EXPECT_EQ(2, ctr(i)->null_executed);
+		EXPECT_EQ(1, tc.r[i].events[BFT_EV_EPOCH]);
 	}
 	tc_free(&tc);
 }
@@ -166,11 +224,7 @@ TEST(reconfig_replace_replica)
 	one(1);
 	reconf(ADMIN, 1, 4, 1ULL << 2, 0, BFT_RECONF_OP_LEN);	/* seq 3 */
 	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
-	info(0, &in);
-	EXPECT_EQ(4, in.reconf_at);
-	EXPECT_EQ(0, in.epoch);
-	one(0);						/* seq 4 */
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4; i++) {			/* seq 4: null */
 		info(i, &in);
 		EXPECT_EQ(1, in.epoch);
 		EXPECT_EQ(4, in.last_exec);
@@ -228,8 +282,7 @@ TEST(reconfig_laggard_catches_up)
 	tc_isolate(&tc, 3, true);
 	one(1);
 	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 3 */
-	one(0);						/* seq 4 */
-	one(1);						/* seq 5 */
+	one(1);				/* seq 4 was null; seq 5 */
 	info(3, &in);
 	EXPECT_EQ(0, in.epoch);
 	EXPECT_EQ(1, in.last_exec);
@@ -323,9 +376,7 @@ TEST(staged_query)
 
 	stage(3, 1);
 	reconf(ADMIN, 1, 4, 1ULL << 2, 0, BFT_RECONF_OP_LEN);	/* seq 2 */
-	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
-	one(0);
-	one(0);						/* seq 4: switch */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));	/* 3, 4 null: switch */
 	staged(ADMIN, 0, 0);
 	for (i = 0; i < 4; i++)
 		expect_staged(_metadata, i, 1, 0, 0, i == 2);

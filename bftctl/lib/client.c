@@ -282,18 +282,6 @@ int bft_client_kv_status(const struct bft_client *c, unsigned int *flags)
 	return c->kv_status;
 }
 
-/* Interim, until <linux/bft_wire.h> has the STAGED query (STAGE.md). */
-#ifndef BFT_REQ_F_STAGED
-#define BFT_REQ_F_STAGED	0x04
-struct bft_staged_result {
-	__le64 epoch;
-	__le64 staged;
-	__u8 config[BFT_DIGEST_LEN];
-	__le32 left;
-	__le32 reserved;
-};
-#endif
-
 /*
  * A question every replica answers alone (no voting): ask() sends it to
  * each replica that has not answered, take() returns the replica whose

@@ -12,7 +12,7 @@
 
 int bft_ckpt_alloc(struct bft_engine *e)
 {
-	u32 i, n = e->n;
+	u32 i, n = e->max_n;
 	size_t per = (size_t)n * BFT_DIGEST_LEN + e->esz;
 
 	e->ck.n_rec = e->cfg.log_size / e->cfg.ckpt_interval + 2;
@@ -66,7 +66,7 @@ static struct bft_ckpt *rec_get(struct bft_engine *e, u64 seq)
 		rec_reset(e, c);
 		c->valid = true;
 		c->seq = seq;
-		memset(c->votes, 0, (size_t)e->n * BFT_DIGEST_LEN);
+		memset(c->votes, 0, (size_t)e->max_n * BFT_DIGEST_LEN);
 	}
 	return c;
 }

@@ -56,9 +56,10 @@ void bft_config_defaults(struct bft_config *c)
 
 int bft_config_check(const struct bft_config *c)
 {
-	u32 req_max;
+	u32 req_max, max_n = c->max_n ? c->max_n : c->n;
 
-	if (c->n < 4 || c->n > BFT_MAX_REPLICAS || c->id >= c->n)
+	if (c->n < 4 || c->n > BFT_MAX_REPLICAS || c->id >= c->n ||
+	    max_n < c->n || max_n > BFT_MAX_REPLICAS)
 		return -EINVAL;
 	if (!c->n_clients || c->n_clients > BFT_MAX_CLIENTS)
 		return -EINVAL;
@@ -70,7 +71,7 @@ int bft_config_check(const struct bft_config *c)
 		return -EINVAL;
 	if (c->max_op > BFT_MAX_OP || c->max_result > BFT_MAX_RESULT)
 		return -EINVAL;
-	req_max = BFT_REQ_FIXED + c->max_op + c->n * BFT_MAC_LEN;
+	req_max = BFT_REQ_FIXED + c->max_op + max_n * BFT_MAC_LEN;
 	if (!c->batch_max || c->batch_bytes < req_max ||
 	    c->batch_bytes > BFT_WIRE_MAX_DGRAM - BFT_DATA_FIXED - BFT_MAC_LEN)
 		return -EINVAL;
@@ -116,13 +117,13 @@ static int log_alloc(struct bft_engine *e)
 	u32 L = e->cfg.log_size, i;
 
 	e->log.slots = bft_zalloc(sizeof(*e->log.slots) * L);
-	e->log.votes = bft_zalloc(sizeof(*e->log.votes) * 2 * L * e->n);
+	e->log.votes = bft_zalloc(sizeof(*e->log.votes) * 2 * L * e->max_n);
 	e->log.batches = bft_zalloc((size_t)L * e->cfg.batch_bytes);
 	if (!e->log.slots || !e->log.votes || !e->log.batches)
 		return -ENOMEM;
 	for (i = 0; i < L; i++) {
-		e->log.slots[i].prep = e->log.votes + (size_t)2 * i * e->n;
-		e->log.slots[i].commit = e->log.slots[i].prep + e->n;
+		e->log.slots[i].prep = e->log.votes + (size_t)2 * i * e->max_n;
+		e->log.slots[i].commit = e->log.slots[i].prep + e->max_n;
 		e->log.slots[i].batch = e->log.batches + (size_t)i * e->cfg.batch_bytes;
 	}
 	return 0;
@@ -150,6 +151,7 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->svc = svc;
 	e->now = now_ms;
 	e->n = cfg->n;
+	e->max_n = cfg->max_n ? cfg->max_n : cfg->n;
 	e->id = cfg->id;
 	e->f = bft_quorum_f(e->n);
 	e->q = bft_quorum_q(e->n);
@@ -158,13 +160,14 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 		e->q--;
 #endif
 	e->lim.n = e->n;
+	e->lim.max_n = e->max_n;
 	e->lim.n_clients = cfg->n_clients;
 	e->lim.max_op = cfg->max_op;
 	e->lim.max_result = cfg->max_result;
 	e->lim.batch_max = cfg->batch_max;
 	e->lim.batch_bytes = cfg->batch_bytes;
 	e->lim.log_size = cfg->log_size;
-	e->req_max = BFT_REQ_FIXED + cfg->max_op + e->n * BFT_MAC_LEN;
+	e->req_max = BFT_REQ_FIXED + cfg->max_op + e->max_n * BFT_MAC_LEN;
 	e->esz = bft_section_size(cfg);
 	e->epoch = cfg->epoch;
 	e->ep.tx_epoch = cfg->epoch;
@@ -238,7 +241,7 @@ int bft_engine_set_config(struct bft_engine *e, const struct bft_config *cfg)
 	    cfg->batch_bytes != o->batch_bytes || cfg->max_op != o->max_op ||
 	    cfg->max_result != o->max_result || cfg->flags != o->flags ||
 	    cfg->xfer_chunk != o->xfer_chunk || cfg->admin != o->admin ||
-	    cfg->epoch != o->epoch)
+	    cfg->epoch != o->epoch || cfg->max_n != o->max_n)
 		return -EINVAL;
 	e->cfg = *cfg;
 	if (e->vc.timeout < cfg->vc_timeout_ms)
@@ -448,8 +451,8 @@ void bft_slot_clear(struct bft_engine *e, struct bft_slot *s)
 	struct bft_vote *p = s->prep, *c = s->commit;
 	u8 *b = s->batch;
 
-	memset(p, 0, sizeof(*p) * e->n);
-	memset(c, 0, sizeof(*c) * e->n);
+	memset(p, 0, sizeof(*p) * e->max_n);
+	memset(c, 0, sizeof(*c) * e->max_n);
 	memset(s, 0, sizeof(*s));
 	s->prep = p;
 	s->commit = c;

@@ -45,6 +45,7 @@ struct bft_config {
 	/* Fixed at create: membership (Documentation/engine.rst). */
 	u32 admin;		/* administrator client id + 1, 0: none */
 	u64 epoch;		/* configuration epoch this replica starts in */
+	u32 max_n;		/* largest n of any epoch, 0: n (sizes arrays) */
 	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */
 };
 

@@ -42,8 +42,8 @@ struct bft_slot {
 	u64 p_view;
 	u8 pp_digest[BFT_DIGEST_LEN];
 	u8 p_digest[BFT_DIGEST_LEN];
-	struct bft_vote *prep;	/* n entries */
-	struct bft_vote *commit;	/* n entries */
+	struct bft_vote *prep;	/* max_n entries */
+	struct bft_vote *commit;	/* max_n entries */
 	u64 fetch_at;
 };
 
@@ -78,7 +78,7 @@ struct bft_ckpt {
 	u64 size;		/* snapshot stream bytes, when mine */
 	u8 digest[BFT_DIGEST_LEN];
 	u64 vote_mask;
-	u8 *votes;		/* n * 32 */
+	u8 *votes;		/* max_n * 32 */
 	u8 *ts_snap;		/* n_clients * 8: engine part of the state */
 };
 
@@ -125,7 +125,7 @@ struct bft_log {
 	u64 next_seq;		/* primary: next sequence number to assign */
 	u64 max_seq;		/* highest seq with an accepted pre-prepare */
 	struct bft_slot *slots;	/* L */
-	struct bft_vote *votes;	/* 2 * L * n */
+	struct bft_vote *votes;	/* 2 * L * max_n */
 	u8 *batches;		/* L * batch_bytes */
 };
 
@@ -170,7 +170,7 @@ struct bft_ckpts {
 	struct bft_ckpt *rec;	/* n_rec */
 	u8 *mem;		/* their votes and client timestamp snapshots */
 	u64 *peer_seq;		/* latest CHECKPOINT per replica */
-	u8 *peer_digest;	/* n * 32 */
+	u8 *peer_digest;	/* max_n * 32 */
 };
 
 /* Stable checkpoints: recent ones, who certified the latest (stable.c). */
@@ -300,7 +300,8 @@ struct bft_engine {
 	void *svc;
 	u64 now;
 
-	u32 n, f, q, id;
+	u32 n, f, q, id;		/* n, f, Q: of the epoch in force */
+	u32 max_n;		/* per-replica arrays are sized by it */
 	u32 req_max;		/* largest REQUEST datagram */
 	u32 esz;		/* engine section of the state, bytes */
 	u64 view;

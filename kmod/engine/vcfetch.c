@@ -25,7 +25,7 @@ struct bft_vcf_want {
 
 int bft_vcf_alloc(struct bft_engine *e)
 {
-	u32 n = e->n;
+	u32 n = e->max_n;
 
 	e->vcf.vk_mem = bft_zalloc((size_t)n * e->vc.max);
 	e->vcf.vk_len = bft_zalloc(sizeof(u32) * n);
@@ -51,7 +51,7 @@ void bft_vcf_free(struct bft_engine *e)
 /* A new epoch: no copy of an older one is named again. */
 void bft_vcf_reset(struct bft_engine *e)
 {
-	u32 n = e->n;
+	u32 n = e->max_n;
 
 	memset(e->vcf.vk_len, 0, sizeof(u32) * n);
 	memset(e->vcf.vk_view, 0, sizeof(u64) * n);
@@ -189,7 +189,7 @@ int bft_on_fetch_vc(struct bft_engine *e, u32 from,
 
 	if (j >= e->n)
 		return BFT_DROP_RESERVED;
-	if (!bft_answer_due(e, &e->vcf.answered[from * e->n + j]))
+	if (!bft_answer_due(e, &e->vcf.answered[from * e->max_n + j]))
 		return BFT_DROP_BUSY;
 	p = bft_vc_copy(e, j, f->seq, f->digest, &len);
 	if (!p)

@@ -12,7 +12,7 @@
 
 int bft_vc_alloc(struct bft_engine *e)
 {
-	u32 n = e->n, L = e->cfg.log_size;
+	u32 n = e->max_n, L = e->cfg.log_size;
 
 	e->vc.max = BFT_VC_FIXED + BFT_MAX_CKPTS_VC * BFT_VC_CKPT_LEN +
 		    L * BFT_VC_ENTRY_LEN + BFT_MAC_LEN;
@@ -195,7 +195,7 @@ void bft_vc_timeout(struct bft_engine *e)
  */
 void bft_vc_epoch_reset(struct bft_engine *e)
 {
-	u32 n = e->n, len;
+	u32 n = e->max_n, len;
 
 	memset(e->vc.len, 0, sizeof(u32) * n);
 	memset(e->vc.view, 0, sizeof(u64) * n);
@@ -259,7 +259,7 @@ static bool vc_acked(struct bft_engine *e, u32 j, u64 v)
 		return true;
 	vc_digest(e, j, d);
 	for (a = 0; a < e->n && k < need; a++) {
-		const struct bft_vc_ack_rec *r = &e->vc.acks[j * e->n + a];
+		const struct bft_vc_ack_rec *r = &e->vc.acks[j * e->max_n + a];
 
 		k += r->view == v && !memcmp(r->digest, d, BFT_DIGEST_LEN);
 	}
@@ -289,7 +289,7 @@ int bft_on_vc_ack(struct bft_engine *e, u32 from,
 		return BFT_DROP_RESERVED;
 	if (bft_primary(e, a->view) != e->id)
 		return BFT_DROP_NOT_PRIMARY;
-	r = &e->vc.acks[a->replica * e->n + from];
+	r = &e->vc.acks[a->replica * e->max_n + from];
 	if (a->view < e->view || a->view < r->view)
 		return 0;	/* late: harmless */
 	if (r->view == a->view &&

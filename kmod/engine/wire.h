@@ -88,6 +88,7 @@ static_assert(offsetof(struct bft_suspect, view) == BFT_HDR_LEN);
 /* Size caps the decoders enforce; all come from the replica config. */
 struct bft_wire_limits {
 	u32 n;			/* replicas */
+	u32 max_n;		/* largest n of any epoch, 0: n */
 	u32 n_clients;
 	u32 max_op;
 	u32 max_result;

@@ -97,6 +97,12 @@ struct bft_wire_limits {
 	u32 log_size;		/* L */
 };
 
+/* Most authenticator entries a REQUEST may carry (engine.rst, membership). */
+static inline u32 bft_lim_max_n(const struct bft_wire_limits *lim)
+{
+	return lim->max_n > lim->n ? lim->max_n : lim->n;
+}
+
 struct bft_msg_hdr {
 	u8 kind;
 	u8 principal;
@@ -334,8 +340,9 @@ bool bft_wire_size_bounds(const struct bft_wire_limits *lim, u8 kind,
 int bft_wire_screen(const u8 *hdr, u32 len, const struct bft_wire_limits *lim);
 /*
  * Stateless check a receive path may run before queueing (e.g. softirq):
- * header sanity, then the MAC trailer, or for a REQUEST the authenticator
- * entry of replica self. Returns 0 or an enum bft_drop_reason.
+ * header sanity, then the MAC trailer, or for a REQUEST (n or more
+ * entries) the authenticator entry of replica self. Returns 0 or an enum
+ * bft_drop_reason.
  */
 int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
 		    bft_mac_fn mac, void *ctx);

@@ -116,7 +116,8 @@ int bft_wire_parse_request(const u8 *buf, u32 len,
 	if (r->op_len > lim->max_op ||
 	    (r->op_len && (r->flags & BFT_REQ_F_STAGED)))
 		return BFT_DROP_OP_LEN;
-	if (r->n_auth != lim->n)
+	/* Entries past n are for a configuration the client also knows. */
+	if (r->n_auth < lim->n || r->n_auth > bft_lim_max_n(lim))
 		return BFT_DROP_NAUTH;
 	need = (u64)BFT_REQ_FIXED + r->op_len + (u64)r->n_auth * BFT_MAC_LEN;
 	if (need != len)
@@ -216,14 +217,15 @@ int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
 	if (ret)
 		return ret;
 	if (h.kind == BFT_MSG_REQUEST) {
-		u32 op_len, signed_len;
+		u32 op_len, signed_len, n_auth;
 
 		if (len < BFT_REQ_FIXED)
 			return BFT_DROP_SHORT;
 		op_len = bft_wget32(buf, bft_request, op_len);
-		if (bft_wget8(buf, bft_request, n_auth) != n || self >= n)
+		n_auth = bft_wget8(buf, bft_request, n_auth);
+		if (n_auth < n || self >= n)
 			return BFT_DROP_NAUTH;
-		if ((u64)BFT_REQ_FIXED + op_len + (u64)n * BFT_MAC_LEN != len)
+		if ((u64)BFT_REQ_FIXED + op_len + (u64)n_auth * BFT_MAC_LEN != len)
 			return BFT_DROP_LEN;
 		signed_len = BFT_REQ_FIXED + op_len;
 		iov.len = signed_len;

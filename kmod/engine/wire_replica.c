@@ -654,7 +654,8 @@ bool bft_wire_size_bounds(const struct bft_wire_limits *lim, u8 kind,
 	switch (kind) {
 	case BFT_MSG_REQUEST:
 		fixed = BFT_REQ_FIXED + (u64)lim->n * BFT_MAC_LEN;
-		var = lim->max_op;
+		var = lim->max_op + (u64)(bft_lim_max_n(lim) - lim->n) *
+		      BFT_MAC_LEN;
 		break;
 	case BFT_MSG_PRE_PREPARE:
 		fixed = BFT_PP_FIXED + BFT_MAC_LEN;

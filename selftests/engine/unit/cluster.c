@@ -441,18 +441,18 @@ static void enc_op(struct tc *tc, u32 c, u8 flags, const void *op, u32 len,
 		   u64 valid)
 {
 	struct tc_client *cl = &tc->c[c];
+	u32 i, na = tc->n_auth ? tc->n_auth : tc->n;
 	struct bft_iov iov;
-	u32 i;
 
 	cl->ts++;
 	cl->readonly = flags & BFT_REQ_F_READONLY;
 	memset(cl->got, 0, sizeof(cl->got));
 	memset(cl->n_staged, 0, sizeof(cl->n_staged));
 	cl->req_len = bft_enc_request(cl->req, sizeof(cl->req), c, cl->ts, op,
-				      len, flags, (u8)tc->n);
+				      len, flags, (u8)na);
 	iov.base = cl->req;
-	iov.len = cl->req_len - tc->n * BFT_MAC_LEN;
-	for (i = 0; i < tc->n; i++) {
+	iov.len = cl->req_len - na * BFT_MAC_LEN;
+	for (i = 0; i < na; i++) {
 		u8 key[32];
 
 		key_for(BFT_PRINCIPAL_CLIENT, c, BFT_PRINCIPAL_REPLICA, i, key);

@@ -71,6 +71,7 @@ struct tc {
 	bool corrupt_mac_from[TC_MAX_N];
 	/* Its VIEW-CHANGEs to odd ids claim another checkpoint digest. */
 	bool vc_split_from[TC_MAX_N];
+	u32 n_auth;		/* authenticator entries clients send, 0: n */
 	u32 delivered;
 	u32 drop_pct;		/* random loss, deterministic PRNG */
 	u64 rng;

@@ -385,4 +385,35 @@ TEST(staged_query)
 	tc_free(&tc);
 }
 
+/*
+ * Replicas sized for 7 (max_n) in a 4-replica epoch take a request with
+ * 7 authenticator entries (a client that also knows a 7-replica
+ * configuration) and refuse one with 3, by reason, at every replica.
+ */
+TEST(reconfig_auth_entries_past_n)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1, .max_n = 7 };
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, tc_init(&tc, 4, 3, &o));
+	tc.n_auth = 7;
+	one(0);
+	one(1);
+	EXPECT_EQ(1, tc.c[0].accepted);
+	EXPECT_EQ(1, tc.c[1].accepted);
+	tc.n_auth = 3;
+	tc_submit(&tc, 0, false, true);
+	tc_run(&tc);
+	EXPECT_EQ(1, tc.c[0].accepted);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(2, in.last_exec);
+		EXPECT_EQ(3, tc.r[i].counter);	/* ops of 1 and 2 bytes */
+		EXPECT_EQ(1, ctr(i)->drop_reason[BFT_DROP_NAUTH]);
+	}
+	tc_free(&tc);
+}
+
 TEST_HARNESS_MAIN

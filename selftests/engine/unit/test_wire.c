@@ -343,4 +343,42 @@ TEST(wire_screen_kind_and_size_before_mac)
 	ASSERT_EQ(0, mac_calls);
 }
 
+/*
+ * Across a change of n, a client sends max(n, n') entries: a replica
+ * takes at least its n and at most max_n, and checks entry self only.
+ */
+TEST(wire_request_more_auth_entries_than_n)
+{
+	struct bft_wire_limits grow = lim;
+	struct bft_req_view r;
+	u32 len, min, max, k;
+
+	grow.max_n = 7;
+	for (k = 0; k <= 8; k++) {
+		len = bft_enc_request(buf, sizeof(buf), 5, 77, "x", 1, 0,
+				      (u8)k);
+		ASSERT_EQ(k < 4 || k > 7 ? BFT_DROP_NAUTH : 0,
+			  bft_wire_parse_request(buf, len, &grow, &r));
+		/* Without a larger max_n only n itself. */
+		ASSERT_EQ(k == 4 ? 0 : BFT_DROP_NAUTH,
+			  bft_wire_parse_request(buf, len, &lim, &r));
+	}
+	len = bft_enc_request(buf, sizeof(buf), 5, 77, "x", 1, 0, 7);
+	ASSERT_EQ(0, bft_wire_parse_request(buf, len, &grow, &r));
+	ASSERT_EQ(7, r.n_auth);
+	ASSERT_EQ(BFT_REQ_FIXED + 1, r.signed_len);
+	ASSERT_EQ(0, bft_wire_parse_any(buf, len, &grow));
+	ASSERT_TRUE(bft_wire_size_bounds(&grow, BFT_MSG_REQUEST, &min, &max));
+	ASSERT_EQ(BFT_REQ_FIXED + 256 + 7 * BFT_MAC_LEN, max);
+	ASSERT_EQ(0, bft_wire_screen(buf, len, &grow));
+	/* The pre-queue check: n or more entries, own entry by self. */
+	mac_calls = 0;
+	ASSERT_EQ(0, bft_wire_verify(buf, len, 3, 4, count_mac, NULL));
+	ASSERT_EQ(1, mac_calls);
+	len = bft_enc_request(buf, sizeof(buf), 5, 77, "x", 1, 0, 3);
+	ASSERT_EQ(BFT_DROP_NAUTH, bft_wire_verify(buf, len, 0, 4, count_mac,
+						  NULL));
+	ASSERT_EQ(1, mac_calls);
+}
+
 TEST_HARNESS_MAIN

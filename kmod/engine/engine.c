@@ -94,6 +94,19 @@ int bft_config_check(const struct bft_config *c)
 	return 0;
 }
 
+/* The membership size in force: n, f, Q and what a message may name. */
+void bft_set_n(struct bft_engine *e, u32 n)
+{
+	e->n = n;
+	e->f = bft_quorum_f(n);
+	e->q = bft_quorum_q(n);
+#ifdef BFT_TESTING
+	if (e->cfg.flags & BFT_CFG_F_QUORUM_SHORT)
+		e->q--;
+#endif
+	e->lim.n = n;
+}
+
 static void engine_free(struct bft_engine *e)
 {
 	bft_vcf_free(e);
@@ -150,16 +163,9 @@ struct bft_engine *bft_engine_create(const struct bft_config *cfg,
 	e->svc_ops = svc_ops;
 	e->svc = svc;
 	e->now = now_ms;
-	e->n = cfg->n;
 	e->max_n = cfg->max_n ? cfg->max_n : cfg->n;
 	e->id = cfg->id;
-	e->f = bft_quorum_f(e->n);
-	e->q = bft_quorum_q(e->n);
-#ifdef BFT_TESTING
-	if (cfg->flags & BFT_CFG_F_QUORUM_SHORT)
-		e->q--;
-#endif
-	e->lim.n = e->n;
+	bft_set_n(e, cfg->n);
 	e->lim.max_n = e->max_n;
 	e->lim.n_clients = cfg->n_clients;
 	e->lim.max_op = cfg->max_op;

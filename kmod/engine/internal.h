@@ -349,6 +349,7 @@ static inline bool bft_in_window(const struct bft_engine *e, u64 seq)
 }
 
 /* engine.c */
+void bft_set_n(struct bft_engine *e, u32 n);
 void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len);
 void bft_multicast(struct bft_engine *e, u8 *buf, u32 len);
 void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len);

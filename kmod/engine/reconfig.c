@@ -65,7 +65,7 @@ bool bft_is_admin(const struct bft_engine *e, u32 client)
 static u32 reconf_check(struct bft_engine *e, const struct bft_req_view *r,
 			struct bft_ep_rec *nx)
 {
-	u64 all = e->n >= 64 ? ~0ULL : (1ULL << e->n) - 1;
+	u64 all;
 
 	if (r->op_len != BFT_RECONF_OP_LEN)
 		return BFT_RECONF_E_FORMAT;
@@ -82,9 +82,15 @@ static u32 reconf_check(struct bft_engine *e, const struct bft_req_view *r,
 		return BFT_RECONF_E_FORMAT;
 	if (nx->epoch != e->ep.rec.epoch + 1)
 		return BFT_RECONF_E_EPOCH;
-	/* New hosts start empty and count against f until they caught up. */
-	if (nx->n < 4 || nx->n != e->n || (nx->replace & ~all) ||
-	    bft_popcount64(nx->replace) > e->f)
+	/*
+	 * New hosts start empty and count against f until they caught up;
+	 * a replaced id is a member before and after. max_n is the same at
+	 * every replica (shared configuration, like admin).
+	 */
+	if (nx->n < 4 || nx->n > e->max_n)
+		return BFT_RECONF_E_SIZE;
+	all = (1ULL << (nx->n < e->n ? nx->n : e->n)) - 1;
+	if ((nx->replace & ~all) || bft_popcount64(nx->replace) > e->f)
 		return BFT_RECONF_E_SIZE;
 	return BFT_RECONF_OK;
 }
@@ -130,6 +136,7 @@ static void forget_peer(struct bft_engine *e, u32 j)
 	e->vc.helped[j] = 0;
 	e->vc.help_at[j] = 0;
 	e->xfer.bad &= ~(1ULL << j);
+	e->ex.suspects &= ~(1ULL << j);
 	e->st.answered[j] = 0;
 	e->retx.answered[j] = 0;
 }
@@ -156,16 +163,19 @@ static void ep_switch(struct bft_engine *e)
 	if (e->ops->reconfig)
 		e->ops->reconfig(e->ctx, r->epoch, r->base, r->n, r->replace,
 				 r->config);
-	if (r->replace & (1ULL << e->id)) {
+	/* Replaced, or past the new n: this host is no member any more. */
+	if ((r->replace & (1ULL << e->id)) || e->id >= r->n) {
 		e->ep.left = true;
 		e->vc.deadline = BFT_NO_DEADLINE;
 		e->cl.batch_deadline = BFT_NO_DEADLINE;
 		bft_emit(e, BFT_EV_LEFT, e->id, e->view, r->base, r->config);
 		return;
 	}
-	for (i = 0; i < e->n; i++)
-		if (r->replace & (1ULL << i))
+	/* New hosts (replaced or added ids) and ids that left. */
+	for (i = 0; i < e->max_n; i++)
+		if ((r->replace & (1ULL << i)) || i >= e->n || i >= r->n)
 			forget_peer(e, i);
+	bft_set_n(e, r->n);
 	for (i = 0; i < e->cfg.log_size; i++)
 		if (e->log.slots[i].seq > r->base)
 			bft_slot_clear(e, &e->log.slots[i]);

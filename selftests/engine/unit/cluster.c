@@ -106,11 +106,11 @@ static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 	struct tc_replica *r = ctx;
 	u32 j;
 
-	(void)n;
 	(void)config;
 	r->staged_epoch = 0;	/* installed (or not): staging is spent */
 	r->switched_epoch = epoch;
 	r->switched_at = seq;
+	r->switched_n = n;
 	for (j = 0; j < TC_MAX_N; j++)
 		if (replace & (1ULL << j) && j != r->id)
 			r->peer_gen[j]++;
@@ -385,6 +385,28 @@ int tc_replace(struct tc *tc, u32 i, u64 epoch)
 	r->peer_gen[i] = r->gen;
 	tc->cfg.epoch = epoch;
 	return tc_restart(tc, i);
+}
+
+/* Hosts for ids [n, n2) start empty in @epoch, with n2 replicas. */
+int tc_grow(struct tc *tc, u32 n2, u64 epoch)
+{
+	u32 i, j, n = tc->n;
+	int err;
+
+	tc->cfg.n = n2;
+	tc->cfg.epoch = epoch;
+	tc->n = n2;
+	for (i = n; i < n2; i++) {
+		tc->r[i].tc = tc;
+		tc->r[i].id = i;
+		tc->r[i].tx_epoch = epoch;
+		for (j = 0; j < n2; j++)
+			tc->r[i].peer_gen[j] = tc->r[j].gen;
+		err = tc_restart(tc, i);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 int tc_restart(struct tc *tc, u32 i)

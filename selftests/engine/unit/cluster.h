@@ -38,6 +38,7 @@ struct tc_replica {
 	u64 tx_epoch;		/* epoch tc_inject() stamps for this sender */
 	u64 switched_epoch;	/* ops->reconfig reports */
 	u64 switched_at;
+	u32 switched_n;
 	u64 staged_epoch;	/* ops->staged reports (0: nothing staged) */
 	u8 staged_config[32];
 };
@@ -107,6 +108,8 @@ u32 tc_primary(struct tc *tc);
 int tc_restart(struct tc *tc, u32 i);
 /* Replica i gets a new host (new keys), empty, starting in @epoch. */
 int tc_replace(struct tc *tc, u32 i, u64 epoch);
+/* Ids [n, n2) get hosts, empty, in @epoch; the cluster has n2 replicas. */
+int tc_grow(struct tc *tc, u32 n2, u64 epoch);
 /* Client c sends an operation with request flags to every replica. */
 void tc_submit_op(struct tc *tc, u32 c, u8 flags, const void *op, u32 len);
 

@@ -83,6 +83,8 @@ TEST(reconfig_bad_input_no_op)
 	EXPECT_EQ(BFT_RECONF_E_EPOCH, status_of(ADMIN));
 	reconf(ADMIN, 1, 3, 0, 0, BFT_RECONF_OP_LEN);	/* n' < 4 */
 	EXPECT_EQ(BFT_RECONF_E_SIZE, status_of(ADMIN));
+	reconf(ADMIN, 1, 5, 0, 0, BFT_RECONF_OP_LEN);	/* n' > max_n */
+	EXPECT_EQ(BFT_RECONF_E_SIZE, status_of(ADMIN));
 	reconf(ADMIN, 1, 4, 0x6, 0, BFT_RECONF_OP_LEN);	/* 2 new hosts > f */
 	EXPECT_EQ(BFT_RECONF_E_SIZE, status_of(ADMIN));
 	reconf(ADMIN, 1, 4, 0x10, 0, BFT_RECONF_OP_LEN);	/* id 4 of 4 */
@@ -92,7 +94,7 @@ TEST(reconfig_bad_input_no_op)
 	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN + 1);	/* length */
 	EXPECT_EQ(BFT_RECONF_E_FORMAT, status_of(ADMIN));
 	acc = tc.c[ADMIN].accepted;
-	EXPECT_EQ(7, acc);
+	EXPECT_EQ(8, acc);
 	/* Read-only RECONFIG: refused by the decoder, never ordered. */
 	tc_submit_op(&tc, ADMIN, BFT_REQ_F_RECONFIG | BFT_REQ_F_READONLY,
 		     "x", 1);
@@ -102,7 +104,7 @@ TEST(reconfig_bad_input_no_op)
 		info(i, &in);
 		EXPECT_EQ(0, in.epoch);
 		EXPECT_EQ(0, in.reconf_at);
-		EXPECT_EQ(8, in.last_exec);
+		EXPECT_EQ(9, in.last_exec);
 		EXPECT_EQ(1, ctr(i)->drop_reason[BFT_DROP_RESERVED]);
 		EXPECT_EQ(0, tc.r[i].switched_epoch);
 		EXPECT_EQ(0, tc.r[i].counter);	/* the service saw none */
@@ -412,6 +414,162 @@ TEST(reconfig_auth_entries_past_n)
 		EXPECT_EQ(2, in.last_exec);
 		EXPECT_EQ(3, tc.r[i].counter);	/* ops of 1 and 2 bytes */
 		EXPECT_EQ(1, ctr(i)->drop_reason[BFT_DROP_NAUTH]);
+	}
+	tc_free(&tc);
+}
+
+/* Replicas [0, n) agree on epoch, n, last executed seq and state. */
+static void agree(struct __test_metadata *_metadata, u32 n, u64 epoch,
+		  u64 seq)
+{
+	struct bft_info in;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		info(i, &in);
+		EXPECT_EQ(epoch, in.epoch);
+		EXPECT_FALSE(in.left);
+		EXPECT_EQ(seq, in.last_exec);
+		EXPECT_EQ(bft_f(n), in.f);
+		EXPECT_EQ(bft_quorum(n), in.quorum);
+		EXPECT_EQ(tc.r[0].counter, tc.r[i].counter);
+		EXPECT_EQ(tc.r[0].exec_log[seq], tc.r[i].exec_log[seq]);
+	}
+}
+
+/*
+ * Grow 4 -> 7: clients send 7 entries throughout; the RECONFIG switches
+ * the 4 members at the boundary, ids 4..6 start empty in epoch 1 and
+ * catch up by state transfer; then all 7 order, with f = 2 and Q = 5,
+ * and the primary is view mod 7.
+ */
+TEST(reconfig_grow_4_to_7)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1, .max_n = 7 };
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, tc_init(&tc, 4, 3, &o));
+	tc.n_auth = 7;
+	one(0);
+	one(1);
+	reconf(ADMIN, 1, 7, 0, 0, BFT_RECONF_OP_LEN);	/* seq 3, null 4 */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(4, in.epoch_base);
+		EXPECT_EQ(2, in.f);
+		EXPECT_EQ(5, in.quorum);
+		EXPECT_EQ(7, tc.r[i].switched_n);
+	}
+	ASSERT_EQ(0, tc_grow(&tc, 7, 1));
+	for (i = 0; i < 6; i++) {
+		one(i % 2);
+		tc_advance(&tc, 400, 50);
+	}
+	agree(_metadata, 7, 1, 10);
+	for (i = 4; i < 7; i++)
+		EXPECT_EQ(1, ctr(i)->state_transfers);
+	info(0, &in);
+	EXPECT_EQ(8, in.stable_seq);
+	/* A view change in the new epoch: 7 members, primary 1 of 7. */
+	for (i = 0; i < 7; i++)
+		bft_engine_request_view_change(tc.r[i].e);
+	tc_run(&tc);
+	one(0);
+	tc_advance(&tc, 400, 50);
+	agree(_metadata, 7, 1, 11);
+	info(5, &in);
+	EXPECT_EQ(1, in.view);
+	EXPECT_EQ(1, in.primary);
+	tc_free(&tc);
+}
+
+/*
+ * Shrink 7 -> 4: ids 4..6 leave at the boundary (left, no more
+ * answers); ids 0..3 go on with f = 1 and Q = 3, also after view
+ * changes to view 5, whose primary is 5 mod 4 = 1.
+ */
+TEST(reconfig_shrink_7_to_4)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1 };
+	struct bft_info in;
+	u64 sent;
+	u32 i, v;
+
+	ASSERT_EQ(0, tc_init(&tc, 7, 3, &o));
+	one(0);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 2, nulls */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	for (i = 0; i < 7; i++) {
+		info(i, &in);
+		EXPECT_EQ(i >= 4, in.left);
+		EXPECT_EQ(i >= 4, tc.r[i].events[BFT_EV_LEFT]);
+		EXPECT_EQ(i < 4, tc.r[i].events[BFT_EV_EPOCH]);
+		EXPECT_EQ(4, in.last_exec);
+	}
+	sent = ctr(5)->sent[BFT_MSG_COMMIT];
+	for (i = 0; i < 4; i++) {
+		one(i % 2);
+		tc_advance(&tc, 400, 50);
+	}
+	agree(_metadata, 4, 1, 8);
+	EXPECT_EQ(sent, ctr(5)->sent[BFT_MSG_COMMIT]);	/* left: silent */
+	/* Views 1..5: view 5's primary is 5 mod 4 = 1 (5 of 7 has left). */
+	for (v = 0; v < 5; v++) {
+		for (i = 0; i < 4; i++)
+			bft_engine_request_view_change(tc.r[i].e);
+		tc_run(&tc);
+	}
+	one(0);
+	tc_advance(&tc, 3000, 50);
+	agree(_metadata, 4, 1, 9);
+	info(0, &in);
+	EXPECT_EQ(5, in.view);
+	EXPECT_EQ(1, in.primary);
+	tc_free(&tc);
+}
+
+/*
+ * What ids that leave said is forgotten: r5 and r6 suspect primary 0
+ * in epoch 0 (2 of 7, no more than f = 2); after the shrink to 4 one
+ * SUSPECT of r3 is one, not three, and f' = 1: r1 stays in view 0.
+ */
+TEST(reconfig_shrink_forgets_leavers)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1 };
+	struct bft_info in;
+	u8 buf[128];
+	u32 i, len;
+
+	ASSERT_EQ(0, tc_init(&tc, 7, 3, &o));
+	one(0);
+	len = bft_enc_suspect(buf, sizeof(buf), 5, 0);
+	tc_inject(&tc, 5, 1, buf, len);
+	len = bft_enc_suspect(buf, sizeof(buf), 6, 0);
+	tc_inject(&tc, 6, 1, buf, len);
+	tc_run(&tc);
+	EXPECT_EQ(2, ctr(1)->recv[BFT_MSG_SUSPECT]);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 2 */
+	one(0);
+	one(1);						/* seq 4 */
+	info(1, &in);
+	ASSERT_EQ(1, in.epoch);
+	ASSERT_EQ(0, in.view);
+	tc.r[3].tx_epoch = 1;
+	len = bft_enc_suspect(buf, sizeof(buf), 3, 0);
+	tc_inject(&tc, 3, 1, buf, len);
+	tc_run(&tc);
+	EXPECT_EQ(3, ctr(1)->recv[BFT_MSG_SUSPECT]);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(0, in.view);
+		EXPECT_EQ(BFT_ST_NORMAL, in.status);
+		EXPECT_EQ(0, tc.r[i].events[BFT_EV_VIEW_CHANGE]);
 	}
 	tc_free(&tc);
 }

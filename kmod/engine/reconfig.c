@@ -163,6 +163,17 @@ static void ep_switch(struct bft_engine *e)
 	if (e->ops->reconfig)
 		e->ops->reconfig(e->ctx, r->epoch, r->base, r->n, r->replace,
 				 r->config);
+	/*
+	 * Also at a replica that leaves: a state installed at the base must
+	 * not run old-epoch commits above it (a faulty primary's).
+	 */
+	for (i = 0; i < e->cfg.log_size; i++)
+		if (e->log.slots[i].seq > r->base)
+			bft_slot_clear(e, &e->log.slots[i]);
+	if (e->log.max_seq > r->base)
+		e->log.max_seq = r->base > e->log.last_exec ? r->base :
+				 e->log.last_exec;
+	e->log.next_seq = e->log.max_seq + 1;
 	/* Replaced, or past the new n: this host is no member any more. */
 	if ((r->replace & (1ULL << e->id)) || e->id >= r->n) {
 		e->ep.left = true;
@@ -176,13 +187,6 @@ static void ep_switch(struct bft_engine *e)
 		if ((r->replace & (1ULL << i)) || i >= e->n || i >= r->n)
 			forget_peer(e, i);
 	bft_set_n(e, r->n);
-	for (i = 0; i < e->cfg.log_size; i++)
-		if (e->log.slots[i].seq > r->base)
-			bft_slot_clear(e, &e->log.slots[i]);
-	if (e->log.max_seq > r->base)
-		e->log.max_seq = r->base > e->log.last_exec ? r->base :
-				 e->log.last_exec;
-	e->log.next_seq = e->log.max_seq + 1;
 	bft_vc_epoch_reset(e);
 	bft_queue_reset(e);
 	bft_emit(e, BFT_EV_EPOCH, e->id, e->view, r->base, r->config);

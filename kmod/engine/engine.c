@@ -662,8 +662,12 @@ int bft_engine_receive(struct bft_engine *e, const void *data, u32 len,
 	r = bft_wire_screen(buf, len, &e->lim);
 	if (!r)
 		r = bft_wire_parse_hdr(buf, len, &h);
-	/* Replaced: we answer nothing but the admin's STAGED query. */
-	if (!r && e->ep.left && !staged_query(&h, buf, len))
+	/*
+	 * Left: we answer nothing but the admin's STAGED query and the
+	 * previous epoch's laggards (bft_epoch_left_helps).
+	 */
+	if (!r && e->ep.left && !staged_query(&h, buf, len) &&
+	    !bft_epoch_left_helps(e, &h))
 		r = BFT_DROP_EPOCH;
 	if (!r)
 		r = dispatch(e, &h, buf, len, flags, &authed);

@@ -504,6 +504,8 @@ void bft_reconf_boundary(struct bft_engine *e, u64 seq);
 int bft_epoch_admit(struct bft_engine *e, const struct bft_msg_hdr *h,
 		    const u8 *buf, u32 len);
 bool bft_epoch_old_asker(const struct bft_engine *e);
+bool bft_epoch_left_helps(const struct bft_engine *e,
+			  const struct bft_msg_hdr *h);
 void bft_epoch_help(struct bft_engine *e, u32 from);
 void bft_reconf_stable(struct bft_engine *e, u64 seq);
 bool bft_reconf_waiting(const struct bft_engine *e);

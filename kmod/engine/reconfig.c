@@ -307,6 +307,20 @@ bool bft_epoch_behind(const struct bft_engine *e)
 	return e->ep.ahead != 0;
 }
 
+/*
+ * A replica that left still helps a member of the previous epoch that
+ * is behind the switch (its VIEW-CHANGE or FETCH is answered as by any
+ * switched replica, up to the base): after a shrink the members that
+ * switched may be too few to make the base stable there on their own.
+ */
+bool bft_epoch_left_helps(const struct bft_engine *e,
+			  const struct bft_msg_hdr *h)
+{
+	return h->principal == BFT_PRINCIPAL_REPLICA &&
+	       h->epoch + 1 == e->epoch &&
+	       (h->kind == BFT_MSG_FETCH || h->kind == BFT_MSG_VIEW_CHANGE);
+}
+
 /* Answering a FETCH of the previous epoch: at or below its base only. */
 bool bft_epoch_old_asker(const struct bft_engine *e)
 {

@@ -574,4 +574,45 @@ TEST(reconfig_shrink_forgets_leavers)
 	tc_free(&tc);
 }
 
+/*
+ * Shrink 7 -> 4 while r1 is cut off, then r2 goes down: r1 needs Q = 5
+ * CHECKPOINTs of the base in epoch 0, and only r0 and r3 switched as
+ * members, so the ids that left (4..6) answer its VIEW-CHANGE too. Then
+ * r0, r1 and r3 (Q' = 3) order in epoch 1.
+ */
+TEST(reconfig_shrink_leavers_help_laggard)
+{
+	struct bft_config o = { .batch_max = 1, .ckpt_interval = 4,
+				.admin = ADMIN + 1 };
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, tc_init(&tc, 7, 3, &o));
+	one(0);
+	tc_isolate(&tc, 1, true);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 2, nulls */
+	EXPECT_EQ(BFT_RECONF_OK, status_of(ADMIN));
+	info(0, &in);
+	ASSERT_EQ(1, in.epoch);
+	info(1, &in);
+	ASSERT_EQ(0, in.epoch);
+	tc.down[2] = true;
+	tc_isolate(&tc, 1, false);
+	tc_advance(&tc, 5000, 50);
+	info(1, &in);
+	EXPECT_EQ(1, in.epoch);
+	EXPECT_EQ(4, in.last_exec);
+	one(0);
+	tc_advance(&tc, 3000, 50);
+	for (i = 0; i < 4; i++) {
+		if (i == 2)
+			continue;
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(5, in.last_exec);
+		EXPECT_EQ(tc.r[0].counter, tc.r[i].counter);
+	}
+	tc_free(&tc);
+}
+
 TEST_HARNESS_MAIN

@@ -39,7 +39,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: sim [--seed S | --seeds N [--start S] [--jobs J]]\n"
 		"           [--n N] [--byz none|silent|equivocate|macforge|replay|vcliar|flood|stalero|slow|selective]\n"
-		"           [--reconf 0|1|2]\n"
+		"           [--reconf 0|1|2|3]\n"
 		"           [--nbyz K] [--byz-primary 0|1] [--byzc none|split|badauth]\n"
 		"           [--crash 0|1] [--faults 0|1] [--broken-quorum] [--stale-read]\n"
 		"           [--faulty-primary slow|selective]\n"

@@ -463,7 +463,8 @@ static const struct bft_service_ops sim_service = {
 void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 {
 	memset(c, 0, sizeof(*c));
-	c->n = s->cfg.n;
+	c->n = (u32)sim_reconf_n(s, s->epoch);
+	c->max_n = s->cfg.n;
 	c->id = id;
 	c->n_clients = s->ncli;
 	c->ckpt_interval = s->cfg.ckpt;

@@ -19,12 +19,38 @@
 #define AEV(kind, v)	((kind) << 60 | (v))
 
 /*
- * 0 none, 1 epoch bump, 2 replace: half the seeds change membership. A
- * new host starts empty and counts against f until it caught up, so a
- * correct replica is replaced only if the fault budget allows; else a
- * Byzantine one gets a correct new host; else only the epoch changes.
+ * Grow (4 -> 7) or shrink (7 -> 4): cfg.n becomes the larger, the
+ * number of replica nodes; ids past n_first start when the first correct
+ * replica switches, ids past n_next leave. The fault budget is that of
+ * the smaller set, Byzantine and crashed replicas are members of both.
+ * Clients know both sets (7 authenticator entries, f = 2 + 1 matching
+ * replies), so they run without tentative replies or read-only requests,
+ * whose quorums depend on the epoch a reply comes from.
  */
-void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced)
+static void resize_cfg(struct sim_cfg *c)
+{
+	c->reconf = 3;
+	c->n_first = c->n;
+	c->n_next = c->n > 4 ? 4 : 7;
+	c->n = c->n_first > c->n_next ? c->n_first : c->n_next;
+	c->f = 1;
+	if (c->nbyz > 1)
+		c->nbyz = 1;
+	if (c->nbyz + c->crash > 1)
+		c->crash = 0;
+	c->no_tentative = 1;
+	c->ro_pct = 0;
+}
+
+/*
+ * 0 none, 1 epoch bump, 2 replace, 3 grow or shrink: half the seeds
+ * change membership. A new host starts empty and counts against f until
+ * it caught up, so a correct replica is replaced only if the fault
+ * budget allows; else a Byzantine one gets a correct new host; else only
+ * the epoch changes.
+ */
+void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced,
+		    int forced)
 {
 	int kind = (int)((c->seed >> 7) % 4);
 
@@ -33,14 +59,21 @@ void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced)
 	c->reconf_dup = (int)(c->seed >> 9 & 1);
 	c->reconf_at = sim_rng_range(r, 5, 600) * SIM_MS;
 	c->reconf_rep = -1;
-	if (c->reconf != 2)
+	if ((c->reconf == 1 && (c->seed >> 11 & 1) && forced < 0) ||
+	    forced == 3) {
+		resize_cfg(c);
 		return;
-	if (c->nbyz + c->crash < c->f)
-		c->reconf_rep = (int)sim_rng_below(r, c->n);
-	else if (c->nbyz)
-		c->reconf_rep = -2;	/* a Byzantine one, once picked */
-	else
-		c->reconf = 1;
+	}
+	if (c->reconf == 2) {
+		if (c->nbyz + c->crash < c->f)
+			c->reconf_rep = (int)sim_rng_below(r, c->n);
+		else if (c->nbyz)
+			c->reconf_rep = -2;	/* a Byzantine one, once picked */
+		else
+			c->reconf = 1;
+	}
+	if (forced >= 0)
+		c->reconf = forced;
 }
 
 static void admin_at(struct sim_client *c, sim_time_t at, uint64_t arg)
@@ -85,7 +118,7 @@ static void admin_submit(struct sim_client *c)
 
 	memset(op, 0, sizeof(op));
 	bft_wput64(op, bft_reconfig_op, epoch, 1);
-	bft_wput32(op, bft_reconfig_op, n, (u32)s->cfg.n);
+	bft_wput32(op, bft_reconfig_op, n, (u32)sim_reconf_n(s, 1));
 	/* The faulty admin's second one names other ids and a digest. */
 	bft_wput64(op, bft_reconfig_op, replace, c->submitted ? 1 : rep);
 	memset(bft_wptr(op, bft_reconfig_op, config), 0x30 + c->submitted,
@@ -176,6 +209,36 @@ void sim_admin_deliver(struct sim_client *c, int from, const uint8_t *buf,
 		admin_at(c, s->sched.now + SIM_MS, AEV(AEV_SUBMIT, 0));
 }
 
+/* Replicas in epoch e: n_first, then n_next; cfg.n without a resize. */
+int sim_reconf_n(const struct sim *s, uint64_t epoch)
+{
+	if (s->cfg.reconf != 3)
+		return s->cfg.n;
+	return epoch ? s->cfg.n_next : s->cfg.n_first;
+}
+
+/* Ids that are members before and after. */
+int sim_reconf_members(const struct sim_cfg *c)
+{
+	if (c->reconf != 3)
+		return c->n;
+	return c->n_first < c->n_next ? c->n_first : c->n_next;
+}
+
+/* The operator's step for a grow: hosts of the added ids start empty. */
+static void reconf_grow(struct sim *s)
+{
+	int b;
+
+	for (b = s->cfg.n_first; b < s->cfg.n_next; b++) {
+		trace_add(&s->trace, s->sched.now, TR_RESTART, b, -1, -1, 0,
+			  0, 0, "added host");
+		if (sim_rep_start(s, b))
+			check_fail(&s->check, s->sched.now,
+				   "added host r%d failed", b);
+	}
+}
+
 /* The operator's step: stop the old host of b, start the new one. */
 void sim_reconf_replace(struct sim *s, int b)
 {
@@ -184,6 +247,10 @@ void sim_reconf_replace(struct sim *s, int b)
 	if (s->replaced)
 		return;
 	s->replaced = 1;
+	if (s->cfg.reconf == 3) {
+		reconf_grow(s);
+		return;
+	}
 	trace_add(&s->trace, s->sched.now, TR_RESTART, b, -1, -1, 0, 0, 0,
 		  "new host");
 	sim_rep_stop(r);
@@ -202,7 +269,6 @@ void sim_reconf_switched(struct sim_replica *r, u64 epoch, u64 seq, u32 n,
 	struct sim *s = r->sim;
 	int j;
 
-	(void)n;
 	trace_add(&s->trace, s->sched.now, TR_NOTE, r->node, -1, -1, 0, epoch,
 		  replace, "epoch switch");
 	if (!r->byz && s->ep_base && seq != s->ep_base)
@@ -217,6 +283,17 @@ void sim_reconf_switched(struct sim_replica *r, u64 epoch, u64 seq, u32 n,
 	for (j = 0; j < s->cfg.n; j++)
 		if (replace >> j & 1)
 			r->peer_gen[j] = sim_reconf_gen(s, j);
+	if (s->cfg.reconf == 3 && (u32)s->cfg.n_next != n)
+		check_fail(&s->check, s->sched.now,
+			   "SAFETY: r%d switched to n=%u, not %d", r->id, n,
+			   s->cfg.n_next);
+	if (s->cfg.reconf == 3 && !r->byz && !s->replaced &&
+	    s->cfg.n_next > s->cfg.n_first) {
+		struct sim_event ev = { .at = s->sched.now, .kind = SEV_REPLACE,
+					.from = -1, .to = 0 };
+
+		sched_push(&s->sched, &ev);
+	}
 	/*
 	 * The operator replaces the old host once it left (its engine
 	 * switched), or once every correct replica but it switched, so the
@@ -276,9 +353,19 @@ void sim_reconf_final(struct sim *s)
 	if (!s->cfg.reconf || s->check.violations)
 		return;
 	for (i = 0; i < s->cfg.n; i++) {
+		bool gone = i >= sim_reconf_n(s, s->epoch);
+
 		if (!(s->check.correct >> i & 1) || !s->rep[i].up)
 			continue;
 		bft_engine_info(s->rep[i].e, &in);
+		/* An id that left stops at the base, or never got there. */
+		if (gone && in.last_exec > s->ep_base)
+			check_fail(&s->check, s->sched.now,
+				   "SAFETY: r%d left after seq %" PRIu64
+				   ", base %" PRIu64, i, in.last_exec,
+				   s->ep_base);
+		if (gone)
+			continue;
 		if ((in.epoch != s->epoch && in.last_exec > s->ep_base) ||
 		    in.left)
 			check_fail(&s->check, s->sched.now,

@@ -113,9 +113,7 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 		c->live_bound = 20 * c->vc_ms * SIM_MS;
 	}
 	if (!o->stale_read && !o->macs && !o->robust) {
-		sim_reconf_cfg(c, &r, o->nbyz);
-		if (o->reconf >= 0)
-			c->reconf = o->reconf;
+		sim_reconf_cfg(c, &r, o->nbyz, o->reconf);
 	}
 	c->trace = o->trace;
 	c->trace_last = o->last;
@@ -150,10 +148,13 @@ static void cfg_print(const struct sim *s, FILE *f)
 		fprintf(f, " STALE-READ slow=%ums", c->slow_ms);
 	if (c->robust)
 		fprintf(f, " FAULTY-PRIMARY client0=%d reqs", c->robust_reqs);
+	if (c->reconf == 3)
+		fprintf(f, " reconf=n%d->%d", c->n_first, c->n_next);
+	else if (c->reconf)
+		fprintf(f, " reconf=%s", c->reconf == 2 ? "replace r" :
+			"epoch");
 	if (c->reconf)
-		fprintf(f, " reconf=%s%s @%" PRIu64 "ms%s",
-			c->reconf == 2 ? "replace r" : "epoch",
-			c->reconf == 2 ? "" : "", c->reconf_at / SIM_MS,
+		fprintf(f, " @%" PRIu64 "ms%s", c->reconf_at / SIM_MS,
 			c->reconf_dup ? " faulty-admin" : "");
 	if (c->reconf == 2)
 		fprintf(f, " rep=%d", c->reconf_rep);
@@ -174,7 +175,7 @@ static void pick_faulty(struct sim *s, struct sim_rng *r)
 		k = 1;
 	}
 	while (k < c->nbyz) {
-		i = (int)sim_rng_range(r, 1, c->n - 1);
+		i = (int)sim_rng_range(r, 1, sim_reconf_members(c) - 1);
 		if (!s->rep[i].byz) {
 			s->rep[i].byz = c->byz;
 			k++;
@@ -183,7 +184,7 @@ static void pick_faulty(struct sim *s, struct sim_rng *r)
 	c->crash_rep = -1;
 	if (c->crash) {
 		do {
-			i = (int)sim_rng_below(r, c->n);
+			i = (int)sim_rng_below(r, sim_reconf_members(c));
 		} while (s->rep[i].byz);
 		c->crash_rep = i;
 	}
@@ -439,7 +440,12 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 	}
 	if (!cfg->quiet || cfg->trace)
 		cfg_print(s, stdout);
-	for (i = 0; i < cfg->n; i++) {
+	for (i = 0; i < cfg->n; i++) {	/* hosts of added ids: down */
+		s->rep[i].sim = s;
+		s->rep[i].id = i;
+		s->rep[i].node = i;
+	}
+	for (i = 0; i < sim_reconf_n(s, 0); i++) {
 		int b = s->rep[i].byz;
 
 		if (sim_rep_start(s, i)) {

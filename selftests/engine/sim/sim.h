@@ -87,8 +87,12 @@ struct sim_cfg {
 	int robust_reqs;	/* client 0's requests */
 	uint32_t expect_hb_ms;	/* 0: the engine's default */
 	int no_history;		/* --macs: 64-128 clients on 3 keys */
-	/* membership (reconf.c): 1 epoch only, 2 replace reconf_rep */
+	/*
+	 * membership (reconf.c): 1 epoch only, 2 replace reconf_rep, 3 n
+	 * changes from n_first to n_next (n: the larger, replica nodes)
+	 */
 	int reconf;
+	int n_first, n_next;
 	int reconf_rep;
 	int reconf_dup;		/* faulty admin: a second RECONFIG, epoch 1 */
 	sim_time_t reconf_at;
@@ -243,9 +247,12 @@ void sim_admin_deliver(struct sim_client *c, int from, const uint8_t *buf,
 void sim_reconf_switched(struct sim_replica *r, u64 epoch, u64 seq, u32 n,
 			 u64 replace);
 void sim_reconf_committed(struct sim_replica *r, u64 seq);
-void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced);
+void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced,
+		    int forced);
 void sim_reconf_final(struct sim *s);
 void sim_reconf_replace(struct sim *s, int b);
+int sim_reconf_n(const struct sim *s, uint64_t epoch);
+int sim_reconf_members(const struct sim_cfg *c);
 uint8_t sim_reconf_gen(const struct sim *s, int j);
 
 /* twins.c */

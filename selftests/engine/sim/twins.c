@@ -109,8 +109,12 @@ static int twins_cfg(struct sim_cfg *c, const struct opts *o, uint64_t id)
 	c->think_ms = 40;
 	c->vc_max_ms = 480;
 	/* Membership: the epoch changes mid-scenario (no new hosts here). */
-	if (c->reconf == 2)
+	if (c->reconf == 3)	/* n stays: undo what the resize changed */
+		c->no_tentative = (id >> 5) % 4 == 0;
+	if (c->reconf >= 2)
 		c->reconf = 1;
+	c->n_first = 0;
+	c->n_next = 0;
 	c->twin_id = id;
 	c->twin_round = round_ms[k % TWIN_NLEN] * SIM_MS;
 	k /= TWIN_NLEN;

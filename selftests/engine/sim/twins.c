@@ -108,13 +108,20 @@ static int twins_cfg(struct sim_cfg *c, const struct opts *o, uint64_t id)
 	c->ckpt = 4;
 	c->think_ms = 40;
 	c->vc_max_ms = 480;
-	/* Membership: the epoch changes mid-scenario (no new hosts here). */
-	if (c->reconf == 3)	/* n stays: undo what the resize changed */
-		c->no_tentative = (id >> 5) % 4 == 0;
-	if (c->reconf >= 2)
+	/*
+	 * Membership: the epoch changes mid-scenario, or n grows 4 -> 7 or
+	 * shrinks 7 -> 4 (id bit 12): the partitions split replicas 0-3
+	 * and the twin, the members of both sets; ids 4-6 reach every
+	 * block. No replaced hosts here.
+	 */
+	if (c->reconf == 3) {
+		c->n_first = id >> 12 & 1 ? 7 : TWIN_N;
+		c->n_next = c->n_first == 7 ? TWIN_N : 7;
+		c->n = 7;
+		c->ro_pct = 0;
+	} else if (c->reconf == 2) {
 		c->reconf = 1;
-	c->n_first = 0;
-	c->n_next = 0;
+	}
 	c->twin_id = id;
 	c->twin_round = round_ms[k % TWIN_NLEN] * SIM_MS;
 	k /= TWIN_NLEN;
@@ -140,7 +147,7 @@ static int block_of(const struct sim *s, int r, int node)
 
 	if (node == s->twin_node)
 		return p[TWIN_N];
-	return node < s->cfg.n ? p[node] : -1;
+	return node < TWIN_N ? p[node] : -1;
 }
 
 int twins_route(void *ctx, int from, int to, int *dst)

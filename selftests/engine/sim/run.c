@@ -175,7 +175,7 @@ static void pick_faulty(struct sim *s, struct sim_rng *r)
 		k = 1;
 	}
 	while (k < c->nbyz) {
-		i = (int)sim_rng_range(r, 1, sim_reconf_members(c) - 1);
+		i = (int)sim_rng_range(r, sim_reconf_byz_from(c), c->n - 1);
 		if (!s->rep[i].byz) {
 			s->rep[i].byz = c->byz;
 			k++;
@@ -184,7 +184,7 @@ static void pick_faulty(struct sim *s, struct sim_rng *r)
 	c->crash_rep = -1;
 	if (c->crash) {
 		do {
-			i = (int)sim_rng_below(r, sim_reconf_members(c));
+			i = (int)sim_rng_below(r, c->n);
 		} while (s->rep[i].byz);
 		c->crash_rep = i;
 	}
@@ -444,6 +444,7 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 		s->rep[i].sim = s;
 		s->rep[i].id = i;
 		s->rep[i].node = i;
+		sim_rng_seed(&s->rep[i].brng, cfg->seed, 100 + i);
 	}
 	for (i = 0; i < sim_reconf_n(s, 0); i++) {
 		int b = s->rep[i].byz;
@@ -453,7 +454,6 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 			exit(2);
 		}
 		s->rep[i].byz = b;
-		sim_rng_seed(&s->rep[i].brng, cfg->seed, 100 + i);
 		if (b)
 			at(s, sim_rng_range(&fr, 0, 10 * SIM_MS), SEV_BYZ, i);
 	}

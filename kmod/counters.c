@@ -106,7 +106,9 @@ int bft_nl_put_counters(struct sk_buff *msg, struct bft_replica *r)
 	    put_ctr(msg, "tx_errors", r->glue.tx_errors) ||
 	    put_ctr(msg, "tx_no_endpoint", r->glue.tx_no_endpoint) ||
 	    put_ctr(msg, "log_delivered", r->glue.log_delivered) ||
-	    put_ctr(msg, "events", r->glue.events))
+	    put_ctr(msg, "events", r->glue.events) ||
+	    put_ctr(msg, "reconfig_installed", r->glue.reconfig_installed) ||
+	    put_ctr(msg, "reconfig_unstaged", r->glue.reconfig_unstaged))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

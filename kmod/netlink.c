@@ -133,6 +133,8 @@ static const u32 bft_event_map[] = {
 	[BFT_EV_XFER_DONE] = BFT_EVENT_XFER_DONE,
 	[BFT_EV_VIEW_JUMP] = BFT_EVENT_VIEW_JUMP,
 	[BFT_EV_SEED_REJECTED] = BFT_EVENT_SEED_REJECTED,
+	[BFT_EV_EPOCH] = BFT_EVENT_EPOCH,
+	[BFT_EV_LEFT] = BFT_EVENT_LEFT,
 };
 
 /* Starts a multicast message naming the replica, or NULL. */

@@ -27,6 +27,11 @@ void bft_seed_free(void *ctx);
 
 struct bft_replica;
 struct bft_peer_counters;
+union bft_sockaddr;
+
+/* netlink_replica.c: a sockaddr_in or sockaddr_in6 with a port. */
+int bft_nl_parse_addr(struct genl_info *info, const struct nlattr *a,
+		      union bft_sockaddr *out);
 
 /* counters.c; caller holds the replica lock. */
 int bft_nl_put_counters(struct sk_buff *msg, struct bft_replica *r);

@@ -76,6 +76,10 @@ const struct nla_policy bft_peer_nl_policy[BFT_PEER_A_COUNTERS + 1] = {
 	[BFT_PEER_A_COUNTERS] = NLA_POLICY_NESTED(bft_counter_list_nl_policy),
 };
 
+const struct nla_policy bft_peer_list_nl_policy[BFT_PEERS_A_PEER + 1] = {
+	[BFT_PEERS_A_PEER] = NLA_POLICY_NESTED(bft_peer_nl_policy),
+};
+
 const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_EXPECT_PCT + 1] = {
 	[BFT_POLICY_A_BATCH_SIZE] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
 	[BFT_POLICY_A_BATCH_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_batch_bytes_range),
@@ -98,13 +102,19 @@ const struct nla_policy bft_service_nl_policy[BFT_SERVICE_A_MAX_VALUE_LEN + 1] =
 	[BFT_SERVICE_A_MAX_VALUE_LEN] = NLA_POLICY_MAX(NLA_U32, 1024),
 };
 
+const struct nla_policy bft_staged_nl_policy[BFT_STAGED_A_PAD + 1] = {
+	[BFT_STAGED_A_EPOCH] = { .type = NLA_U64, },
+	[BFT_STAGED_A_CONFIG] = NLA_POLICY_EXACT_LEN(32),
+	[BFT_STAGED_A_PEERS] = NLA_POLICY_NESTED(bft_peer_list_nl_policy),
+};
+
 /* BFT_CMD_GET_STATUS - do */
 static const struct nla_policy bft_get_status_nl_policy[BFT_A_STATUS_FLAGS + 1] = {
 	[BFT_A_STATUS_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
 };
 
 /* BFT_CMD_REPLICA_NEW - do */
-static const struct nla_policy bft_replica_new_nl_policy[BFT_A_SERVICE + 1] = {
+static const struct nla_policy bft_replica_new_nl_policy[BFT_A_CONFIG_DIGEST + 1] = {
 	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[BFT_A_REPLICA_ID] = NLA_POLICY_MAX(NLA_U32, 63),
 	[BFT_A_N] = NLA_POLICY_RANGE(NLA_U32, 4, 64),
@@ -112,6 +122,9 @@ static const struct nla_policy bft_replica_new_nl_policy[BFT_A_SERVICE + 1] = {
 	[BFT_A_LISTEN] = { .type = NLA_BINARY, },
 	[BFT_A_POLICY] = NLA_POLICY_NESTED(bft_policy_nl_policy),
 	[BFT_A_SERVICE] = NLA_POLICY_NESTED(bft_service_nl_policy),
+	[BFT_A_ADMIN] = NLA_POLICY_MAX(NLA_U32, 4095),
+	[BFT_A_EPOCH] = { .type = NLA_U64, },
+	[BFT_A_CONFIG_DIGEST] = NLA_POLICY_EXACT_LEN(32),
 };
 
 /* BFT_CMD_REPLICA_DEL - do */
@@ -120,9 +133,10 @@ static const struct nla_policy bft_replica_del_nl_policy[BFT_A_NAME + 1] = {
 };
 
 /* BFT_CMD_REPLICA_SET - do */
-static const struct nla_policy bft_replica_set_nl_policy[BFT_A_POLICY + 1] = {
+static const struct nla_policy bft_replica_set_nl_policy[BFT_A_STAGED + 1] = {
 	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[BFT_A_POLICY] = NLA_POLICY_NESTED(bft_policy_nl_policy),
+	[BFT_A_STAGED] = NLA_POLICY_NESTED(bft_staged_nl_policy),
 };
 
 /* BFT_CMD_REPLICA_GET - do */
@@ -185,7 +199,7 @@ const struct genl_split_ops bft_nl_ops[13] = {
 		.cmd		= BFT_CMD_REPLICA_NEW,
 		.doit		= bft_nl_replica_new_doit,
 		.policy		= bft_replica_new_nl_policy,
-		.maxattr	= BFT_A_SERVICE,
+		.maxattr	= BFT_A_CONFIG_DIGEST,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -199,7 +213,7 @@ const struct genl_split_ops bft_nl_ops[13] = {
 		.cmd		= BFT_CMD_REPLICA_SET,
 		.doit		= bft_nl_replica_set_doit,
 		.policy		= bft_replica_set_nl_policy,
-		.maxattr	= BFT_A_POLICY,
+		.maxattr	= BFT_A_STAGED,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -35,7 +35,7 @@
 })
 
 /* A struct sockaddr_in or sockaddr_in6 in an attribute, port required. */
-static int parse_addr(struct genl_info *info, const struct nlattr *a,
+int bft_nl_parse_addr(struct genl_info *info, const struct nlattr *a,
 		      union bft_sockaddr *out)
 {
 	const struct sockaddr *sa = nla_data(a);
@@ -135,7 +135,7 @@ int bft_nl_replica_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	p.n_clients = a[BFT_A_N_CLIENTS] ? nla_get_u32(a[BFT_A_N_CLIENTS]) :
 					   BFT_DEFAULT_CLIENTS;
-	err = parse_addr(info, a[BFT_A_LISTEN], &p.listen);
+	err = bft_nl_parse_addr(info, a[BFT_A_LISTEN], &p.listen);
 	if (err)
 		return err;
 
@@ -160,6 +160,19 @@ int bft_nl_replica_new_doit(struct sk_buff *skb, struct genl_info *info)
 	p.cfg.n = p.n;
 	p.cfg.id = p.id;
 	p.cfg.n_clients = p.n_clients;
+	if (a[BFT_A_ADMIN]) {
+		/* Its RECONFIG and STAGED are taken: it must be a client. */
+		if (nla_get_u32(a[BFT_A_ADMIN]) >= p.n_clients) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[BFT_A_ADMIN],
+					    "admin client id is not below the replica's client count");
+			return -EINVAL;
+		}
+		p.cfg.admin = nla_get_u32(a[BFT_A_ADMIN]) + 1;
+	}
+	if (a[BFT_A_EPOCH])
+		p.cfg.epoch = nla_get_u64(a[BFT_A_EPOCH]);
+	if (a[BFT_A_CONFIG_DIGEST])
+		p.config_digest = nla_data(a[BFT_A_CONFIG_DIGEST]);
 	/* Every op the store may accept or refuse reaches it. */
 	p.cfg.max_op = BFT_KV_OP_LEN_MAX;
 	p.cfg.max_result = BFT_KV_RESULT_LEN_MAX;
@@ -217,16 +230,20 @@ int bft_nl_replica_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* Policy and staging are checked in full before either changes. */
 int bft_nl_replica_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bft_net *bn = bft_pernet(genl_info_net(info));
+	struct bft_staging *staged = NULL;
 	struct bft_replica *r;
 	struct bft_config cfg;
 	int err;
 
-	if (need(info, NULL, info->attrs, BFT_A_POLICY,
-		 "nothing to set: BFT_A_POLICY is required"))
+	if (!info->attrs[BFT_A_POLICY] && !info->attrs[BFT_A_STAGED]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: BFT_A_POLICY or BFT_A_STAGED is required");
 		return -EINVAL;
+	}
 	mutex_lock(&bn->lock);
 	r = get_replica(bn, info);
 	if (IS_ERR(r)) {
@@ -241,12 +258,20 @@ int bft_nl_replica_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    bft_bad_policy);
 		err = -EINVAL;
 	}
+	if (!err)
+		err = bft_staging_parse(r, info, &staged);
 	if (!err && bft_engine_set_config(r->engine, &cfg)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[BFT_A_POLICY],
 				    "batch size, batch bytes, K and L are fixed once the replica exists");
 		err = -EINVAL;
 	}
+	if (!err && staged) {
+		bft_staging_free(r->staged);
+		r->staged = staged;
+		staged = NULL;
+	}
 	mutex_unlock(&r->lock);
+	bft_staging_free(staged);
 out:
 	mutex_unlock(&bn->lock);
 	return err;
@@ -309,7 +334,7 @@ int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = key_id_check(info, tb[BFT_PEER_A_KEY_ID]);
 	if (err)
 		return err;
-	err = parse_addr(info, tb[BFT_PEER_A_ENDPOINT], &ep);
+	err = bft_nl_parse_addr(info, tb[BFT_PEER_A_ENDPOINT], &ep);
 	if (err)
 		return err;
 	id = nla_get_u32(tb[BFT_PEER_A_ID]);
@@ -468,6 +493,27 @@ static int put_addr(struct sk_buff *msg, int type, const union bft_sockaddr *a)
 		       sizeof(a->sin6) : sizeof(a->sin), a);
 }
 
+/* Membership: epoch, pending switch, staging, left, admin. */
+static int put_epochs(struct sk_buff *msg, struct bft_replica *r,
+		      const struct bft_info *in)
+{
+	struct bft_config c;
+
+	bft_engine_get_config(r->engine, &c);
+	if (nla_put_u64_64bit(msg, BFT_INFO_A_EPOCH, in->epoch,
+			      BFT_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_EPOCH_BASE, in->epoch_base,
+			      BFT_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_RECONF_AT, in->reconf_at,
+			      BFT_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, BFT_INFO_A_STAGED_EPOCH,
+			      bft_staging_epoch(r), BFT_INFO_A_PAD) ||
+	    nla_put_u8(msg, BFT_INFO_A_LEFT, in->left) ||
+	    (c.admin && nla_put_u32(msg, BFT_INFO_A_ADMIN, c.admin - 1)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int put_info(struct sk_buff *msg, struct bft_replica *r)
 {
 	u8 state[BFT_DIGEST_LEN];
@@ -496,7 +542,8 @@ static int put_info(struct sk_buff *msg, struct bft_replica *r)
 	    nla_put_u32(msg, BFT_INFO_A_QUORUM, in.quorum) ||
 	    nla_put_u64_64bit(msg, BFT_INFO_A_VC_TIMEOUT_MS, in.vc_timeout_ms,
 			      BFT_INFO_A_PAD) ||
-	    nla_put(msg, BFT_INFO_A_STATE_DIGEST, BFT_DIGEST_LEN, state))
+	    nla_put(msg, BFT_INFO_A_STATE_DIGEST, BFT_DIGEST_LEN, state) ||
+	    put_epochs(msg, r, &in))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

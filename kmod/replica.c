@@ -37,25 +37,39 @@ static void peer_free_work(struct work_struct *work)
 }
 
 /*
- * Caller holds bn->lock. Softirq may still be computing with the old key,
- * so it is freed after a grace period, but nobody waits for that here:
- * a setconf of thousands of keys must not cost a grace period each.
- * replica_free() waits for all of them with rcu_barrier().
+ * Caller holds r->lock: netlink (under bn->lock) and the worker, which
+ * installs staged peers at an epoch switch, both write the tables.
+ * Softirq may still be computing with the old key, so it is freed after
+ * a grace period, but nobody waits for that here: a setconf of thousands
+ * of keys must not cost a grace period each. replica_free() waits for
+ * all of them with rcu_barrier().
  */
 static void peer_replace(struct bft_replica *r, struct bft_peer __rcu **slot,
 			 struct bft_peer *new)
 {
 	struct bft_peer *old;
 
-	old = rcu_replace_pointer(*slot, new,
-				  lockdep_is_held(&r->bn->lock));
+	old = rcu_replace_pointer(*slot, new, lockdep_is_held(&r->lock));
 	if (!old)
 		return;
 	INIT_RCU_WORK(&old->free_work, peer_free_work);
 	queue_rcu_work(r->wq, &old->free_work);
 }
 
-static struct bft_peer *peer_new(const u8 *key, u8 key_id)
+/* Publish a staged peer (from bft_peer_new()); caller holds r->lock. */
+void bft_replica_put_peer(struct bft_replica *r, u32 id, struct bft_peer *p)
+{
+	peer_replace(r, &r->peers[id], p);
+}
+
+/* A peer never published: no reader can hold it. */
+void bft_peer_free(struct bft_peer *p)
+{
+	bft_mac_key_destroy(&p->key);
+	kfree_sensitive(p);
+}
+
+struct bft_peer *bft_peer_new(const u8 *key, u8 key_id)
 {
 	struct bft_peer *p;
 	int err;
@@ -75,12 +89,14 @@ static struct bft_peer *peer_new(const u8 *key, u8 key_id)
 int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 			 u8 key_id, const union bft_sockaddr *ep)
 {
-	struct bft_peer *p = peer_new(key, key_id);
+	struct bft_peer *p = bft_peer_new(key, key_id);
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	p->endpoint = *ep;
+	mutex_lock(&r->lock);
 	peer_replace(r, &r->peers[id], p);
+	mutex_unlock(&r->lock);
 	/* Only the worker arms the timer: without this a replica that
 	 * receives nothing would never send its first FETCH(STABLE).
 	 */
@@ -91,17 +107,21 @@ int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
 			   u8 key_id)
 {
-	struct bft_peer *p = peer_new(key, key_id);
+	struct bft_peer *p = bft_peer_new(key, key_id);
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	mutex_lock(&r->lock);
 	peer_replace(r, &r->clients[id], p);
+	mutex_unlock(&r->lock);
 	return 0;
 }
 
 void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot)
 {
+	mutex_lock(&r->lock);
 	peer_replace(r, slot, NULL);
+	mutex_unlock(&r->lock);
 }
 
 static void replica_free(struct bft_replica *r)
@@ -112,19 +132,16 @@ static void replica_free(struct bft_replica *r)
 	for (i = 0; i < BFT_MAX_REPLICAS; i++) {
 		struct bft_peer *p = rcu_dereference_protected(r->peers[i], 1);
 
-		if (p) {
-			bft_mac_key_destroy(&p->key);
-			kfree_sensitive(p);
-		}
+		if (p)
+			bft_peer_free(p);
 	}
 	for (i = 0; r->clients && i < r->n_clients; i++) {
 		struct bft_peer *p = rcu_dereference_protected(r->clients[i], 1);
 
-		if (p) {
-			bft_mac_key_destroy(&p->key);
-			kfree_sensitive(p);
-		}
+		if (p)
+			bft_peer_free(p);
 	}
+	bft_staging_free(r->staged);
 	if (r->engine)
 		bft_engine_destroy(r->engine);
 	bft_seed_free(r);	/* an import the engine never took */
@@ -191,6 +208,13 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	if (!r->engine) {
 		NL_SET_ERR_MSG(extack, "engine rejected the configuration");
 		goto err;
+	}
+	/* A new host reports its creation config as staged (STAGED query). */
+	if (p->config_digest) {
+		err = -ENOMEM;
+		r->staged = bft_staging_new(p->cfg.epoch, p->config_digest);
+		if (!r->staged)
+			goto err;
 	}
 
 	/* Last: from here on datagrams arrive. */

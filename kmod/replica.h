@@ -17,6 +17,8 @@
 
 struct bft_net;
 struct bft_kv;
+struct bft_staging;
+struct genl_info;
 struct mem_cgroup;
 
 /* The key and endpoint of one other principal (replica or client). */
@@ -55,6 +57,8 @@ struct bft_glue_stats {
 	u64 log_delivered;
 	u64 events;
 	u64 worker_ns;		/* CPU time in the worker, engine and sends */
+	u64 reconfig_installed;	/* epoch switches with staged peers */
+	u64 reconfig_unstaged;	/* switches with nothing staged to match */
 };
 
 struct bft_replica {
@@ -79,6 +83,7 @@ struct bft_replica {
 	struct bft_kv *kv;
 	union bft_sockaddr *client_ep;	/* moved by bft_client_fresh() */
 	const union bft_sockaddr *rx_src;	/* of the datagram in the engine */
+	struct bft_staging *staged;	/* the next epoch's peers, or NULL */
 	struct bft_glue_stats glue;
 	/*
 	 * CHECKPOINT_PUT: the stream being imported, then the engine's seed,
@@ -119,6 +124,7 @@ struct bft_replica_params {
 	u32 n_clients;
 	union bft_sockaddr listen;
 	struct bft_config cfg;
+	const u8 *config_digest;	/* of the creation config, or NULL */
 	u32 kv_max_keys;
 	u32 kv_max_key;
 	u32 kv_max_value;
@@ -130,12 +136,26 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 void bft_replica_destroy(struct bft_replica *r);
 struct bft_replica *bft_replica_find(struct bft_net *bn, const char *name);
 
-/* Key management; caller holds bn->lock. */
+/* Key management; caller holds bn->lock (they take r->lock). */
 int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 			 u8 key_id, const union bft_sockaddr *ep);
 int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
 			   u8 key_id);
 void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot);
+struct bft_peer *bft_peer_new(const u8 *key, u8 key_id);
+void bft_peer_free(struct bft_peer *p);
+/* Caller holds r->lock. */
+void bft_replica_put_peer(struct bft_replica *r, u32 id, struct bft_peer *p);
+
+/* staging.c: the next epoch's configuration (REPLICA_SET staged). */
+struct bft_staging *bft_staging_new(u64 epoch, const u8 *config);
+void bft_staging_free(struct bft_staging *s);
+int bft_staging_parse(struct bft_replica *r, struct genl_info *info,
+		      struct bft_staging **out);
+u64 bft_staging_epoch(const struct bft_replica *r);
+bool bft_staged(void *ctx, u64 *epoch, u8 *config);
+void bft_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
+		  const u8 *config);
 
 /* receive.c */
 int bft_udp_recv(struct sock *sk, struct sk_buff *skb);

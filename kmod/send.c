@@ -86,4 +86,6 @@ const struct bft_ops bft_kernel_ops = {
 	.seed_read = bft_seed_read,
 	.seed_release = bft_seed_free,
 	.client_fresh = bft_client_fresh,
+	.reconfig = bft_reconfig,
+	.staged = bft_staged,
 };

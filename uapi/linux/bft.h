@@ -41,6 +41,10 @@ enum bft_replica_status {
  * @BFT_EVENT_XFER_DONE: State at SEQ installed.
  * @BFT_EVENT_VIEW_JUMP: Followed f+1 replicas into VIEW.
  * @BFT_EVENT_SEED_REJECTED: Imported checkpoint SEQ contradicts Q replicas.
+ * @BFT_EVENT_EPOCH: Switched to a new configuration epoch after checkpoint
+ *   SEQ; DIGEST is its configuration digest.
+ * @BFT_EVENT_LEFT: This replica's id got a new host at checkpoint SEQ: it
+ *   stopped for good.
  */
 enum bft_nl_event_type {
 	BFT_EVENT_VIEW_CHANGE,
@@ -52,6 +56,8 @@ enum bft_nl_event_type {
 	BFT_EVENT_XFER_DONE,
 	BFT_EVENT_VIEW_JUMP,
 	BFT_EVENT_SEED_REJECTED,
+	BFT_EVENT_EPOCH,
+	BFT_EVENT_LEFT,
 };
 
 /**
@@ -92,6 +98,10 @@ enum bft_attr {
 	BFT_A_REPLACE,
 	BFT_A_CHECKPOINT,
 	BFT_A_CLIENT_MAP,
+	BFT_A_ADMIN,
+	BFT_A_EPOCH,
+	BFT_A_CONFIG_DIGEST,
+	BFT_A_STAGED,
 
 	__BFT_A_MAX
 };
@@ -159,10 +169,27 @@ enum bft_info_attr {
 	BFT_INFO_A_VC_TIMEOUT_MS,
 	BFT_INFO_A_PAD,
 	BFT_INFO_A_STATE_DIGEST,
+	BFT_INFO_A_EPOCH,
+	BFT_INFO_A_EPOCH_BASE,
+	BFT_INFO_A_RECONF_AT,
+	BFT_INFO_A_STAGED_EPOCH,
+	BFT_INFO_A_LEFT,
+	BFT_INFO_A_ADMIN,
 
 	__BFT_INFO_A_MAX
 };
 #define BFT_INFO_A_MAX (__BFT_INFO_A_MAX - 1)
+
+enum bft_staged_attr {
+	BFT_STAGED_A_UNSPEC,
+	BFT_STAGED_A_EPOCH,
+	BFT_STAGED_A_CONFIG,
+	BFT_STAGED_A_PEERS,
+	BFT_STAGED_A_PAD,
+
+	__BFT_STAGED_A_MAX
+};
+#define BFT_STAGED_A_MAX (__BFT_STAGED_A_MAX - 1)
 
 enum {
 	BFT_COUNTERS_A_COUNTER = 18,

@@ -40,6 +40,19 @@ struct bftd_stats {
 	uint64_t tx_no_endpoint;	/* reply to a client never heard from */
 	uint64_t events;
 	uint64_t committed;		/* batches delivered in order */
+	uint64_t reconfig_installed;	/* epoch switches with staged peers */
+	uint64_t reconfig_unstaged;	/* switches with nothing staged to match */
+	uint64_t stage_errors;		/* SIGHUP files refused */
+};
+
+/* The next epoch's new hosts, keyed, held aside until the switch. */
+struct bftd_staging {
+	uint64_t epoch;			/* 0: nothing staged */
+	uint8_t config[BFT_DIGEST_LEN];
+	uint64_t mask;
+	struct bft_hmac mac[BFT_MAX_REPLICAS];
+	struct sockaddr_storage ep[BFT_MAX_REPLICAS];
+	socklen_t len[BFT_MAX_REPLICAS];
 };
 
 struct bftd_txq {
@@ -80,6 +93,8 @@ struct bftd {
 	const struct sockaddr_storage *rx_src;	/* datagram in the engine */
 	socklen_t rx_slen;
 
+	struct bftd_staging staged;
+
 	struct bftd_txq tx;
 	struct bftd_rxq rx;
 	struct bftd_stats st;
@@ -106,6 +121,15 @@ void bftd_tx_queue(struct bftd *d, const struct sockaddr_storage *dst,
 		   socklen_t dst_len, const void *buf, uint32_t len);
 void bftd_tx_flush(struct bftd *d);
 bool bftd_client_fresh(void *ctx, u32 client);
+
+/* staging.c: the cluster file's epoch, staged on SIGHUP. */
+int bftd_staging_init(struct bftd *d);
+void bftd_staging_free(struct bftd *d);
+int bftd_stage_file(struct bftd *d, const char *path,
+		    const uint8_t priv[BFT_KEY_LEN], char *err, size_t errlen);
+bool bftd_staged(void *ctx, u64 *epoch, u8 *config);
+void bftd_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
+		   const u8 *config);
 
 /* status.c: counters and the status file. */
 void bftd_dump(const struct bftd *d, FILE *f);

@@ -21,12 +21,14 @@
 /* How often the status file is refreshed while something changes. */
 #define BFTD_STATUS_MS	100
 
-static volatile sig_atomic_t got_stop, got_dump;
+static volatile sig_atomic_t got_stop, got_dump, got_hup;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		got_dump = 1;
+	else if (sig == SIGHUP)
+		got_hup = 1;
 	else
 		got_stop = 1;
 }
@@ -52,7 +54,8 @@ static void usage(FILE *f)
 		"  -v, --verbose         counters at exit; twice: checkpoint events\n"
 		"  --max-keys, --max-key-len, --max-value-len  KV service limits\n"
 		"                        (must match on every replica)\n\n"
-		"SIGUSR1 prints the counters; SIGINT/SIGTERM stop the replica.\n");
+		"SIGUSR1 prints the counters; SIGHUP reads CONF again and stages it if\n"
+		"its Epoch is the replica's epoch + 1; SIGINT/SIGTERM stop the replica.\n");
 }
 
 static int parse_args(int argc, char **argv, struct bftd_args *a,
@@ -215,6 +218,12 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 	cfg.n = d->n;
 	cfg.id = d->id;
 	cfg.n_clients = d->n_clients;
+	cfg.admin = d->conf.admin >= 0 ? (u32)d->conf.admin + 1 : 0;
+	cfg.epoch = d->conf.epoch;
+	if (bftd_staging_init(d)) {
+		fprintf(stderr, "bftd: cannot hash the configuration\n");
+		return -1;
+	}
 	/* As bft.ko: every op the store may accept or refuse reaches it. */
 	cfg.max_op = BFT_KV_OP_LEN_MAX;
 	cfg.max_result = BFT_KV_RESULT_LEN_MAX;
@@ -266,9 +275,35 @@ static void teardown(struct bftd *d)
 	if (d->kv)
 		bft_kv_destroy(d->kv);
 	bftd_keys_free(d);
+	bftd_staging_free(d);
 	free(d->cli_ep);
 	free(d->cli_len);
 	bft_conf_free(&d->conf);
+}
+
+/* SIGHUP: stage the file if it is the next epoch's (staging.c). */
+static void reload(struct bftd *d, const struct bftd_args *a)
+{
+	const char *key = a->o.key ? a->o.key : d->conf.private_key_file;
+	uint8_t priv[BFT_KEY_LEN];
+	char err[256] = "";
+	int ret;
+
+	ret = key ? bft_key_read_file(key, priv) : -ENOENT;
+	if (ret)
+		snprintf(err, sizeof(err), "cannot read the private key");
+	else
+		ret = bftd_stage_file(d, a->o.conf, priv, err, sizeof(err));
+	bft_key_wipe(priv, sizeof(priv));
+	if (ret) {
+		d->st.stage_errors++;
+		fprintf(stderr, "bftd[%u]: %s: not staged: %s\n", d->id,
+			a->o.conf, err);
+	} else if (d->verbose) {
+		fprintf(stderr, "bftd[%u]: %s: staged epoch %" PRIu64 "\n",
+			d->id, a->o.conf, d->staged.epoch);
+	}
+	bftd_status_write(d);
 }
 
 /* Something a status reader compares changed since the last write. */
@@ -280,7 +315,8 @@ static bool status_changed(const struct bftd *d, struct bft_info *last)
 	bft_engine_info(d->engine, &now);
 	changed = now.last_exec != last->last_exec || now.view != last->view ||
 		  now.status != last->status ||
-		  now.stable_seq != last->stable_seq;
+		  now.stable_seq != last->stable_seq ||
+		  now.epoch != last->epoch || now.left != last->left;
 	*last = now;
 	return changed;
 }
@@ -290,7 +326,7 @@ static bool status_changed(const struct bftd *d, struct bft_info *last)
  * between the flag checks and the call waits for the next datagram or
  * deadline, at most BFTD_STATUS_MS.
  */
-static int run(struct bftd *d)
+static int run(struct bftd *d, const struct bftd_args *a)
 {
 	uint64_t now, dl, next_status = 0;
 	struct bft_info last = { .last_exec = UINT64_MAX };
@@ -305,6 +341,10 @@ static int run(struct bftd *d)
 			bftd_dump(d, stderr);
 			bftd_status_write(d);
 		}
+		if (got_hup) {
+			got_hup = 0;
+			reload(d, a);
+		}
 		if (d->status_path && now >= next_status) {
 			if (status_changed(d, &last))
 				bftd_status_write(d);
@@ -314,7 +354,7 @@ static int run(struct bftd *d)
 		if (dl > now + BFTD_STATUS_MS)
 			dl = now + BFTD_STATUS_MS;
 		dl = dl > now ? dl - now : 0;
-		if (got_stop || got_dump)
+		if (got_stop || got_dump || got_hup)
 			continue;
 		/* A few batches at a time, then timers get their turn. */
 		for (rounds = 0; rounds < 8; rounds++) {
@@ -349,6 +389,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (setup(&d, &a)) {
@@ -359,7 +400,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bftd[%u]: replica %u of %u (f=%u), cluster '%s', %u client slots\n",
 			d.id, d.id, d.n, (d.n - 1) / 3, d.conf.name,
 			d.n_clients);
-	ret = run(&d);
+	ret = run(&d, &a);
 	bftd_status_write(&d);
 	if (d.verbose)
 		bftd_dump(&d, stderr);

@@ -147,4 +147,6 @@ const struct bft_ops bftd_ops = {
 	.event = op_event,
 	.committed = op_committed,
 	.client_fresh = bftd_client_fresh,
+	.reconfig = bftd_reconfig,
+	.staged = bftd_staged,
 };

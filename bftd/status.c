@@ -131,6 +131,12 @@ int bftd_status_write(const struct bftd *d)
 		c->replies_resent);
 	fprintf(f, "expect_late %" PRIu64 "\nexpect_rate %" PRIu64 "\n",
 		c->expect_late, c->expect_rate);
+	fprintf(f, "epoch %" PRIu64 "\nstaged_epoch %" PRIu64 "\nleft %d\n"
+		"reconf_at %" PRIu64 "\nreconfig_installed %" PRIu64 "\n"
+		"reconfig_unstaged %" PRIu64 "\nstage_errors %" PRIu64 "\n",
+		info.epoch, d->staged.epoch, info.left ? 1 : 0, info.reconf_at,
+		d->st.reconfig_installed, d->st.reconfig_unstaged,
+		d->st.stage_errors);
 	for (k = 1; k < __BFT_DROP_MAX; k++)
 		if (d->st.drop[k])
 			fprintf(f, "rx_drop_%s %" PRIu64 "\n",

@@ -7,7 +7,8 @@
 # every replica on last_exec and the state digest, a crashed primary
 # (view change), a restarted replica catching up, a timeout beyond f
 # faults, and clean ASan shutdowns. Then the same core with n=7, and
-# bench's event-driven clients against a cluster of their own.
+# bench's event-driven clients against a cluster of their own, and a
+# replaced replica (staged on SIGHUP, bftctl reconfig).
 #
 # Env: BFTD BFTCTL KVCHECK LINCHECK WORK [RES]. Writes "<passed> <failed>" to RES.
 set -u
@@ -321,6 +322,67 @@ done
 ok $rc "async: replicas exit cleanly on SIGTERM"
 bad=$(san_clean)
 ok $? "async: no ASan/UBSan/leak reports ${bad}"
+
+# ---- replace replica 2 by a new host: staging on SIGHUP, bftctl reconfig ----
+# Admin is client 5 (key c). The file is edited in place (Epoch 1, id 2
+# with key r6, a new endpoint and Joined = 1) and replicas 0, 1, 3 read it
+# again on SIGHUP; the new host of 2 starts from it in epoch 1.
+mkdir -p "$WORK/async"
+mv "$WORK"/log* "$WORK"/st* "$WORK/async/"
+base=$(free_ports 5)
+CONF=$WORK/member.conf
+write_conf "$CONF" 4 "$base" 8 "ViewChangeTimeoutMs = 300" \
+	"CheckpointInterval = 8" "LogSize = 16" "Admin = 5"
+start_cluster "$CONF" 4
+ok $? "member: 4 bftd replicas up in epoch $(st 0 epoch), staged $(st 0 staged_epoch)"
+"${REQ[@]}" -c "$CONF" -i 0 -k "$C" put before 1 >/dev/null
+ok $? "member: a put in epoch 0"
+"$BFTCTL" reconfig -t 2000 -c "$CONF" -k "$C" -i 5 >"$WORK/out" 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ "$(st 0 epoch)" = 0 ]
+ok $? "member: reconfig to the running file refused, nothing changes (rc $rc: $(head -c 120 "$WORK/out"))"
+cp "$CONF" "$WORK/member0.conf"
+sed -e "s|^Endpoint = 127.0.0.1:$((base + 2))\$|Endpoint = 127.0.0.1:$((base + 4))|" \
+	-e "s|^PublicKey = $(pub r2)\$|PublicKey = $(pub r6)\nJoined = 1|" \
+	-e "s|^\[Cluster\]\$|[Cluster]\nEpoch = 1|" "$WORK/member0.conf" >"$CONF"
+for i in 0 1 3; do
+	kill -HUP "${PIDS[$i]}"
+done
+"$BFTD" -c "$CONF" -r 2 -k "$WORK/r6.key" -s "$WORK/st6" 2>>"$WORK/log6" &
+PIDS[6]=$!
+staged_all() {
+	local i deadline=$((SECONDS + 10))
+	for i in 0 1 3 6; do
+		while [ "$(st $i staged_epoch)" != 1 ]; do
+			[ $SECONDS -ge $deadline ] && return 1
+			sleep 0.05
+		done
+	done
+}
+staged_all
+ok $? "member: SIGHUP staged epoch 1 on 0 1 3, the new host reports it"
+out=$("$BFTCTL" reconfig -t 5000 -c "$CONF" -k "$C" -i 5 2>&1)
+ok $? "member: bftctl reconfig to epoch 1 ($(echo "$out" | tr '\n' ' ' | head -c 160))"
+"${REQ[@]}" -c "$CONF" -i 1 -k "$C" put after 2 >/dev/null &&
+	[ "$("${REQ[@]}" -c "$CONF" -i 1 -k "$C" get before)" = 1 ]
+ok $? "member: epoch 1 serves, the state of epoch 0 is there"
+wait_converged 15 0 1 3 6
+ok $? "member: 0 1 3 and the new host of 2 agree: $(converged 0 1 3 6)"
+[ "$(st 0 epoch)" = 1 ] && [ "$(st 1 epoch)" = 1 ] &&
+	[ "$(st 3 epoch)" = 1 ] && [ "$(st 6 epoch)" = 1 ] &&
+	[ "$(st 0 reconfig_installed)" = 1 ] &&
+	[ "$(st 3 reconfig_installed)" = 1 ] &&
+	[ "$(st 1 reconfig_unstaged)" = 0 ]
+ok $? "member: epoch 1 everywhere, staged peers installed (installed $(st 0 reconfig_installed), unstaged $(st 0 reconfig_unstaged))"
+[ "$(st 2 left)" = 1 ]
+ok $? "member: the old host of 2 reports left ($(st 2 left))"
+rc=0
+for i in 0 1 2 3 6; do
+	stop_replica $i TERM || rc=1
+done
+ok $rc "member: replicas exit cleanly on SIGTERM"
+bad=$(san_clean)
+ok $? "member: no ASan/UBSan/leak reports ${bad}"
 
 kill "$watchdog" 2>/dev/null
 wait "$watchdog" 2>/dev/null

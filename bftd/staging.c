@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bftd's side of changing membership, as bft.ko's kmod/staging.c: the
+ * replica starts in the cluster file's Epoch with its Admin, and reports
+ * that file's configuration digest as staged for it (a new host). On
+ * SIGHUP it reads the file again; a file of Epoch = current + 1 is
+ * staged: the new hosts of the ids with Joined == Epoch get keys derived
+ * from their new PublicKey and their new Endpoint, held aside. At the
+ * engine's switch (ops->reconfig) they replace the old ones only if the
+ * RECONFIG names that epoch, digest and replace set; otherwise the old
+ * keys stay and reconfig_unstaged counts it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bftd.h"
+
+static void staging_clear(struct bftd_staging *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < BFT_MAX_REPLICAS; i++)
+		bft_hmac_free(&s->mac[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The creation configuration, reported as staged for its epoch. */
+int bftd_staging_init(struct bftd *d)
+{
+	staging_clear(&d->staged);
+	if (bft_conf_digest(&d->conf, d->staged.config))
+		return -1;
+	d->staged.epoch = d->conf.epoch;
+	return 0;
+}
+
+void bftd_staging_free(struct bftd *d)
+{
+	staging_clear(&d->staged);
+}
+
+/* What may differ between the running file and the next epoch's. */
+static int next_check(const struct bftd *d, const struct bft_conf *c,
+		      uint64_t epoch, char *err, size_t errlen)
+{
+	uint64_t mask = bft_conf_replace_mask(c);
+	uint32_t i;
+
+	if (c->epoch != epoch + 1) {
+		snprintf(err, errlen, "Epoch %" PRIu64 " is not the replica's epoch %" PRIu64 " + 1",
+			 c->epoch, epoch);
+		return -1;
+	}
+	if (strcmp(c->name, d->conf.name) || c->n_replicas != d->n ||
+	    c->admin != d->conf.admin) {
+		snprintf(err, errlen, "Name, the number of replicas and Admin must stay as they are");
+		return -1;
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct bft_conf_replica *o = &d->conf.replicas[i];
+		const struct bft_conf_replica *r = &c->replicas[i];
+
+		if (mask & (1ULL << i))
+			continue;
+		if (memcmp(o->pub, r->pub, BFT_KEY_LEN) ||
+		    o->endpoint_len != r->endpoint_len ||
+		    memcmp(&o->endpoint, &r->endpoint, o->endpoint_len)) {
+			snprintf(err, errlen, "replica %u has a new PublicKey or Endpoint but not Joined = %" PRIu64,
+				 i, c->epoch);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read @path again and stage it if it is the next epoch's file; the
+ * running keys do not change. Returns 0 (staged, or nothing to stage:
+ * the same epoch), or -1 with @err.
+ */
+int bftd_stage_file(struct bftd *d, const char *path,
+		    const uint8_t priv[BFT_KEY_LEN], char *err, size_t errlen)
+{
+	struct bft_principal_id me = { BFT_PRINCIPAL_REPLICA, d->id };
+	struct bftd_staging s;
+	struct bft_conf c;
+	struct bft_info in;
+	uint8_t key[BFT_KEY_LEN];
+	uint64_t mask;
+	uint32_t i;
+	int ret = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (bft_conf_load(path, &c, err, errlen))
+		return -1;
+	bft_engine_info(d->engine, &in);
+	if (c.epoch == in.epoch) {
+		bft_conf_free(&c);
+		return 0;
+	}
+	if (next_check(d, &c, in.epoch, err, errlen)) {
+		bft_conf_free(&c);
+		return -1;
+	}
+	mask = bft_conf_replace_mask(&c);
+	for (i = 0; i < d->n && !ret; i++) {
+		struct bft_principal_id peer = { BFT_PRINCIPAL_REPLICA, i };
+
+		/* Our own id replaced: this host stops at the switch. */
+		if (!(mask & (1ULL << i)) || i == d->id)
+			continue;
+		s.len[i] = bft_sockaddr_as(&c.replicas[i].endpoint, d->family,
+					   &s.ep[i]);
+		if (!s.len[i]) {
+			snprintf(err, errlen, "replica %u: its Endpoint does not fit this replica's address family",
+				 i);
+			ret = -1;
+			break;
+		}
+		ret = bft_key_pairwise(priv, c.replicas[i].pub, c.name, me,
+				       peer, key);
+		if (!ret)
+			ret = bft_hmac_init(&s.mac[i], key);
+		if (ret)
+			snprintf(err, errlen, "cannot key replica %u", i);
+		s.mask |= 1ULL << i;
+	}
+	bft_key_wipe(key, sizeof(key));
+	if (!ret)
+		ret = bft_conf_digest(&c, s.config);
+	bft_conf_free(&c);
+	if (ret) {
+		staging_clear(&s);
+		if (!err[0])
+			snprintf(err, errlen, "cannot hash the configuration");
+		return -1;
+	}
+	s.epoch = in.epoch + 1;
+	staging_clear(&d->staged);
+	d->staged = s;
+	return 0;
+}
+
+/* ops->staged */
+bool bftd_staged(void *ctx, u64 *epoch, u8 *config)
+{
+	struct bftd *d = ctx;
+
+	if (!d->staged.epoch)
+		return false;
+	*epoch = d->staged.epoch;
+	memcpy(config, d->staged.config, BFT_DIGEST_LEN);
+	return true;
+}
+
+/* ops->reconfig: before the engine sends anything in @epoch. */
+void bftd_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
+		   const u8 *config)
+{
+	struct bftd *d = ctx;
+	struct bftd_staging *s = &d->staged;
+	uint32_t i;
+
+	(void)seq;
+	(void)n;
+	if (replace & (1ULL << d->id)) {
+		staging_clear(s);
+		return;
+	}
+	if (s->epoch != epoch || s->mask != replace ||
+	    memcmp(s->config, config, BFT_DIGEST_LEN)) {
+		d->st.reconfig_unstaged++;
+		staging_clear(s);
+		return;
+	}
+	/* Queued datagrams point at rep_ep[]: old-epoch ones go out first. */
+	bftd_tx_flush(d);
+	for (i = 0; i < d->n; i++) {
+		if (!(s->mask & (1ULL << i)))
+			continue;
+		bft_hmac_free(&d->rmac[i]);
+		d->rmac[i] = s->mac[i];
+		s->mac[i].ctx = NULL;
+		d->rep_ep[i] = s->ep[i];
+		d->rep_len[i] = s->len[i];
+	}
+	d->st.reconfig_installed++;
+	staging_clear(s);
+}

@@ -26,32 +26,7 @@
 #include "args.h"
 #include "bftctl.h"
 #include "nl.h"
-
-#define MAP_BYTES	(BFT_NL_MAX_CLIENTS / 8)
-
-/* The replica as the kernel has it. */
-struct running {
-	bool exists;
-	uint32_t id, n, n_clients;
-	int family;			/* of the listen address */
-	struct bft_conf_policy policy;
-	uint8_t map[MAP_BYTES];		/* clients with a key */
-};
-
-struct setconf {
-	const char *name;
-	const char *file;
-	const struct bft_conf *conf;
-	uint32_t id;
-	uint8_t priv[BFT_KEY_LEN];
-	const char *listen;
-	struct sockaddr_storage listen_ss;
-	/* Derived before anything is applied; wiped on exit. */
-	uint8_t (*peer_key)[BFT_KEY_LEN];	/* by replica id */
-	uint8_t (*client_key)[BFT_KEY_LEN];	/* as conf->clients */
-	struct running cur;
-	bool created;		/* by this run: deleted again on failure */
-};
+#include "setconf.h"
 
 static uint32_t client_count(const struct bft_conf *c)
 {
@@ -123,6 +98,39 @@ static uint32_t get_u32(struct nlattr **tb, int t)
 	return tb[t] ? nla_get_u32(tb[t]) : 0;
 }
 
+/* Epoch, staging and peer endpoints, for setconf_check_epoch(). */
+static void parse_membership(struct running *cur, struct nlattr **tb)
+{
+	struct nlattr *in[BFT_INFO_A_MAX + 1], *pt[BFT_PEER_A_MAX + 1], *p;
+	uint32_t id;
+	int rem;
+
+	cur->admin = -1;
+	if (tb[BFT_A_INFO] &&
+	    !nla_parse_nested(in, BFT_INFO_A_MAX, tb[BFT_A_INFO], NULL)) {
+		if (in[BFT_INFO_A_ADMIN])
+			cur->admin = nla_get_u32(in[BFT_INFO_A_ADMIN]);
+		if (in[BFT_INFO_A_EPOCH])
+			cur->epoch = nla_get_u64(in[BFT_INFO_A_EPOCH]);
+		if (in[BFT_INFO_A_STAGED_EPOCH])
+			cur->staged = nla_get_u64(in[BFT_INFO_A_STAGED_EPOCH]);
+		cur->left = in[BFT_INFO_A_LEFT] && nla_get_u8(in[BFT_INFO_A_LEFT]);
+	}
+	if (!tb[BFT_A_PEERS])
+		return;
+	nla_for_each_nested(p, tb[BFT_A_PEERS], rem) {
+		if (nla_parse_nested(pt, BFT_PEER_A_MAX, p, NULL) ||
+		    !pt[BFT_PEER_A_ID] || !pt[BFT_PEER_A_ENDPOINT])
+			continue;
+		id = nla_get_u32(pt[BFT_PEER_A_ID]);
+		if (id < BFT_MAX_REPLICAS &&
+		    (size_t)nla_len(pt[BFT_PEER_A_ENDPOINT]) <=
+		    sizeof(cur->peer_ep[id]))
+			memcpy(&cur->peer_ep[id], nla_data(pt[BFT_PEER_A_ENDPOINT]),
+			       nla_len(pt[BFT_PEER_A_ENDPOINT]));
+	}
+}
+
 static int parse_running(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[BFT_A_MAX + 1], *pt[BFT_POLICY_A_MAX + 1];
@@ -132,6 +140,7 @@ static int parse_running(struct nl_msg *msg, void *arg)
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, BFT_A_MAX, NULL))
 		return NL_SKIP;
 	cur->exists = true;
+	parse_membership(cur, tb);
 	cur->id = get_u32(tb, BFT_A_REPLICA_ID);
 	cur->n = get_u32(tb, BFT_A_N);
 	cur->n_clients = get_u32(tb, BFT_A_N_CLIENTS);
@@ -267,7 +276,10 @@ static int send_new_or_set(struct bft_nl *nl, struct setconf *s)
 	     nla_put_u32(msg, BFT_A_N, c->n_replicas) ||
 	     nla_put_u32(msg, BFT_A_N_CLIENTS, client_count(c)) ||
 	     put_sockaddr(msg, BFT_A_LISTEN, s->listen ? &s->listen_ss :
-			  &c->replicas[s->id].endpoint)))
+			  &c->replicas[s->id].endpoint) ||
+	     nla_put_u64(msg, BFT_A_EPOCH, c->epoch) ||
+	     nla_put(msg, BFT_A_CONFIG_DIGEST, BFT_DIGEST_LEN, s->digest) ||
+	     (c->admin >= 0 && nla_put_u32(msg, BFT_A_ADMIN, (uint32_t)c->admin))))
 		goto err;
 	if (put_policy(msg, &c->policy))
 		goto err;
@@ -373,11 +385,22 @@ static int run(struct setconf *s)
 
 	if (derive_all(s))
 		return 1;
+	if (bft_conf_digest(s->conf, s->digest)) {
+		fprintf(stderr, "bftctl: cannot compute the configuration digest\n");
+		return 1;
+	}
 	if (bft_nl_open(&nl))
 		return 1;
 	if (get_running(&nl, s) || check_running(s) || check_families(s))
 		goto out;
-	ret = apply(&nl, s);
+	switch (setconf_check_epoch(s)) {
+	case 0:
+		ret = apply(&nl, s);
+		break;
+	case 1:
+		ret = setconf_stage(&nl, s);
+		break;
+	}
 	if (ret && s->created &&
 	    !send_del(&nl, s->name, BFT_CMD_REPLICA_DEL, 0, 0))
 		fprintf(stderr, "bftctl: setconf failed; deleted replica %s again\n",

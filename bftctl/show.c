@@ -132,6 +132,18 @@ static const char *const policy_names[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_EXPECT_PCT] = "expect-pct",
 };
 
+/* Epoch in force, staging, a pending switch, and whether it left. */
+static void membership(struct json_object *o, struct nlattr **in)
+{
+	json_object_object_add(o, "epoch", json_object_new_uint64(get_u(in, BFT_INFO_A_EPOCH)));
+	json_object_object_add(o, "epoch_base", json_object_new_uint64(get_u(in, BFT_INFO_A_EPOCH_BASE)));
+	json_object_object_add(o, "staged_epoch", json_object_new_uint64(get_u(in, BFT_INFO_A_STAGED_EPOCH)));
+	json_object_object_add(o, "reconf_at", json_object_new_uint64(get_u(in, BFT_INFO_A_RECONF_AT)));
+	json_object_object_add(o, "left", json_object_new_boolean(in[BFT_INFO_A_LEFT] && nla_get_u8(in[BFT_INFO_A_LEFT])));
+	if (in[BFT_INFO_A_ADMIN])
+		json_object_object_add(o, "admin", json_object_new_uint64(nla_get_u32(in[BFT_INFO_A_ADMIN])));
+}
+
 /* The ids of the clients that have a key, from BFT_A_CLIENT_MAP. */
 static struct json_object *client_ids(const struct nlattr *map)
 {
@@ -185,6 +197,7 @@ static int parse_replica(struct nl_msg *msg, void *arg)
 		json_object_object_add(o, "f", json_object_new_uint64(get_u(in, BFT_INFO_A_F)));
 		json_object_object_add(o, "quorum", json_object_new_uint64(get_u(in, BFT_INFO_A_QUORUM)));
 		json_object_object_add(o, "vc_timeout_ms", json_object_new_uint64(get_u(in, BFT_INFO_A_VC_TIMEOUT_MS)));
+		membership(o, in);
 	}
 	if (tb[BFT_A_POLICY])
 		json_object_object_add(o, "policy", nest_u(tb[BFT_A_POLICY], BFT_POLICY_A_MAX, policy_names));
@@ -247,6 +260,17 @@ static void print_replica(struct json_object *o)
 	printf("  executed %" PRIu64 " (state %.16s), stable checkpoint %" PRIu64 " (%.16s)\n",
 	       u_of(o, "last_executed"), s_of(o, "state_digest"),
 	       u_of(o, "stable_checkpoint"), s_of(o, "stable_digest"));
+	printf("  epoch %" PRIu64 " (since checkpoint %" PRIu64 ")",
+	       u_of(o, "epoch"), u_of(o, "epoch_base"));
+	if (u_of(o, "staged_epoch"))
+		printf(", staged %" PRIu64, u_of(o, "staged_epoch"));
+	if (u_of(o, "reconf_at"))
+		printf(", switch after seq %" PRIu64, u_of(o, "reconf_at"));
+	if (json_object_object_get_ex(o, "admin", &v))
+		printf(", admin client %" PRIu64, json_object_get_uint64(v));
+	if (json_object_object_get_ex(o, "left", &v) && json_object_get_boolean(v))
+		printf(", LEFT: this id was replaced, the replica stopped");
+	putchar('\n');
 	if (json_object_object_get_ex(o, "policy", &v)) {
 		printf("  policy:");
 		json_object_object_foreach(v, k, pv)

@@ -233,6 +233,7 @@ static int submit(struct reconfig *r, int timeout_ms)
 static int run(struct reconfig *r, const struct bft_common_opts *o)
 {
 	char err[256], dg[2 * BFT_DIGEST_LEN + 1];
+	uint64_t t0;
 	int ret;
 
 	if (bft_client_open(&r->c, r->file, r->admin, o->key, NULL, err,
@@ -252,7 +253,9 @@ static int run(struct reconfig *r, const struct bft_common_opts *o)
 		json_object_object_add(r->jo, "config", json_object_new_string(dg));
 		json_object_object_add(r->jo, "admin", json_object_new_uint64(r->admin));
 	}
+	t0 = now_ms();
 	ret = check_staged(r, (int)o->timeout_ms);
+	jset(r, "staged_check_ms", json_object_new_uint64(now_ms() - t0));
 	if (!ret)
 		ret = submit(r, (int)o->timeout_ms);
 	if (r->jo) {

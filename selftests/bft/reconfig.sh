@@ -170,7 +170,7 @@ replace() {
 	out=$(cl_c -j reconfig -c "$NEW_CONF" -k "$CL_DIR/client.key" 2>&1)
 	rc=$?
 	t_end=$(mono_ms)
-	echo "$out" | grep -E '"(at|switched|switch_ms|ok)"' | tr -d ' \n' |
+	echo "$out" | grep -E '"(at|switched|switch_ms|staged_check_ms|ok)"' | tr -d ' \n' |
 		sed 's/^/# reconfig: /; s/$/\n/'
 	cl_bench_wait "$CL_DIR/load" || return 1
 	[ "$rc" = 0 ] || { echo "$out" | sed 's/^/# /'; return 1; }

@@ -159,7 +159,7 @@ static const char *refusal(const struct reconfig *r,
 			 r->conf.epoch, res->epoch);
 		break;
 	case BFT_CLIENT_RECONF_E_SIZE:
-		snprintf(buf, len, "n = %u refused: the cluster has n = %u (only replacing at most f ids is supported)",
+		snprintf(buf, len, "n = %u refused: the cluster has n = %u (n below 4 or above what its replicas were created for, or a replace set they refuse)",
 			 r->conf.n_replicas, res->n);
 		break;
 	case BFT_CLIENT_RECONF_E_FORMAT:

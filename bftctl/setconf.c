@@ -197,6 +197,11 @@ static int check_running(struct setconf *s)
 
 	if (!cur->exists)
 		return 0;
+	if (c->epoch == cur->epoch + 1 && cur->n != c->n_replicas) {
+		fprintf(stderr, "bftctl: %s: epoch %" PRIu64 " has n = %u, replica %s has n = %u: setconf stages only a replacement of hosts (growing and shrinking are not staged yet); nothing applied\n",
+			s->file, c->epoch, c->n_replicas, s->name, cur->n);
+		return -1;
+	}
 	if (cur->id != s->id)
 		why = "its replica id differs from the file's";
 	else if (cur->n != c->n_replicas)

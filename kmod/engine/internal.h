@@ -508,6 +508,7 @@ bool bft_epoch_left_helps(const struct bft_engine *e,
 			  const struct bft_msg_hdr *h);
 void bft_epoch_help(struct bft_engine *e, u32 from);
 void bft_reconf_stable(struct bft_engine *e, u64 seq);
+void bft_reconf_installed(struct bft_engine *e, u64 seq);
 bool bft_reconf_waiting(const struct bft_engine *e);
 bool bft_epoch_behind(const struct bft_engine *e);
 void bft_reconf_resend(struct bft_engine *e);

@@ -235,6 +235,20 @@ void bft_reconf_stable(struct bft_engine *e, u64 seq)
 }
 
 /*
+ * Installed the state at seq. Above the base of a later epoch's record,
+ * that state was executed in the new epoch: its certificate (f+1 votes
+ * at least, so one correct replica) vouches for the record, and the old
+ * epoch has nothing left for us to do, so switch without waiting for
+ * the base to become stable here, which it may never (its voters moved
+ * on and garbage-collected it).
+ */
+void bft_reconf_installed(struct bft_engine *e, u64 seq)
+{
+	if (bft_reconf_waiting(e) && seq > e->ep.rec.base)
+		ep_switch(e);
+}
+
+/*
  * Waiting for the base to become stable while changing views: our vote
  * for it went out once, and the view change that would bring the
  * retransmissions may never complete (the others may have switched), so
@@ -261,11 +275,18 @@ void bft_epoch_help(struct bft_engine *e, u32 from)
 {
 	const struct bft_ckpt *c = bft_ckpt_find(e, e->ep.rec.base);
 
+	/*
+	 * The base is gone once h moved past it in this epoch: the latest
+	 * stable state carries the epoch record too, and f+1 kept members
+	 * vouching for it let the asker fetch it and switch.
+	 */
+	if ((!c || !c->mine) && e->log.h > e->ep.rec.base)
+		c = bft_ckpt_find(e, e->log.h);
 	if (!c || !c->mine || !e->ep.rec.base ||
 	    !bft_answer_due(e, &e->ep.helped[from]))
 		return;
 	e->ep.tx_epoch = e->epoch - 1;
-	bft_send_ckpt(e, from, e->ep.rec.base, c->digest);
+	bft_send_ckpt(e, from, c->seq, c->digest);
 	e->ep.tx_epoch = e->epoch;
 }
 

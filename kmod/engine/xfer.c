@@ -209,6 +209,7 @@ bool bft_xfer_finish(struct bft_engine *e)
 	bft_emit(e, BFT_EV_XFER_DONE, e->id, e->view, x->seq, x->digest);
 	/* Keep a snapshot so we can serve this checkpoint in turn. */
 	bft_take_checkpoint(e, x->seq);
+	bft_reconf_installed(e, x->seq);
 	bft_try_execute(e);
 	bft_timer_update(e);
 	return true;

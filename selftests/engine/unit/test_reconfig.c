@@ -304,6 +304,42 @@ TEST(reconfig_laggard_catches_up)
 	tc_free(&tc);
 }
 
+/*
+ * As above, but the others run on in epoch 1 until checkpoint 8 is
+ * stable and the base 4 is garbage-collected: they answer r3 with the
+ * state at 8 instead, in epoch 0, and f+1 such votes let it fetch that
+ * state and switch (Twins id 643190692 stalled here).
+ */
+TEST(reconfig_laggard_past_gc_base)
+{
+	struct bft_info in;
+	u32 i;
+
+	ASSERT_EQ(0, setup(3));
+	one(0);
+	tc_isolate(&tc, 3, true);
+	one(1);
+	reconf(ADMIN, 1, 4, 0, 0, BFT_RECONF_OP_LEN);	/* seq 3, null 4 */
+	for (i = 0; i < 4; i++)
+		one(i % 2);				/* seqs 5 .. 8 */
+	info(0, &in);
+	EXPECT_EQ(8, in.stable_seq);
+	tc_isolate(&tc, 3, false);
+	tc_advance(&tc, 3000, 50);
+	info(3, &in);
+	EXPECT_EQ(1, in.epoch);
+	EXPECT_EQ(8, in.last_exec);
+	one(0);						/* seq 9 */
+	tc_advance(&tc, 3000, 50);
+	for (i = 0; i < 4; i++) {
+		info(i, &in);
+		EXPECT_EQ(1, in.epoch);
+		EXPECT_EQ(9, in.last_exec);
+		EXPECT_EQ(tc.r[0].counter, tc.r[i].counter);
+	}
+	tc_free(&tc);
+}
+
 /* Client c asks every replica what its host staged. */
 static void staged(u32 c, u32 op_len, u8 flags)
 {

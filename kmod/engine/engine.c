@@ -336,11 +336,20 @@ static int mac_over(struct bft_engine *e, u8 principal, u32 id,
 	return e->ops->mac(e->ctx, principal, id, &iov, 1, tag);
 }
 
+/* The header names the key the MAC is about to use (key rotation). */
+static void put_key_id(struct bft_engine *e, u8 principal, u32 id, u8 *buf)
+{
+	u8 key_id = e->ops->key_id ? e->ops->key_id(e->ctx, principal, id) : 0;
+
+	bft_wput8(buf, bft_hdr, key_id, key_id);
+}
+
 void bft_send_replica(struct bft_engine *e, u32 j, u8 *buf, u32 len)
 {
 	if (j == e->id || !len)
 		return;
 	bft_wput64(buf, bft_hdr, epoch, e->ep.tx_epoch);
+	put_key_id(e, BFT_PRINCIPAL_REPLICA, j, buf);
 	if (mac_over(e, BFT_PRINCIPAL_REPLICA, j, buf, len - BFT_MAC_LEN,
 		     buf + len - BFT_MAC_LEN))
 		return;
@@ -363,6 +372,7 @@ void bft_send_client(struct bft_engine *e, u32 c, u8 *buf, u32 len)
 	if (!len)
 		return;
 	bft_wput64(buf, bft_hdr, epoch, e->epoch);
+	put_key_id(e, BFT_PRINCIPAL_CLIENT, c, buf);
 	if (mac_over(e, BFT_PRINCIPAL_CLIENT, c, buf, len - BFT_MAC_LEN,
 		     buf + len - BFT_MAC_LEN))
 		return;
@@ -392,11 +402,14 @@ static int verify_trailer(struct bft_engine *e, u32 from, const u8 *buf,
 {
 	u8 tag[BFT_MAC_LEN];
 
+	int err;
+
 	e->ctr.mac_verified++;
-	if (mac_over(e, BFT_PRINCIPAL_REPLICA, from, buf, len - BFT_MAC_LEN,
-		     tag)) {
+	err = mac_over(e, BFT_PRINCIPAL_REPLICA, from, buf, len - BFT_MAC_LEN,
+		       tag);
+	if (err) {
 		e->ctr.mac_failed++;
-		return BFT_DROP_NO_KEY;
+		return bft_mac_err_reason(err);
 	}
 	if (bft_memneq(tag, buf + len - BFT_MAC_LEN, BFT_MAC_LEN)) {
 		e->ctr.mac_failed++;

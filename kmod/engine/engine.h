@@ -46,6 +46,7 @@ struct bft_config {
 	u32 admin;		/* administrator client id + 1, 0: none */
 	u64 epoch;		/* configuration epoch this replica starts in */
 	u32 max_n;		/* largest n of any epoch, 0: n (sizes arrays) */
+	u32 key_rotation_sec;	/* the host's: rotate keys this often, 0 off */
 	u32 flags;		/* BFT_CFG_F_*, honoured only with BFT_TESTING */
 };
 
@@ -103,9 +104,16 @@ struct bft_service_ops {
 
 /* The host: keys, datagrams, notifications; ctx is the host's replica. */
 struct bft_ops {
-	/* HMAC-SHA256 with the key shared with (principal, id). 0 or -err. */
+	/*
+	 * HMAC-SHA256 with the key shared with (principal, id). iov[0]
+	 * starts with the datagram's header, whose key_id names the key
+	 * (key rotation). 0, -EKEYREJECTED for a key id the host does not
+	 * accept (dropped as BFT_DROP_KEY_ID), or another -err.
+	 */
 	int (*mac)(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 		   u32 niov, u8 tag[BFT_MAC_LEN]);
+	/* Optional: the key id to send to (principal, id) with; NULL: 0. */
+	u8 (*key_id)(void *ctx, u8 principal, u32 id);
 	/* Transmit a complete datagram; buf is only valid during the call. */
 	void (*send)(void *ctx, u8 principal, u32 id, const void *buf,
 		     u32 len);

@@ -59,6 +59,7 @@ static const char * const drop_names[__BFT_DROP_MAX] = {
 	[BFT_DROP_THROTTLED] = "throttled",
 	[BFT_DROP_EPOCH] = "epoch",
 	[BFT_DROP_ADMIN] = "admin",
+	[BFT_DROP_KEY_ID] = "key_id",
 };
 
 static const char * const status_names[__BFT_ST_MAX] = {

@@ -72,12 +72,9 @@ static u8 *keep_buf(struct bft_engine *e, u32 j)
 /* SHA-256 of a VIEW-CHANGE (without its trailer) is @digest. */
 static bool digest_is(const u8 *buf, u32 len, const u8 *digest)
 {
-	struct bft_sha_ctx c;
 	u8 d[BFT_DIGEST_LEN];
 
-	bft_sha_init(&c);
-	bft_sha_update(&c, buf, len - BFT_MAC_LEN);
-	bft_sha_final(&c, d);
+	bft_msg_digest(buf, len - BFT_MAC_LEN, d);
 	return !memcmp(d, digest, BFT_DIGEST_LEN);
 }
 

@@ -67,14 +67,11 @@ static void vc_digest(struct bft_engine *e, u32 j, u8 *out)
 static void vc_store(struct bft_engine *e, u32 j, const u8 *buf, u32 len,
 		     u64 v)
 {
-	struct bft_sha_ctx c;
-
 	memcpy(vc_buf(e, j), buf, len);
 	e->vc.len[j] = len;
 	e->vc.view[j] = v;
-	bft_sha_init(&c);
-	bft_sha_update(&c, buf, len - BFT_MAC_LEN);
-	bft_sha_final(&c, e->vc.dig + (size_t)j * BFT_DIGEST_LEN);
+	bft_msg_digest(buf, len - BFT_MAC_LEN,
+		       e->vc.dig + (size_t)j * BFT_DIGEST_LEN);
 }
 
 static u32 build_vc(struct bft_engine *e, u64 v)

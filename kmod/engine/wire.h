@@ -265,6 +265,14 @@ int bft_batch_next(const u8 *batch, u32 len, u32 *off,
 int bft_batch_digest(const u8 *batch, u32 len, u32 count,
 		     const struct bft_wire_limits *lim, u8 out[BFT_DIGEST_LEN]);
 void bft_req_digest(const struct bft_req_view *r, u8 out[BFT_DIGEST_LEN]);
+/*
+ * SHA-256 of the first @len bytes of a message (>= BFT_HDR_LEN; without
+ * its MAC trailer) with the header's key_id read as 0: a multicast
+ * reaches each replica under that pair's key id, and the digest must
+ * name the same message for all of them (VIEW-CHANGE in VC-ACK and
+ * NEW-VIEW).
+ */
+void bft_msg_digest(const u8 *buf, u32 len, u8 out[BFT_DIGEST_LEN]);
 void bft_null_digest(u8 out[BFT_DIGEST_LEN]);
 
 /*
@@ -322,6 +330,12 @@ struct bft_iov {
 typedef int (*bft_mac_fn)(void *ctx, u8 principal, u32 id,
 			  const struct bft_iov *iov, u32 niov,
 			  u8 tag[BFT_MAC_LEN]);
+
+/* The drop reason of a failed mac callback (see struct bft_ops). */
+static inline int bft_mac_err_reason(int err)
+{
+	return err == -EKEYREJECTED ? BFT_DROP_KEY_ID : BFT_DROP_NO_KEY;
+}
 
 /*
  * Size bounds of a datagram of @kind that a replica under @lim accepts,

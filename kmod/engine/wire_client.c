@@ -205,6 +205,19 @@ u32 bft_enc_reply(u8 *buf, u32 cap, u32 replica, u64 view, u64 ts,
 	return len;
 }
 
+void bft_msg_digest(const u8 *buf, u32 len, u8 out[BFT_DIGEST_LEN])
+{
+	const u32 k = offsetof(struct bft_hdr, key_id);
+	static const u8 zero;
+	struct bft_sha_ctx c;
+
+	bft_sha_init(&c);
+	bft_sha_update(&c, buf, k);
+	bft_sha_update(&c, &zero, 1);
+	bft_sha_update(&c, buf + k + 1, len - k - 1);
+	bft_sha_final(&c, out);
+}
+
 int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
 		    bft_mac_fn mac, void *ctx)
 {
@@ -241,8 +254,9 @@ int bft_wire_verify(const u8 *buf, u32 len, u32 self, u32 n,
 		want = buf + iov.len;
 	}
 	iov.base = buf;
-	if (mac(ctx, h.principal, h.sender, &iov, 1, tag))
-		return BFT_DROP_NO_KEY;
+	ret = mac(ctx, h.principal, h.sender, &iov, 1, tag);
+	if (ret)
+		return bft_mac_err_reason(ret);
 	if (bft_memneq(tag, want, BFT_MAC_LEN))
 		return h.kind == BFT_MSG_REQUEST ? BFT_DROP_AUTH : BFT_DROP_MAC;
 	return 0;

@@ -103,6 +103,7 @@ enum bft_drop_reason {
 	BFT_DROP_THROTTLED,	/* client in backoff after the MAC attack */
 	BFT_DROP_EPOCH,		/* replica message of another epoch */
 	BFT_DROP_ADMIN,		/* admin-only request from another client */
+	BFT_DROP_KEY_ID,	/* key id neither current nor next (old key) */
 
 	__BFT_DROP_MAX
 };
@@ -115,7 +116,7 @@ struct bft_hdr {
 	__u8 version;
 	__u8 kind;		/* enum bft_msg_kind */
 	__u8 principal;		/* enum bft_principal of the sender */
-	__u8 key_id;		/* key generation, for rotation */
+	__u8 key_id;		/* id of the pairwise key of the MAC */
 	__le32 sender;		/* replica or client id */
 	__le32 len;		/* total datagram length */
 	/*

@@ -183,6 +183,18 @@ static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 	sim_reconf_switched(r, epoch, seq, n, replace);
 }
 
+/*
+ * Pairs at different key ids, as live key rotation leaves them: nothing
+ * the replicas compare across pairs may depend on the header's key_id.
+ */
+static u8 op_key_id(void *ctx, u8 principal, u32 id)
+{
+	struct sim_replica *r = ctx;
+
+	return principal == BFT_PRINCIPAL_REPLICA ?
+	       (u8)(r->id * BFT_MAX_REPLICAS + id + 1) : 0;
+}
+
 void sim_rep_transmit(struct sim_replica *r, int to, const uint8_t *buf,
 		      uint32_t len)
 {
@@ -438,6 +450,7 @@ static void op_committed(void *ctx, u64 seq, u64 view, const void *batch,
 
 static const struct bft_ops sim_ops = {
 	.mac = op_mac,
+	.key_id = op_key_id,
 	.send = op_send,
 	.event = op_event,
 	.committed = op_committed,

@@ -116,6 +116,15 @@ static void op_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 			r->peer_gen[j]++;
 }
 
+static u8 op_key_id(void *ctx, u8 principal, u32 id)
+{
+	struct tc_replica *r = ctx;
+	u8 k = r->tc->key_id_of[r->id];
+
+	/* Per pair, as rotations leave them: nonzero ids differ by peer. */
+	return k && principal == BFT_PRINCIPAL_REPLICA ? (u8)(k + id) : k;
+}
+
 static void enqueue(u8 to_principal, u32 to, u32 from, const void *buf,
 		    u32 len)
 {
@@ -325,6 +334,7 @@ static const struct bft_ops tc_ops = {
 	.seed_read = op_seed_read,
 	.seed_release = op_seed_release,
 	.mac = op_mac,
+	.key_id = op_key_id,
 	.send = op_send,
 	.event = op_event,
 	.committed = op_committed,

@@ -70,6 +70,11 @@ struct tc {
 	struct tc_client c[TC_MAX_C];
 	bool down[TC_MAX_N];	/* drops all traffic to and from */
 	bool corrupt_mac_from[TC_MAX_N];
+	/*
+	 * ops->key_id: replica i sends to replica j with key_id_of[i] + j if
+	 * key_id_of[i] is not 0 (the MAC covers it, the key ignores it).
+	 */
+	u8 key_id_of[TC_MAX_N];
 	/* Its VIEW-CHANGEs to odd ids claim another checkpoint digest. */
 	bool vc_split_from[TC_MAX_N];
 	u32 n_auth;		/* authenticator entries clients send, 0: n */

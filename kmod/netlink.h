@@ -38,6 +38,15 @@ int bft_nl_put_counters(struct sk_buff *msg, struct bft_replica *r);
 int bft_nl_put_peer_counters(struct sk_buff *msg,
 			     const struct bft_peer_counters *pc);
 
+struct bft_net;
+struct bft_peer;
+
+/* netlink_replica.c: the replica named in the request; bn->lock held. */
+struct bft_replica *bft_nl_get_replica(struct bft_net *bn,
+				       struct genl_info *info);
+/* netlink_keys.c: a peer's key ids and rotation state, under RCU. */
+int bft_nl_put_peer_keys(struct sk_buff *msg, struct bft_peer *p);
+
 extern struct genl_family bft_genl_family;
 
 #endif /* _BFT_NETLINK_H */

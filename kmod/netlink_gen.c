@@ -36,6 +36,10 @@ static const struct netlink_range_validation bft_policy_a_expect_window_ms_range
 	.max	= 600000ULL,
 };
 
+static const struct netlink_range_validation bft_policy_a_key_rotation_sec_range = {
+	.max	= 31536000ULL,
+};
+
 static const struct netlink_range_validation bft_ckpt_a_total_range = {
 	.min	= 1ULL,
 	.max	= BFT_CKPT_MAX_STREAM,
@@ -68,19 +72,21 @@ const struct nla_policy bft_counter_list_nl_policy[BFT_COUNTERS_A_COUNTER + 1] =
 	[BFT_COUNTERS_A_COUNTER] = NLA_POLICY_NESTED(bft_counter_nl_policy),
 };
 
-const struct nla_policy bft_peer_nl_policy[BFT_PEER_A_COUNTERS + 1] = {
+const struct nla_policy bft_peer_nl_policy[BFT_PEER_A_KEY_SEND + 1] = {
 	[BFT_PEER_A_ID] = NLA_POLICY_MAX(NLA_U32, 63),
 	[BFT_PEER_A_ENDPOINT] = { .type = NLA_BINARY, },
 	[BFT_PEER_A_KEY] = NLA_POLICY_EXACT_LEN(32),
 	[BFT_PEER_A_KEY_ID] = { .type = NLA_U8, },
 	[BFT_PEER_A_COUNTERS] = NLA_POLICY_NESTED(bft_counter_list_nl_policy),
+	[BFT_PEER_A_KEY_NEXT] = { .type = NLA_U8, },
+	[BFT_PEER_A_KEY_SEND] = { .type = NLA_U8, },
 };
 
 const struct nla_policy bft_peer_list_nl_policy[BFT_PEERS_A_PEER + 1] = {
 	[BFT_PEERS_A_PEER] = NLA_POLICY_NESTED(bft_peer_nl_policy),
 };
 
-const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_EXPECT_PCT + 1] = {
+const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_KEY_ROTATION_SEC + 1] = {
 	[BFT_POLICY_A_BATCH_SIZE] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
 	[BFT_POLICY_A_BATCH_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_batch_bytes_range),
 	[BFT_POLICY_A_BATCH_DELAY_MS] = NLA_POLICY_MAX(NLA_U32, 10000),
@@ -94,6 +100,7 @@ const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_EXPECT_PCT + 1] = {
 	[BFT_POLICY_A_EXPECT_HB_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_expect_hb_ms_range),
 	[BFT_POLICY_A_EXPECT_WINDOW_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_expect_window_ms_range),
 	[BFT_POLICY_A_EXPECT_PCT] = NLA_POLICY_RANGE(NLA_U32, 1, 100),
+	[BFT_POLICY_A_KEY_ROTATION_SEC] = NLA_POLICY_FULL_RANGE(NLA_U32, &bft_policy_a_key_rotation_sec_range),
 };
 
 const struct nla_policy bft_service_nl_policy[BFT_SERVICE_A_MAX_VALUE_LEN + 1] = {
@@ -186,8 +193,13 @@ static const struct nla_policy bft_checkpoint_put_nl_policy[BFT_A_CHECKPOINT + 1
 	[BFT_A_CHECKPOINT] = NLA_POLICY_NESTED(bft_checkpoint_nl_policy),
 };
 
+/* BFT_CMD_KEYS_ROTATE - do */
+static const struct nla_policy bft_keys_rotate_nl_policy[BFT_A_NAME + 1] = {
+	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
 /* Ops table for bft */
-const struct genl_split_ops bft_nl_ops[13] = {
+const struct genl_split_ops bft_nl_ops[14] = {
 	{
 		.cmd		= BFT_CMD_GET_STATUS,
 		.doit		= bft_nl_get_status_doit,
@@ -277,6 +289,13 @@ const struct genl_split_ops bft_nl_ops[13] = {
 		.doit		= bft_nl_checkpoint_put_doit,
 		.policy		= bft_checkpoint_put_nl_policy,
 		.maxattr	= BFT_A_CHECKPOINT,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= BFT_CMD_KEYS_ROTATE,
+		.doit		= bft_nl_keys_rotate_doit,
+		.policy		= bft_keys_rotate_nl_policy,
+		.maxattr	= BFT_A_NAME,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

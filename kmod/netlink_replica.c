@@ -63,7 +63,7 @@ int bft_nl_parse_addr(struct genl_info *info, const struct nlattr *a,
 }
 
 /* Looks up the replica named in the request; bn->lock held. */
-static struct bft_replica *get_replica(struct bft_net *bn,
+struct bft_replica *bft_nl_get_replica(struct bft_net *bn,
 				       struct genl_info *info)
 {
 	struct bft_replica *r;
@@ -218,7 +218,7 @@ int bft_nl_replica_del_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 	} else {
@@ -245,7 +245,7 @@ int bft_nl_replica_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 		goto out;
@@ -278,15 +278,16 @@ out:
 }
 
 /*
- * Messages do not carry a key generation yet (issue 13, key rotation), so
- * a key_id other than 0 would be stored and never used: refuse it.
+ * A request carries one key id for the n keys of its authenticator, so
+ * client keys are not rotated live: a client key id other than 0 would
+ * only make its requests fail.
  */
 static int key_id_check(struct genl_info *info, const struct nlattr *a)
 {
 	if (!a || !nla_get_u8(a))
 		return 0;
 	NL_SET_ERR_MSG_ATTR(info->extack, a,
-			    "key_id is reserved for key rotation and must be 0");
+			    "client keys are not rotated live: key_id must be 0");
 	return -EOPNOTSUPP;
 }
 
@@ -334,13 +335,18 @@ int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = key_id_check(info, tb[BFT_PEER_A_KEY_ID]);
 	if (err)
 		return err;
+	if (tb[BFT_PEER_A_KEY_NEXT] || tb[BFT_PEER_A_KEY_SEND]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "key_next and key_send are read only (bftctl set NAME rotate-keys)");
+		return -EINVAL;
+	}
 	err = bft_nl_parse_addr(info, tb[BFT_PEER_A_ENDPOINT], &ep);
 	if (err)
 		return err;
 	id = nla_get_u32(tb[BFT_PEER_A_ID]);
 
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 	} else if (id == r->id) {
@@ -360,8 +366,11 @@ int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    "peer exists (set BFT_A_REPLACE to rotate its key)");
 		err = -EEXIST;
 	} else {
+		/* Without a key id, an unchanged key keeps its rotation. */
 		err = bft_replica_set_peer(r, id, nla_data(tb[BFT_PEER_A_KEY]),
-					   0, &ep);
+					   tb[BFT_PEER_A_KEY_ID] ?
+					   nla_get_u8(tb[BFT_PEER_A_KEY_ID]) : 0,
+					   !tb[BFT_PEER_A_KEY_ID], &ep);
 	}
 	mutex_unlock(&bn->lock);
 	return err;
@@ -389,7 +398,7 @@ static int member_del(struct genl_info *info, bool peer)
 	id = nla_get_u32(tb[BFT_PEER_A_ID]);
 
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 		goto out;
@@ -442,7 +451,7 @@ int bft_nl_client_new_doit(struct sk_buff *skb, struct genl_info *info)
 	id = nla_get_u32(tb[BFT_CLIENT_A_ID]);
 
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 	} else if (id >= r->n_clients) {
@@ -473,7 +482,7 @@ int bft_nl_view_change_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 	} else {
@@ -586,7 +595,7 @@ static int put_peers(struct sk_buff *msg, struct bft_replica *r)
 		nest = nla_nest_start(msg, BFT_A_PEER);
 		if (!nest || nla_put_u32(msg, BFT_PEER_A_ID, i) ||
 		    put_addr(msg, BFT_PEER_A_ENDPOINT, &p->endpoint) ||
-		    nla_put_u8(msg, BFT_PEER_A_KEY_ID, p->key_id) ||
+		    bft_nl_put_peer_keys(msg, p) ||
 		    bft_nl_put_peer_counters(msg, &ctr->peer[i]))
 			err = -EMSGSIZE;
 		else
@@ -662,7 +671,7 @@ int bft_nl_replica_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&bn->lock);
-	r = get_replica(bn, info);
+	r = bft_nl_get_replica(bn, info);
 	if (IS_ERR(r))
 		err = PTR_ERR(r);
 	else

@@ -24,6 +24,7 @@ static const u16 policy_off[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_EXPECT_HB_MS] = OFF(expect_hb_ms),
 	[BFT_POLICY_A_EXPECT_WINDOW_MS] = OFF(expect_window_ms),
 	[BFT_POLICY_A_EXPECT_PCT] = OFF(expect_pct),
+	[BFT_POLICY_A_KEY_ROTATION_SEC] = OFF(key_rotation_sec),
 };
 
 u32 *bft_policy_field(struct bft_config *cfg, int attr)

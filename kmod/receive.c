@@ -101,6 +101,24 @@ static int rx_screen(struct bft_replica *r, struct sk_buff *skb)
 	return skb_linearize(skb) ? BFT_DROP_NO_MEM : 0;
 }
 
+/* Key rotation: a replica seen using its next key, or one we lack. */
+static void rx_key(struct bft_replica *r, struct sk_buff *skb, int reason)
+{
+	const u8 *h = skb->data;
+	struct bft_peer *p;
+
+	if (reason && reason != BFT_DROP_KEY_ID)
+		return;
+	if (bft_wget8(h, bft_hdr, principal) != BFT_PRINCIPAL_REPLICA)
+		return;
+	rcu_read_lock();
+	p = bft_peer_of(r, BFT_PRINCIPAL_REPLICA,
+			bft_wget32(h, bft_hdr, sender));
+	if (p)
+		bft_peer_rx(r, p, bft_wget8(h, bft_hdr, key_id), reason);
+	rcu_read_unlock();
+}
+
 int bft_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct bft_replica *r = rcu_dereference_sk_user_data(sk);
@@ -115,9 +133,11 @@ int bft_udp_recv(struct sock *sk, struct sk_buff *skb)
 		bytes = skb->len;
 		reason = rx_screen(r, skb);
 	}
-	if (!reason)
+	if (!reason) {
 		reason = bft_wire_verify(skb->data, skb->len, r->id, r->n,
 					 bft_mac_lookup, r);
+		rx_key(r, skb, reason);
+	}
 	if (reason) {
 		rx_account(r, bytes, reason, false, t0);
 		goto free;

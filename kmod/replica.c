@@ -31,8 +31,7 @@ static void peer_free_work(struct work_struct *work)
 	struct bft_peer *p = container_of(to_rcu_work(work), struct bft_peer,
 					  free_work);
 
-	/* crypto_free_shash() wipes the key; the rest holds no secret. */
-	bft_mac_key_destroy(&p->key);
+	bft_peer_free_keys(p);
 	kfree_sensitive(p);
 }
 
@@ -45,57 +44,49 @@ static void peer_free_work(struct work_struct *work)
  * all of them with rcu_barrier().
  */
 static void peer_replace(struct bft_replica *r, struct bft_peer __rcu **slot,
-			 struct bft_peer *new)
+			 struct bft_peer *new, bool keep)
 {
 	struct bft_peer *old;
 
-	old = rcu_replace_pointer(*slot, new, lockdep_is_held(&r->lock));
+	lockdep_assert_held(&r->lock);
+	mutex_lock(&r->key_lock);
+	old = rcu_dereference_protected(*slot, lockdep_is_held(&r->key_lock));
+	if (new && keep)
+		bft_peer_keep_keys(new, old);
+	rcu_assign_pointer(*slot, new);
+	mutex_unlock(&r->key_lock);
 	if (!old)
 		return;
 	INIT_RCU_WORK(&old->free_work, peer_free_work);
 	queue_rcu_work(r->wq, &old->free_work);
 }
 
-/* Publish a staged peer (from bft_peer_new()); caller holds r->lock. */
+/*
+ * Publish a staged peer (from bft_peer_alloc()); caller holds r->lock.
+ * The same key as before keeps its rotation.
+ */
 void bft_replica_put_peer(struct bft_replica *r, u32 id, struct bft_peer *p)
 {
-	peer_replace(r, &r->peers[id], p);
+	peer_replace(r, &r->peers[id], p, true);
 }
 
 /* A peer never published: no reader can hold it. */
 void bft_peer_free(struct bft_peer *p)
 {
-	bft_mac_key_destroy(&p->key);
+	bft_peer_free_keys(p);
 	kfree_sensitive(p);
 }
 
-struct bft_peer *bft_peer_new(const u8 *key, u8 key_id)
-{
-	struct bft_peer *p;
-	int err;
-
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return ERR_PTR(-ENOMEM);
-	err = bft_mac_key_init(&p->key, key, BFT_MAC_KEY_LEN);
-	if (err) {
-		kfree(p);
-		return ERR_PTR(err);
-	}
-	p->key_id = key_id;
-	return p;
-}
-
 int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
-			 u8 key_id, const union bft_sockaddr *ep)
+			 u8 key_id, bool keep, const union bft_sockaddr *ep)
 {
-	struct bft_peer *p = bft_peer_new(key, key_id);
+	struct bft_peer *p = bft_peer_alloc(key, key_id);
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	p->endpoint = *ep;
 	mutex_lock(&r->lock);
-	peer_replace(r, &r->peers[id], p);
+	peer_replace(r, &r->peers[id], p, keep);
 	mutex_unlock(&r->lock);
 	/* Only the worker arms the timer: without this a replica that
 	 * receives nothing would never send its first FETCH(STABLE).
@@ -107,12 +98,12 @@ int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
 			   u8 key_id)
 {
-	struct bft_peer *p = bft_peer_new(key, key_id);
+	struct bft_peer *p = bft_peer_alloc(key, key_id);
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	mutex_lock(&r->lock);
-	peer_replace(r, &r->clients[id], p);
+	peer_replace(r, &r->clients[id], p, false);
 	mutex_unlock(&r->lock);
 	return 0;
 }
@@ -120,7 +111,7 @@ int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
 void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot)
 {
 	mutex_lock(&r->lock);
-	peer_replace(r, slot, NULL);
+	peer_replace(r, slot, NULL, false);
 	mutex_unlock(&r->lock);
 }
 
@@ -155,6 +146,7 @@ static void replica_free(struct bft_replica *r)
 	kvfree(r->client_ep);
 	kvfree(r->clients);
 	mem_cgroup_put(r->memcg);
+	mutex_destroy(&r->key_lock);
 	mutex_destroy(&r->lock);
 	kfree(r);
 }
@@ -180,6 +172,8 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	r->n_clients = p->n_clients;
 	r->listen = p->listen;
 	mutex_init(&r->lock);
+	mutex_init(&r->key_lock);
+	r->rotated_ms = bft_now_ms();
 	skb_queue_head_init(&r->rxq);
 	INIT_WORK(&r->work, bft_worker);
 	timer_setup(&r->timer, bft_timer_fn, 0);

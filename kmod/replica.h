@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 
 #include "crypto.h"
+#include "keys.h"
 #include "socket.h"
 #include "engine/engine.h"
 
@@ -20,14 +21,6 @@ struct bft_kv;
 struct bft_staging;
 struct genl_info;
 struct mem_cgroup;
-
-/* The key and endpoint of one other principal (replica or client). */
-struct bft_peer {
-	struct bft_mac_key key;
-	u8 key_id;
-	union bft_sockaddr endpoint;	/* replicas only */
-	struct rcu_work free_work;	/* once replaced or deleted */
-};
 
 /* Counters of the receive path, which runs before the worker: summed. */
 struct bft_rx_stats {
@@ -76,6 +69,10 @@ struct bft_replica {
 	/* Keys: written under bn->lock, read under RCU from any context. */
 	struct bft_peer __rcu *peers[BFT_MAX_REPLICAS];
 	struct bft_peer __rcu **clients;	/* n_clients */
+	/* Installs and retirements of keys (and peers[]/clients[] writes). */
+	struct mutex key_lock;
+	unsigned long key_flags;
+	u64 rotated_ms;			/* last rotation started, r->lock */
 
 	/* The engine and service belong to whoever holds this lock. */
 	struct mutex lock;
@@ -137,12 +134,12 @@ void bft_replica_destroy(struct bft_replica *r);
 struct bft_replica *bft_replica_find(struct bft_net *bn, const char *name);
 
 /* Key management; caller holds bn->lock (they take r->lock). */
+/* @keep: the same key as before keeps its rotation (keys.h). */
 int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
-			 u8 key_id, const union bft_sockaddr *ep);
+			 u8 key_id, bool keep, const union bft_sockaddr *ep);
 int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
 			   u8 key_id);
 void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot);
-struct bft_peer *bft_peer_new(const u8 *key, u8 key_id);
 void bft_peer_free(struct bft_peer *p);
 /* Caller holds r->lock. */
 void bft_replica_put_peer(struct bft_replica *r, u32 id, struct bft_peer *p);
@@ -170,6 +167,7 @@ bool bft_client_fresh(void *ctx, u32 client);
 
 /* send.c */
 extern const struct bft_ops bft_kernel_ops;
+struct bft_peer *bft_peer_of(struct bft_replica *r, u8 principal, u32 id);
 int bft_mac_lookup(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 		   u32 niov, u8 tag[BFT_MAC_LEN]);
 

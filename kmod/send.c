@@ -11,7 +11,8 @@
 
 #define BFT_MAX_IOV	4
 
-static struct bft_peer *peer_of(struct bft_replica *r, u8 principal, u32 id)
+/* Under RCU. */
+struct bft_peer *bft_peer_of(struct bft_replica *r, u8 principal, u32 id)
 {
 	if (principal == BFT_PRINCIPAL_REPLICA)
 		return id < r->n ? rcu_dereference(r->peers[id]) : NULL;
@@ -27,6 +28,7 @@ int bft_mac_lookup(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 	struct kvec kv[BFT_MAX_IOV];
 	struct bft_peer *p;
 	int err = -ENOKEY;
+	u8 key_id;
 	u32 i;
 
 	if (WARN_ON_ONCE(niov > BFT_MAX_IOV))
@@ -35,12 +37,30 @@ int bft_mac_lookup(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 		kv[i].iov_base = (void *)iov[i].base;
 		kv[i].iov_len = iov[i].len;
 	}
+	/* The header, first in iov[0], names the key (engine.h). */
+	if (!niov || iov[0].len < BFT_HDR_LEN)
+		return -EINVAL;
+	key_id = bft_wget8((const u8 *)iov[0].base, bft_hdr, key_id);
 	rcu_read_lock();
-	p = peer_of(r, principal, id);
+	p = bft_peer_of(r, principal, id);
 	if (p)
-		err = bft_mac_compute(&p->key, kv, niov, tag);
+		err = bft_peer_mac(p, key_id, kv, niov, tag);
 	rcu_read_unlock();
 	return err;
+}
+
+static u8 bft_key_id(void *ctx, u8 principal, u32 id)
+{
+	struct bft_replica *r = ctx;
+	struct bft_peer *p;
+	u8 key_id = 0;
+
+	rcu_read_lock();
+	p = bft_peer_of(r, principal, id);
+	if (p)
+		key_id = bft_peer_send_id(p, bft_now_ms());
+	rcu_read_unlock();
+	return key_id;
 }
 
 static void bft_send(void *ctx, u8 principal, u32 id, const void *buf,
@@ -63,7 +83,7 @@ static void bft_send(void *ctx, u8 principal, u32 id, const void *buf,
 		}
 	} else {
 		rcu_read_lock();
-		p = peer_of(r, principal, id);
+		p = bft_peer_of(r, principal, id);
 		if (p) {
 			dst = p->endpoint;
 			have = true;
@@ -80,6 +100,7 @@ static void bft_send(void *ctx, u8 principal, u32 id, const void *buf,
 
 const struct bft_ops bft_kernel_ops = {
 	.mac = bft_mac_lookup,
+	.key_id = bft_key_id,
 	.send = bft_send,
 	.event = bft_nl_event,
 	.committed = bft_nl_log,

@@ -95,7 +95,7 @@ static int stage_peer(struct bft_replica *r, struct genl_info *info,
 				    "peer address family differs from the listen address");
 		return -EAFNOSUPPORT;
 	}
-	p = bft_peer_new(nla_data(tb[BFT_PEER_A_KEY]), 0);
+	p = bft_peer_alloc(nla_data(tb[BFT_PEER_A_KEY]), 0);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	p->endpoint = ep;

@@ -74,6 +74,7 @@ void bft_worker(struct work_struct *work)
 	old_memcg = set_active_memcg(r->memcg);
 	if (r->dying)
 		goto out;
+	bft_keys_work(r);
 	now = bft_now_ms();
 	bft_engine_tick(r->engine, now);
 	while (budget-- && (skb = skb_dequeue(&r->rxq))) {

@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "names.h"
+#include "keyrot.h"
 #include "../kmod/kv.h"
 #include "../bftctl/lib/config.h"
 #include "../bftctl/lib/hmac.h"
@@ -70,6 +71,14 @@ struct bftd_rxq {
 	uint8_t *buf;			/* BFTD_BATCH * BFT_WIRE_MAX_DGRAM */
 };
 
+/* Keys with one replica: key id k in key[k & 1] (engine/keyrot.h). */
+struct bftd_peer {
+	struct bft_hmac key[2];
+	uint8_t id[2];
+	uint32_t kr;			/* keyrot.h state word */
+	uint64_t switch_ms;
+};
+
 struct bftd {
 	struct bft_conf conf;
 	uint32_t id;
@@ -80,7 +89,8 @@ struct bftd {
 
 	struct bft_engine *engine;
 	struct bft_kv *kv;
-	struct bft_hmac rmac[BFT_MAX_REPLICAS];
+	struct bftd_peer rpeer[BFT_MAX_REPLICAS];
+	uint64_t rotated_ms;		/* last key rotation started */
 	struct bft_hmac *cmac;		/* n_clients; unkeyed if not listed */
 
 	int fd;
@@ -100,13 +110,23 @@ struct bftd {
 	struct bftd_stats st;
 };
 
-/* ops.c: keys and the engine callbacks. */
+/* ops.c: the engine callbacks. */
 extern const struct bft_ops bftd_ops;
+
+/* keys.c: pairwise keys and their live rotation (engine/keyrot.h). */
 int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 	      size_t errlen);
 void bftd_keys_free(struct bftd *d);
 int bftd_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 	     u32 niov, u8 tag[BFT_MAC_LEN]);
+u8 bftd_key_id(void *ctx, u8 principal, u32 id);
+/* After bft_wire_verify() of a datagram: its outcome moves key states. */
+void bftd_keys_rx(struct bftd *d, const uint8_t *buf, uint32_t len,
+		  int reason);
+/* Ratchet every replica key; -EBUSY while a pair rotates. */
+int bftd_keys_rotate(struct bftd *d, uint64_t now);
+/* Follow peers, retire old keys, rotate periodically. */
+void bftd_keys_work(struct bftd *d, uint64_t now);
 
 /* net.c: the UDP socket, batched receive and transmit. */
 int bftd_net_open(struct bftd *d, const struct sockaddr_storage *listen,

@@ -21,7 +21,7 @@
 /* How often the status file is refreshed while something changes. */
 #define BFTD_STATUS_MS	100
 
-static volatile sig_atomic_t got_stop, got_dump, got_hup;
+static volatile sig_atomic_t got_stop, got_dump, got_hup, got_rotate;
 
 static void on_signal(int sig)
 {
@@ -29,6 +29,8 @@ static void on_signal(int sig)
 		got_dump = 1;
 	else if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGUSR2)
+		got_rotate = 1;
 	else
 		got_stop = 1;
 }
@@ -55,7 +57,8 @@ static void usage(FILE *f)
 		"  --max-keys, --max-key-len, --max-value-len  KV service limits\n"
 		"                        (must match on every replica)\n\n"
 		"SIGUSR1 prints the counters; SIGHUP reads CONF again and stages it if\n"
-		"its Epoch is the replica's epoch + 1; SIGINT/SIGTERM stop the replica.\n");
+		"its Epoch is the replica's epoch + 1; SIGUSR2 starts a key rotation (as\n"
+		"bftctl set NAME rotate-keys); SIGINT/SIGTERM stop the replica.\n");
 }
 
 static int parse_args(int argc, char **argv, struct bftd_args *a,
@@ -245,6 +248,7 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 			strerror(-ret));
 		return -1;
 	}
+	d->rotated_ms = bftd_mono_ms();
 	d->engine = bft_engine_create(&cfg, &bftd_ops, d, &bft_kv_service,
 				      d->kv, bftd_mono_ms(), &ret);
 	if (!d->engine) {
@@ -334,6 +338,15 @@ static int run(struct bftd *d, const struct bftd_args *a)
 
 	while (!got_stop) {
 		now = bftd_mono_ms();
+		if (got_rotate) {
+			got_rotate = 0;
+			r = bftd_keys_rotate(d, now);
+			if (r)
+				fprintf(stderr, "bftd: rotate keys: %s\n",
+					r == -EBUSY ? "a key rotation is in progress" :
+					strerror(-r));
+		}
+		bftd_keys_work(d, now);
 		bft_engine_tick(d->engine, now);
 		bftd_tx_flush(d);
 		if (got_dump) {
@@ -390,6 +403,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (setup(&d, &a)) {

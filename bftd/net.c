@@ -158,6 +158,8 @@ static void rx_one(struct bftd *d, const uint8_t *buf, uint32_t len,
 	reason = bft_wire_screen(buf, len, bft_engine_limits(d->engine));
 	if (!reason)
 		reason = bft_wire_verify(buf, len, d->id, d->n, bftd_mac, d);
+	if (!reason || reason == BFT_DROP_KEY_ID)
+		bftd_keys_rx(d, buf, len, reason);
 	if (reason) {
 		if (reason == BFT_DROP_MAC || reason == BFT_DROP_AUTH)
 			d->st.mac_failed++;

@@ -90,6 +90,7 @@ int bftd_status_write(const struct bftd *d)
 	struct bft_kv_stats ks;
 	struct bft_info info;
 	uint64_t drops = 0;
+	uint32_t j;
 	FILE *f;
 	int k;
 
@@ -141,6 +142,15 @@ int bftd_status_write(const struct bftd *d)
 		if (d->st.drop[k])
 			fprintf(f, "rx_drop_%s %" PRIu64 "\n",
 				bft_drop_name(k), d->st.drop[k]);
+	/* Key ids per peer: key_ID current, key_next_ID during a rotation. */
+	for (j = 0; j < d->n; j++) {
+		if (j == d->id)
+			continue;
+		fprintf(f, "key_%u %u\n", j, bft_kr_cur(d->rpeer[j].kr));
+		if (d->rpeer[j].kr & BFT_KR_NEXT)
+			fprintf(f, "key_next_%u %u\n", j,
+				bft_kr_next(d->rpeer[j].kr));
+	}
 	if (fclose(f)) {
 		unlink(tmp);
 		return -EIO;

@@ -223,7 +223,8 @@ static int build_set(struct nl_msg *msg, void *arg)
 int cmd_set(int argc, char **argv)
 {
 	struct set_args sa = { 0 };
-	int i, used;
+	bool rotate = false;
+	int i, used, ret = 0;
 
 	if (argc < 2)
 		return usage_error("set", "missing NAME");
@@ -231,13 +232,26 @@ int cmd_set(int argc, char **argv)
 		return usage_error("set", "nothing to set");
 	sa.name = argv[1];
 	for (i = 2; i < argc; i += used) {
+		/* Not a policy: an action, once (see Rotating keys). */
+		if (!strcmp(argv[i], "rotate-keys")) {
+			if (rotate)
+				return usage_error("set", "rotate-keys given twice");
+			rotate = true;
+			used = 1;
+			continue;
+		}
 		used = arg_policy(argc - i, argv + i, &sa.pol);
 		if (used < 0)
 			return BFTCTL_EXIT_USAGE;
 		if (!used)
 			return usage_error("set", "unknown keyword '%s'", argv[i]);
 	}
-	return bft_simple(BFT_CMD_REPLICA_SET, 0, build_set, &sa);
+	if (argc - 2 > (int)rotate)
+		ret = bft_simple(BFT_CMD_REPLICA_SET, 0, build_set, &sa);
+	if (!ret && rotate)
+		ret = bft_simple(BFT_CMD_KEYS_ROTATE, 0, build_name,
+				 (void *)sa.name);
+	return ret;
 }
 
 int cmd_view_change(int argc, char **argv)

@@ -35,8 +35,8 @@ static const struct bftctl_cmd commands[] = {
 	{ "client", cmd_client, "add or delete a replica's client", "add del",
 	  "usage: bftctl client add NAME id ID (key B64 | key-file F) [key-id N] [replace]\n"
 	  "       bftctl client del NAME id ID\n", false },
-	{ "set", cmd_set, "change a replica's policy (batching, timeouts)", NULL,
-	  "usage: bftctl set NAME POLICY...\n", true },
+	{ "set", cmd_set, "change a replica's policy, or rotate its keys", NULL,
+	  "usage: bftctl set NAME [POLICY...] [rotate-keys]\n", true },
 	{ "setconf", cmd_setconf, "apply a cluster configuration file", NULL,
 	  "usage: bftctl setconf NAME FILE [replica ID] [private-key FILE] [listen ADDR:PORT]\n", false },
 	{ "reconfig", cmd_reconfig, "change the cluster's membership (as the admin client)", NULL,

@@ -130,6 +130,7 @@ static const char *const policy_names[BFT_POLICY_A_MAX + 1] = {
 	[BFT_POLICY_A_EXPECT_HB_MS] = "expect-hb-ms",
 	[BFT_POLICY_A_EXPECT_WINDOW_MS] = "expect-window-ms",
 	[BFT_POLICY_A_EXPECT_PCT] = "expect-pct",
+	[BFT_POLICY_A_KEY_ROTATION_SEC] = "key-rotation-sec",
 };
 
 /* Epoch in force, staging, a pending switch, and whether it left. */
@@ -142,6 +143,26 @@ static void membership(struct json_object *o, struct nlattr **in)
 	json_object_object_add(o, "left", json_object_new_boolean(in[BFT_INFO_A_LEFT] && nla_get_u8(in[BFT_INFO_A_LEFT])));
 	if (in[BFT_INFO_A_ADMIN])
 		json_object_object_add(o, "admin", json_object_new_uint64(nla_get_u32(in[BFT_INFO_A_ADMIN])));
+}
+
+/*
+ * A peer's key rotation: "key_next" while the next key is installed,
+ * "key_send" the id we send with, and the state a person reads.
+ */
+static void peer_keys(struct json_object *po, struct nlattr **pt)
+{
+	const char *state = "stable";
+
+	if (pt[BFT_PEER_A_KEY_SEND])
+		json_object_object_add(po, "key_send", json_object_new_uint64(nla_get_u8(pt[BFT_PEER_A_KEY_SEND])));
+	if (pt[BFT_PEER_A_KEY_NEXT]) {
+		json_object_object_add(po, "key_next", json_object_new_uint64(nla_get_u8(pt[BFT_PEER_A_KEY_NEXT])));
+		state = pt[BFT_PEER_A_KEY_SEND] &&
+			nla_get_u8(pt[BFT_PEER_A_KEY_SEND]) ==
+			nla_get_u8(pt[BFT_PEER_A_KEY_NEXT]) ?
+			"switched" : "overlap";
+	}
+	json_object_object_add(po, "key_state", json_object_new_string(state));
 }
 
 /* The ids of the clients that have a key, from BFT_A_CLIENT_MAP. */
@@ -220,6 +241,7 @@ static int parse_replica(struct nl_msg *msg, void *arg)
 				json_object_object_add(po, "endpoint", json_object_new_string(buf));
 			}
 			json_object_object_add(po, "key_id", json_object_new_uint64(pt[BFT_PEER_A_KEY_ID] ? nla_get_u8(pt[BFT_PEER_A_KEY_ID]) : 0));
+			peer_keys(po, pt);
 			if (pt[BFT_PEER_A_COUNTERS])
 				json_object_object_add(po, "counters", counters(pt[BFT_PEER_A_COUNTERS]));
 			json_object_array_add(peers, po);
@@ -292,8 +314,12 @@ static void print_replica(struct json_object *o)
 	for (i = 0; i < json_object_array_length(v); i++) {
 		struct json_object *p = json_object_array_get_idx(v, i), *pc;
 
-		printf("  peer %" PRIu64 ": %s key-id %" PRIu64 "\n", u_of(p, "id"),
+		printf("  peer %" PRIu64 ": %s key-id %" PRIu64, u_of(p, "id"),
 		       s_of(p, "endpoint"), u_of(p, "key_id"));
+		if (json_object_object_get_ex(p, "key_next", &pc))
+			printf(" key-next %" PRIu64, json_object_get_uint64(pc));
+		printf(" (%s, sending %" PRIu64 ")\n", s_of(p, "key_state"),
+		       u_of(p, "key_send"));
 		if (json_object_object_get_ex(p, "counters", &pc))
 			print_counters(pc, "    ");
 	}

@@ -206,6 +206,8 @@ const struct bft_policy_key bft_policy_keys[] = {
 	{ "ExpectWindowMs", "expect-window-ms", BFT_POLICY_A_EXPECT_WINDOW_MS,
 	  10, 600000 },
 	{ "ExpectPercent", "expect-pct", BFT_POLICY_A_EXPECT_PCT, 1, 100 },
+	{ "KeyRotationSec", "key-rotation-sec", BFT_POLICY_A_KEY_ROTATION_SEC,
+	  0, 31536000 },
 };
 
 const size_t bft_n_policy_keys =

@@ -24,6 +24,7 @@ enum adv_mode {
 	ADV_BYZ_CLIENT,		/* a client: same (c, t), different ops */
 	ADV_MUTATE,		/* valid datagrams with boundary defects */
 	ADV_BAD_CLIENT,		/* a client: the MAC attack, forged requests */
+	ADV_OLD_KEY,		/* valid MACs with the retired key id 0 */
 };
 
 /* bad-client: which bad requests to send (--bad). */
@@ -77,6 +78,7 @@ int adv_recv(struct adv *a, int wait_ms);
 int adv_silent(struct adv *a);
 int adv_equivocate(struct adv *a);
 int adv_forge(struct adv *a);
+int adv_old_key(struct adv *a);
 int adv_garbage(struct adv *a);
 int adv_replay(struct adv *a);
 int adv_flood(struct adv *a);

@@ -32,6 +32,7 @@ static const char *const mode_names[] = {
 	[ADV_BYZ_CLIENT] = "byz-client",
 	[ADV_MUTATE] = "mutate",
 	[ADV_BAD_CLIENT] = "bad-client",
+	[ADV_OLD_KEY] = "old-key",
 };
 
 static void on_signal(int sig)
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 		"usage: adversary -c CONF -r ID -k KEYFILE [options] MODE\n"
 		"       adversary -c CONF -i CLIENT -k CLIENTKEY -d S [options] byz-client|bad-client\n\n"
 		"MODE: silent | equivocate | forge | garbage | replay | flood | vc-liar |\n"
-		"      mutate\n"
+		"      mutate | old-key\n"
 		"  silent      hold the replica's port, send nothing\n"
 		"  equivocate  as primary of --view: PRE-PREPARE X to half the\n"
 		"              targets, Y (X plus one request) to the others\n"
@@ -70,7 +71,9 @@ static void usage(FILE *f)
 		"  mutate      valid datagrams of every kind (captured or built),\n"
 		"              one to three boundary defects each (fields, lengths,\n"
 		"              counts, kinds), MACed as ours, at --rate until\n"
-		"              --duration\n\n"
+		"              --duration\n"
+		"  old-key     --count CHECKPOINTs per target, MAC'd with key id 0,\n"
+		"              the configured key (retired once a pair rotated)\n\n"
 		"  -t, --to IDS        target replicas, comma-separated (default: all others)\n"
 		"  -n, --count K       forge/garbage: datagrams per kind and target;\n"
 		"                      bad-client: bad requests of each kind per round;\n"
@@ -429,6 +432,7 @@ int main(int argc, char **argv)
 		[ADV_SILENT] = adv_silent,
 		[ADV_EQUIVOCATE] = adv_equivocate,
 		[ADV_FORGE] = adv_forge,
+		[ADV_OLD_KEY] = adv_old_key,
 		[ADV_GARBAGE] = adv_garbage,
 		[ADV_REPLAY] = adv_replay,
 		[ADV_FLOOD] = adv_flood,

@@ -189,6 +189,26 @@ int adv_forge(struct adv *a)
 	return 0;
 }
 
+/*
+ * Per target, --count CHECKPOINTs from us with a valid MAC under key id
+ * 0, the key setconf installed. Once the pair has rotated that key is
+ * retired: each is dropped as BFT_DROP_KEY_ID, before any engine work.
+ */
+int adv_old_key(struct adv *a)
+{
+	uint32_t t, k, len;
+
+	for_each_target(a, t) {
+		for (k = 0; k < a->count && !adv_stop; k++) {
+			len = replica_msg(a, BFT_MSG_CHECKPOINT, a->d.id, k);
+			adv_seal(a, t, a->tx, len);
+			adv_send(a, t, a->tx, len);
+			a->expect[t][BFT_DROP_KEY_ID]++;
+		}
+	}
+	return 0;
+}
+
 /* One malformed datagram for @t in a->tx; returns its length. */
 static uint32_t garbage_one(struct adv *a, uint32_t t, uint32_t what,
 			    uint32_t k, int *reason)

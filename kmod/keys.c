@@ -179,7 +179,7 @@ void bft_peer_rx(struct bft_replica *r, struct bft_peer *p, u8 key_id,
 }
 
 /* The next key by the one-way ratchet from the current one. */
-static struct bft_key *ratchet(struct bft_peer *p, u32 s, bool *again)
+static struct bft_key *ratchet(struct bft_peer *p, u32 s)
 {
 	u8 msg[BFT_KR_RATCHET_LEN], raw[BFT_MAC_TAG_LEN];
 	struct kvec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
@@ -187,10 +187,9 @@ static struct bft_key *ratchet(struct bft_peer *p, u32 s, bool *again)
 	int err;
 
 	cur = rcu_dereference_protected(p->key[bft_kr_cur(s) & 1], 1);
-	if (!cur || cur->id != bft_kr_cur(s)) {
-		*again = true;	/* a concurrent promotion: next round */
+	/* Not reached: without a next key nothing promotes under us. */
+	if (!cur || cur->id != bft_kr_cur(s))
 		return ERR_PTR(-EAGAIN);
-	}
 	bft_kr_ratchet_msg(msg, bft_kr_next(s));
 	err = bft_mac_compute(&cur->mac, &iov, 1, raw);
 	k = err ? ERR_PTR(err) : key_new(raw, bft_kr_next(s));
@@ -199,23 +198,21 @@ static struct bft_key *ratchet(struct bft_peer *p, u32 s, bool *again)
 }
 
 /*
- * Installs @k as the next key of @p (or the ratchet's if NULL), sending
- * with it from @switch_ms on. Caller holds r->key_lock.
+ * Installs the ratchet's next key of @p, sending with it from @switch_ms
+ * on. Caller holds r->key_lock.
  */
 static int peer_install(struct bft_replica *r, struct bft_peer *p,
-			struct bft_key *k, u64 switch_ms)
+			u64 switch_ms)
 {
 	int old = atomic_read(&p->kr), new;
-	bool again = false;
-	struct bft_key *prev;
+	struct bft_key *prev, *k;
 	u32 s;
 
 	if (old & BFT_KR_NEXT)
 		return -EBUSY;
-	if (!k)
-		k = ratchet(p, old, &again);
+	k = ratchet(p, old);
 	if (IS_ERR(k))
-		return again ? 0 : PTR_ERR(k);
+		return PTR_ERR(k);
 	WRITE_ONCE(p->switch_ms, switch_ms);
 	/* The key before the bit: a reader that sees NEXT finds it. */
 	prev = rcu_replace_pointer(p->key[k->id & 1], k,
@@ -260,7 +257,7 @@ int bft_keys_rotate(struct bft_replica *r, u32 *started)
 					      lockdep_is_held(&r->key_lock));
 		if (!p)
 			continue;
-		err = peer_install(r, p, NULL, switch_ms);
+		err = peer_install(r, p, switch_ms);
 		*started += !err;
 	}
 	r->rotated_ms = bft_now_ms();
@@ -288,7 +285,7 @@ void bft_keys_work(struct bft_replica *r)
 			p = rcu_dereference_protected(r->peers[i],
 						      lockdep_is_held(&r->key_lock));
 			if (p && !(atomic_read(&p->kr) & BFT_KR_NEXT))
-				peer_install(r, p, NULL, now + overlap_ms(r));
+				peer_install(r, p, now + overlap_ms(r));
 		}
 		r->rotated_ms = now;
 	}
@@ -303,8 +300,9 @@ void bft_keys_work(struct bft_replica *r)
 		 * completes the rotation at once; a forged key id only makes
 		 * us rotate early, after the usual overlap.
 		 */
-		if (s & BFT_KR_FOLLOW)
-			peer_install(r, p, NULL, now + overlap_ms(r));
+		if ((s & BFT_KR_FOLLOW) &&
+		    peer_install(r, p, now + overlap_ms(r)))
+			set_bit(BFT_KEYS_PENDING, &r->key_flags); /* retry */
 		/* A completed rotation: the old key goes now. */
 		else if (!(s & BFT_KR_NEXT))
 			key_retire(r, rcu_replace_pointer(p->key[bft_kr_next(s) & 1],

@@ -123,7 +123,7 @@ u8 bftd_key_id(void *ctx, u8 principal, u32 id);
 /* After bft_wire_verify() of a datagram: its outcome moves key states. */
 void bftd_keys_rx(struct bftd *d, const uint8_t *buf, uint32_t len,
 		  int reason);
-/* Ratchet every replica key; -EBUSY while a pair rotates. */
+/* Ratchet every replica key not rotating yet; -EBUSY if all are. */
 int bftd_keys_rotate(struct bftd *d, uint64_t now);
 /* Follow peers, retire old keys, rotate periodically. */
 void bftd_keys_work(struct bftd *d, uint64_t now);

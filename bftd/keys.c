@@ -188,17 +188,18 @@ static int peer_install(struct bftd_peer *p, uint64_t switch_ms)
 
 int bftd_keys_rotate(struct bftd *d, uint64_t now)
 {
-	uint32_t i;
-	int ret = 0;
+	uint32_t i, started = 0;
+	int ret = -EBUSY;
 
-	for (i = 0; i < d->n; i++)
-		if (i != d->id && (d->rpeer[i].kr & BFT_KR_NEXT))
-			return -EBUSY;
-	for (i = 0; i < d->n && !ret; i++)
-		if (i != d->id)
-			ret = peer_install(&d->rpeer[i], now + overlap_ms(d));
+	/* As kmod/keys.c: a pair already rotating is left alone. */
+	for (i = 0; i < d->n; i++) {
+		if (i == d->id)
+			continue;
+		ret = peer_install(&d->rpeer[i], now + overlap_ms(d));
+		started += !ret;
+	}
 	d->rotated_ms = now;
-	return ret;
+	return started ? 0 : ret;
 }
 
 void bftd_keys_work(struct bftd *d, uint64_t now)
@@ -221,8 +222,10 @@ void bftd_keys_work(struct bftd *d, uint64_t now)
 		if (i == d->id)
 			continue;
 		/* As kmod/keys.c: follow a peer that switched first. */
-		if (p->kr & BFT_KR_FOLLOW)
+		if (p->kr & BFT_KR_FOLLOW) {
+			p->kr = bft_kr_skip(p->kr);
 			peer_install(p, now + overlap_ms(d));
+		}
 		/* A completed rotation: the old key goes now. */
 		else if (!(p->kr & BFT_KR_NEXT))
 			bft_hmac_free(&p->key[bft_kr_next(p->kr) & 1]);

@@ -162,6 +162,11 @@ static bool kr_step(struct bft_peer *p, u32 (*step)(u32 s, u8 id), u8 id)
 	return true;
 }
 
+static u32 kr_skip(u32 s, u8 id)
+{
+	return bft_kr_skip(s);
+}
+
 void bft_peer_rx(struct bft_replica *r, struct bft_peer *p, u8 key_id,
 		 int reason)
 {
@@ -246,13 +251,8 @@ int bft_keys_rotate(struct bft_replica *r, u32 *started)
 
 	lockdep_assert_held(&r->key_lock);
 	*started = 0;
-	for (i = 0; i < r->n; i++) {
-		p = rcu_dereference_protected(r->peers[i],
-					      lockdep_is_held(&r->key_lock));
-		if (p && (atomic_read(&p->kr) & BFT_KR_NEXT))
-			return -EBUSY;
-	}
-	for (i = 0; i < r->n && !err; i++) {
+	/* A pair already rotating (a peer rotated first) is left alone. */
+	for (i = 0; i < r->n && err != -ENOMEM; i++) {
 		p = rcu_dereference_protected(r->peers[i],
 					      lockdep_is_held(&r->key_lock));
 		if (!p)
@@ -261,6 +261,8 @@ int bft_keys_rotate(struct bft_replica *r, u32 *started)
 		*started += !err;
 	}
 	r->rotated_ms = bft_now_ms();
+	if (*started)
+		return 0;
 	return err;
 }
 
@@ -300,9 +302,11 @@ void bft_keys_work(struct bft_replica *r)
 		 * completes the rotation at once; a forged key id only makes
 		 * us rotate early, after the usual overlap.
 		 */
-		if ((s & BFT_KR_FOLLOW) &&
-		    peer_install(r, p, now + overlap_ms(r)))
-			set_bit(BFT_KEYS_PENDING, &r->key_flags); /* retry */
+		if (s & BFT_KR_FOLLOW) {
+			kr_step(p, kr_skip, 0);
+			if (peer_install(r, p, now + overlap_ms(r)))
+				set_bit(BFT_KEYS_PENDING, &r->key_flags);
+		}
 		/* A completed rotation: the old key goes now. */
 		else if (!(s & BFT_KR_NEXT))
 			key_retire(r, rcu_replace_pointer(p->key[bft_kr_next(s) & 1],

@@ -55,7 +55,10 @@ u8 bft_peer_send_id(struct bft_peer *p, u64 now_ms);
 void bft_peer_rx(struct bft_replica *r, struct bft_peer *p, u8 key_id,
 		 int reason);
 
-/* Ratchet every peer's key; -EBUSY while a pair rotates. r->lock, key_lock. */
+/*
+ * Ratchet every peer's key not already rotating; -EBUSY if all are.
+ * Caller holds r->lock and r->key_lock.
+ */
 int bft_keys_rotate(struct bft_replica *r, u32 *started);
 /* The worker's part: follow, retire, periodic rotation. r->lock held. */
 void bft_keys_work(struct bft_replica *r);

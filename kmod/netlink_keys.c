@@ -43,7 +43,7 @@ int bft_nl_keys_rotate_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&r->lock);
 	if (err == -EBUSY)
 		NL_SET_ERR_MSG(info->extack,
-			       "a key rotation is in progress (see key_next in bftctl show); try again once it completes");
+			       "a key rotation of every peer is in progress (see key_next in bftctl show); try again once it completes");
 	else if (err)
 		NL_SET_ERR_MSG(info->extack, "cannot derive the next keys");
 	else if (!started)

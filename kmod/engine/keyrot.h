@@ -50,14 +50,31 @@ static inline int bft_kr_slot(u32 s, u8 key_id)
 
 /*
  * The state after a datagram naming @key_id was dropped as BFT_DROP_KEY_ID:
- * the peer already sends with cur + 1 and we lack that key. The host may
- * then derive it (ratchet) and install it, so one side's rotation is
- * enough for the pair.
+ * the peer is one key ahead of what we accept. Either it sends with
+ * cur + 1 and we lack that key, or we have it but the peer already
+ * completed that rotation (it saw us send cur + 1) and started the next
+ * one. The host then derives the key after (bft_kr_skip(), ratchet), so
+ * one side's rotation is enough for the pair and a pair never waits for
+ * a key id that will not come.
  */
 static inline u32 bft_kr_unknown(u32 s, u8 key_id)
 {
-	if (!(s & BFT_KR_NEXT) && key_id == bft_kr_next(s))
+	u8 ahead = (u8)(bft_kr_next(s) + !!(s & BFT_KR_NEXT));
+
+	if (key_id == ahead)
 		return s | BFT_KR_FOLLOW;
+	return s;
+}
+
+/*
+ * Before following (FOLLOW) with our next key installed: the peer is past
+ * it, so it becomes current and the old key is retired; the host then
+ * installs the key after it. Otherwise the state as it is.
+ */
+static inline u32 bft_kr_skip(u32 s)
+{
+	if ((s & BFT_KR_FOLLOW) && (s & BFT_KR_NEXT))
+		return bft_kr_next(s) | BFT_KR_FOLLOW;
 	return s;
 }
 

@@ -80,6 +80,31 @@ TEST(keyrot_follow_only_next)
 	ASSERT_EQ(s, bft_kr_unknown(s, 11));
 }
 
+/*
+ * The peer completed our next key and started the one after: that id is
+ * followed too, by first making our next key current. Without it the
+ * pair would wait forever: we accept cur and cur + 1, it sends cur + 2.
+ */
+TEST(keyrot_follow_past_next)
+{
+	u32 s = 20;
+
+	ASSERT_EQ(0, bft_kr_install(&s));		/* 21 installed */
+	ASSERT_EQ(s, bft_kr_unknown(s, 23));
+	ASSERT_EQ(s, bft_kr_unknown(s, 19));
+	s = bft_kr_unknown(s, 22);
+	ASSERT_EQ(BFT_KR_FOLLOW, s & BFT_KR_FOLLOW);
+	s = bft_kr_skip(s);
+	ASSERT_EQ(21, bft_kr_cur(s));
+	ASSERT_EQ(0U, s & BFT_KR_NEXT);
+	ASSERT_EQ(-1, bft_kr_slot(s, 20));		/* old key retired */
+	ASSERT_EQ(0, bft_kr_install(&s));		/* the ratchet's 22 */
+	ASSERT_EQ(22 & 1, bft_kr_slot(s, 22));
+	ASSERT_EQ(0U, s & BFT_KR_FOLLOW);
+	/* Nothing to skip without FOLLOW. */
+	ASSERT_EQ(s, bft_kr_skip(s));
+}
+
 static int refuse_mac(void *ctx, u8 principal, u32 id,
 		      const struct bft_iov *iov, u32 niov, u8 tag[BFT_MAC_LEN])
 {

@@ -35,23 +35,24 @@ key_ids() {
 		p && f[1] == "key_state" { printf "%s:%s:%s ", id, k, f[2] }'
 }
 
-# key_of I J: replica I's key id and state for peer J ("1:stable").
-key_of() {
-	key_ids "$1" | tr ' ' '\n' | sed -n "s/^$2://p"
-}
-
-# keys_settle TRIES MIN0 MIN: every pair is stable, both ends at the same
+# keys_settle SECS MIN0 MIN: every pair is stable, both ends at the same
 # key id, pairs of replica 0 at >= MIN0 and the others at >= MIN (a
 # replica rotating after its peers made it follow may add one step).
 keys_settle() {
-	local tries=$1 min0=$2 min=$3 i j a b m bad
+	local deadline=$((SECONDS + $1)) min0=$2 min=$3 i j a b m bad
+	local -a ids
 
 	while :; do
+		for ((i = 0; i < N; i++)); do
+			ids[i]=" $(key_ids "$i")"
+		done
 		bad=
 		for ((i = 0; i < N; i++)); do
 			for ((j = i + 1; j < N; j++)); do
-				a=$(key_of "$i" "$j")
-				b=$(key_of "$j" "$i")
+				a=${ids[i]#* $j:}
+				a=${a%% *}
+				b=${ids[j]#* $i:}
+				b=${b%% *}
 				m=$min
 				[ "$i" = 0 ] && m=$min0
 				if [ "$a" != "$b" ] || [ "${a#*:}" != stable ] ||
@@ -61,15 +62,14 @@ keys_settle() {
 			done
 		done
 		[ -z "$bad" ] && break
-		tries=$((tries - 1))
-		if [ "$tries" -le 0 ]; then
+		if [ "$SECONDS" -ge "$deadline" ]; then
 			ktap_print_msg "pairs not settled:$bad"
 			return 1
 		fi
 		sleep 0.2
 	done
 	for ((i = 0; i < N; i++)); do
-		ktap_print_msg "replica $i peers: $(key_ids "$i")"
+		ktap_print_msg "replica $i peers:${ids[i]}"
 	done
 }
 
@@ -89,16 +89,17 @@ rotate_all() {
 	for ((i = 1; i < N; i++)); do
 		cl_b "$i" set r rotate-keys || return 1
 	done
-	keys_settle 150 1 1
+	keys_settle 60 1 1
 }
 
 # Replica 0 alone: its peers follow once they see it use the next key.
 rotate_one() {
 	local before
 
-	before=$(key_of 0 1)
+	before=" $(key_ids 0)"
+	before=${before#* 1:}
 	cl_b 0 set r rotate-keys || return 1
-	keys_settle 150 $((${before%%:*} + 1)) 1
+	keys_settle 60 $((${before%%:*} + 1)) 1
 }
 
 under_load() {

@@ -100,10 +100,17 @@ ktap_test_result "peer family mismatch refused" [ $? -eq 0 ]
 
 ktap_test_result "key rotation with replace" \
 	run_logged b peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" replace
-refused "key_id is reserved" peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" key-id 1 replace
-ktap_test_result "a peer key_id other than 0 refused (issue 13)" [ $? -eq 0 ]
-refused "key_id is reserved" client add r0 id 2 key "$KEY" key-id 7 replace
-ktap_test_result "a client key_id other than 0 refused (issue 13)" [ $? -eq 0 ]
+# A peer key with an explicit id (key rotation): shown as its key_id.
+peer_key_id() {
+	run_logged b peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" \
+		key-id 1 replace &&
+	b -j show r0 | grep -q '"key_id":1' &&
+	run_logged b peer add r0 id 1 endpoint 127.0.0.1:7401 key "$KEY" \
+		key-id 0 replace
+}
+ktap_test_result "a peer key with key-id 1 is installed as id 1" peer_key_id
+refused "client keys are not rotated live" client add r0 id 2 key "$KEY" key-id 7 replace
+ktap_test_result "a client key_id other than 0 refused" [ $? -eq 0 ]
 ktap_test_result "peer del" run_logged b peer del r0 id 3
 ktap_test_result "replica del" run_logged b replica del r1
 ktap_test_result "no kernel warnings" dmesg_clean

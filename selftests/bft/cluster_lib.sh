@@ -297,14 +297,17 @@ cl_lincheck() {
 # cl_bench_wait OUT: the background load ended, every request completed
 # and no GET returned a wrong value; sets CL_OPS and CL_OPS_PER_SEC.
 cl_bench_wait() {
-	local out=$1 k bad=0
+	local out=$1 k v bad=0 why=
 
 	[ -n "$CL_BENCH_PID" ] || return 1
 	wait "$CL_BENCH_PID" || { CL_BENCH_PID=; sed 's/^/# /' "$out"; return 1; }
 	CL_BENCH_PID=
 	for k in timeouts conflicts refused other_errors mismatches; do
-		bad=$((bad + $(json_get "$k" <"$out")))
+		v=$(json_get "$k" <"$out")
+		bad=$((bad + v))
+		[ "$v" = 0 ] || why="$why $k $v"
 	done
+	[ -z "$why" ] || ktap_print_msg "bench errors:$why"
 	CL_OPS=$(json_get ops <"$out")
 	CL_OPS_PER_SEC=$(json_get ops_per_sec <"$out" | cut -d. -f1)
 	ktap_print_msg "bench: $CL_OPS ops, $CL_OPS_PER_SEC ops/s, p50 $(json_get p50 <"$out")us, p99 $(json_get p99 <"$out")us, errors $bad"

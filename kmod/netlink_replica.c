@@ -332,9 +332,6 @@ int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 	    need(info, nest, tb, BFT_PEER_A_ENDPOINT, "peer endpoint is required") ||
 	    need(info, nest, tb, BFT_PEER_A_KEY, "peer key is required"))
 		return -EINVAL;
-	err = key_id_check(info, tb[BFT_PEER_A_KEY_ID]);
-	if (err)
-		return err;
 	if (tb[BFT_PEER_A_KEY_NEXT] || tb[BFT_PEER_A_KEY_SEND]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "key_next and key_send are read only (bftctl set NAME rotate-keys)");

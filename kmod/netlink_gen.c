@@ -109,10 +109,11 @@ const struct nla_policy bft_service_nl_policy[BFT_SERVICE_A_MAX_VALUE_LEN + 1] =
 	[BFT_SERVICE_A_MAX_VALUE_LEN] = NLA_POLICY_MAX(NLA_U32, 1024),
 };
 
-const struct nla_policy bft_staged_nl_policy[BFT_STAGED_A_PAD + 1] = {
+const struct nla_policy bft_staged_nl_policy[BFT_STAGED_A_N + 1] = {
 	[BFT_STAGED_A_EPOCH] = { .type = NLA_U64, },
 	[BFT_STAGED_A_CONFIG] = NLA_POLICY_EXACT_LEN(32),
 	[BFT_STAGED_A_PEERS] = NLA_POLICY_NESTED(bft_peer_list_nl_policy),
+	[BFT_STAGED_A_N] = NLA_POLICY_RANGE(NLA_U32, 4, 64),
 };
 
 /* BFT_CMD_GET_STATUS - do */
@@ -121,7 +122,7 @@ static const struct nla_policy bft_get_status_nl_policy[BFT_A_STATUS_FLAGS + 1] 
 };
 
 /* BFT_CMD_REPLICA_NEW - do */
-static const struct nla_policy bft_replica_new_nl_policy[BFT_A_CONFIG_DIGEST + 1] = {
+static const struct nla_policy bft_replica_new_nl_policy[BFT_A_MAX_N + 1] = {
 	[BFT_A_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[BFT_A_REPLICA_ID] = NLA_POLICY_MAX(NLA_U32, 63),
 	[BFT_A_N] = NLA_POLICY_RANGE(NLA_U32, 4, 64),
@@ -132,6 +133,7 @@ static const struct nla_policy bft_replica_new_nl_policy[BFT_A_CONFIG_DIGEST + 1
 	[BFT_A_ADMIN] = NLA_POLICY_MAX(NLA_U32, 4095),
 	[BFT_A_EPOCH] = { .type = NLA_U64, },
 	[BFT_A_CONFIG_DIGEST] = NLA_POLICY_EXACT_LEN(32),
+	[BFT_A_MAX_N] = NLA_POLICY_RANGE(NLA_U32, 4, 64),
 };
 
 /* BFT_CMD_REPLICA_DEL - do */
@@ -211,7 +213,7 @@ const struct genl_split_ops bft_nl_ops[14] = {
 		.cmd		= BFT_CMD_REPLICA_NEW,
 		.doit		= bft_nl_replica_new_doit,
 		.policy		= bft_replica_new_nl_policy,
-		.maxattr	= BFT_A_CONFIG_DIGEST,
+		.maxattr	= BFT_A_MAX_N,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

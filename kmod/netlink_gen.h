@@ -20,7 +20,7 @@ extern const struct nla_policy bft_peer_nl_policy[BFT_PEER_A_KEY_SEND + 1];
 extern const struct nla_policy bft_peer_list_nl_policy[BFT_PEERS_A_PEER + 1];
 extern const struct nla_policy bft_policy_nl_policy[BFT_POLICY_A_KEY_ROTATION_SEC + 1];
 extern const struct nla_policy bft_service_nl_policy[BFT_SERVICE_A_MAX_VALUE_LEN + 1];
-extern const struct nla_policy bft_staged_nl_policy[BFT_STAGED_A_PAD + 1];
+extern const struct nla_policy bft_staged_nl_policy[BFT_STAGED_A_N + 1];
 
 /* Ops table for bft */
 extern const struct genl_split_ops bft_nl_ops[14];

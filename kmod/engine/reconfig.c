@@ -385,6 +385,7 @@ void bft_staged_answer(struct bft_engine *e, const struct bft_req_view *r)
 	bft_wput64(res, bft_staged_result, epoch, e->epoch);
 	bft_wput64(res, bft_staged_result, staged, staged);
 	bft_wput32(res, bft_staged_result, left, e->ep.left ? 1 : 0);
+	bft_wput32(res, bft_staged_result, n, e->n);
 	e->ctr.staged_queries++;
 	bft_send_reply(e, r->client, r->ts, BFT_REPLY_F_READONLY, res,
 		       sizeof(res));

@@ -102,6 +102,7 @@ enum bft_attr {
 	BFT_A_EPOCH,
 	BFT_A_CONFIG_DIGEST,
 	BFT_A_STAGED,
+	BFT_A_MAX_N,
 
 	__BFT_A_MAX
 };
@@ -189,6 +190,7 @@ enum bft_staged_attr {
 	BFT_STAGED_A_CONFIG,
 	BFT_STAGED_A_PEERS,
 	BFT_STAGED_A_PAD,
+	BFT_STAGED_A_N,
 
 	__BFT_STAGED_A_MAX
 };

@@ -178,7 +178,7 @@ struct bft_staged_result {
 	__le64 staged;		/* staged epoch, 0: none */
 	__u8 config[BFT_DIGEST_LEN];	/* staged config digest, or zeros */
 	__le32 left;		/* 1: this replica was replaced and stopped */
-	__le32 reserved;
+	__le32 n;		/* n of the epoch in force at this replica */
 };
 
 /* REQUEST <o, t, c>: sender is the client. */

@@ -361,7 +361,7 @@ static void expect_staged(struct __test_metadata *_metadata, u32 i,
 	EXPECT_EQ(0, memcmp(cfg, bft_wptr(a, bft_staged_result, config),
 			    BFT_DIGEST_LEN));
 	EXPECT_EQ(left, bft_wget32(a, bft_staged_result, left));
-	EXPECT_EQ(0, bft_wget32(a, bft_staged_result, reserved));
+	EXPECT_EQ(4, bft_wget32(a, bft_staged_result, n));
 }
 
 static void stage(u32 i, u64 epoch)

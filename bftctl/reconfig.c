@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bftctl reconfig -c NEW.conf -k ADMIN.key: move the cluster to the
- * configuration of NEW.conf (its Epoch, the ids with Joined == Epoch
- * replaced). Every replica of NEW.conf must have staged exactly that file
- * (bftctl setconf), checked by asking each one (the STAGED query) before
- * anything is sent; then one ordered RECONFIG, and a wait until the
- * replicas report the new epoch in force.
+ * configuration of NEW.conf (its Epoch and n, the ids with Joined ==
+ * Epoch replaced or added). Every replica of NEW.conf must have staged
+ * exactly that file (bftctl setconf), checked by asking each one (the
+ * STAGED query) before anything is sent; their answers also give the n
+ * in force, which tells replaced ids (below it) from added ones. Then one
+ * ordered RECONFIG, and a wait until the replicas report the new epoch.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -29,6 +30,7 @@ struct reconfig {
 	struct bft_conf conf;
 	const char *file;
 	uint32_t admin;
+	uint32_t n_old;			/* n of epoch Epoch - 1 */
 	uint64_t mask;
 	uint8_t digest[BFT_DIGEST_LEN];
 	struct bft_client *c;
@@ -93,6 +95,7 @@ static void json_replicas(struct reconfig *r, const char *key)
 		json_object_object_add(o, "id", json_object_new_int64(i));
 		json_object_object_add(o, "answered", json_object_new_boolean(a->answered));
 		json_object_object_add(o, "epoch", json_object_new_uint64(a->epoch));
+		json_object_object_add(o, "n", json_object_new_uint64(a->n));
 		json_object_object_add(o, "staged", json_object_new_uint64(a->staged));
 		json_object_object_add(o, "config", json_object_new_string(dg));
 		json_object_object_add(o, "left", json_object_new_boolean(a->left));
@@ -140,6 +143,47 @@ static int check_staged(struct reconfig *r, int timeout_ms)
 	fprintf(stderr, "bftctl: reconfig: nothing sent; run 'bftctl setconf NAME %s' on %s\n",
 		r->file, bad == 1 ? "that host" : "those hosts");
 	return 1;
+}
+
+/*
+ * n_old: what the replicas still in epoch Epoch - 1 report; they must
+ * agree. Then the replace set (Joined == Epoch below min(n_old, n')),
+ * checked as setconf did on each host. 0, or 1 with a message.
+ */
+static int old_n(struct reconfig *r)
+{
+	uint32_t i, first = 0, n = 0;
+	char err[256];
+
+	for (i = 0; i < r->conf.n_replicas; i++) {
+		const struct bft_client_staged *a = &r->ans[i];
+
+		if (!a->answered || a->left || a->epoch + 1 != r->conf.epoch)
+			continue;
+		if (!n) {
+			n = a->n;
+			first = i;
+		} else if (a->n != n) {
+			fprintf(stderr, "bftctl: reconfig: the replicas of epoch %" PRIu64 " disagree on its n: replica %u reports n = %u, replica %u n = %u; nothing sent\n",
+				r->conf.epoch - 1, first, n, i, a->n);
+			return 1;
+		}
+	}
+	if (n < 4) {
+		fprintf(stderr, "bftctl: reconfig: no replica of %s reports epoch %" PRIu64 " in force, so its n is unknown; nothing sent\n",
+			r->file, r->conf.epoch - 1);
+		return 1;
+	}
+	r->n_old = n;
+	r->mask = bft_conf_replace_mask(&r->conf, n);
+	if (bft_conf_check_next(&r->conf, n, err, sizeof(err))) {
+		fprintf(stderr, "bftctl: reconfig: %s: %s; nothing sent\n",
+			r->file, err);
+		return 1;
+	}
+	jset(r, "n_old", json_object_new_uint64(n));
+	jset(r, "replace", json_object_new_uint64(r->mask));
+	return 0;
 }
 
 /* The refusal of a RECONFIG, in words; NULL for OK. */
@@ -211,8 +255,8 @@ static int submit(struct reconfig *r, int timeout_ms)
 	}
 	jset(r, "at", json_object_new_uint64(res.at));
 	if (!r->jo)
-		printf("epoch %" PRIu64 " ordered: the replicas switch after seq %" PRIu64 "\n",
-		       r->conf.epoch, res.at);
+		printf("epoch %" PRIu64 " ordered (n %u -> %u): the replicas switch after seq %" PRIu64 "\n",
+		       r->conf.epoch, r->n_old, n, res.at);
 	end = t0 + r->wait_ms;
 	while (now_ms() < end && (k = count_switched(r)) < n)
 		usleep(50000);
@@ -249,13 +293,14 @@ static int run(struct reconfig *r, const struct bft_common_opts *o)
 		hex(r->digest, dg);
 		json_object_object_add(r->jo, "epoch", json_object_new_uint64(r->conf.epoch));
 		json_object_object_add(r->jo, "n", json_object_new_uint64(r->conf.n_replicas));
-		json_object_object_add(r->jo, "replace", json_object_new_uint64(r->mask));
 		json_object_object_add(r->jo, "config", json_object_new_string(dg));
 		json_object_object_add(r->jo, "admin", json_object_new_uint64(r->admin));
 	}
 	t0 = now_ms();
 	ret = check_staged(r, (int)o->timeout_ms);
 	jset(r, "staged_check_ms", json_object_new_uint64(now_ms() - t0));
+	if (!ret)
+		ret = old_n(r);
 	if (!ret)
 		ret = submit(r, (int)o->timeout_ms);
 	if (r->jo) {
@@ -320,7 +365,6 @@ int cmd_reconfig(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	r.mask = bft_conf_replace_mask(&r.conf);
 	if (bft_conf_digest(&r.conf, r.digest)) {
 		fprintf(stderr, "bftctl: cannot compute the configuration digest\n");
 		ret = EXIT_SYSTEM;

@@ -143,6 +143,7 @@ static int parse_running(struct nl_msg *msg, void *arg)
 	parse_membership(cur, tb);
 	cur->id = get_u32(tb, BFT_A_REPLICA_ID);
 	cur->n = get_u32(tb, BFT_A_N);
+	cur->max_n = tb[BFT_A_MAX_N] ? nla_get_u32(tb[BFT_A_MAX_N]) : cur->n;
 	cur->n_clients = get_u32(tb, BFT_A_N_CLIENTS);
 	if (tb[BFT_A_LISTEN] && nla_len(tb[BFT_A_LISTEN]) >= 2)
 		cur->family = ((struct sockaddr *)nla_data(tb[BFT_A_LISTEN]))->sa_family;
@@ -195,17 +196,30 @@ static int check_running(struct setconf *s)
 	size_t k;
 	uint32_t i;
 
-	if (!cur->exists)
-		return 0;
-	if (c->epoch == cur->epoch + 1 && cur->n != c->n_replicas) {
-		fprintf(stderr, "bftctl: %s: epoch %" PRIu64 " has n = %u, replica %s has n = %u: setconf stages only a replacement of hosts (growing and shrinking are not staged yet); nothing applied\n",
-			s->file, c->epoch, c->n_replicas, s->name, cur->n);
+	if (!cur->exists) {
+		if (!s->leaving)
+			return 0;
+		fprintf(stderr, "bftctl: setconf: replica %u is not in %s (n=%u) and replica %s does not exist; nothing applied\n",
+			s->id, s->file, c->n_replicas, s->name);
+		return -1;
+	}
+	/* The next epoch may have another n, within what the replica was made for. */
+	if (c->epoch == cur->epoch + 1 && c->n_replicas > cur->max_n) {
+		fprintf(stderr, "bftctl: %s: epoch %" PRIu64 " has n = %u, above the %u replicas replica %s was created for (its max-n, MaxReplicas); nothing applied\n",
+			s->file, c->epoch, c->n_replicas, cur->max_n, s->name);
+		return -1;
+	}
+	if (c->epoch == cur->epoch + 1 && c->max_replicas != cur->max_n) {
+		fprintf(stderr, "bftctl: %s: MaxReplicas = %u differs from replica %s's max-n %u: it is fixed at creation and the same in every epoch; nothing applied\n",
+			s->file, c->max_replicas, s->name, cur->max_n);
 		return -1;
 	}
 	if (cur->id != s->id)
 		why = "its replica id differs from the file's";
-	else if (cur->n != c->n_replicas)
+	else if (c->epoch != cur->epoch + 1 && cur->n != c->n_replicas)
 		why = "its cluster size differs from the file's";
+	else if (c->epoch != cur->epoch + 1 && cur->max_n != c->max_replicas)
+		why = "its max-n differs from the file's MaxReplicas";
 	if (why) {
 		fprintf(stderr, "bftctl: replica %s exists but %s (replica %u of %u, file: %u of %u); delete it first (bftctl replica del %s); nothing applied\n",
 			s->name, why, cur->id, cur->n, s->id, c->n_replicas,
@@ -279,6 +293,7 @@ static int send_new_or_set(struct bft_nl *nl, struct setconf *s)
 	if (!exists &&
 	    (nla_put_u32(msg, BFT_A_REPLICA_ID, s->id) ||
 	     nla_put_u32(msg, BFT_A_N, c->n_replicas) ||
+	     nla_put_u32(msg, BFT_A_MAX_N, c->max_replicas) ||
 	     nla_put_u32(msg, BFT_A_N_CLIENTS, client_count(c)) ||
 	     put_sockaddr(msg, BFT_A_LISTEN, s->listen ? &s->listen_ss :
 			  &c->replicas[s->id].endpoint) ||
@@ -388,7 +403,8 @@ static int run(struct setconf *s)
 	struct bft_nl nl;
 	int ret = 1;
 
-	if (derive_all(s))
+	/* A leaving host stages no peer: it needs no key. */
+	if (!s->leaving && derive_all(s))
 		return 1;
 	if (bft_conf_digest(s->conf, s->digest)) {
 		fprintf(stderr, "bftctl: cannot compute the configuration digest\n");
@@ -462,18 +478,24 @@ int cmd_setconf(int argc, char **argv)
 	s.conf = &conf;
 	if (id < 0)
 		id = conf.local_replica;
-	else if (id >= conf.n_replicas) {
-		fprintf(stderr, "bftctl: setconf: replica %" PRId64 " is not in %s (n=%u)\n",
-			id, argv[2], conf.n_replicas);
+	else if (id >= conf.max_replicas) {
+		fprintf(stderr, "bftctl: setconf: replica %" PRId64 " is not in %s (n=%u, MaxReplicas=%u)\n",
+			id, argv[2], conf.n_replicas, conf.max_replicas);
 		goto out;
 	}
 	if (!keyfile)
 		keyfile = conf.private_key_file;
-	if (id < 0 || !keyfile) {
+	/* Above the file's n: a host that leaves; checked against its replica. */
+	s.leaving = id >= conf.n_replicas;
+	if (id < 0 || (!keyfile && !s.leaving)) {
 		fprintf(stderr, "bftctl: setconf: which replica is this? give 'replica ID' and 'private-key FILE' or a [Local] section\n");
 		goto out;
 	}
 	s.id = (uint32_t)id;
+	if (s.leaving) {
+		ret = run(&s);
+		goto out;
+	}
 	if (bft_key_read_file(keyfile, s.priv)) {
 		fprintf(stderr, "bftctl: %s: not a base64 X25519 private key\n", keyfile);
 		goto out;

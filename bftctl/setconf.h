@@ -19,6 +19,7 @@
 struct running {
 	bool exists;
 	uint32_t id, n, n_clients;
+	uint32_t max_n;			/* max-n, n if not reported */
 	int family;			/* of the listen address */
 	struct bft_conf_policy policy;
 	uint8_t map[MAP_BYTES];		/* clients with a key */
@@ -35,6 +36,7 @@ struct setconf {
 	const char *file;
 	const struct bft_conf *conf;
 	uint32_t id;
+	bool leaving;		/* id >= the file's n: stages, then leaves */
 	uint8_t priv[BFT_KEY_LEN];
 	const char *listen;
 	struct sockaddr_storage listen_ss;
@@ -49,8 +51,8 @@ struct setconf {
 /*
  * The file's epoch against the running replica's: 0 to apply it in place
  * (same epoch), 1 to stage it (the next epoch), -1 after a message (it
- * goes backwards, skips an epoch, changes the admin, or changes a kept
- * replica's endpoint).
+ * goes backwards, skips an epoch, changes the admin or MaxReplicas,
+ * changes a kept replica's endpoint, or adds or replaces ids wrongly).
  */
 int setconf_check_epoch(const struct setconf *s);
 /* Stage the file's epoch (REPLICA_SET with BFT_A_STAGED): 0 or 1. */

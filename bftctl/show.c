@@ -193,6 +193,9 @@ static int parse_replica(struct nl_msg *msg, void *arg)
 	json_object_object_add(o, "name", json_object_new_string(nla_get_string(tb[BFT_A_NAME])));
 	json_object_object_add(o, "id", json_object_new_uint64(get_u(tb, BFT_A_REPLICA_ID)));
 	json_object_object_add(o, "n", json_object_new_uint64(get_u(tb, BFT_A_N)));
+	/* A module without max-n: fixed n, so max-n is n. */
+	json_object_object_add(o, "max_n", json_object_new_uint64(tb[BFT_A_MAX_N] ?
+			       get_u(tb, BFT_A_MAX_N) : get_u(tb, BFT_A_N)));
 	json_object_object_add(o, "clients", json_object_new_uint64(get_u(tb, BFT_A_N_CLIENTS)));
 	if (tb[BFT_A_LISTEN]) {
 		addr_str(tb[BFT_A_LISTEN], buf, sizeof(buf));
@@ -273,9 +276,10 @@ static void print_replica(struct json_object *o)
 	struct json_object *v;
 	size_t i;
 
-	printf("replica %s: id %" PRIu64 " of %" PRIu64 " (f=%" PRIu64 ", quorum %" PRIu64 "), listen %s, clients %" PRIu64 "\n",
+	printf("replica %s: id %" PRIu64 " of %" PRIu64 " (f=%" PRIu64 ", quorum %" PRIu64 ", max-n %" PRIu64 "), listen %s, clients %" PRIu64 "\n",
 	       s_of(o, "name"), u_of(o, "id"), u_of(o, "n"), u_of(o, "f"),
-	       u_of(o, "quorum"), s_of(o, "listen"), u_of(o, "clients"));
+	       u_of(o, "quorum"), u_of(o, "max_n"), s_of(o, "listen"),
+	       u_of(o, "clients"));
 	printf("  view %" PRIu64 ", primary %" PRIu64 ", status %s, view-change timeout %" PRIu64 " ms\n",
 	       u_of(o, "view"), u_of(o, "primary"), s_of(o, "status"),
 	       u_of(o, "vc_timeout_ms"));

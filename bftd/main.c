@@ -219,6 +219,7 @@ static int setup(struct bftd *d, const struct bftd_args *a)
 		return -1;
 
 	cfg.n = d->n;
+	cfg.max_n = d->conf.max_replicas;
 	cfg.id = d->id;
 	cfg.n_clients = d->n_clients;
 	cfg.admin = d->conf.admin >= 0 ? (u32)d->conf.admin + 1 : 0;

@@ -45,7 +45,7 @@ void bftd_staging_free(struct bftd *d)
 static int next_check(const struct bftd *d, const struct bft_conf *c,
 		      uint64_t epoch, char *err, size_t errlen)
 {
-	uint64_t mask = bft_conf_replace_mask(c);
+	uint64_t mask = bft_conf_replace_mask(c, d->n);
 	uint32_t i;
 
 	if (c->epoch != epoch + 1) {
@@ -104,7 +104,7 @@ int bftd_stage_file(struct bftd *d, const char *path,
 		bft_conf_free(&c);
 		return -1;
 	}
-	mask = bft_conf_replace_mask(&c);
+	mask = bft_conf_replace_mask(&c, d->n);
 	for (i = 0; i < d->n && !ret; i++) {
 		struct bft_principal_id peer = { BFT_PRINCIPAL_REPLICA, i };
 

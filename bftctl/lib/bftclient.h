@@ -172,6 +172,7 @@ struct bft_client_staged {
 	bool answered;
 	bool left;		/* replaced: stopped, answers only this */
 	uint64_t epoch;		/* configuration epoch in force */
+	uint32_t n;		/* n of that epoch */
 	uint64_t staged;	/* epoch its host staged, 0: none */
 	uint8_t config[32];	/* digest of the staged configuration */
 };

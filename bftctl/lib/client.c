@@ -422,6 +422,7 @@ static int staged_take(struct bft_client *c, struct query *q,
 	memcpy(o->config, bft_wptr(r.result, bft_staged_result, config),
 	       BFT_DIGEST_LEN);
 	o->left = bft_wget32(r.result, bft_staged_result, left) != 0;
+	o->n = bft_wget32(r.result, bft_staged_result, n);
 	return (int)r.replica;
 }
 

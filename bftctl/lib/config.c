@@ -35,6 +35,7 @@ struct parser {
 	uint8_t seen[BFT_MAX_REPLICAS];
 	/* Lines of keys checked once the whole file is read (0: absent). */
 	unsigned int admin_line, joined_line[BFT_MAX_REPLICAS], rep_joined;
+	unsigned int max_line, local_line;
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -239,6 +240,13 @@ static int cluster_key(struct parser *p, const char *k, const char *v)
 		p->admin_line = p->line;
 		return 0;
 	}
+	if (!strcmp(k, "MaxReplicas")) {
+		if (parse_u32(p, k, v, 4, BFT_MAX_REPLICAS,
+			      &p->c->max_replicas))
+			return -1;
+		p->max_line = p->line;
+		return 0;
+	}
 	for (i = 0; i < bft_n_policy_keys; i++) {
 		const struct bft_policy_key *pk = &bft_policy_keys[i];
 		uint32_t val;
@@ -294,6 +302,7 @@ static int local_key(struct parser *p, const char *k, const char *v)
 		if (parse_u32(p, k, v, 0, BFT_MAX_REPLICAS - 1, &id))
 			return -1;
 		p->c->local_replica = id;
+		p->local_line = p->line;
 	} else if (!strcmp(k, "PrivateKeyFile")) {
 		free(p->c->private_key_file);
 		p->c->private_key_file = strdup(v);
@@ -359,11 +368,25 @@ static int parse_line(struct parser *p, char *s)
 	}
 }
 
+/*
+ * The ids a file's epoch replaces, read without the previous n: the ids
+ * with Joined = Epoch at the top, down to 4, count as added. Checked
+ * against the real previous n by bft_conf_check_next().
+ */
+static uint32_t least_added(const struct bft_conf *c)
+{
+	uint32_t i = c->n_replicas;
+
+	while (i > 4 && c->epoch && c->replicas[i - 1].joined == c->epoch)
+		i--;
+	return i;
+}
+
 /* Admin names a [Client]; Joined <= Epoch; at most f ids replaced. */
 static int check_membership(struct parser *p)
 {
 	const struct bft_conf *c = p->c;
-	uint32_t i, replaced = 0;
+	uint32_t i, replaced = 0, top = least_added(c);
 
 	if (c->admin >= 0) {
 		for (i = 0; i < c->n_clients; i++)
@@ -384,7 +407,7 @@ static int check_membership(struct parser *p)
 				    i, (unsigned long long)r->joined,
 				    (unsigned long long)c->epoch);
 		}
-		if (!c->epoch || r->joined != c->epoch)
+		if (!c->epoch || r->joined != c->epoch || i >= top)
 			continue;
 		if (++replaced > bft_conf_f(c)) {
 			p->line = p->joined_line[i];
@@ -411,9 +434,20 @@ static int check_conf(struct parser *p)
 		if (!p->seen[i])
 			return fail(p, "replica ids must be 0..%u: %u is missing",
 				    c->n_replicas - 1, i);
-	if (c->local_replica >= (int64_t)c->n_replicas)
-		return fail(p, "[Local] Replica %lld is not a configured replica",
-			    (long long)c->local_replica);
+	if (!c->max_replicas) {
+		c->max_replicas = c->n_replicas;
+	} else if (c->max_replicas < c->n_replicas) {
+		p->line = p->max_line;
+		return fail(p, "MaxReplicas = %u is below the %u replicas of the file",
+			    c->max_replicas, c->n_replicas);
+	}
+	/* An id of the previous epoch above n: that host leaves (a shrink). */
+	if (c->local_replica >= (int64_t)c->max_replicas) {
+		p->line = p->local_line;
+		return fail(p, "[Local] Replica %lld is not a configured replica (0..%u, or below MaxReplicas = %u for a host that leaves)",
+			    (long long)c->local_replica, c->n_replicas - 1,
+			    c->max_replicas);
+	}
 	if (check_membership(p))
 		return -1;
 	if (bft_policy_has(pol, BFT_POLICY_A_CKPT_INTERVAL) &&
@@ -475,7 +509,7 @@ void bft_conf_free(struct bft_conf *c)
 	c->n_clients = 0;
 }
 
-uint64_t bft_conf_replace_mask(const struct bft_conf *c)
+uint64_t bft_conf_joined_mask(const struct bft_conf *c)
 {
 	uint64_t mask = 0;
 	uint32_t i;
@@ -484,6 +518,37 @@ uint64_t bft_conf_replace_mask(const struct bft_conf *c)
 		if (c->replicas[i].joined == c->epoch)
 			mask |= 1ull << i;
 	return mask;
+}
+
+uint64_t bft_conf_replace_mask(const struct bft_conf *c, uint32_t n_old)
+{
+	uint32_t lim = n_old < c->n_replicas ? n_old : c->n_replicas;
+
+	return bft_conf_joined_mask(c) & (lim >= 64 ? ~0ull : (1ull << lim) - 1);
+}
+
+int bft_conf_check_next(const struct bft_conf *c, uint32_t n_old, char *err,
+			size_t errlen)
+{
+	uint64_t replace = bft_conf_replace_mask(c, n_old);
+	uint32_t i;
+
+	for (i = n_old; i < c->n_replicas; i++)
+		if (c->replicas[i].joined != c->epoch) {
+			snprintf(err, errlen, "replica %u is added in epoch %llu (n %u -> %u) but has Joined = %llu: a new id needs Joined = %llu",
+				 i, (unsigned long long)c->epoch, n_old,
+				 c->n_replicas,
+				 (unsigned long long)c->replicas[i].joined,
+				 (unsigned long long)c->epoch);
+			return -1;
+		}
+	if ((uint32_t)__builtin_popcountll(replace) > bft_f_of(n_old)) {
+		snprintf(err, errlen, "%d replicas replaced (Joined = %llu below n = %u), more than f = %u of the epoch in force",
+			 __builtin_popcountll(replace),
+			 (unsigned long long)c->epoch, n_old, bft_f_of(n_old));
+		return -1;
+	}
+	return 0;
 }
 
 /* Appends @len bytes, or a little-endian integer of @bytes bytes. */
@@ -517,9 +582,9 @@ static uint8_t *put_endpoint(uint8_t *at, const struct sockaddr_storage *ss)
 	return put(at, &s4->sin_addr, 4);
 }
 
-#define DIGEST_TAG	"bft-config-v1"
+#define DIGEST_TAG	"bft-config-v2"
 #define DIGEST_MAX	(sizeof(DIGEST_TAG) - 1 + 4 + BFT_CONF_NAME_MAX + \
-			 8 + 4 + 4 + BFT_MAX_REPLICAS * (8 + BFT_KEY_LEN + 20))
+			 8 + 4 + 4 + 4 + BFT_MAX_REPLICAS * (8 + BFT_KEY_LEN + 20))
 
 int bft_conf_digest(const struct bft_conf *c, uint8_t out[BFT_DIGEST_LEN])
 {
@@ -533,6 +598,7 @@ int bft_conf_digest(const struct bft_conf *c, uint8_t out[BFT_DIGEST_LEN])
 	at = put(at, c->name, name_len);
 	at = put_le(at, c->epoch, 8);
 	at = put_le(at, c->n_replicas, 4);
+	at = put_le(at, c->max_replicas, 4);
 	at = put_le(at, (uint64_t)(c->admin + 1), 4);
 	for (i = 0; i < c->n_replicas && i < BFT_MAX_REPLICAS; i++) {
 		at = put_le(at, c->replicas[i].joined, 8);

@@ -6,6 +6,7 @@
  *   Name = prod-kv            # binds the pairwise keys to this cluster
  *   Epoch = 0                 # optional: configuration epoch of this file
  *   Admin = 9                 # optional: the [Client] that may RECONFIG
+ *   MaxReplicas = 7           # optional: largest n of any epoch (default n)
  *   BatchSize = 16            # optional policy, see bftctl(8)
  *   [Replica]
  *   Id = 0
@@ -82,6 +83,7 @@ struct bft_conf {
 	int64_t admin;			/* a [Client] id, -1 if absent */
 	struct bft_conf_policy policy;
 	uint32_t n_replicas;
+	uint32_t max_replicas;		/* MaxReplicas: n <= it <= 64 */
 	struct bft_conf_replica replicas[BFT_MAX_REPLICAS];	/* by id */
 	uint32_t n_clients;
 	struct bft_conf_client *clients;
@@ -100,13 +102,33 @@ static inline uint32_t bft_conf_f(const struct bft_conf *c)
 	return (c->n_replicas - 1) / 3;
 }
 
-/* Ids replaced in the file's epoch: Joined == Epoch (none in epoch 0). */
-uint64_t bft_conf_replace_mask(const struct bft_conf *c);
+/* f of a cluster of @n replicas. */
+static inline uint32_t bft_f_of(uint32_t n)
+{
+	return (n - 1) / 3;
+}
+
+/*
+ * Ids that got their host in the file's epoch: Joined == Epoch (none in
+ * epoch 0). Below the previous epoch's n they are replaced, from it up
+ * they are added (a grow); bft_conf_replace_mask(c, n_old) keeps the
+ * replaced ones only, bft_conf_joined_mask() returns both.
+ */
+uint64_t bft_conf_joined_mask(const struct bft_conf *c);
+uint64_t bft_conf_replace_mask(const struct bft_conf *c, uint32_t n_old);
+
+/*
+ * A file of the next epoch against the one in force of @n_old replicas:
+ * every added id (n_old up to n) has Joined = Epoch, and at most
+ * f(n_old) ids are replaced. Returns 0, or -1 with a reason in @err.
+ */
+int bft_conf_check_next(const struct bft_conf *c, uint32_t n_old, char *err,
+			size_t errlen);
 
 /*
  * The configuration digest D of a RECONFIG: SHA-256 over the canonical
  * encoding of the membership (Documentation/man/bft.conf.5.rst): name,
- * epoch, n, admin, and per replica Joined, PublicKey and Endpoint. Policy
+ * epoch, n, MaxReplicas, admin, and per replica Joined, PublicKey and Endpoint. Policy
  * and clients are not part of it. Returns 0, or -1 if hashing failed.
  */
 int bft_conf_digest(const struct bft_conf *c,

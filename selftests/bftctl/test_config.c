@@ -153,7 +153,8 @@ TEST_F(conf, valid)
 		EXPECT_EQ(0, c->epoch);
 		EXPECT_EQ(-1, c->admin);
 		EXPECT_EQ(0, c->replicas[3].joined);
-		EXPECT_EQ(0, bft_conf_replace_mask(c));
+		EXPECT_EQ(0, bft_conf_replace_mask(c, 4));
+		EXPECT_EQ(4, c->max_replicas);	/* default: n */
 		break;
 	}
 	bft_conf_free(c);
@@ -214,7 +215,15 @@ FIXTURE_VARIANT_ADD(bad, joined_not_a_number) {
 FIXTURE_VARIANT_ADD(bad, joined_after_epoch) {
 	"Id = 3\n", "Id = 3\nJoined = 1\n",
 	":21: replica 3: Joined = 1 is after the file's Epoch 0" };
-
+FIXTURE_VARIANT_ADD(bad, max_replicas_below_n) {
+	"Name = t1\n", "Name = t1\nMaxReplicas = 3\n",
+	":4: MaxReplicas: expected an integer in [4, 64], got '3'" };
+FIXTURE_VARIANT_ADD(bad, max_replicas_above_64) {
+	"Name = t1\n", "Name = t1\nMaxReplicas = 65\n",
+	":4: MaxReplicas: expected an integer in [4, 64], got '65'" };
+FIXTURE_VARIANT_ADD(bad, max_replicas_in_replica) {
+	"Id = 3\n", "Id = 3\nMaxReplicas = 7\n",
+	":21: unknown key 'MaxReplicas' in [Replica]" };
 
 FIXTURE_SETUP(bad)
 {
@@ -270,6 +279,89 @@ TEST(replace_more_than_f)
 	unlink(self->path);
 }
 
+/* n <= MaxReplicas; a [Local] id at or above n only below MaxReplicas. */
+TEST(max_replicas_bounds)
+{
+	FIXTURE_DATA(conf) conf, *self = &conf;
+
+	conf_init(_metadata, self);
+	ASSERT_EQ(0, loadv(self, "Name = t1\n", "Name = t1\nMaxReplicas = 5\n",
+			   "Replica = 2", "Replica = 4", NULL))
+		TH_LOG("%s", self->err);
+	EXPECT_EQ(4, self->c.local_replica);
+	bft_conf_free(&self->c);
+	EXPECT_EQ(-1, loadv(self, "Name = t1\n", "Name = t1\nMaxReplicas = 5\n",
+			    "Replica = 2", "Replica = 5", NULL));
+	EXPECT_NE(NULL, strstr(self->err, ":28: [Local] Replica 5 is not a configured replica (0..3, or below MaxReplicas = 5"))
+		TH_LOG("got: %s", self->err);
+	/* MaxReplicas below the file's own n. */
+	EXPECT_EQ(-1, loadv(self, "Name = t1\n", "Name = t1\nMaxReplicas = 4\n",
+			    "[Client]\n", "[Replica]\nId = 4\nEndpoint = 10.0.0.5:7400\n"
+			    "PublicKey = " KEY "\n[Client]\n", NULL));
+	EXPECT_NE(NULL, strstr(self->err, ":4: MaxReplicas = 4 is below the 5 replicas of the file"))
+		TH_LOG("got: %s", self->err);
+	unlink(self->path);
+}
+
+/* Epoch 1 grows 4 -> 6 (ids 4, 5 added) and replaces id 1. */
+static const char grow_extra[] =
+	"[Replica]\nId = 4\nJoined = 1\nEndpoint = 10.0.0.5:7400\nPublicKey = " KEY "\n"
+	"[Replica]\nId = 5\nJoined = 1\nEndpoint = 10.0.0.6:7400\nPublicKey = " KEY "\n";
+
+static int load_grow(FIXTURE_DATA(conf) *self, const char *joined4)
+{
+	char extra[sizeof(grow_extra) + 16];
+
+	strcpy(extra, grow_extra);
+	if (joined4)
+		edit(extra, "Id = 4\nJoined = 1\n", joined4);
+	strcat(extra, "[Client]\n");
+	return loadv(self, "Name = t1\n", "Name = t1\nEpoch = 1\nMaxReplicas = 8\n",
+		     "Id = 1\n", "Id = 1\nJoined = 1\n",
+		     "[Client]\n", extra, NULL);
+}
+
+TEST(grow_and_shrink)
+{
+	FIXTURE_DATA(conf) conf, *self = &conf;
+	char err[256] = "";
+
+	conf_init(_metadata, self);
+	ASSERT_EQ(0, load_grow(self, NULL)) TH_LOG("%s", self->err);
+	EXPECT_EQ(6, self->c.n_replicas);
+	EXPECT_EQ(8, self->c.max_replicas);
+	EXPECT_EQ(0x32, bft_conf_joined_mask(&self->c));
+	/* From 4: 1 replaced, 4 and 5 added; from 5: 4 is replaced too. */
+	EXPECT_EQ(0x2, bft_conf_replace_mask(&self->c, 4));
+	EXPECT_EQ(0x12, bft_conf_replace_mask(&self->c, 5));
+	EXPECT_EQ(0x32, bft_conf_replace_mask(&self->c, 7));
+	EXPECT_EQ(0, bft_conf_check_next(&self->c, 4, err, sizeof(err))) TH_LOG("%s", err);
+	/* n = 5 in force: f = 1, and 1 and 4 are both replaced. */
+	EXPECT_EQ(-1, bft_conf_check_next(&self->c, 5, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "2 replicas replaced (Joined = 1 below n = 5), more than f = 1"))
+		TH_LOG("got: %s", err);
+	bft_conf_free(&self->c);
+	/* Shrink 7 -> 6: ids 1 replaced, 4 and 5 replaced as well: f = 2. */
+	ASSERT_EQ(0, load_grow(self, NULL)) TH_LOG("%s", self->err);
+	EXPECT_EQ(-1, bft_conf_check_next(&self->c, 7, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "3 replicas replaced")) TH_LOG("got: %s", err);
+	bft_conf_free(&self->c);
+	/* An added id must have Joined = Epoch. */
+	ASSERT_EQ(0, load_grow(self, "Id = 4\n")) TH_LOG("%s", self->err);
+	EXPECT_EQ(0x22, bft_conf_joined_mask(&self->c));
+	EXPECT_EQ(-1, bft_conf_check_next(&self->c, 4, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "replica 4 is added in epoch 1 (n 4 -> 6) but has Joined = 0: a new id needs Joined = 1"))
+		TH_LOG("got: %s", err);
+	EXPECT_EQ(0, bft_conf_check_next(&self->c, 5, err, sizeof(err))) TH_LOG("%s", err);
+	bft_conf_free(&self->c);
+	/* A shrink file: ids 4.. simply absent; nothing to check but f. */
+	ASSERT_EQ(0, load_e1(self, NULL, NULL)) TH_LOG("%s", self->err);
+	EXPECT_EQ(0, bft_conf_check_next(&self->c, 7, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(1ull << 3, bft_conf_replace_mask(&self->c, 7));
+	bft_conf_free(&self->c);
+	unlink(self->path);
+}
+
 /*
  * The canonical encoding of bft.conf(5), pinned: these values were
  * computed from the description, independently of config.c.
@@ -284,16 +376,23 @@ TEST(digest_known_answer)
 	ASSERT_EQ(0, load(self, NULL, NULL)) TH_LOG("%s", self->err);
 	ASSERT_EQ(0, bft_conf_digest(&self->c, d));
 	hex(d, h);
-	EXPECT_STREQ("8bc60928b6f1f3a297265e9b14e66e02d2d181823d9641995f8ac55f636ee3a3", h);
+	EXPECT_STREQ("9ed6350014502429f2bb603b5aa640bad8191f25a6a4fa7fbe18eeb84b4492c7", h);
 	bft_conf_free(&self->c);
 	ASSERT_EQ(0, load_e1(self, NULL, NULL)) TH_LOG("%s", self->err);
 	EXPECT_EQ(1, self->c.epoch);
 	EXPECT_EQ(7, self->c.admin);
 	EXPECT_EQ(1, self->c.replicas[3].joined);
-	EXPECT_EQ(1ull << 3, bft_conf_replace_mask(&self->c));
+	EXPECT_EQ(1ull << 3, bft_conf_replace_mask(&self->c, 4));
 	ASSERT_EQ(0, bft_conf_digest(&self->c, d));
 	hex(d, h);
-	EXPECT_STREQ("9afe5b9d16b19318948cc2d92f29241055934135ca4033c8294219634e3626fc", h);
+	EXPECT_STREQ("3b1641ec23ae5a5cd4497e8e4b00f6f7ba7657fea08bae16fc3ad12b5d61621d", h);
+	bft_conf_free(&self->c);
+	ASSERT_EQ(0, load_e1(self, "Admin = 7\n", "Admin = 7\nMaxReplicas = 7\n"))
+		TH_LOG("%s", self->err);
+	EXPECT_EQ(7, self->c.max_replicas);
+	ASSERT_EQ(0, bft_conf_digest(&self->c, d));
+	hex(d, h);
+	EXPECT_STREQ("50d003783e7d0aa4e7ba04fc09d62104e781bd2ea15fa2b9c12cfdf7d5e1aa14", h);
 	bft_conf_free(&self->c);
 	unlink(self->path);
 }
@@ -322,6 +421,10 @@ FIXTURE_VARIANT_ADD(digest, epoch) {
 	"Epoch = 1\n", "Epoch = 2\n", true };
 FIXTURE_VARIANT_ADD(digest, admin) {
 	"Admin = 7\n", "", true };
+FIXTURE_VARIANT_ADD(digest, max_replicas) {
+	"Admin = 7\n", "Admin = 7\nMaxReplicas = 5\n", true };
+FIXTURE_VARIANT_ADD(digest, max_replicas_default_is_n) {
+	"Admin = 7\n", "Admin = 7\nMaxReplicas = 4\n", false };
 FIXTURE_VARIANT_ADD(digest, cluster_name) {
 	"Name = t1\n", "Name = t2\n", true };
 FIXTURE_VARIANT_ADD(digest, policy) {

@@ -60,7 +60,7 @@ static void reply(struct replicas *r, uint32_t i, const struct sockaddr_in *to,
 }
 
 static void staged_res(uint8_t *res, uint64_t epoch, uint64_t staged,
-		       const uint8_t *config, uint32_t left)
+		       const uint8_t *config, uint32_t left, uint32_t n)
 {
 	memset(res, 0, sizeof(struct bft_staged_result));
 	bft_wput64(res, bft_staged_result, epoch, epoch);
@@ -69,12 +69,15 @@ static void staged_res(uint8_t *res, uint64_t epoch, uint64_t staged,
 		memcpy(bft_wptr(res, bft_staged_result, config), config,
 		       BFT_DIGEST_LEN);
 	bft_wput32(res, bft_staged_result, left, left);
+	bft_wput32(res, bft_staged_result, n, n);
 }
 
 /*
- * Replica i got a STAGED query: 0 staged epoch 1 with the file's digest;
+ * Replica i got a STAGED query: 0 staged epoch 1 with the file's digest
+ * (n = 5 in force);
  * 1 first answers wrongly (another ts, a bad MAC, a short result,
- * another client), then with nothing staged; 2 has left; 3 is silent.
+ * another client), then with nothing staged (n = 4); 2 has left (n = 6);
+ * 3 is silent.
  */
 static void answer_staged(struct replicas *r, uint32_t i,
 			  const struct sockaddr_in *from, uint64_t ts)
@@ -83,10 +86,10 @@ static void answer_staged(struct replicas *r, uint32_t i,
 
 	switch (i) {
 	case 0:
-		staged_res(res, 0, 1, r->config, 0);
+		staged_res(res, 0, 1, r->config, 0, 5);
 		break;
 	case 1:
-		staged_res(res, 0, 1, r->config, 0);
+		staged_res(res, 0, 1, r->config, 0, 5);
 		reply(r, i, from, ADMIN, ts + 1, BFT_REPLY_F_READONLY, res,
 		      sizeof(res), false);
 		reply(r, i, from, ADMIN, ts, BFT_REPLY_F_READONLY, res,
@@ -98,10 +101,10 @@ static void answer_staged(struct replicas *r, uint32_t i,
 		memset(junk, 0xee, sizeof(junk));
 		sendto(r->fd[i], junk, sizeof(junk), 0,
 		       (const struct sockaddr *)from, sizeof(*from));
-		staged_res(res, 0, 0, NULL, 0);
+		staged_res(res, 0, 0, NULL, 0, 4);
 		break;
 	case 2:
-		staged_res(res, 1, 0, NULL, 1);
+		staged_res(res, 1, 0, NULL, 1, 6);
 		break;
 	default:
 		return;
@@ -236,7 +239,7 @@ FIXTURE_SETUP(cluster)
 	ASSERT_EQ(0, bft_conf_load(self->conf, &conf, err, sizeof(err)))
 		TH_LOG("%s", err);
 	ASSERT_EQ(0, bft_conf_digest(&conf, self->r.config));
-	ASSERT_EQ(0x8, bft_conf_replace_mask(&conf));
+	ASSERT_EQ(0x8, bft_conf_replace_mask(&conf, N));
 	bft_conf_free(&conf);
 	self->child = fork();
 	ASSERT_LE(0, self->child);
@@ -271,15 +274,18 @@ TEST_F(cluster, staged_takes_each_replicas_own_answer)
 	EXPECT_TRUE(out[0].answered);
 	EXPECT_EQ(0, out[0].epoch);
 	EXPECT_EQ(1, out[0].staged);
+	EXPECT_EQ(5, out[0].n);
 	EXPECT_EQ(0, memcmp(out[0].config, self->r.config, BFT_DIGEST_LEN));
 	EXPECT_FALSE(out[0].left);
 	/* Its wrong answers came first and were ignored. */
 	EXPECT_TRUE(out[1].answered);
 	EXPECT_EQ(0, out[1].staged);
+	EXPECT_EQ(4, out[1].n);
 	EXPECT_FALSE(out[1].left);
 	EXPECT_TRUE(out[2].answered);
 	EXPECT_EQ(1, out[2].epoch);
 	EXPECT_TRUE(out[2].left);
+	EXPECT_EQ(6, out[2].n);
 	EXPECT_FALSE(out[3].answered);
 }
 

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE		/* recvmmsg, sendmmsg */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,68 @@ static int alloc_queues(struct bft_async *a)
 	return 0;
 }
 
+/*
+ * One cluster file, or two joined by ':' while a grow or shrink is staged:
+ * the configuration in force and the next one, in either order. The
+ * client then knows every replica of both epochs: it authenticates for
+ * max(n, n') of them and takes f of the larger (a pure grow or shrink
+ * keeps the smaller set inside the larger, so no more than that f of
+ * its repliers are faulty in either epoch). An id in both files takes
+ * the later epoch's host.
+ */
+static int conf_load_union(const char *paths, struct bft_conf *c, char *err,
+			   size_t errlen)
+{
+	const char *sep = strchr(paths, ':');
+	struct bft_conf *o;
+	char *first;
+	uint32_t i;
+	int ret;
+
+	if (!sep)
+		return bft_conf_load(paths, c, err, errlen);
+	if (strchr(sep + 1, ':')) {
+		snprintf(err, errlen, "%s: at most two configuration files (the epoch in force and the next)",
+			 paths);
+		return -1;
+	}
+	first = strndup(paths, sep - paths);
+	o = calloc(1, sizeof(*o));
+	ret = first && o ? bft_conf_load(first, c, err, errlen) : -1;
+	if (!first || !o)
+		snprintf(err, errlen, "out of memory");
+	free(first);
+	if (ret) {
+		free(o);
+		return ret;
+	}
+	if (bft_conf_load(sep + 1, o, err, errlen)) {
+		bft_conf_free(c);
+		free(o);
+		return -1;
+	}
+	if (o->epoch > c->epoch) {	/* *c keeps the newer one */
+		struct bft_conf t = *c;
+
+		*c = *o;
+		*o = t;
+	}
+	if (strcmp(c->name, o->name) || c->epoch != o->epoch + 1) {
+		snprintf(err, errlen, "%s: not two consecutive epochs of one cluster (%s epoch %" PRIu64 ", %s epoch %" PRIu64 ")",
+			 paths, o->name, o->epoch, c->name, c->epoch);
+		ret = -1;
+	}
+	for (i = c->n_replicas; i < o->n_replicas; i++)
+		c->replicas[i] = o->replicas[i];
+	if (o->n_replicas > c->n_replicas)
+		c->n_replicas = o->n_replicas;
+	bft_conf_free(o);
+	free(o);
+	if (ret)
+		bft_conf_free(c);
+	return ret;
+}
+
 int bft_async_open(struct bft_async **out, const char *conf_path,
 		   const struct bft_client_opts *opts, char *err,
 		   size_t errlen)
@@ -188,7 +251,7 @@ int bft_async_open(struct bft_async **out, const char *conf_path,
 		bft_async_close(a);
 		return bft_errf(err, errlen, BFT_E_SYSTEM, "out of memory");
 	}
-	if (bft_conf_load(conf_path, a->conf, cerr, sizeof(cerr))) {
+	if (conf_load_union(conf_path, a->conf, cerr, sizeof(cerr))) {
 		free(a->conf);
 		a->conf = NULL;
 		bft_async_close(a);

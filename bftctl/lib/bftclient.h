@@ -69,7 +69,8 @@ struct bft_client_opts {
 };
 
 /*
- * Open a client: parse the config file at conf, check that client_id is
+ * Open a client: parse the config file at conf (or two, "OLD:NEW", while
+ * a grow or shrink is staged: see bftctl(8)), check that client_id is
  * one of its [Client] entries and that the private key in key_file
  * matches that entry's PublicKey, and derive the per-replica keys. The
  * socket is IPv4 or dual-stack IPv6 as the replica endpoints need.

@@ -214,7 +214,17 @@ expect 2 err 'has no \[Cluster\] Admin: the replicas refuse every reconfiguratio
 	reconfig -c "$out.conf" -k "$out.key"
 sed -i 's/^Epoch = 1$/Epoch = 0/; s/^Joined = 1$//' "$out.conf"
 expect 2 err 'Epoch is 0, the first configuration' reconfig -c "$out.conf" -k "$out.key"
-rm -f "$out.key" "$out.conf"
+
+# Two files while a grow or shrink is staged: consecutive epochs only.
+sed 's/^Epoch = 0$/Epoch = 2/' "$out.conf" >"$out.e2"
+expect 2 err 'not two consecutive epochs of one cluster \(cli epoch 0, cli epoch 2\)' \
+	req -c "$out.conf:$out.e2" -k "$out.key" -i 5 get k
+expect 2 err 'at most two configuration files' \
+	req -c "$out.conf:$out.e2:$out.conf" -k "$out.key" -i 5 get k
+sed 's/^Name = cli$/Name = other/; s/^Epoch = 2$/Epoch = 1/' "$out.e2" >"$out.e1"
+expect 2 err 'not two consecutive epochs of one cluster \(cli epoch 0, other epoch 1\)' \
+	bench -c "$out.e1:$out.conf" -k "$out.key" --ids 5 --duration 1
+rm -f "$out.key" "$out.conf" "$out.e1" "$out.e2"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -62,9 +62,11 @@ refused() {
 	local rc=$1 re=$2 before after out got
 
 	shift 2
+	# shellcheck disable=SC2086 # a list of netns
 	before=$(state $IN)
 	out=$("$@" 2>&1 >/dev/null)
 	got=$?
+	# shellcheck disable=SC2086
 	after=$(state $IN)
 	ktap_print_msg "rc $got: $(echo "$out" | head -n 3 | tr '\n' ' ')"
 	[ "$before" = "$after" ] ||
@@ -160,12 +162,13 @@ mono_ms() {
 	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
 }
 
-# change NAME CLIENT_CONF NEW_CONF EPOCH N IDS...: bftctl reconfig under
-# load, then every replica in IDS is in EPOCH with n N and they agree.
+# change NAME NEW:OLD EPOCH N IDS...: bftctl reconfig under load (the
+# load's clients name both files too), then every replica in IDS is in
+# EPOCH with n N and they agree.
 change() {
-	local name=$1 cconf=$2 nconf=$3 ep=$4 n=$5 t0 t1 t_end out k i rc
+	local name=$1 cconf=$2 ep=$3 n=$4 t0 t1 t_end out k i rc
 
-	shift 5
+	shift 4
 	cl_bench_bg "$CL_DIR/$name" "$SECS" --clients 8 -c "$cconf"
 	t0=$(mono_ms)
 	sleep $((SECS / 3))
@@ -190,7 +193,7 @@ change() {
 grow() {
 	setconf_on 6 6 "$C1" || return 1
 	# The new file first: reconfig reads the new configuration from it.
-	change grow "$C1:$C0" "$C1" 1 "$MAX" 0 1 2 3 4 5 6 || return 1
+	change grow "$C1:$C0" 1 "$MAX" 0 1 2 3 4 5 6 || return 1
 	[ "$(ns_json 0 f)" = 2 ] && [ "$(ns_json 0 quorum)" = 5 ] ||
 		{ ktap_print_msg "replica 0: f $(ns_json 0 f) quorum $(ns_json 0 quorum)"; return 1; }
 }
@@ -201,7 +204,7 @@ shrink() {
 	for ((i = 0; i < N; i++)); do
 		setconf_on "$i" "$i" "$C2" || return 1
 	done
-	change shrink "$C2:$C1" "$C2" 2 "$N" 0 1 2 3 || return 1
+	change shrink "$C2:$C1" 2 "$N" 0 1 2 3 || return 1
 	[ "$(ns_json 0 f)" = 1 ] && [ "$(ns_json 0 quorum)" = 3 ]
 }
 

@@ -28,7 +28,7 @@
 
 struct reconfig {
 	struct bft_conf conf;
-	const char *file;
+	char *file;			/* NEW.conf */
 	uint32_t admin;
 	uint32_t n_old;			/* n of epoch Epoch - 1 */
 	uint64_t mask;
@@ -280,12 +280,13 @@ static int run(struct reconfig *r, const struct bft_common_opts *o)
 	uint64_t t0;
 	int ret;
 
-	if (bft_client_open(&r->c, r->file, r->admin, o->key, NULL, err,
+	if (bft_client_open(&r->c, o->conf, r->admin, o->key, NULL, err,
 			    sizeof(err))) {
 		fprintf(stderr, "bftctl: %s\n", err);
 		return BFTCTL_EXIT_USAGE;
 	}
-	r->ans = calloc(r->conf.n_replicas, sizeof(*r->ans));
+	/* With NEW:OLD the client also asks the replicas that leave. */
+	r->ans = calloc(bft_client_n(r->c), sizeof(*r->ans));
 	if (!r->ans)
 		return EXIT_SYSTEM;
 	if (opts.json) {
@@ -307,6 +308,27 @@ static int run(struct reconfig *r, const struct bft_common_opts *o)
 		json_object_object_add(r->jo, "ok", json_object_new_boolean(!ret));
 		print_json(r->jo);
 	}
+	return ret;
+}
+
+/* NEW.conf:OLD.conf must name OLD second: the epoch before NEW's. */
+static int old_first(const struct reconfig *r, const char *old_path)
+{
+	struct bft_conf old;
+	char err[512];
+	int ret = 0;
+
+	memset(&old, 0, sizeof(old));
+	if (bft_conf_load(old_path, &old, err, sizeof(err))) {
+		fprintf(stderr, "bftctl: %s\n", err);
+		return -1;
+	}
+	if (old.epoch + 1 != r->conf.epoch) {
+		fprintf(stderr, "bftctl: reconfig -c NEW.conf:OLD.conf: %s has epoch %" PRIu64 ", not the one before %s (%" PRIu64 ")\n",
+			old_path, old.epoch, r->file, r->conf.epoch);
+		ret = -1;
+	}
+	bft_conf_free(&old);
 	return ret;
 }
 
@@ -341,12 +363,18 @@ int cmd_reconfig(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("reconfig", "unexpected argument '%s'",
 				   argv[optind]);
-	r.file = o.conf;
+	/* NEW.conf, or NEW.conf:OLD.conf for a shrink (see bftctl.8). */
+	r.file = strndup(o.conf, strcspn(o.conf, ":"));
+	if (!r.file)
+		return EXIT_SYSTEM;
 	if (bft_conf_load(r.file, &r.conf, err, sizeof(err))) {
 		fprintf(stderr, "bftctl: %s\n", err);
+		free(r.file);
 		return BFTCTL_EXIT_USAGE;
 	}
 	ret = BFTCTL_EXIT_USAGE;
+	if (strchr(o.conf, ':') && old_first(&r, strchr(o.conf, ':') + 1))
+		goto out;
 	if (!r.conf.epoch) {
 		fprintf(stderr, "bftctl: %s: Epoch is 0, the first configuration; a reconfiguration names the next epoch ([Cluster] Epoch)\n",
 			r.file);
@@ -373,6 +401,7 @@ int cmd_reconfig(int argc, char **argv)
 	ret = run(&r, &o);
 out:
 	free(r.ans);
+	free(r.file);
 	bft_client_close(r.c);
 	bft_conf_free(&r.conf);
 	return ret;

@@ -224,6 +224,8 @@ expect 2 err 'at most two configuration files' \
 sed 's/^Name = cli$/Name = other/; s/^Epoch = 2$/Epoch = 1/' "$out.e2" >"$out.e1"
 expect 2 err 'not two consecutive epochs of one cluster \(cli epoch 0, other epoch 1\)' \
 	bench -c "$out.e1:$out.conf" -k "$out.key" --ids 5 --duration 1
+expect 2 err "reconfig -c NEW.conf:OLD.conf: .*conf has epoch 0, not the one before .*e2 \\(2\\)" \
+	reconfig -c "$out.e2:$out.conf" -k "$out.key"
 rm -f "$out.key" "$out.conf" "$out.e1" "$out.e2"
 
 echo "1..$n"

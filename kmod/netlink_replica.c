@@ -133,6 +133,13 @@ int bft_nl_replica_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    "replica id must be below the cluster size");
 		return -EINVAL;
 	}
+	/* Sizes the engine for every epoch; same at every replica. */
+	p.max_n = a[BFT_A_MAX_N] ? nla_get_u32(a[BFT_A_MAX_N]) : p.n;
+	if (p.max_n < p.n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[BFT_A_MAX_N],
+				    "max-n is below the cluster size n");
+		return -EINVAL;
+	}
 	p.n_clients = a[BFT_A_N_CLIENTS] ? nla_get_u32(a[BFT_A_N_CLIENTS]) :
 					   BFT_DEFAULT_CLIENTS;
 	err = bft_nl_parse_addr(info, a[BFT_A_LISTEN], &p.listen);
@@ -158,6 +165,7 @@ int bft_nl_replica_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	p.cfg.n = p.n;
+	p.cfg.max_n = p.max_n;
 	p.cfg.id = p.id;
 	p.cfg.n_clients = p.n_clients;
 	if (a[BFT_A_ADMIN]) {
@@ -350,10 +358,6 @@ int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
 				    "a replica is not its own peer");
 		err = -EINVAL;
-	} else if (id >= r->n) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
-				    "peer id is not below the cluster size");
-		err = -EINVAL;
 	} else if (ep.sa.sa_family != r->listen.sa.sa_family) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ENDPOINT],
 				    "peer address family differs from the listen address");
@@ -368,6 +372,11 @@ int bft_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 					   tb[BFT_PEER_A_KEY_ID] ?
 					   nla_get_u8(tb[BFT_PEER_A_KEY_ID]) : 0,
 					   !tb[BFT_PEER_A_KEY_ID], &ep);
+		if (err == -ERANGE) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
+					    "peer id is not below the cluster size");
+			err = -EINVAL;
+		}
 	}
 	mutex_unlock(&bn->lock);
 	return err;
@@ -638,6 +647,7 @@ static int fill_replica(struct sk_buff *msg, struct bft_replica *r, u32 portid,
 	if (nla_put_string(msg, BFT_A_NAME, r->name) ||
 	    nla_put_u32(msg, BFT_A_REPLICA_ID, r->id) ||
 	    nla_put_u32(msg, BFT_A_N, r->n) ||
+	    nla_put_u32(msg, BFT_A_MAX_N, r->max_n) ||
 	    nla_put_u32(msg, BFT_A_N_CLIENTS, r->n_clients) ||
 	    put_addr(msg, BFT_A_LISTEN, &r->listen) ||
 	    put_policy(msg, r) || put_info(msg, r))

@@ -134,8 +134,9 @@ int bft_udp_recv(struct sock *sk, struct sk_buff *skb)
 		reason = rx_screen(r, skb);
 	}
 	if (!reason) {
-		reason = bft_wire_verify(skb->data, skb->len, r->id, r->n,
-					 bft_mac_lookup, r);
+		/* A removed replica (id >= the new n) is BFT_DROP_SENDER. */
+		reason = bft_wire_verify(skb->data, skb->len, r->id,
+					 READ_ONCE(r->n), bft_mac_lookup, r);
 		rx_key(r, skb, reason);
 	}
 	if (reason) {

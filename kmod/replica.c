@@ -70,6 +70,22 @@ void bft_replica_put_peer(struct bft_replica *r, u32 id, struct bft_peer *p)
 	peer_replace(r, &r->peers[id], p, true);
 }
 
+/*
+ * The epoch switch's n (worker, r->lock): the peers at and above it
+ * leave. Softirq reads n without a lock; the table has room for
+ * BFT_MAX_REPLICAS either way, and a removed peer is freed a grace
+ * period later, so a reader that saw the old n is still safe.
+ */
+void bft_replica_set_n(struct bft_replica *r, u32 n)
+{
+	u32 i;
+
+	lockdep_assert_held(&r->lock);
+	WRITE_ONCE(r->n, n);
+	for (i = n; i < BFT_MAX_REPLICAS; i++)
+		peer_replace(r, &r->peers[i], NULL, false);
+}
+
 /* A peer never published: no reader can hold it. */
 void bft_peer_free(struct bft_peer *p)
 {
@@ -86,6 +102,12 @@ int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 		return PTR_ERR(p);
 	p->endpoint = *ep;
 	mutex_lock(&r->lock);
+	/* Under r->lock: an epoch switch may have just lowered n. */
+	if (id >= r->n) {
+		mutex_unlock(&r->lock);
+		bft_peer_free(p);
+		return -ERANGE;
+	}
 	peer_replace(r, &r->peers[id], p, keep);
 	mutex_unlock(&r->lock);
 	/* Only the worker arms the timer: without this a replica that
@@ -169,6 +191,7 @@ struct bft_replica *bft_replica_create(struct bft_net *bn,
 	strscpy(r->name, p->name, sizeof(r->name));
 	r->id = p->id;
 	r->n = p->n;
+	r->max_n = p->max_n;
 	r->n_clients = p->n_clients;
 	r->listen = p->listen;
 	mutex_init(&r->lock);

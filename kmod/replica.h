@@ -60,7 +60,8 @@ struct bft_replica {
 	char name[BFT_NAME_MAX];
 	u64 gen;			/* unique in bn, tells namesakes apart */
 	u32 id;
-	u32 n;
+	u32 n;				/* of the epoch in force: worker, r->lock */
+	u32 max_n;			/* largest n of any epoch, fixed */
 	u32 n_clients;
 	union bft_sockaddr listen;
 	struct socket *sock;
@@ -118,6 +119,7 @@ struct bft_replica_params {
 	const char *name;
 	u32 id;
 	u32 n;
+	u32 max_n;
 	u32 n_clients;
 	union bft_sockaddr listen;
 	struct bft_config cfg;
@@ -143,6 +145,7 @@ void bft_replica_del_peer(struct bft_replica *r, struct bft_peer __rcu **slot);
 void bft_peer_free(struct bft_peer *p);
 /* Caller holds r->lock. */
 void bft_replica_put_peer(struct bft_replica *r, u32 id, struct bft_peer *p);
+void bft_replica_set_n(struct bft_replica *r, u32 n);
 
 /* staging.c: the next epoch's configuration (REPLICA_SET staged). */
 struct bft_staging *bft_staging_new(u64 epoch, const u8 *config);

@@ -15,7 +15,8 @@
 struct bft_peer *bft_peer_of(struct bft_replica *r, u8 principal, u32 id)
 {
 	if (principal == BFT_PRINCIPAL_REPLICA)
-		return id < r->n ? rcu_dereference(r->peers[id]) : NULL;
+		return id < READ_ONCE(r->n) ? rcu_dereference(r->peers[id]) :
+					      NULL;
 	if (principal == BFT_PRINCIPAL_CLIENT)
 		return id < r->n_clients ? rcu_dereference(r->clients[id]) : NULL;
 	return NULL;

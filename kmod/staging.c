@@ -2,11 +2,13 @@
 /*
  * Staging the next configuration epoch (issue 13, "bftctl setconf" with
  * a higher Epoch): REPLICA_SET with BFT_A_STAGED holds the new hosts of
- * the replaced ids (keys and endpoints) aside, with the digest of the
- * configuration file. Nothing running changes. When the engine switches
- * epochs (ops->reconfig), the staged peers replace the old ones only if
- * the RECONFIG names the staged epoch, digest and replace set; else the
- * old keys stay and reconfig_unstaged counts it. All under r->lock.
+ * the replaced and the added ids (keys and endpoints) aside, with the
+ * epoch's n and the digest of the configuration file. Nothing running
+ * changes. When the engine switches epochs (ops->reconfig), the staged
+ * peers take their places only if the RECONFIG names the staged epoch,
+ * digest, n and replace set; else the old keys stay and
+ * reconfig_unstaged counts it. Either way n becomes the RECONFIG's. All
+ * under r->lock.
  */
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -19,6 +21,7 @@
 struct bft_staging {
 	u64 epoch;
 	u8 config[BFT_DIGEST_LEN];
+	u32 n;				/* of the staged epoch */
 	u64 mask;			/* ids with a staged host */
 	struct bft_peer *peer[BFT_MAX_REPLICAS];	/* not yet published */
 };
@@ -44,6 +47,14 @@ void bft_staging_free(struct bft_staging *s)
 		if (s->peer[i])
 			bft_peer_free(s->peer[i]);
 	kfree_sensitive(s);
+}
+
+/* The mask of ids @lo up to, not including, @hi (<= BFT_MAX_REPLICAS). */
+static u64 ids_between(u32 lo, u32 hi)
+{
+	u64 below_hi = hi >= 64 ? ~0ULL : (1ULL << hi) - 1;
+
+	return lo >= hi ? 0 : below_hi & ~((1ULL << lo) - 1);
 }
 
 /* One new host: id, endpoint and key, checked against the replica. */
@@ -72,9 +83,9 @@ static int stage_peer(struct bft_replica *r, struct genl_info *info,
 		return -EINVAL;
 	}
 	id = nla_get_u32(tb[BFT_PEER_A_ID]);
-	if (id >= r->n) {
+	if (id >= s->n) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_PEER_A_ID],
-				    "staged peer id is not below the cluster size");
+				    "staged peer id is not below the cluster size of the staged epoch");
 		return -EINVAL;
 	}
 	if (id == r->id) {
@@ -118,6 +129,7 @@ int bft_staging_parse(struct bft_replica *r, struct genl_info *info,
 	struct nlattr *a;
 	u64 epoch;
 	int err, rem;
+	u32 n;
 
 	*out = NULL;
 	if (!nest)
@@ -138,9 +150,22 @@ int bft_staging_parse(struct bft_replica *r, struct genl_info *info,
 				    "staged epoch must be the replica's current epoch + 1");
 		return -EINVAL;
 	}
+	n = tb[BFT_STAGED_A_N] ? nla_get_u32(tb[BFT_STAGED_A_N]) : r->n;
+	if (n > r->max_n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_STAGED_A_N],
+				    "staged n is above the replica's max-n");
+		return -EINVAL;
+	}
+	/* Our id leaves the staged epoch: we stop at the switch. */
+	if (r->id >= n && tb[BFT_STAGED_A_PEERS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_STAGED_A_PEERS],
+				    "this replica's id is not below the staged n: it leaves and stages no peers");
+		return -EINVAL;
+	}
 	s = bft_staging_new(epoch, nla_data(tb[BFT_STAGED_A_CONFIG]));
 	if (!s)
 		return -ENOMEM;
+	s->n = n;
 	if (tb[BFT_STAGED_A_PEERS]) {
 		nla_for_each_nested(a, tb[BFT_STAGED_A_PEERS], rem) {
 			if (nla_type(a) != BFT_PEERS_A_PEER) {
@@ -154,7 +179,14 @@ int bft_staging_parse(struct bft_replica *r, struct genl_info *info,
 				goto err;
 		}
 	}
-	if (hweight64(s->mask) > in.f) {
+	/* Every added id needs its host; below both sizes it replaces. */
+	if ((s->mask & ids_between(r->n, n)) != ids_between(r->n, n)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "every id the staged epoch adds (from the current n up to the staged n) needs a staged peer");
+		err = -EINVAL;
+		goto err;
+	}
+	if (hweight64(s->mask & ids_between(0, min(r->n, n))) > in.f) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[BFT_STAGED_A_PEERS],
 				    "more than f replaced ids in one epoch");
 		err = -EINVAL;
@@ -185,37 +217,43 @@ bool bft_staged(void *ctx, u64 *epoch, u8 *config)
 }
 
 /*
- * ops->reconfig: the engine switches to @epoch after checkpoint @seq and
- * sends nothing in it before we return. The staged hosts of the replaced
- * ids take their place only if this is what was staged; a RECONFIG the
- * host was not staged for keeps the old keys (a faulty or careless admin
- * cannot give a correct replica's peers new keys). Worker, r->lock held.
+ * ops->reconfig: the engine switches to @epoch of @n replicas after
+ * checkpoint @seq and sends nothing in it before we return. The staged
+ * hosts take their places only if this is what was staged; a RECONFIG
+ * the host was not staged for keeps the old keys (a faulty or careless
+ * admin cannot give a correct replica's peers new keys, and an added id
+ * without a staged host has no key: its datagrams are dropped). A host
+ * that leaves keeps its tables: it still answers the admin's STAGED
+ * query and helps members of the old epoch behind the switch.
+ * Worker, r->lock held.
  */
 void bft_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 		  const u8 *config)
 {
 	struct bft_replica *r = ctx;
 	struct bft_staging *s = r->staged;
+	u64 added = ids_between(r->n, n);
 	u32 i;
 
 	r->staged = NULL;
-	if (replace & (1ULL << r->id)) {
-		/* We are the replaced host: we stop, nothing to install. */
+	if ((replace & (1ULL << r->id)) || r->id >= n) {
 		bft_staging_free(s);
 		return;
 	}
-	if (!s || s->epoch != epoch || s->mask != replace ||
+	if (!s || s->epoch != epoch || s->n != n ||
+	    (s->mask & ~added) != replace || (s->mask & added) != added ||
 	    memcmp(s->config, config, BFT_DIGEST_LEN)) {
 		r->glue.reconfig_unstaged++;
-		bft_staging_free(s);
-		return;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!s->peer[i])
+				continue;
+			bft_replica_put_peer(r, i, s->peer[i]);
+			s->peer[i] = NULL;
+		}
+		r->glue.reconfig_installed++;
 	}
-	for (i = 0; i < r->n; i++) {
-		if (!s->peer[i])
-			continue;
-		bft_replica_put_peer(r, i, s->peer[i]);
-		s->peer[i] = NULL;
-	}
-	r->glue.reconfig_installed++;
 	bft_staging_free(s);
+	/* After the added peers: a datagram that sees n finds its key. */
+	bft_replica_set_n(r, n);
 }

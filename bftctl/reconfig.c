@@ -29,6 +29,8 @@
 struct reconfig {
 	struct bft_conf conf;
 	char *file;			/* NEW.conf */
+	const char *cconf;		/* -c as given: NEW.conf[:OLD.conf] */
+	uint32_t n_all;			/* replicas the client knows */
 	uint32_t admin;
 	uint32_t n_old;			/* n of epoch Epoch - 1 */
 	uint64_t mask;
@@ -86,7 +88,7 @@ static void json_replicas(struct reconfig *r, const char *key)
 	char dg[2 * BFT_DIGEST_LEN + 1], why[160];
 	uint32_t i;
 
-	for (i = 0; i < r->conf.n_replicas; i++) {
+	for (i = 0; i < r->n_all; i++) {
 		struct json_object *o = json_object_new_object();
 		const struct bft_client_staged *a = &r->ans[i];
 		const char *w = not_staged(r, i, why, sizeof(why));
@@ -118,7 +120,7 @@ static void jset(struct reconfig *r, const char *k, struct json_object *v)
 static int check_staged(struct reconfig *r, int timeout_ms)
 {
 	char why[160], ep[64];
-	uint32_t i, bad = 0;
+	uint32_t i, bad = 0, silent = 0;
 	const char *w;
 	int got;
 
@@ -137,11 +139,15 @@ static int check_staged(struct reconfig *r, int timeout_ms)
 		fprintf(stderr, "bftctl: replica %u (%s) has not staged epoch %" PRIu64 " (%s)\n",
 			i, ep, r->conf.epoch, w);
 		bad++;
+		silent += !r->ans[i].answered;
 	}
 	if (!bad)
 		return 0;
 	fprintf(stderr, "bftctl: reconfig: nothing sent; run 'bftctl setconf NAME %s' on %s\n",
 		r->file, bad == 1 ? "that host" : "those hosts");
+	if (silent == bad && !strchr(r->cconf, ':'))
+		fprintf(stderr, "bftctl: reconfig: (a shrink? replicas of a larger n take only requests authenticated for all of them: name the file in force too, -c %s:OLD.conf)\n",
+			r->file);
 	return 1;
 }
 
@@ -155,7 +161,7 @@ static int old_n(struct reconfig *r)
 	uint32_t i, first = 0, n = 0;
 	char err[256];
 
-	for (i = 0; i < r->conf.n_replicas; i++) {
+	for (i = 0; i < r->n_all; i++) {
 		const struct bft_client_staged *a = &r->ans[i];
 
 		if (!a->answered || a->left || a->epoch + 1 != r->conf.epoch)
@@ -286,7 +292,8 @@ static int run(struct reconfig *r, const struct bft_common_opts *o)
 		return BFTCTL_EXIT_USAGE;
 	}
 	/* With NEW:OLD the client also asks the replicas that leave. */
-	r->ans = calloc(bft_client_n(r->c), sizeof(*r->ans));
+	r->n_all = bft_client_n(r->c);
+	r->ans = calloc(r->n_all, sizeof(*r->ans));
 	if (!r->ans)
 		return EXIT_SYSTEM;
 	if (opts.json) {
@@ -364,6 +371,7 @@ int cmd_reconfig(int argc, char **argv)
 		return usage_error("reconfig", "unexpected argument '%s'",
 				   argv[optind]);
 	/* NEW.conf, or NEW.conf:OLD.conf for a shrink (see bftctl.8). */
+	r.cconf = o.conf;
 	r.file = strndup(o.conf, strcspn(o.conf, ":"));
 	if (!r.file)
 		return EXIT_SYSTEM;

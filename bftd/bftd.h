@@ -50,7 +50,9 @@ struct bftd_stats {
 struct bftd_staging {
 	uint64_t epoch;			/* 0: nothing staged */
 	uint8_t config[BFT_DIGEST_LEN];
-	uint64_t mask;
+	uint32_t n;			/* the epoch's n */
+	uint64_t mask;			/* replaced and added ids, not ours */
+	struct bft_conf conf;		/* the file, d->conf after the switch */
 	struct bft_hmac mac[BFT_MAX_REPLICAS];
 	struct sockaddr_storage ep[BFT_MAX_REPLICAS];
 	socklen_t len[BFT_MAX_REPLICAS];

@@ -19,7 +19,7 @@ static void op_send(void *ctx, u8 principal, u32 id, const void *buf,
 	    d->rx_slen <= sizeof(*d->rx_src)) {
 		bftd_tx_queue(d, d->rx_src, d->rx_slen, buf, len);
 	} else if (principal == BFT_PRINCIPAL_REPLICA && id < d->n &&
-		   id != d->id) {
+		   id != d->id && d->rep_len[id]) {
 		bftd_tx_queue(d, &d->rep_ep[id], d->rep_len[id], buf, len);
 	} else if (principal == BFT_PRINCIPAL_CLIENT && id < d->n_clients &&
 		   d->cli_len[id]) {

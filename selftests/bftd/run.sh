@@ -415,6 +415,104 @@ ok $rc "member: replicas exit cleanly on SIGTERM"
 bad=$(san_clean)
 ok $? "member: no ASan/UBSan/leak reports ${bad}"
 
+# ---- grow 4 -> 5, then shrink 5 -> 4: SIGHUP staging, bftctl reconfig ----
+# MaxReplicas = 5. Epoch 1 adds id 4 (key r4, Joined = 1), a new host
+# started from the new file; epoch 2 drops it again: replica 4 stages the
+# file it is not in and leaves at the switch. reconfig of the shrink
+# names both files (NEW:OLD): the 5 replicas in force take only requests
+# authenticated for all 5.
+mkdir -p "$WORK/member"
+mv "$WORK"/log* "$WORK"/st* "$WORK/member/"
+base=$(free_ports 5)
+CONF=$WORK/resize.conf
+pol=("ViewChangeTimeoutMs = 300" "CheckpointInterval = 8" "LogSize = 16"
+	"Admin = 5" "MaxReplicas = 5")
+write_conf "$WORK/resize0.conf" 4 "$base" 8 "${pol[@]}"
+write_conf "$WORK/resize1.conf" 5 "$base" 8 "${pol[@]}" "Epoch = 1"
+sed -i "s|^PublicKey = $(pub r4)\$|&\nJoined = 1|" "$WORK/resize1.conf"
+write_conf "$WORK/resize2.conf" 4 "$base" 8 "${pol[@]}" "Epoch = 2"
+cp "$WORK/resize0.conf" "$CONF"
+start_cluster "$CONF" 4
+ok $? "resize: 4 bftd replicas up, MaxReplicas 5"
+"${REQ[@]}" -c "$CONF" -i 0 -k "$C" put r0 a >/dev/null
+ok $? "resize: a put in epoch 0"
+# The file's n in reconfig -j (the first "n"; each replica's follows).
+top_n() {
+	tr -d ' \n' | sed -n 's/^{"epoch":[0-9]*,"n":\([0-9]*\),.*/\1/p'
+}
+# staged_on EPOCH ID...: each reports EPOCH staged within 10 s.
+staged_on() {
+	local e=$1 i deadline=$((SECONDS + 10))
+	shift
+	for i in "$@"; do
+		while [ "$(st $i staged_epoch)" != "$e" ]; do
+			[ $SECONDS -ge $deadline ] && return 1
+			sleep 0.05
+		done
+	done
+}
+# in_epoch EPOCH N ID...: each is in EPOCH with n = N.
+in_epoch() {
+	local e=$1 n=$2 i
+	shift 2
+	for i in "$@"; do
+		[ "$(st $i epoch)" = "$e" ] && [ "$(st $i n)" = "$n" ] || return 1
+	done
+}
+cp "$WORK/resize1.conf" "$CONF"
+for i in 0 1 2 3; do
+	kill -HUP "${PIDS[$i]}"
+done
+: >"$WORK/log4"
+start_replica "$CONF" 4
+staged_on 1 0 1 2 3 4
+ok $? "resize: SIGHUP staged the grow on 0-3, new host 4 reports epoch $(st 4 epoch)"
+out=$("$BFTCTL" -j reconfig -t 5000 -c "$CONF" -k "$C" -i 5 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$(json_num n_old <<<"$out")" = 4 ] &&
+	[ "$(top_n <<<"$out")" = 5 ] && [ "$(json_num replace <<<"$out")" = 0 ]
+ok $? "resize: bftctl reconfig grows n 4 -> 5 (rc $rc, n_old $(json_num n_old <<<"$out"), replace $(json_num replace <<<"$out"), $(json_num switch_ms <<<"$out") ms)"
+"${REQ[@]}" -c "$CONF" -i 1 -k "$C" put r1 b >/dev/null &&
+	[ "$("${REQ[@]}" -c "$CONF" -i 1 -k "$C" get r0)" = a ]
+ok $? "resize: n=5 serves, the state of epoch 0 is there"
+wait_converged 15 0 1 2 3 4
+ok $? "resize: all 5 agree on seq and digest: $(converged 0 1 2 3 4)"
+in_epoch 1 5 0 1 2 3 4 && [ "$(st 0 reconfig_installed)" = 1 ] &&
+	[ "$(st 3 reconfig_installed)" = 1 ] && [ "$(st 1 reconfig_unstaged)" = 0 ]
+ok $? "resize: epoch 1 with n = 5 everywhere, the added peer installed (installed $(st 0 reconfig_installed), unstaged $(st 0 reconfig_unstaged))"
+
+cp "$WORK/resize2.conf" "$CONF"
+for i in 0 1 2 3 4; do
+	kill -HUP "${PIDS[$i]}"
+done
+staged_on 2 0 1 2 3 4
+ok $? "resize: SIGHUP staged the shrink on 0-3 and on 4, which leaves"
+"$BFTCTL" reconfig -t 2000 -c "$CONF" -k "$C" -i 5 >"$WORK/out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "name the file in force too, -c $CONF:OLD.conf" "$WORK/out" &&
+	in_epoch 1 5 0 1 2 3 4
+ok $? "resize: reconfig of the shrink with the new file alone: no replica hears it, a hint, nothing changes (rc $rc)"
+out=$("$BFTCTL" -j reconfig -t 5000 -c "$CONF:$WORK/resize1.conf" -k "$C" -i 5 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$(json_num n_old <<<"$out")" = 5 ] &&
+	[ "$(top_n <<<"$out")" = 4 ]
+ok $? "resize: bftctl reconfig shrinks n 5 -> 4 (rc $rc, $(json_num switch_ms <<<"$out") ms)"
+"${REQ[@]}" -c "$CONF" -i 2 -k "$C" put r2 c >/dev/null &&
+	[ "$("${REQ[@]}" -c "$CONF" -i 2 -k "$C" get r1)" = b ]
+ok $? "resize: n=4 serves again, the state of epoch 1 is there"
+wait_converged 15 0 1 2 3
+ok $? "resize: 0-3 agree on seq and digest: $(converged 0 1 2 3)"
+in_epoch 2 4 0 1 2 3 && [ "$(st 0 reconfig_installed)" = 2 ] &&
+	[ "$(st 2 reconfig_unstaged)" = 0 ] && [ "$(st 4 left)" = 1 ]
+ok $? "resize: epoch 2 with n = 4 on 0-3, replica 4 left ($(st 4 left))"
+rc=0
+for i in 0 1 2 3 4; do
+	stop_replica $i TERM || rc=1
+done
+ok $rc "resize: replicas exit cleanly on SIGTERM"
+bad=$(san_clean)
+ok $? "resize: no ASan/UBSan/leak reports ${bad}"
+
 kill "$watchdog" 2>/dev/null
 wait "$watchdog" 2>/dev/null
 finish

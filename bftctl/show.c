@@ -146,8 +146,9 @@ static void membership(struct json_object *o, struct nlattr **in)
 }
 
 /*
- * A peer's key rotation: "key_next" while the next key is installed,
- * "key_send" the id we send with, and the state a person reads.
+ * A peer's key rotation: "key_next" while we switched to the next key and
+ * the peer has not used it yet, "key_send" the id we send with, and the
+ * state a person reads.
  */
 static void peer_keys(struct json_object *po, struct nlattr **pt)
 {
@@ -157,10 +158,7 @@ static void peer_keys(struct json_object *po, struct nlattr **pt)
 		json_object_object_add(po, "key_send", json_object_new_uint64(nla_get_u8(pt[BFT_PEER_A_KEY_SEND])));
 	if (pt[BFT_PEER_A_KEY_NEXT]) {
 		json_object_object_add(po, "key_next", json_object_new_uint64(nla_get_u8(pt[BFT_PEER_A_KEY_NEXT])));
-		state = pt[BFT_PEER_A_KEY_SEND] &&
-			nla_get_u8(pt[BFT_PEER_A_KEY_SEND]) ==
-			nla_get_u8(pt[BFT_PEER_A_KEY_NEXT]) ?
-			"switched" : "overlap";
+		state = "switched";
 	}
 	json_object_object_add(po, "key_state", json_object_new_string(state));
 }

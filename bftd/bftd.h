@@ -73,12 +73,11 @@ struct bftd_rxq {
 	uint8_t *buf;			/* BFTD_BATCH * BFT_WIRE_MAX_DGRAM */
 };
 
-/* Keys with one replica: key id k in key[k & 1] (engine/keyrot.h). */
+/* Keys with one replica: key id k in key[k & 3] (engine/keyrot.h). */
 struct bftd_peer {
-	struct bft_hmac key[2];
-	uint8_t id[2];
+	struct bft_hmac key[BFT_KR_SLOTS];
+	uint8_t id[BFT_KR_SLOTS];
 	uint32_t kr;			/* keyrot.h state word */
-	uint64_t switch_ms;
 };
 
 struct bftd {
@@ -119,6 +118,7 @@ extern const struct bft_ops bftd_ops;
 int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 	      size_t errlen);
 void bftd_keys_free(struct bftd *d);
+int bftd_peer_set_key(struct bftd_peer *p, struct bft_hmac *k);
 int bftd_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 	     u32 niov, u8 tag[BFT_MAC_LEN]);
 u8 bftd_key_id(void *ctx, u8 principal, u32 id);

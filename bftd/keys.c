@@ -13,14 +13,31 @@
 #include "bftd.h"
 
 #define BFTD_MAX_IOV	4
-/* Overlap of a rotation, in view-change timeouts (kmod/keys.h). */
-#define BFTD_KEY_OVERLAP_VC	4
+
+static int peer_fill(struct bftd_peer *p);
+
+/*
+ * Gives @p the key @k (taken over) as id 0, and the ratchet's next two:
+ * a new host, a new key, its rotation starts over.
+ */
+int bftd_peer_set_key(struct bftd_peer *p, struct bft_hmac *k)
+{
+	int i;
+
+	for (i = 0; i < BFT_KR_SLOTS; i++)
+		bft_hmac_free(&p->key[i]);
+	memset(p, 0, sizeof(*p));
+	p->key[0] = *k;
+	k->ctx = NULL;
+	return peer_fill(p);
+}
 
 /* Keys with every other replica and every configured client. */
 int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 	      size_t errlen)
 {
 	struct bft_principal_id me = { BFT_PRINCIPAL_REPLICA, d->id };
+	struct bft_hmac h = { 0 };
 	uint8_t key[BFT_KEY_LEN];
 	uint32_t i;
 	int ret = 0;
@@ -41,7 +58,9 @@ int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 			snprintf(err, errlen,
 				 "cannot derive the key for replica %u", i);
 		else
-			ret = bft_hmac_init(&d->rpeer[i].key[0], key);
+			ret = bft_hmac_init(&h, key);
+		if (!ret)
+			ret = bftd_peer_set_key(&d->rpeer[i], &h);
 	}
 	for (i = 0; i < d->conf.n_clients && !ret; i++) {
 		const struct bft_conf_client *c = &d->conf.clients[i];
@@ -63,19 +82,21 @@ int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 
 void bftd_keys_free(struct bftd *d)
 {
-	uint32_t i;
+	uint32_t i, j;
 
-	for (i = 0; i < BFT_MAX_REPLICAS; i++) {
-		bft_hmac_free(&d->rpeer[i].key[0]);
-		bft_hmac_free(&d->rpeer[i].key[1]);
-	}
+	for (i = 0; i < BFT_MAX_REPLICAS; i++)
+		for (j = 0; j < BFT_KR_SLOTS; j++)
+			bft_hmac_free(&d->rpeer[i].key[j]);
 	for (i = 0; d->cmac && i < d->n_clients; i++)
 		bft_hmac_free(&d->cmac[i]);
 	free(d->cmac);
 	d->cmac = NULL;
 }
 
-/* The key a datagram naming @key_id is checked or MAC'd with, or NULL. */
+/*
+ * The key a datagram naming @key_id is checked or MAC'd with, or NULL: an
+ * id out of the window, or whose key could not be derived.
+ */
 static struct bft_hmac *peer_key(struct bftd_peer *p, uint8_t key_id)
 {
 	int slot = bft_kr_slot(p->kr, key_id);
@@ -99,7 +120,7 @@ int bftd_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 		return -EINVAL;
 	key_id = bft_wget8((const u8 *)iov[0].base, bft_hdr, key_id);
 	if (principal == BFT_PRINCIPAL_REPLICA && id < d->n) {
-		if (!d->rpeer[id].key[0].ctx && !d->rpeer[id].key[1].ctx)
+		if (!d->rpeer[id].key[bft_kr_slot_of(bft_kr_cur(d->rpeer[id].kr))].ctx)
 			return -ENOKEY;
 		h = peer_key(&d->rpeer[id], key_id);
 		if (!h)
@@ -125,65 +146,69 @@ u8 bftd_key_id(void *ctx, u8 principal, u32 id)
 
 	if (principal != BFT_PRINCIPAL_REPLICA || id >= d->n)
 		return 0;
-	return bft_kr_send_id(d->rpeer[id].kr, bftd_mono_ms(),
-			      d->rpeer[id].switch_ms);
+	return bft_kr_send_id(d->rpeer[id].kr);
 }
 
+/* Only a verified datagram moves the state (engine/keyrot.h). */
 void bftd_keys_rx(struct bftd *d, const uint8_t *buf, uint32_t len,
 		  int reason)
 {
 	struct bftd_peer *p;
 	uint32_t sender, s;
-	uint8_t key_id;
 
-	if ((reason && reason != BFT_DROP_KEY_ID) || len < BFT_HDR_LEN ||
+	if (reason || len < BFT_HDR_LEN ||
 	    bft_wget8(buf, bft_hdr, principal) != BFT_PRINCIPAL_REPLICA)
 		return;
 	sender = bft_wget32(buf, bft_hdr, sender);
 	if (sender >= d->n || sender == d->id)
 		return;
 	p = &d->rpeer[sender];
-	key_id = bft_wget8(buf, bft_hdr, key_id);
-	s = reason ? bft_kr_unknown(p->kr, key_id) : bft_kr_seen(p->kr, key_id);
+	s = bft_kr_seen(p->kr, bft_wget8(buf, bft_hdr, key_id));
 	if (s == p->kr)
 		return;
 	p->kr = s;
-	bftd_keys_work(d, bftd_mono_ms());
+	peer_fill(p);
 }
 
-static uint64_t overlap_ms(struct bftd *d)
-{
-	struct bft_config cfg;
-
-	bft_engine_get_config(d->engine, &cfg);
-	return (uint64_t)BFTD_KEY_OVERLAP_VC * cfg.vc_timeout_ms;
-}
-
-/* Installs the ratchet's next key of @p, sending with it from @switch_ms. */
-static int peer_install(struct bftd_peer *p, uint64_t switch_ms)
+/*
+ * Installs keys c + 1 and c + 2 where missing (the ratchet) and frees the
+ * one below c, a completed rotation's old key, as kmod/keys.c does.
+ */
+static int peer_fill(struct bftd_peer *p)
 {
 	uint8_t msg[BFT_KR_RATCHET_LEN], raw[BFT_HMAC_TAG_LEN];
 	struct iovec v = { .iov_base = msg, .iov_len = sizeof(msg) };
-	uint8_t cur = bft_kr_cur(p->kr), next = bft_kr_next(p->kr);
-	struct bft_hmac *k = &p->key[next & 1];
-	int slot = cur & 1, ret;
+	uint8_t id = bft_kr_cur(p->kr);
+	struct bft_hmac *prev = &p->key[bft_kr_slot_of(id)], *k;
+	int i, ret = 0;
 
-	if (p->kr & BFT_KR_NEXT)
-		return -EBUSY;
-	if (p->id[slot] != cur || !p->key[slot].ctx)
+	if (p->id[bft_kr_slot_of(id)] != id || !prev->ctx)
 		return -ENOKEY;
-	bft_kr_ratchet_msg(msg, next);
-	ret = bft_hmac_compute(&p->key[slot], &v, 1, raw);
-	if (!ret) {
-		bft_hmac_free(k);
-		ret = bft_hmac_init(k, raw);
+	for (i = 1; i < BFT_KR_WINDOW && !ret; i++) {
+		id++;
+		k = &p->key[bft_kr_slot_of(id)];
+		if (p->id[bft_kr_slot_of(id)] != id || !k->ctx) {
+			bft_kr_ratchet_msg(msg, id);
+			ret = bft_hmac_compute(prev, &v, 1, raw);
+			bft_hmac_free(k);
+			if (!ret)
+				ret = bft_hmac_init(k, raw);
+			p->id[bft_kr_slot_of(id)] = id;
+		}
+		prev = k;
 	}
 	bft_key_wipe(raw, sizeof(raw));
-	if (ret)
-		return ret;
-	p->id[next & 1] = next;
-	p->switch_ms = switch_ms;
-	return bft_kr_install(&p->kr);
+	id++;
+	bft_hmac_free(&p->key[bft_kr_slot_of(id)]);
+	return ret;
+}
+
+/* Starts a rotation of @p; -EBUSY while one is in progress. */
+static int peer_rotate(struct bftd_peer *p)
+{
+	int ret = (p->kr & BFT_KR_SEND) ? -EBUSY : peer_fill(p);
+
+	return ret ? ret : bft_kr_rotate(&p->kr);
 }
 
 int bftd_keys_rotate(struct bftd *d, uint64_t now)
@@ -195,39 +220,24 @@ int bftd_keys_rotate(struct bftd *d, uint64_t now)
 	for (i = 0; i < d->n; i++) {
 		if (i == d->id)
 			continue;
-		ret = peer_install(&d->rpeer[i], now + overlap_ms(d));
+		ret = peer_rotate(&d->rpeer[i]);
 		started += !ret;
 	}
 	d->rotated_ms = now;
 	return started ? 0 : ret;
 }
 
+/* Periodic rotation, and keys a failed derivation left missing. */
 void bftd_keys_work(struct bftd *d, uint64_t now)
 {
 	struct bft_config cfg;
-	struct bftd_peer *p;
 	uint32_t i;
 
 	bft_engine_get_config(d->engine, &cfg);
 	if (cfg.key_rotation_sec &&
-	    now >= d->rotated_ms + cfg.key_rotation_sec * 1000ULL) {
-		/* A pair still rotating is left to finish first. */
-		for (i = 0; i < d->n; i++)
-			if (i != d->id && !(d->rpeer[i].kr & BFT_KR_NEXT))
-				peer_install(&d->rpeer[i], now + overlap_ms(d));
-		d->rotated_ms = now;
-	}
-	for (i = 0; i < d->n; i++) {
-		p = &d->rpeer[i];
-		if (i == d->id)
-			continue;
-		/* As kmod/keys.c: follow a peer that switched first. */
-		if (p->kr & BFT_KR_FOLLOW) {
-			p->kr = bft_kr_skip(p->kr);
-			peer_install(p, now + overlap_ms(d));
-		}
-		/* A completed rotation: the old key goes now. */
-		else if (!(p->kr & BFT_KR_NEXT))
-			bft_hmac_free(&p->key[bft_kr_next(p->kr) & 1]);
-	}
+	    now >= d->rotated_ms + cfg.key_rotation_sec * 1000ULL)
+		bftd_keys_rotate(d, now);
+	for (i = 0; i < d->n; i++)
+		if (i != d->id)
+			peer_fill(&d->rpeer[i]);
 }

@@ -217,11 +217,7 @@ void bftd_reconfig(void *ctx, u64 epoch, u64 seq, u32 n, u64 replace,
 		if (!(s->mask & (1ULL << i)))
 			continue;
 		/* A new host, a new key: its rotation starts over at id 0. */
-		bft_hmac_free(&d->rpeer[i].key[0]);
-		bft_hmac_free(&d->rpeer[i].key[1]);
-		memset(&d->rpeer[i], 0, sizeof(d->rpeer[i]));
-		d->rpeer[i].key[0] = s->mac[i];
-		s->mac[i].ctx = NULL;
+		bftd_peer_set_key(&d->rpeer[i], &s->mac[i]);
 		d->rep_ep[i] = s->ep[i];
 		d->rep_len[i] = s->len[i];
 	}

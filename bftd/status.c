@@ -142,14 +142,14 @@ int bftd_status_write(const struct bftd *d)
 		if (d->st.drop[k])
 			fprintf(f, "rx_drop_%s %" PRIu64 "\n",
 				bft_drop_name(k), d->st.drop[k]);
-	/* Key ids per peer: key_ID current, key_next_ID during a rotation. */
+	/* Key ids per peer: key_ID current, key_next_ID while we rotate. */
 	for (j = 0; j < d->n; j++) {
 		if (j == d->id)
 			continue;
 		fprintf(f, "key_%u %u\n", j, bft_kr_cur(d->rpeer[j].kr));
-		if (d->rpeer[j].kr & BFT_KR_NEXT)
+		if (d->rpeer[j].kr & BFT_KR_SEND)
 			fprintf(f, "key_next_%u %u\n", j,
-				bft_kr_next(d->rpeer[j].kr));
+				bft_kr_send_id(d->rpeer[j].kr));
 	}
 	if (fclose(f)) {
 		unlink(tmp);

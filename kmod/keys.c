@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Pairwise keys and their live rotation. A peer holds its current key and,
- * during a rotation, the next one; the rules (which key id is accepted,
- * when to switch, when the old key retires) are kmod/engine/keyrot.h's,
+ * Pairwise keys and their live rotation. A peer holds its current key and
+ * the ratchet's next two; the rules (which key id is accepted, which one
+ * to send with, when a rotation completes) are kmod/engine/keyrot.h's,
  * shared with bftd. The receive path moves the state word from softirq
- * with cmpxchg; keys are installed and retired by process context under
- * r->key_lock and freed a grace period later.
+ * with cmpxchg; keys are derived and retired in process context (under
+ * r->key_lock once the peer is published) and freed a grace period later.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -68,10 +68,79 @@ static void key_fingerprint(struct bft_key *k, u8 out[BFT_MAC_TAG_LEN])
 		memset(out, 0, BFT_MAC_TAG_LEN);
 }
 
+/* Key of @p in @slot; @r NULL while nobody else can reach @p. */
+static struct bft_key *slot_key(struct bft_replica *r, struct bft_peer *p,
+				int slot)
+{
+	return rcu_dereference_protected(p->key[slot],
+					 !r || lockdep_is_held(&r->key_lock));
+}
+
+static void slot_set(struct bft_replica *r, struct bft_peer *p, int slot,
+		     struct bft_key *k)
+{
+	struct bft_key *prev = slot_key(r, p, slot);
+
+	rcu_assign_pointer(p->key[slot], k);
+	if (r)
+		key_retire(r, prev);
+	else
+		bft_key_free_now(prev);
+}
+
+/* Key @id by the one-way ratchet from key @id - 1. */
+static struct bft_key *ratchet(struct bft_key *prev, u8 id)
+{
+	u8 msg[BFT_KR_RATCHET_LEN], raw[BFT_MAC_TAG_LEN];
+	struct kvec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	struct bft_key *k;
+	int err;
+
+	bft_kr_ratchet_msg(msg, id);
+	err = bft_mac_compute(&prev->mac, &iov, 1, raw);
+	k = err ? ERR_PTR(err) : key_new(raw, id);
+	memzero_explicit(raw, sizeof(raw));
+	return k;
+}
+
+/*
+ * Installs keys c + 1 and c + 2 where missing and retires the one below c
+ * (a completed rotation's old key), so the peer's next id always has its
+ * key. A rotation completing meanwhile leaves its keys to the next call
+ * (softirq queues it).
+ */
+static int peer_fill(struct bft_replica *r, struct bft_peer *p)
+{
+	u8 id = bft_kr_cur(atomic_read_acquire(&p->kr));
+	struct bft_key *prev, *k;
+	int i;
+
+	prev = slot_key(r, p, bft_kr_slot_of(id));
+	/* Not reached: only a key we hold can become current. */
+	if (!prev || prev->id != id)
+		return -ENOKEY;
+	for (i = 1; i < BFT_KR_WINDOW; i++) {
+		id++;
+		k = slot_key(r, p, bft_kr_slot_of(id));
+		if (!k || k->id != id) {
+			k = ratchet(prev, id);
+			if (IS_ERR(k))
+				return PTR_ERR(k);
+			slot_set(r, p, bft_kr_slot_of(id), k);
+		}
+		prev = k;
+	}
+	id++;
+	if (slot_key(r, p, bft_kr_slot_of(id)))
+		slot_set(r, p, bft_kr_slot_of(id), NULL);
+	return 0;
+}
+
 struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id)
 {
 	struct bft_peer *p;
 	struct bft_key *k;
+	int err;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
@@ -81,9 +150,15 @@ struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id)
 		kfree(p);
 		return ERR_CAST(k);
 	}
-	RCU_INIT_POINTER(p->key[key_id & 1], k);
+	RCU_INIT_POINTER(p->key[bft_kr_slot_of(key_id)], k);
 	atomic_set(&p->kr, key_id);
 	key_fingerprint(k, p->fingerprint);
+	err = peer_fill(NULL, p);
+	if (err) {
+		bft_peer_free_keys(p);
+		kfree_sensitive(p);
+		return ERR_PTR(err);
+	}
 	return p;
 }
 
@@ -96,24 +171,23 @@ void bft_peer_keep_keys(struct bft_peer *new, struct bft_peer *old)
 	    memcmp(new->fingerprint, old->fingerprint, sizeof(new->fingerprint)))
 		return;
 	bft_peer_free_keys(new);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < BFT_KR_SLOTS; i++) {
 		k = rcu_dereference_protected(old->key[i], 1);
 		RCU_INIT_POINTER(new->key[i], k);
 	}
-	WRITE_ONCE(new->switch_ms, READ_ONCE(old->switch_ms));
 	atomic_set(&new->kr, atomic_read(&old->kr));
 	/* Readers of @old keep using the keys until its grace period. */
 	old->keys_moved = true;
 }
 
-/* Both keys; caller guarantees nobody else can reach @p any more. */
+/* Every key; caller guarantees nobody else can reach @p any more. */
 void bft_peer_free_keys(struct bft_peer *p)
 {
 	int i;
 
 	if (p->keys_moved)
 		return;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < BFT_KR_SLOTS; i++) {
 		bft_key_free_now(rcu_dereference_protected(p->key[i], 1));
 		RCU_INIT_POINTER(p->key[i], NULL);
 	}
@@ -122,7 +196,8 @@ void bft_peer_free_keys(struct bft_peer *p)
 /*
  * The key a datagram naming @key_id is checked or MAC'd with, under RCU.
  * The id test closes the race with a key retired and its slot reused
- * between reading the state and the slot.
+ * between reading the state and the slot, and refuses an id whose key
+ * the worker has not derived yet.
  */
 static struct bft_key *peer_key(struct bft_peer *p, u8 key_id)
 {
@@ -143,13 +218,12 @@ int bft_peer_mac(struct bft_peer *p, u8 key_id, const struct kvec *iov,
 	return k ? bft_mac_compute(&k->mac, iov, niov, tag) : -EKEYREJECTED;
 }
 
-u8 bft_peer_send_id(struct bft_peer *p, u64 now_ms)
+u8 bft_peer_send_id(struct bft_peer *p)
 {
-	return bft_kr_send_id(atomic_read(&p->kr), now_ms,
-			      READ_ONCE(p->switch_ms));
+	return bft_kr_send_id(atomic_read(&p->kr));
 }
 
-/* Moves the state word by @step; true if it changed. Any context. */
+/* Moves the state word to @step's; true if it changed. Any context. */
 static bool kr_step(struct bft_peer *p, u32 (*step)(u32 s, u8 id), u8 id)
 {
 	int old = atomic_read(&p->kr), new;
@@ -162,108 +236,56 @@ static bool kr_step(struct bft_peer *p, u32 (*step)(u32 s, u8 id), u8 id)
 	return true;
 }
 
-static u32 kr_skip(u32 s, u8 id)
+static u32 kr_rotate(u32 s, u8 id)
 {
-	return bft_kr_skip(s);
+	bft_kr_rotate(&s);
+	return s;
 }
 
 void bft_peer_rx(struct bft_replica *r, struct bft_peer *p, u8 key_id,
 		 int reason)
 {
-	bool moved = false;
-
-	/* Softirq: the key work itself needs process context. */
-	if (!reason)
-		moved = kr_step(p, bft_kr_seen, key_id);
-	else if (reason == BFT_DROP_KEY_ID)
-		moved = kr_step(p, bft_kr_unknown, key_id);
-	if (moved) {
+	/*
+	 * Softirq. Only a verified datagram moves the state: an unknown or
+	 * forged id is dropped before any HMAC and changes nothing. Deriving
+	 * the keys after a completion needs process context.
+	 */
+	if (!reason && kr_step(p, bft_kr_seen, key_id)) {
 		set_bit(BFT_KEYS_PENDING, &r->key_flags);
 		queue_work(r->wq, &r->work);
 	}
 }
 
-/* The next key by the one-way ratchet from the current one. */
-static struct bft_key *ratchet(struct bft_peer *p, u32 s)
-{
-	u8 msg[BFT_KR_RATCHET_LEN], raw[BFT_MAC_TAG_LEN];
-	struct kvec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
-	struct bft_key *cur, *k;
-	int err;
-
-	cur = rcu_dereference_protected(p->key[bft_kr_cur(s) & 1], 1);
-	/* Not reached: without a next key nothing promotes under us. */
-	if (!cur || cur->id != bft_kr_cur(s))
-		return ERR_PTR(-EAGAIN);
-	bft_kr_ratchet_msg(msg, bft_kr_next(s));
-	err = bft_mac_compute(&cur->mac, &iov, 1, raw);
-	k = err ? ERR_PTR(err) : key_new(raw, bft_kr_next(s));
-	memzero_explicit(raw, sizeof(raw));
-	return k;
-}
-
-/*
- * Installs the ratchet's next key of @p, sending with it from @switch_ms
- * on. Caller holds r->key_lock.
- */
-static int peer_install(struct bft_replica *r, struct bft_peer *p,
-			u64 switch_ms)
-{
-	int old = atomic_read(&p->kr), new;
-	struct bft_key *prev, *k;
-	u32 s;
-
-	if (old & BFT_KR_NEXT)
-		return -EBUSY;
-	k = ratchet(p, old);
-	if (IS_ERR(k))
-		return PTR_ERR(k);
-	WRITE_ONCE(p->switch_ms, switch_ms);
-	/* The key before the bit: a reader that sees NEXT finds it. */
-	prev = rcu_replace_pointer(p->key[k->id & 1], k,
-				   lockdep_is_held(&r->key_lock));
-	key_retire(r, prev);
-	do {
-		s = old;
-		if (bft_kr_install(&s))
-			return -EBUSY;	/* not reached: only we install */
-		new = s;
-	} while (!atomic_try_cmpxchg(&p->kr, &old, new));
-	return 0;
-}
-
-/* The rotation bound: a few view-change timeouts of overlap. */
-static u64 overlap_ms(struct bft_replica *r)
-{
-	struct bft_config cfg;
-
-	lockdep_assert_held(&r->lock);
-	bft_engine_get_config(r->engine, &cfg);
-	return (u64)BFT_KEY_OVERLAP_VC * cfg.vc_timeout_ms;
-}
-
 int bft_keys_rotate(struct bft_replica *r, u32 *started)
 {
-	u64 switch_ms = bft_now_ms() + overlap_ms(r);
 	struct bft_peer *p;
-	int err = 0;
+	int err = 0, ret;
 	u32 i;
 
+	lockdep_assert_held(&r->lock);
 	lockdep_assert_held(&r->key_lock);
 	*started = 0;
-	/* A pair already rotating (a peer rotated first) is left alone. */
-	for (i = 0; i < r->n && err != -ENOMEM; i++) {
+	for (i = 0; i < r->n; i++) {
 		p = rcu_dereference_protected(r->peers[i],
 					      lockdep_is_held(&r->key_lock));
 		if (!p)
 			continue;
-		err = peer_install(r, p, switch_ms);
-		*started += !err;
+		/* A pair already rotating is left to finish first. */
+		if (atomic_read(&p->kr) & BFT_KR_SEND) {
+			err = err ?: -EBUSY;
+			continue;
+		}
+		/* c + 1 must be there before we send with it. */
+		ret = peer_fill(r, p);
+		if (ret) {
+			err = ret;
+			set_bit(BFT_KEYS_PENDING, &r->key_flags);
+			continue;
+		}
+		*started += kr_step(p, kr_rotate, 0);
 	}
 	r->rotated_ms = bft_now_ms();
-	if (*started)
-		return 0;
-	return err;
+	return *started ? 0 : err;
 }
 
 /* Caller holds r->lock; the worker, after softirq flagged a peer. */
@@ -272,8 +294,8 @@ void bft_keys_work(struct bft_replica *r)
 	u64 now = bft_now_ms();
 	struct bft_config cfg;
 	struct bft_peer *p;
+	u32 i, started;
 	bool due;
-	u32 i, s;
 
 	bft_engine_get_config(r->engine, &cfg);
 	due = cfg.key_rotation_sec &&
@@ -281,37 +303,13 @@ void bft_keys_work(struct bft_replica *r)
 	if (!test_and_clear_bit(BFT_KEYS_PENDING, &r->key_flags) && !due)
 		return;
 	mutex_lock(&r->key_lock);
-	if (due) {
-		/* A pair still rotating is left to finish first. */
-		for (i = 0; i < r->n; i++) {
-			p = rcu_dereference_protected(r->peers[i],
-						      lockdep_is_held(&r->key_lock));
-			if (p && !(atomic_read(&p->kr) & BFT_KR_NEXT))
-				peer_install(r, p, now + overlap_ms(r));
-		}
-		r->rotated_ms = now;
-	}
+	if (due)
+		bft_keys_rotate(r, &started);
 	for (i = 0; i < r->n; i++) {
 		p = rcu_dereference_protected(r->peers[i],
 					      lockdep_is_held(&r->key_lock));
-		if (!p)
-			continue;
-		s = atomic_read(&p->kr);
-		/*
-		 * The peer already sends with the next key. Seeing it verify
-		 * completes the rotation at once; a forged key id only makes
-		 * us rotate early, after the usual overlap.
-		 */
-		if (s & BFT_KR_FOLLOW) {
-			kr_step(p, kr_skip, 0);
-			if (peer_install(r, p, now + overlap_ms(r)))
-				set_bit(BFT_KEYS_PENDING, &r->key_flags);
-		}
-		/* A completed rotation: the old key goes now. */
-		else if (!(s & BFT_KR_NEXT))
-			key_retire(r, rcu_replace_pointer(p->key[bft_kr_next(s) & 1],
-							  NULL,
-							  lockdep_is_held(&r->key_lock)));
+		if (p && peer_fill(r, p))
+			set_bit(BFT_KEYS_PENDING, &r->key_flags);
 	}
 	mutex_unlock(&r->key_lock);
 }

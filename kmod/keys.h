@@ -12,9 +12,6 @@
 
 struct bft_replica;
 
-/* Overlap of a rotation, in view-change timeouts: then the sender switches. */
-#define BFT_KEY_OVERLAP_VC	4
-
 /* One generation of a pairwise key. */
 struct bft_key {
 	struct bft_mac_key mac;
@@ -24,9 +21,9 @@ struct bft_key {
 
 /* The keys and endpoint of one other principal (replica or client). */
 struct bft_peer {
-	struct bft_key __rcu *key[2];	/* key id k in key[k & 1] */
+	/* Key id k in key[k & 3]: the current one and the next two. */
+	struct bft_key __rcu *key[BFT_KR_SLOTS];
 	atomic_t kr;			/* engine/keyrot.h state word */
-	u64 switch_ms;			/* send with the next key from then */
 	union bft_sockaddr endpoint;	/* replicas only */
 	/* Tells a re-sent configured key from a new one (not secret). */
 	u8 fingerprint[BFT_MAC_TAG_LEN];
@@ -37,6 +34,7 @@ struct bft_peer {
 /* r->key_flags */
 #define BFT_KEYS_PENDING	0	/* softirq moved a peer's state */
 
+/* The key @raw as id @key_id, with the ratchet's next two. */
 struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id);
 /*
  * If @new was configured with the same key as @old, @new takes over
@@ -50,17 +48,17 @@ void bft_key_free_now(struct bft_key *k);
 /* Under RCU, any context. -EKEYREJECTED: key id not accepted. */
 int bft_peer_mac(struct bft_peer *p, u8 key_id, const struct kvec *iov,
 		 unsigned int niov, u8 tag[BFT_MAC_TAG_LEN]);
-u8 bft_peer_send_id(struct bft_peer *p, u64 now_ms);
+u8 bft_peer_send_id(struct bft_peer *p);
 /* Softirq: a datagram from @p naming @key_id verified (0) or was dropped. */
 void bft_peer_rx(struct bft_replica *r, struct bft_peer *p, u8 key_id,
 		 int reason);
 
 /*
- * Ratchet every peer's key not already rotating; -EBUSY if all are.
- * Caller holds r->lock and r->key_lock.
+ * Start a rotation of every peer not already rotating; -EBUSY if all
+ * are. Caller holds r->lock and r->key_lock.
  */
 int bft_keys_rotate(struct bft_replica *r, u32 *started);
-/* The worker's part: follow, retire, periodic rotation. r->lock held. */
+/* The worker's part: derive, retire, periodic rotation. r->lock held. */
 void bft_keys_work(struct bft_replica *r);
 
 #endif /* _BFT_KEYS_H */

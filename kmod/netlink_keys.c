@@ -13,12 +13,12 @@ int bft_nl_put_peer_keys(struct sk_buff *msg, struct bft_peer *p)
 {
 	u32 s = atomic_read(&p->kr);
 
+	/* key-next: the id we switched to while the peer has not used it. */
 	if (nla_put_u8(msg, BFT_PEER_A_KEY_ID, bft_kr_cur(s)) ||
-	    nla_put_u8(msg, BFT_PEER_A_KEY_SEND,
-		       bft_peer_send_id(p, bft_now_ms())))
+	    nla_put_u8(msg, BFT_PEER_A_KEY_SEND, bft_kr_send_id(s)))
 		return -EMSGSIZE;
-	if ((s & BFT_KR_NEXT) &&
-	    nla_put_u8(msg, BFT_PEER_A_KEY_NEXT, bft_kr_next(s)))
+	if ((s & BFT_KR_SEND) &&
+	    nla_put_u8(msg, BFT_PEER_A_KEY_NEXT, bft_kr_send_id(s)))
 		return -EMSGSIZE;
 	return 0;
 }

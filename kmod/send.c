@@ -59,7 +59,7 @@ static u8 bft_key_id(void *ctx, u8 principal, u32 id)
 	rcu_read_lock();
 	p = bft_peer_of(r, principal, id);
 	if (p)
-		key_id = bft_peer_send_id(p, bft_now_ms());
+		key_id = bft_peer_send_id(p);
 	rcu_read_unlock();
 	return key_id;
 }

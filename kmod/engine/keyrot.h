@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Key ids of one pairwise key during a live rotation: which key id a
- * datagram may name, when a sender switches to the next key and when the
- * old one is retired. Pure rules on a packed state word, shared by bft.ko
- * (which updates the word with cmpxchg from softirq) and bftd. The keys
- * themselves stay with the host; see Documentation/kernel.rst, "Key
- * rotation".
+ * datagram may name, which one to send with, when a rotation completes.
+ * Pure rules on a packed state word, shared by bft.ko (which updates the
+ * word with cmpxchg from softirq) and bftd. The keys themselves stay with
+ * the host; see Documentation/kernel.rst, "Key rotation".
  *
- * A pair has a current key (id cur) and, during a rotation, the next one
- * (id cur + 1, modulo 256). Key id k lives in slot k & 1, so the two never
- * share a slot.
+ * A pair has a current key, id c, and always keeps the ratchet's next two,
+ * c + 1 and c + 2 (modulo 256), installed: a peer never sends an id above
+ * c + 2 (kernel.rst), so whatever a correct peer sends is accepted and a
+ * switch loses nothing. Key id k lives in slot k & 3.
  */
 #ifndef _BFT_KEYROT_H
 #define _BFT_KEYROT_H
@@ -17,8 +17,10 @@
 #include "port.h"
 
 #define BFT_KR_CUR	0xffU		/* id of the current key */
-#define BFT_KR_NEXT	0x100U		/* key cur + 1 is installed */
-#define BFT_KR_FOLLOW	0x200U		/* peer used cur + 1 before we had it */
+#define BFT_KR_SEND	0x100U		/* rotating: we send with c + 1 */
+
+#define BFT_KR_WINDOW	3		/* ids accepted: c, c + 1, c + 2 */
+#define BFT_KR_SLOTS	4		/* key id k in slot k & 3 */
 
 /* Label of the one-way ratchet: next = HMAC(cur, label || next id). */
 #define BFT_KR_RATCHET_LABEL	"bft key ratchet v1"
@@ -29,88 +31,57 @@ static inline u8 bft_kr_cur(u32 s)
 	return s & BFT_KR_CUR;
 }
 
-static inline u8 bft_kr_next(u32 s)
+static inline u8 bft_kr_slot_of(u8 key_id)
 {
-	return (u8)(bft_kr_cur(s) + 1);
+	return key_id & (BFT_KR_SLOTS - 1);
+}
+
+/* True if @key_id is one of the ids the host keeps a key for. */
+static inline bool bft_kr_in_window(u32 s, u8 key_id)
+{
+	return (u8)(key_id - bft_kr_cur(s)) < BFT_KR_WINDOW;
 }
 
 /*
- * Slot (0 or 1) of the key to check a datagram naming @key_id with, or -1:
- * drop it as BFT_DROP_KEY_ID. Only the current id and, while installed,
- * the next one are accepted: once a rotation completes the old id is
- * neither, so its key can never authenticate anything again.
+ * Slot of the key to check a datagram naming @key_id with, or -1: drop
+ * it as BFT_DROP_KEY_ID without computing an HMAC. An id below the
+ * current one is retired: its key can never authenticate anything again.
  */
 static inline int bft_kr_slot(u32 s, u8 key_id)
 {
-	if (key_id == bft_kr_cur(s) ||
-	    ((s & BFT_KR_NEXT) && key_id == bft_kr_next(s)))
-		return key_id & 1;
-	return -1;
+	return bft_kr_in_window(s, key_id) ? bft_kr_slot_of(key_id) : -1;
 }
 
 /*
- * The state after a datagram naming @key_id was dropped as BFT_DROP_KEY_ID:
- * the peer is one key ahead of what we accept. Either it sends with
- * cur + 1 and we lack that key, or we have it but the peer already
- * completed that rotation (it saw us send cur + 1) and started the next
- * one. The host then derives the key after (bft_kr_skip(), ratchet), so
- * one side's rotation is enough for the pair and a pair never waits for
- * a key id that will not come.
- */
-static inline u32 bft_kr_unknown(u32 s, u8 key_id)
-{
-	u8 ahead = (u8)(bft_kr_next(s) + !!(s & BFT_KR_NEXT));
-
-	if (key_id == ahead)
-		return s | BFT_KR_FOLLOW;
-	return s;
-}
-
-/*
- * Before following (FOLLOW) with our next key installed: the peer is past
- * it, so it becomes current and the old key is retired; the host then
- * installs the key after it. Otherwise the state as it is.
- */
-static inline u32 bft_kr_skip(u32 s)
-{
-	if ((s & BFT_KR_FOLLOW) && (s & BFT_KR_NEXT))
-		return bft_kr_next(s) | BFT_KR_FOLLOW;
-	return s;
-}
-
-/*
- * The state after a datagram naming @key_id verified: the peer sending
- * with the next key ends the overlap. The next key becomes current and
- * the old one is retired (its id is no longer accepted).
+ * The state after a datagram naming @key_id verified. An id above the
+ * current one completes the rotation: the peer holds that key, so it
+ * becomes current, we send with it, and the ids below are retired. Only
+ * a valid MAC moves the state: a forged id changes nothing.
  */
 static inline u32 bft_kr_seen(u32 s, u8 key_id)
 {
-	if ((s & BFT_KR_NEXT) && key_id == bft_kr_next(s))
-		return bft_kr_next(s);
-	return s;
-}
-
-/* The state once the next key is installed; -EBUSY while one already is. */
-static inline int bft_kr_install(u32 *s)
-{
-	if (*s & BFT_KR_NEXT)
-		return -EBUSY;
-	*s = (*s | BFT_KR_NEXT) & ~BFT_KR_FOLLOW;
-	return 0;
+	if (key_id == bft_kr_cur(s) || !bft_kr_in_window(s, key_id))
+		return s;
+	return key_id;
 }
 
 /*
- * Key id to send with at @now_ms. A sender switches to the next key at
- * @switch_ms: the install time plus the overlap bound, or at once when the
- * peer already uses it (FOLLOW). Before, the peer may not have the next
- * key yet; after, it has had the bound to install it. The switch is only
- * final once the peer is seen using the key (bft_kr_seen()).
+ * Starts a rotation: from now on we send with c + 1, which the peer
+ * already has. -EBUSY while one is in progress (the peer has not been
+ * seen using c + 1 yet): a rotation never runs two ids ahead of the peer.
  */
-static inline u8 bft_kr_send_id(u32 s, u64 now_ms, u64 switch_ms)
+static inline int bft_kr_rotate(u32 *s)
 {
-	if ((s & BFT_KR_NEXT) && now_ms >= switch_ms)
-		return bft_kr_next(s);
-	return bft_kr_cur(s);
+	if (*s & BFT_KR_SEND)
+		return -EBUSY;
+	*s |= BFT_KR_SEND;
+	return 0;
+}
+
+/* Key id to send with. */
+static inline u8 bft_kr_send_id(u32 s)
+{
+	return (u8)(bft_kr_cur(s) + !!(s & BFT_KR_SEND));
 }
 
 /* The ratchet's input: label, then the id of the key it derives. */

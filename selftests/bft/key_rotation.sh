@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Live key rotation under load, n=4 (Documentation/admin-guide.rst,
-# "Rotating keys"). While bftctl bench runs, `bftctl set r rotate-keys`
-# on replica 0 (at once again: refused, every pair of it rotates), then
-# on replicas 1-3, rotates every pairwise key (0 -> 1, or 2 where a
-# replica rotates after its peers made it follow); then replica 0 alone
-# rotates again and its peers follow. After each, every pair is stable
-# with both ends at the same key id. Every request completes and all
-# replicas agree on the executed seq and state digest. Then replica 3
-# turns adversary and sends CHECKPOINTs with a valid MAC under its old
-# key (id 0): each is dropped as drop_reason_key_id, exactly.
+# "Rotating keys"). `bftctl set r rotate-keys` on idle replica 0 (at once
+# again: refused, every pair of it waits for its peer's next datagram);
+# then, while bftctl bench runs, on replicas 1-3: every pairwise key
+# rotates (0 -> 1, or 2 where a replica rotates after its peer completed
+# the pair's first step); then replica 0 alone rotates again and its
+# peers follow. After each, every pair is stable with both ends at the
+# same key id. The switch is lossless: no datagram is dropped for its key
+# id. Every request completes and all replicas agree on the executed seq
+# and state digest. Then replica 3 turns adversary and sends CHECKPOINTs
+# with a valid MAC under its old key (id 0): each is dropped as
+# drop_reason_key_id, exactly.
 #
 # The load's clients are ids 0-3; the test's own requests use client 4:
 # a client id shared with the load would make the replicas drop that
@@ -81,19 +83,22 @@ keys_settle() {
 	done
 }
 
-rotate_all() {
-	local i
-
-	sleep 1
+# Idle, so no peer datagram completes a pair: every pair of replica 0
+# still rotates when it asks again, which is refused.
+rotate_idle() {
 	cl_b 0 set r rotate-keys || return 1
-	# At once again: every pair of replica 0 rotates, so it is refused.
 	if cl_b 0 set r rotate-keys 2>"$CL_DIR/busy.err"; then
 		ktap_print_msg "a second rotate-keys was accepted during the rotation"
 		return 1
 	fi
 	ktap_print_msg "second rotate-keys: $(cat "$CL_DIR/busy.err")"
-	grep -q "rotation of every peer is in progress" "$CL_DIR/busy.err" ||
-		return 1
+	grep -q "rotation of every peer is in progress" "$CL_DIR/busy.err"
+}
+
+rotate_all() {
+	local i
+
+	sleep 1
 	for ((i = 1; i < N; i++)); do
 		cl_b "$i" set r rotate-keys || return 1
 	done
@@ -126,8 +131,13 @@ under_load() {
 	return "$rc"
 }
 
-# What the rotation cost each replica: datagrams dropped for a key id it
-# did not accept yet (the sender retransmits), and view changes.
+# Lossless: every replica accepted each key id its peers sent.
+no_key_id_drops() {
+	[ "$(cl_sum "$N" drop_reason_key_id)" = 0 ]
+}
+
+# What the rotation cost each replica: datagrams dropped for their key
+# id (none expected), and view changes.
 rot_counters() {
 	local i
 
@@ -154,9 +164,12 @@ old_key_dropped() {
 	adv_expect_exact "$CL_DIR/old.out" "$CL_DIR/before" "$CL_DIR/after"
 }
 
-adv_test_start 6 "$N" "$CLIENTS" "ViewChangeTimeoutMs = $VC_MS" \
+adv_test_start 8 "$N" "$CLIENTS" "ViewChangeTimeoutMs = $VC_MS" \
 	"CheckpointInterval = 32" "LogSize = 64"
+ktap_test_result "rotate-keys again while every pair rotates is refused" \
+	rotate_idle
 ktap_test_result "every key rotates under load, no request fails" under_load
+ktap_test_result "no datagram dropped for its key id" no_key_id_drops
 ktap_test_result "all replicas converge (seq and state digest)" \
 	cl_wait_converged "$N" 50
 ktap_test_result "requests still complete with the new keys" put_get new

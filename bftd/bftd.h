@@ -118,6 +118,7 @@ extern const struct bft_ops bftd_ops;
 int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 	      size_t errlen);
 void bftd_keys_free(struct bftd *d);
+void bftd_peer_clear(struct bftd_peer *p);
 int bftd_peer_set_key(struct bftd_peer *p, struct bft_hmac *k);
 int bftd_mac(void *ctx, u8 principal, u32 id, const struct bft_iov *iov,
 	     u32 niov, u8 tag[BFT_MAC_LEN]);

@@ -16,17 +16,23 @@
 
 static int peer_fill(struct bftd_peer *p);
 
-/*
- * Gives @p the key @k (taken over) as id 0, and the ratchet's next two:
- * a new host, a new key, its rotation starts over.
- */
-int bftd_peer_set_key(struct bftd_peer *p, struct bft_hmac *k)
+/* Every key of @p freed, its rotation state zero. */
+void bftd_peer_clear(struct bftd_peer *p)
 {
 	int i;
 
 	for (i = 0; i < BFT_KR_SLOTS; i++)
 		bft_hmac_free(&p->key[i]);
 	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * Gives @p the key @k (taken over) as id 0, and the ratchet's next two:
+ * a new host, a new key, its rotation starts over.
+ */
+int bftd_peer_set_key(struct bftd_peer *p, struct bft_hmac *k)
+{
+	bftd_peer_clear(p);
 	p->key[0] = *k;
 	k->ctx = NULL;
 	return peer_fill(p);
@@ -82,11 +88,10 @@ int bftd_keys(struct bftd *d, const uint8_t priv[BFT_KEY_LEN], char *err,
 
 void bftd_keys_free(struct bftd *d)
 {
-	uint32_t i, j;
+	uint32_t i;
 
 	for (i = 0; i < BFT_MAX_REPLICAS; i++)
-		for (j = 0; j < BFT_KR_SLOTS; j++)
-			bft_hmac_free(&d->rpeer[i].key[j]);
+		bftd_peer_clear(&d->rpeer[i]);
 	for (i = 0; d->cmac && i < d->n_clients; i++)
 		bft_hmac_free(&d->cmac[i]);
 	free(d->cmac);

@@ -180,9 +180,7 @@ static void drop_peers(struct bftd *d, uint32_t n)
 	uint32_t i;
 
 	for (i = n; i < d->n; i++) {
-		bft_hmac_free(&d->rpeer[i].key[0]);
-		bft_hmac_free(&d->rpeer[i].key[1]);
-		memset(&d->rpeer[i], 0, sizeof(d->rpeer[i]));
+		bftd_peer_clear(&d->rpeer[i]);
 		memset(&d->rep_ep[i], 0, sizeof(d->rep_ep[i]));
 		d->rep_len[i] = 0;
 	}

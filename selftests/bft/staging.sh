@@ -202,7 +202,11 @@ grow_ok() {
 		tr '\n' ' ')"
 	# Running n, max-n and peers stay until the switch.
 	has "'staged-epoch': 4" && has "'n': 4[,}]" && has "'max-n': 5" &&
-		[ "$(endpoints "$BEFORE")" = "$(endpoints "$(state)")" ]
+		[ "$(endpoints "$BEFORE")" = "$(endpoints "$(state)")" ] ||
+		return 1
+	out=$(b -j show r0)
+	ktap_print_msg "bftctl -j show: $(echo "$out" | grep -oE '"(n|max_n|staged_epoch)": *[0-9]+' | tr '\n' ' ')"
+	has '"max_n": *5' && has '"n": *4'
 }
 ktap_test_result "staging n 5 (id 4 added, id 1 replaced) on n 4, max-n 5" grow_ok
 

@@ -136,7 +136,7 @@ static int peer_fill(struct bft_replica *r, struct bft_peer *p)
 	return 0;
 }
 
-struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id)
+static struct bft_peer *peer_new(const u8 *raw, u8 key_id, bool rotates)
 {
 	struct bft_peer *p;
 	struct bft_key *k;
@@ -153,13 +153,23 @@ struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id)
 	RCU_INIT_POINTER(p->key[bft_kr_slot_of(key_id)], k);
 	atomic_set(&p->kr, key_id);
 	key_fingerprint(k, p->fingerprint);
-	err = peer_fill(NULL, p);
+	err = rotates ? peer_fill(NULL, p) : 0;
 	if (err) {
 		bft_peer_free_keys(p);
 		kfree_sensitive(p);
 		return ERR_PTR(err);
 	}
 	return p;
+}
+
+struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id)
+{
+	return peer_new(raw, key_id, true);
+}
+
+struct bft_peer *bft_client_alloc(const u8 *raw, u8 key_id)
+{
+	return peer_new(raw, key_id, false);
 }
 
 void bft_peer_keep_keys(struct bft_peer *new, struct bft_peer *old)

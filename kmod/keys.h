@@ -36,6 +36,8 @@ struct bft_peer {
 
 /* The key @raw as id @key_id, with the ratchet's next two. */
 struct bft_peer *bft_peer_alloc(const u8 *raw, u8 key_id);
+/* A client's: not rotated live, so the one key alone. */
+struct bft_peer *bft_client_alloc(const u8 *raw, u8 key_id);
 /*
  * If @new was configured with the same key as @old, @new takes over
  * @old's keys and rotation state, so re-applying an unchanged cluster

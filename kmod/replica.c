@@ -120,7 +120,7 @@ int bft_replica_set_peer(struct bft_replica *r, u32 id, const u8 *key,
 int bft_replica_set_client(struct bft_replica *r, u32 id, const u8 *key,
 			   u8 key_id)
 {
-	struct bft_peer *p = bft_peer_alloc(key, key_id);
+	struct bft_peer *p = bft_client_alloc(key, key_id);
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);

@@ -15,7 +15,7 @@
 # switch every replica of the new epoch reports it with the new n, f and
 # quorum and they agree on the executed seq and state digest; replicas 4
 # to 6 report left after the shrink, and a removed replica's messages
-# are dropped by reason. Bad input gives a clear error and changes
+# are dropped by reason (drop_reason_sender). Bad input gives a clear error and changes
 # nothing: n' above MaxReplicas, a file with another MaxReplicas, a grow
 # not staged on one new host. Reported, not asserted: the switch time
 # and the load's requests/s before, during and after each change.
@@ -222,8 +222,26 @@ leavers_left() {
 	left_all
 }
 
+sender_drops_above() {
+	[ "$(cl_counter 0 drop_reason_sender)" -gt "$1" ]
+}
+
+# Replica 5 again on its host with the epoch-1 file (n = 7): replica 0,
+# now n = 4, drops whatever it sends as from no replica of the epoch.
+leaver_dropped() {
+	local before after
+
+	before=$(cl_counter 0 drop_reason_sender)
+	cl_b 5 replica del r && setconf_on 5 5 "$C1" || return 1
+	slowwait 10 sender_drops_above "${before:-0}"
+	after=$(cl_counter 0 drop_reason_sender)
+	ktap_print_msg "replica 0 drop_reason_sender: $before -> $after"
+	cl_b 5 replica del r
+	[ "${after:-0}" -gt "${before:-0}" ]
+}
+
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 8
 bft_require "$BFTCTL" ip awk
 [ -x "$LINCHECK" ] || ktap_exit_fail_msg "no lincheck at $LINCHECK"
 
@@ -236,5 +254,6 @@ ktap_test_result "grow not staged on new host 6: reconfig names it, nothing chan
 ktap_test_result "grow n=4 to n=7 under load: no failed request, epoch 1 agrees" grow
 ktap_test_result "shrink n=7 to n=4 under load: no failed request, epoch 2 agrees" shrink
 ktap_test_result "replicas 4, 5 and 6 report left" leavers_left
+ktap_test_result "a removed replica's messages are dropped (drop_reason_sender)" leaver_dropped
 ktap_test_result "no kernel warnings" dmesg_clean
 ktap_finished

@@ -87,7 +87,7 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	replica_config teardown cluster bad_input flood checkpoint memory \
 	byz_client silent_primary equivocate restart_backup restart_netns \
-	nl_fuzz wire_fuzz key_churn
+	nl_fuzz wire_fuzz key_churn reconfig resize
 
 # ... in several boots, each a stage of its own, which make check queues
 # for both of its lanes longest first (scripts/check.sh). The groups are
@@ -98,8 +98,11 @@ VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 VM_DEBUG_CHUNK_1 ?= restart_backup restart_netns vm_env nomodule
 VM_DEBUG_CHUNK_2 ?= memory checkpoint bad_input flood
 VM_DEBUG_CHUNK_3 ?= cluster byz_client key_churn module_load netns
-VM_DEBUG_NAMED := 1 2 3
-VM_DEBUG_LAST := 4
+# Membership changes: staged peers installed and removed ones RCU-freed
+# at the switch, under traffic (about 300 s each on the debug kernel).
+VM_DEBUG_CHUNK_4 ?= reconfig resize
+VM_DEBUG_NAMED := 1 2 3 4
+VM_DEBUG_LAST := 5
 VM_DEBUG_GROUPED := $(foreach c,$(VM_DEBUG_NAMED),$(VM_DEBUG_CHUNK_$(c)))
 VM_DEBUG_CHUNK_$(VM_DEBUG_LAST) = $(filter-out $(VM_DEBUG_GROUPED),$(VM_TESTS_DEBUG))
 ifneq ($(words $(VM_DEBUG_GROUPED)),$(words $(sort $(VM_DEBUG_GROUPED))))

@@ -28,7 +28,12 @@ N=4
 NEW=4			# netns index of replica 2's new host (10.77.0.5)
 CLIENTS=9
 ADMIN=8
-SECS=${BFT_RECONF_SECS:-12}
+# The debug kernel (KASAN, lockdep) needs the switch paths, not the load.
+if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
+	SECS=${BFT_RECONF_SECS:-6}
+else
+	SECS=${BFT_RECONF_SECS:-12}
+fi
 OLD_CONF=
 NEW_CONF=
 

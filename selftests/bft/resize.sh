@@ -28,7 +28,12 @@ N=4
 MAX=7
 CLIENTS=9
 ADMIN=8
-SECS=${BFT_RESIZE_SECS:-12}
+# The debug kernel (KASAN, lockdep) needs the switch paths, not the load.
+if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
+	SECS=${BFT_RESIZE_SECS:-6}
+else
+	SECS=${BFT_RESIZE_SECS:-12}
+fi
 C0=
 C1=
 C2=

@@ -23,6 +23,7 @@ set -u
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
+. "$(dirname "$0")/reconf_lib.sh"
 
 N=4
 NEW=4			# netns index of replica 2's new host (10.77.0.5)
@@ -42,24 +43,6 @@ cleanup() {
 	cl_cleanup
 }
 trap cleanup EXIT
-
-# ns_json NS KEY [SECTION]: a field of `show -j` in replica netns NS.
-ns_json() {
-	cl_b "$1" -j show r | json_get "$2" "${3:-}"
-}
-
-# state NS...: epoch/staged/pending/left of each, one line, for "nothing
-# changed" comparisons (one bftctl call per replica).
-state() {
-	local i j
-
-	for i in "$@"; do
-		j=$(cl_b "$i" -j show r)
-		printf '%s:%s/%s/%s/%s ' "$i" "$(echo "$j" | json_get epoch)" \
-			"$(echo "$j" | json_get staged_epoch)" \
-			"$(echo "$j" | json_get reconf_at)" "$(echo "$j" | json_get left)"
-	done
-}
 
 # new_conf: replica 2 on the new host (new key, endpoint), Epoch = 1.
 new_conf() {
@@ -85,7 +68,7 @@ setup() {
 	NEW_CONF=$CL_DIR/new.conf
 	new_conf || return 1
 	cl_req put before 1 >/dev/null || return 1
-	[ "$(ns_json 0 epoch)" = 0 ] && [ "$(ns_json 0 staged_epoch)" = 0 ]
+	[ "$(rc_json 0 epoch)" = 0 ] && [ "$(rc_json 0 staged_epoch)" = 0 ]
 }
 
 # reconfig [OPTIONS]: bftctl reconfig as the admin, with the new file.
@@ -93,21 +76,9 @@ reconfig() {
 	cl_c reconfig -c "$NEW_CONF" -k "$CL_DIR/client.key" "$@"
 }
 
-# refused WANT_RC REGEX CMD...: CMD fails with WANT_RC and REGEX on stderr,
-# and no replica's epoch, staging or pending switch changed ($IN: the
-# netns with a replica, 0 1 2 3 by default).
+# refused WANT_RC REGEX CMD...: rc_refused on replicas 0 1 2 3, or $IN.
 refused() {
-	local rc=$1 re=$2 before after out got
-
-	shift 2
-	before=$(state ${IN:-0 1 2 3})
-	out=$("$@" 2>&1 >/dev/null)
-	got=$?
-	after=$(state ${IN:-0 1 2 3})
-	ktap_print_msg "rc $got: $(echo "$out" | head -n 4 | tr '\n' ' ')"
-	[ "$before" = "$after" ] ||
-		{ ktap_print_msg "changed: $before -> $after"; return 1; }
-	[ "$got" = "$rc" ] && echo "$out" | grep -Eq -- "$re"
+	RC_IN=${IN:-0 1 2 3} rc_refused "$@"
 }
 
 bad_size() {
@@ -129,9 +100,9 @@ not_staged() {
 	for i in 0 1; do
 		cl_b "$i" setconf r "$NEW_CONF" replica "$i" \
 			private-key "$CL_DIR/r$i.key" || return 1
-		[ "$(ns_json "$i" staged_epoch)" = 1 ] || return 1
+		[ "$(rc_json "$i" staged_epoch)" = 1 ] || return 1
 	done
-	[ "$(ns_json "$NEW" epoch)" = 1 ] || return 1
+	[ "$(rc_json "$NEW" epoch)" = 1 ] || return 1
 	refused 1 "replica 3 \\($(cl_addr 4):$CL_PORT\\) has not staged epoch 1 \\(reports epoch 0 in force, nothing staged\\)" \
 		reconfig -t 2000
 }
@@ -140,64 +111,19 @@ non_admin() {
 	refused 1 "client 0 is not the cluster's admin" reconfig -i 0
 }
 
-# throughput FROM TO: requests/s completed in [FROM, TO) ms of
-# CLOCK_MONOTONIC, from the load's history.
-throughput() {
-	awk -v a="$1" -v b="$2" '$3 != "-" { t = $3 / 1e6; if (t >= a && t < b) k++ }
-		END { printf "%.0f", (b > a ? k * 1000 / (b - a) : 0) }' \
-		"$CL_DIR"/load.hist
-}
-
-# dip FROM TO: the slowest 250 ms of [FROM, TO), in requests/s.
-dip() {
-	awk -v a="$1" -v b="$2" '$3 != "-" { t = $3 / 1e6
-			if (t >= a && t < b) c[int((t - a) / 250)]++ }
-		END { n = int((b - a) / 250); m = -1
-			for (i = 0; i < n; i++) if (m < 0 || c[i] + 0 < m) { m = c[i] + 0; w = i }
-			printf "%d requests/s in the 250 ms from +%d ms", m * 4, w * 250 }' \
-		"$CL_DIR"/load.hist
-}
-
-mono_ms() {
-	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
-}
-
 # Under load: stage on replica 3, reconfig, measure.
 replace() {
-	local t0 t1 t_end out k i rc
-
-	cl_b 3 setconf r "$NEW_CONF" replica 3 private-key "$CL_DIR/r3.key" ||
-		return 1
-	cl_bench_bg "$CL_DIR/load" "$SECS" --clients 8
-	t0=$(mono_ms)
-	sleep $((SECS / 3))
-	t1=$(mono_ms)
-	out=$(cl_c -j reconfig -c "$NEW_CONF" -k "$CL_DIR/client.key" 2>&1)
-	rc=$?
-	t_end=$(mono_ms)
-	echo "$out" | grep -E '"(at|switched|switch_ms|staged_check_ms|ok)"' | tr -d ' \n' |
-		sed 's/^/# reconfig: /; s/$/\n/'
-	cl_bench_wait "$CL_DIR/load" || return 1
-	[ "$rc" = 0 ] || { echo "$out" | sed 's/^/# /'; return 1; }
-	k=$(echo "$out" | json_get switch_ms)
-	ktap_print_msg "switch: bftctl reconfig took $((t_end - t1)) ms in all, $k ms from RECONFIG to epoch 1 at every replica"
-	ktap_print_msg "requests/s: before $(throughput "$t0" "$t1"), during $(throughput "$t1" "$t_end"), after $(throughput "$t_end" $((t0 + SECS * 1000)))"
-	ktap_print_msg "slowest around the switch: $(dip $((t1 - 1000)) $((t_end + 1000))) (window from 1 s before bftctl reconfig to 1 s after)"
-	cl_lincheck || return 1
-	for i in 0 1 3 "$NEW"; do
-		[ "$(ns_json "$i" epoch)" = 1 ] ||
-			{ ktap_print_msg "netns $i: $(state "$i")"; return 1; }
-	done
-	cl_converged_ids 60 0 1 3 "$NEW"
+	cl_b 3 setconf r "$NEW_CONF" replica 3 private-key "$CL_DIR/r3.key" &&
+		rc_under_load load "$SECS" "$OLD_CONF" "$NEW_CONF" 1 "$N" 0 1 3 "$NEW"
 }
 
 left_is() {
-	[ "$(ns_json 2 left)" = "$1" ]
+	[ "$(rc_json 2 left)" = "$1" ]
 }
 
 old_host_left() {
 	slowwait 10 left_is true
-	ktap_print_msg "old host of replica 2: $(state 2)"
+	ktap_print_msg "old host of replica 2: $(rc_state 2)"
 	left_is true
 }
 

@@ -23,6 +23,7 @@ set -u
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
+. "$(dirname "$0")/reconf_lib.sh"
 
 N=4
 MAX=7
@@ -43,41 +44,6 @@ cleanup() {
 	cl_cleanup
 }
 trap cleanup EXIT
-
-ns_json() {
-	cl_b "$1" -j show r | json_get "$2" "${3:-}"
-}
-
-# state NS...: epoch/staged/pending/left/n of each, for "nothing changed".
-state() {
-	local i j
-
-	for i in "$@"; do
-		j=$(cl_b "$i" -j show r 2>/dev/null)
-		printf '%s:%s/%s/%s/%s/%s ' "$i" "$(echo "$j" | json_get epoch)" \
-			"$(echo "$j" | json_get staged_epoch)" \
-			"$(echo "$j" | json_get reconf_at)" \
-			"$(echo "$j" | json_get left)" "$(echo "$j" | json_get n)"
-	done
-}
-
-# refused WANT_RC REGEX CMD...: CMD fails with WANT_RC and REGEX on
-# stderr, and no replica in $IN changed.
-refused() {
-	local rc=$1 re=$2 before after out got
-
-	shift 2
-	# shellcheck disable=SC2086 # a list of netns
-	before=$(state $IN)
-	out=$("$@" 2>&1 >/dev/null)
-	got=$?
-	# shellcheck disable=SC2086
-	after=$(state $IN)
-	ktap_print_msg "rc $got: $(echo "$out" | head -n 3 | tr '\n' ' ')"
-	[ "$before" = "$after" ] ||
-		{ ktap_print_msg "changed: $before -> $after"; return 1; }
-	[ "$got" = "$rc" ] && echo "$out" | grep -Eq -- "$re"
-}
 
 # grow_conf: epoch 1, replicas 4..6 on hosts 5..7 with new keys.
 grow_conf() {
@@ -115,7 +81,7 @@ setup() {
 	C2=$CL_DIR/shrink.conf
 	grow_conf && shrink_conf || return 1
 	cl_req put before 1 >/dev/null || return 1
-	[ "$(ns_json 0 max_n)" = "$MAX" ] && [ "$(ns_json 0 n)" = "$N" ]
+	[ "$(rc_json 0 max_n)" = "$MAX" ] && [ "$(rc_json 0 n)" = "$N" ]
 }
 
 # setconf_on NS ID FILE
@@ -124,12 +90,13 @@ setconf_on() {
 }
 
 bad_input() {
-	IN="0 1 2 3"
+	# shellcheck disable=SC2034 # read by rc_refused
+	RC_IN="0 1 2 3"
 	sed 's/^MaxReplicas = .*/MaxReplicas = 8/' "$C1" >"$CL_DIR/max8.conf"
-	refused 1 'MaxReplicas' setconf_on 0 0 "$CL_DIR/max8.conf" || return 1
+	rc_refused 1 'MaxReplicas' setconf_on 0 0 "$CL_DIR/max8.conf" || return 1
 	# Replica 7 with MaxReplicas 7: the parser names the line.
 	sed 's/^MaxReplicas = .*/MaxReplicas = 6/' "$C1" >"$CL_DIR/max6.conf"
-	refused 1 'max6.conf:[0-9]+: .*MaxReplicas' \
+	rc_refused 1 'max6.conf:[0-9]+: .*MaxReplicas' \
 		setconf_on 0 0 "$CL_DIR/max6.conf"
 }
 
@@ -137,70 +104,26 @@ bad_input() {
 not_staged() {
 	local i
 
-	IN="0 1 2 3 4 5"
+	# shellcheck disable=SC2034
+	RC_IN="0 1 2 3 4 5"
 	for i in 4 5; do
 		setconf_on "$i" "$i" "$C1" || return 1
-		[ "$(ns_json "$i" epoch)" = 1 ] || return 1
+		[ "$(rc_json "$i" epoch)" = 1 ] || return 1
 	done
 	for ((i = 0; i < N; i++)); do
 		setconf_on "$i" "$i" "$C1" || return 1
-		[ "$(ns_json "$i" staged_epoch)" = 1 ] || return 1
+		[ "$(rc_json "$i" staged_epoch)" = 1 ] || return 1
 	done
-	refused 1 "replica 6 \\($(cl_addr 7):$CL_PORT\\) " \
+	rc_refused 1 "replica 6 \\($(cl_addr 7):$CL_PORT\\) " \
 		cl_c reconfig -c "$C1" -k "$CL_DIR/client.key" -t 2000
-}
-
-throughput() {
-	awk -v a="$1" -v b="$2" '$3 != "-" { t = $3 / 1e6; if (t >= a && t < b) k++ }
-		END { printf "%.0f", (b > a ? k * 1000 / (b - a) : 0) }' "$3"
-}
-
-dip() {
-	awk -v a="$1" -v b="$2" '$3 != "-" { t = $3 / 1e6
-			if (t >= a && t < b) c[int((t - a) / 250)]++ }
-		END { n = int((b - a) / 250); m = -1
-			for (i = 0; i < n; i++) if (m < 0 || c[i] + 0 < m) { m = c[i] + 0; w = i }
-			printf "%d requests/s in the 250 ms from +%d ms", m * 4, w * 250 }' "$3"
-}
-
-mono_ms() {
-	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
-}
-
-# change NAME NEW:OLD EPOCH N IDS...: bftctl reconfig under load (the
-# load's clients name both files too), then every replica in IDS is in
-# EPOCH with n N and they agree.
-change() {
-	local name=$1 cconf=$2 ep=$3 n=$4 t0 t1 t_end out k i rc
-
-	shift 4
-	cl_bench_bg "$CL_DIR/$name" "$SECS" --clients 8 -c "$cconf"
-	t0=$(mono_ms)
-	sleep $((SECS / 3))
-	t1=$(mono_ms)
-	out=$(cl_c -j reconfig -c "$cconf" -k "$CL_DIR/client.key" 2>&1)
-	rc=$?
-	t_end=$(mono_ms)
-	cl_bench_wait "$CL_DIR/$name" || return 1
-	[ "$rc" = 0 ] || { echo "$out" | sed 's/^/# /'; return 1; }
-	k=$(echo "$out" | json_get switch_ms)
-	ktap_print_msg "$name: bftctl reconfig took $((t_end - t1)) ms in all, $k ms from RECONFIG to epoch $ep at every replica"
-	ktap_print_msg "$name requests/s: before $(throughput "$t0" "$t1" "$CL_DIR/$name.hist"), during $(throughput "$t1" "$t_end" "$CL_DIR/$name.hist"), after $(throughput "$t_end" $((t0 + SECS * 1000)) "$CL_DIR/$name.hist")"
-	ktap_print_msg "$name slowest: $(dip $((t1 - 1000)) $((t_end + 1000)) "$CL_DIR/$name.hist") (from 1 s before bftctl reconfig to 1 s after)"
-	cl_lincheck || return 1
-	for i in "$@"; do
-		[ "$(ns_json "$i" epoch)" = "$ep" ] && [ "$(ns_json "$i" n)" = "$n" ] ||
-			{ ktap_print_msg "netns $i: $(state "$i")"; return 1; }
-	done
-	cl_converged_ids 60 "$@"
 }
 
 grow() {
 	setconf_on 6 6 "$C1" || return 1
 	# The new file first: reconfig reads the new configuration from it.
-	change grow "$C1:$C0" 1 "$MAX" 0 1 2 3 4 5 6 || return 1
-	[ "$(ns_json 0 f)" = 2 ] && [ "$(ns_json 0 quorum)" = 5 ] ||
-		{ ktap_print_msg "replica 0: f $(ns_json 0 f) quorum $(ns_json 0 quorum)"; return 1; }
+	rc_under_load grow "$SECS" "$C1:$C0" "$C1:$C0" 1 "$MAX" 0 1 2 3 4 5 6 || return 1
+	[ "$(rc_json 0 f)" = 2 ] && [ "$(rc_json 0 quorum)" = 5 ] ||
+		{ ktap_print_msg "replica 0: f $(rc_json 0 f) quorum $(rc_json 0 quorum)"; return 1; }
 }
 
 shrink() {
@@ -209,21 +132,21 @@ shrink() {
 	for ((i = 0; i < N; i++)); do
 		setconf_on "$i" "$i" "$C2" || return 1
 	done
-	change shrink "$C2:$C1" 2 "$N" 0 1 2 3 || return 1
-	[ "$(ns_json 0 f)" = 1 ] && [ "$(ns_json 0 quorum)" = 3 ]
+	rc_under_load shrink "$SECS" "$C2:$C1" "$C2:$C1" 2 "$N" 0 1 2 3 || return 1
+	[ "$(rc_json 0 f)" = 1 ] && [ "$(rc_json 0 quorum)" = 3 ]
 }
 
 left_all() {
 	local i
 
 	for ((i = N; i < MAX; i++)); do
-		[ "$(ns_json "$i" left)" = true ] || return 1
+		[ "$(rc_json "$i" left)" = true ] || return 1
 	done
 }
 
 leavers_left() {
 	slowwait 10 left_all
-	ktap_print_msg "replicas 4-6: $(state 4 5 6)"
+	ktap_print_msg "replicas 4-6: $(rc_state 4 5 6)"
 	left_all
 }
 

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Membership changes of a cluster_lib.sh cluster (reconfig.sh, resize.sh):
+# the replicas' epoch state for "nothing changed" checks, and bftctl
+# reconfig under closed-loop load with its switch time and throughput.
+# Replica names are "r"; the admin's key is $CL_DIR/client.key.
+
+# rc_json NS KEY [SECTION]: a field of `show -j` in replica netns NS.
+rc_json() {
+	cl_b "$1" -j show r | json_get "$2" "${3:-}"
+}
+
+# rc_state NS...: epoch/staged/pending/left/n of each, one line (one
+# bftctl call per replica).
+rc_state() {
+	local i j
+
+	for i in "$@"; do
+		j=$(cl_b "$i" -j show r 2>/dev/null)
+		printf '%s:%s/%s/%s/%s/%s ' "$i" "$(echo "$j" | json_get epoch)" \
+			"$(echo "$j" | json_get staged_epoch)" \
+			"$(echo "$j" | json_get reconf_at)" \
+			"$(echo "$j" | json_get left)" "$(echo "$j" | json_get n)"
+	done
+}
+
+# rc_refused WANT_RC REGEX CMD...: CMD fails with WANT_RC and REGEX on
+# stderr, and no replica in $RC_IN (netns list) changed its rc_state.
+rc_refused() {
+	local rc=$1 re=$2 before after out got
+
+	shift 2
+	# shellcheck disable=SC2086 # a list of netns
+	before=$(rc_state $RC_IN)
+	out=$("$@" 2>&1 >/dev/null)
+	got=$?
+	# shellcheck disable=SC2086
+	after=$(rc_state $RC_IN)
+	ktap_print_msg "rc $got: $(echo "$out" | head -n 4 | tr '\n' ' ')"
+	[ "$before" = "$after" ] ||
+		{ ktap_print_msg "changed: $before -> $after"; return 1; }
+	[ "$got" = "$rc" ] && echo "$out" | grep -Eq -- "$re"
+}
+
+# CLOCK_MONOTONIC in ms, the clock of the bench histories.
+rc_mono_ms() {
+	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
+}
+
+# rc_throughput FROM TO HIST: requests/s completed in [FROM, TO) ms.
+rc_throughput() {
+	awk -v a="$1" -v b="$2" '$3 != "-" { t = $3 / 1e6; if (t >= a && t < b) k++ }
+		END { printf "%.0f", (b > a ? k * 1000 / (b - a) : 0) }' "$3"
+}
+
+# rc_dip FROM TO HIST: the slowest 250 ms of [FROM, TO), in requests/s.
+rc_dip() {
+	awk -v a="$1" -v b="$2" '$3 != "-" { t = $3 / 1e6
+			if (t >= a && t < b) c[int((t - a) / 250)]++ }
+		END { n = int((b - a) / 250); m = -1
+			for (i = 0; i < n; i++) if (m < 0 || c[i] + 0 < m) { m = c[i] + 0; w = i }
+			printf "%d requests/s in the 250 ms from +%d ms", m * 4, w * 250 }' "$3"
+}
+
+# rc_under_load NAME SECS LOAD_CONF CONF EPOCH N IDS...: closed-loop load
+# from clients 0..7 for SECS (client file LOAD_CONF), `bftctl reconfig -c
+# CONF` a third of the way in; then no request failed, the history is
+# linearizable, and every replica in IDS reports EPOCH with n N and they
+# agree on seq and digest. Prints the switch time and requests/s.
+rc_under_load() {
+	local name=$1 secs=$2 load=$3 conf=$4 ep=$5 n=$6 hist t0 t1 t_end out k i rc
+
+	shift 6
+	hist=$CL_DIR/$name.hist
+	cl_bench_bg "$CL_DIR/$name" "$secs" --clients 8 -c "$load"
+	t0=$(rc_mono_ms)
+	sleep $((secs / 3))
+	t1=$(rc_mono_ms)
+	out=$(cl_c -j reconfig -c "$conf" -k "$CL_DIR/client.key" 2>&1)
+	rc=$?
+	t_end=$(rc_mono_ms)
+	cl_bench_wait "$CL_DIR/$name" || return 1
+	[ "$rc" = 0 ] || { echo "$out" | sed 's/^/# /'; return 1; }
+	k=$(echo "$out" | json_get switch_ms)
+	ktap_print_msg "$name: bftctl reconfig took $((t_end - t1)) ms in all (staged check $(echo "$out" | json_get staged_check_ms) ms), $k ms from RECONFIG to epoch $ep at every replica"
+	ktap_print_msg "$name requests/s: before $(rc_throughput "$t0" "$t1" "$hist"), during $(rc_throughput "$t1" "$t_end" "$hist"), after $(rc_throughput "$t_end" $((t0 + secs * 1000)) "$hist")"
+	ktap_print_msg "$name slowest: $(rc_dip $((t1 - 1000)) $((t_end + 1000)) "$hist") (from 1 s before bftctl reconfig to 1 s after)"
+	cl_lincheck || return 1
+	for i in "$@"; do
+		[ "$(rc_json "$i" epoch)" = "$ep" ] && [ "$(rc_json "$i" n)" = "$n" ] ||
+			{ ktap_print_msg "netns $i: $(rc_state "$i")"; return 1; }
+	done
+	cl_converged_ids 60 "$@"
+}

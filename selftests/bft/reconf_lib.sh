@@ -6,6 +6,15 @@
 # reconfig under closed-loop load with its switch time and throughput.
 # Replica names are "r"; the admin's key is $CL_DIR/client.key.
 
+# Seconds of load per change (BFT_RECONF_SECS): the debug kernel (KASAN,
+# lockdep) needs the switch paths, not the load.
+# shellcheck disable=SC2034 # used by the tests that source this
+if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
+	RC_SECS=${BFT_RECONF_SECS:-6}
+else
+	RC_SECS=${BFT_RECONF_SECS:-12}
+fi
+
 # rc_json NS KEY [SECTION]: a field of `show -j` in replica netns NS.
 rc_json() {
 	cl_b "$1" -j show r | json_get "$2" "${3:-}"
@@ -92,4 +101,25 @@ rc_under_load() {
 			{ ktap_print_msg "netns $i: $(rc_state "$i")"; return 1; }
 	done
 	cl_converged_ids 60 "$@"
+}
+
+# rc_counter_above NAME VALUE: replica 0's counter NAME exceeds VALUE.
+rc_counter_above() {
+	[ "$(cl_counter 0 "$1")" -gt "$2" ]
+}
+
+# rc_dropped_as COUNTER NS CMD...: after CMD (which re-creates a replica
+# in netns NS from some file), replica 0's COUNTER rises within 30 s; the
+# replica in NS is deleted again.
+rc_dropped_as() {
+	local counter=$1 ns=$2 before after
+
+	shift 2
+	before=$(cl_counter 0 "$counter")
+	cl_b "$ns" replica del r && "$@" || return 1
+	slowwait 30 rc_counter_above "$counter" "${before:-0}"
+	after=$(cl_counter 0 "$counter")
+	ktap_print_msg "replica 0 $counter: $before -> $after"
+	cl_b "$ns" replica del r
+	[ "${after:-0}" -gt "${before:-0}" ]
 }

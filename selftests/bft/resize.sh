@@ -31,12 +31,6 @@ N=4
 MAX=7
 CLIENTS=9
 ADMIN=8
-# The debug kernel (KASAN, lockdep) needs the switch paths, not the load.
-if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
-	SECS=${BFT_RESIZE_SECS:-6}
-else
-	SECS=${BFT_RESIZE_SECS:-12}
-fi
 C0=
 C1=
 C2=
@@ -123,7 +117,7 @@ not_staged() {
 grow() {
 	setconf_on 6 6 "$C1" || return 1
 	# The new file first: reconfig reads the new configuration from it.
-	rc_under_load grow "$SECS" "$C1:$C0" "$C1:$C0" 1 "$MAX" 0 1 2 3 4 5 6 || return 1
+	rc_under_load grow "$RC_SECS" "$C1:$C0" "$C1:$C0" 1 "$MAX" 0 1 2 3 4 5 6 || return 1
 	[ "$(rc_json 0 f)" = 2 ] && [ "$(rc_json 0 quorum)" = 5 ] ||
 		{ ktap_print_msg "replica 0: f $(rc_json 0 f) quorum $(rc_json 0 quorum)"; return 1; }
 }
@@ -134,7 +128,7 @@ shrink() {
 	for ((i = 0; i < N; i++)); do
 		setconf_on "$i" "$i" "$C2" || return 1
 	done
-	rc_under_load shrink "$SECS" "$C2:$C1" "$C2:$C1" 2 "$N" 0 1 2 3 || return 1
+	rc_under_load shrink "$RC_SECS" "$C2:$C1" "$C2:$C1" 2 "$N" 0 1 2 3 || return 1
 	[ "$(rc_json 0 f)" = 1 ] && [ "$(rc_json 0 quorum)" = 3 ]
 }
 
@@ -152,26 +146,10 @@ leavers_left() {
 	left_all
 }
 
-sender_drops_above() {
-	[ "$(cl_counter 0 drop_reason_sender)" -gt "$1" ]
-}
-
 # Replica 5 again on its host with the epoch-1 file (n = 7): replica 0,
 # now n = 4, drops whatever it sends as from no replica of the epoch.
 leaver_dropped() {
-	local before after
-
-	before=$(cl_counter 0 drop_reason_sender)
-	cl_b 5 replica del r && setconf_on 5 5 "$C1" || return 1
-	slowwait 30 sender_drops_above "${before:-0}"
-	after=$(cl_counter 0 drop_reason_sender)
-	ktap_print_msg "replica 0 drop_reason_sender: $before -> $after"
-	cl_b 5 replica del r
-	[ "${after:-0}" -gt "${before:-0}" ]
-}
-
-epoch_drops_above() {
-	[ "$(cl_counter 0 drop_reason_epoch)" -gt "$1" ]
+	rc_dropped_as drop_reason_sender 5 setconf_on 5 5 "$C1"
 }
 
 # Replica 3, a member of epoch 2, again on its host with the epoch-0
@@ -179,15 +157,7 @@ epoch_drops_above() {
 # previous epoch's would be answered: a laggard's FETCH and VIEW-CHANGE
 # of epoch 1 still get help, engine.rst "Changing membership".)
 old_epoch_dropped() {
-	local before after
-
-	before=$(cl_counter 0 drop_reason_epoch)
-	cl_b 3 replica del r && setconf_on 3 3 "$C0" || return 1
-	slowwait 30 epoch_drops_above "${before:-0}"
-	after=$(cl_counter 0 drop_reason_epoch)
-	ktap_print_msg "replica 0 drop_reason_epoch: $before -> $after"
-	cl_b 3 replica del r
-	[ "${after:-0}" -gt "${before:-0}" ]
+	rc_dropped_as drop_reason_epoch 3 setconf_on 3 3 "$C0"
 }
 
 ktap_print_header

@@ -87,7 +87,7 @@ VM_TESTS_6_1 ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 	replica_config teardown cluster bad_input flood checkpoint memory \
 	byz_client silent_primary equivocate restart_backup restart_netns \
-	nl_fuzz wire_fuzz key_churn reconfig resize
+	nl_fuzz wire_fuzz key_churn key_rotation reconfig resize
 
 # ... in several boots, each a stage of its own, which make check queues
 # for both of its lanes longest first (scripts/check.sh). The groups are
@@ -97,7 +97,8 @@ VM_TESTS_DEBUG ?= vm_env nomodule module_load netns nl_policy ynl monitor \
 # debug kernel boot and two kmemleak scans.
 VM_DEBUG_CHUNK_1 ?= restart_backup restart_netns vm_env nomodule
 VM_DEBUG_CHUNK_2 ?= memory checkpoint bad_input flood
-VM_DEBUG_CHUNK_3 ?= cluster byz_client key_churn module_load netns
+VM_DEBUG_CHUNK_3 ?= cluster byz_client key_rotation key_churn module_load \
+	netns
 # Membership changes: staged peers installed and removed ones RCU-freed
 # at the switch, under traffic (about 300 s each on the debug kernel).
 VM_DEBUG_CHUNK_4 ?= reconfig resize

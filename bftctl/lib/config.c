@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "../../kmod/engine/quorum.h"
 #include "config.h"
 #include "opts.h"
 
@@ -542,10 +543,10 @@ int bft_conf_check_next(const struct bft_conf *c, uint32_t n_old, char *err,
 				 (unsigned long long)c->epoch);
 			return -1;
 		}
-	if ((uint32_t)__builtin_popcountll(replace) > bft_f_of(n_old)) {
+	if ((uint32_t)__builtin_popcountll(replace) > bft_quorum_f(n_old)) {
 		snprintf(err, errlen, "%d replicas replaced (Joined = %llu below n = %u), more than f = %u of the epoch in force",
 			 __builtin_popcountll(replace),
-			 (unsigned long long)c->epoch, n_old, bft_f_of(n_old));
+			 (unsigned long long)c->epoch, n_old, bft_quorum_f(n_old));
 		return -1;
 	}
 	return 0;

@@ -102,12 +102,6 @@ static inline uint32_t bft_conf_f(const struct bft_conf *c)
 	return (c->n_replicas - 1) / 3;
 }
 
-/* f of a cluster of @n replicas. */
-static inline uint32_t bft_f_of(uint32_t n)
-{
-	return (n - 1) / 3;
-}
-
 /*
  * Ids that got their host in the file's epoch: Joined == Epoch (none in
  * epoch 0). Below the previous epoch's n they are replaced, from it up

@@ -6,7 +6,8 @@
 #
 #   make check-sim       SIM_SEEDS seeds (n=4/7, every Byzantine strategy,
 #                        network faults, crash/restart, membership
-#                        changes; 500 more that grow or shrink n), the
+#                        changes; 500 more that grow or shrink n, 1000
+#                        fault-free ones that must not change views), the
 #                        not-blind test
 #                        (broken quorum must be caught) and MAC counts;
 #                        writes $(RESULTS)/host-sim.res "<passed> <failed>"
@@ -103,19 +104,22 @@ check-sim: $(SIM_BIN) $(LIN_TEST)
 	done; \
 	$(SIM_BIN) --reconf 3 --seeds 500 --jobs $(SIM_JOBS) \
 		--res $(SIM_OUT)/resize.res | tail -1 || rc=1; \
+	$(SIM_BIN) --calm-resize --seeds 1000 --jobs $(SIM_JOBS) \
+		--res $(SIM_OUT)/calm.res | tail -1 || rc=1; \
 	$(SIM_BIN) --seeds $(SIM_SEEDS) --jobs $(SIM_JOBS) \
 		--res $(SIM_OUT)/sweep.res || rc=1; \
 	$(SIM_BIN) --not-blind 500 --res $(SIM_OUT)/blind.res || rc=1; \
 	$(SIM_BIN) --macs || rc=1; \
 	cat $(SIM_OUT)/sweep.res $(SIM_OUT)/blind.res $(SIM_OUT)/lin.res \
 		$(SIM_OUT)/stale.res $(SIM_OUT)/fp-slow.res \
-		$(SIM_OUT)/fp-selective.res $(SIM_OUT)/resize.res 2>/dev/null | \
+		$(SIM_OUT)/fp-selective.res $(SIM_OUT)/resize.res \
+		$(SIM_OUT)/calm.res 2>/dev/null | \
 		awk '{p+=$$1; f+=$$2} END {print p+0, f+0}' > $(RESULTS)/host-sim.res; \
 	[ -s $(SIM_OUT)/sweep.res ] && [ -s $(SIM_OUT)/blind.res ] && \
 		[ -s $(SIM_OUT)/lin.res ] && [ -s $(SIM_OUT)/stale.res ] && \
 		[ -s $(SIM_OUT)/fp-slow.res ] && \
 		[ -s $(SIM_OUT)/fp-selective.res ] && \
-		[ -s $(SIM_OUT)/resize.res ] || \
+		[ -s $(SIM_OUT)/resize.res ] && [ -s $(SIM_OUT)/calm.res ] || \
 		{ echo "0 1" > $(RESULTS)/host-sim.res; rc=1; }; \
 	echo "host-sim: $$(cat $(RESULTS)/host-sim.res) (passed failed)"; \
 	exit $$rc

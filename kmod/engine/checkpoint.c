@@ -84,6 +84,26 @@ static u32 count_matching(struct bft_engine *e, struct bft_ckpt *c,
 	return k;
 }
 
+/*
+ * Replicas whose latest CHECKPOINT is (seq, d), us included if we hold
+ * it: Q of them certify it even above our window, where no vote record
+ * is kept.
+ */
+static u32 latest_matching(struct bft_engine *e, u64 seq, const u8 *d)
+{
+	const struct bft_ckpt *mine = bft_ckpt_find(e, seq);
+	u32 j, k = 0;
+
+	for (j = 0; j < e->n; j++)
+		if (j != e->id && e->ck.peer_seq[j] == seq &&
+		    !memcmp(e->ck.peer_digest + (size_t)j * BFT_DIGEST_LEN, d,
+			    BFT_DIGEST_LEN))
+			k++;
+	if (mine && mine->mine && !memcmp(mine->digest, d, BFT_DIGEST_LEN))
+		k++;
+	return k;
+}
+
 /* Snapshot the state at seq, hash it and announce it. */
 int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 {
@@ -123,7 +143,8 @@ int bft_take_checkpoint(struct bft_engine *e, u64 seq)
 	if (!seq)
 		return 0;
 	bft_send_ckpt(e, e->n, seq, c->digest);
-	if (seq > e->log.h && count_matching(e, c, c->digest) >= e->q)
+	if (seq > e->log.h && (count_matching(e, c, c->digest) >= e->q ||
+			       latest_matching(e, seq, c->digest) >= e->q))
 		bft_make_stable(e, seq, c->digest);
 	return 0;
 }
@@ -144,7 +165,6 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 		      const struct bft_ckpt_view *v)
 {
 	struct bft_ckpt *c;
-	u32 j, k = 0;
 
 	if (!v->seq || v->seq % e->cfg.ckpt_interval)
 		return BFT_DROP_RESERVED;
@@ -168,18 +188,22 @@ int bft_on_checkpoint(struct bft_engine *e, u32 from,
 		c->vote_mask |= 1ULL << from;
 		memcpy(c->votes + (size_t)from * BFT_DIGEST_LEN, v->digest,
 		       BFT_DIGEST_LEN);
-		if (count_matching(e, c, v->digest) >= e->q)
+		if (count_matching(e, c, v->digest) >= e->q) {
 			bft_make_stable(e, v->seq, v->digest);
+			return 0;
+		}
+	} else if (latest_matching(e, v->seq, v->digest) >= e->q) {
+		/* Far ahead of us: Q replicas whose latest checkpoint agrees. */
+		bft_make_stable(e, v->seq, v->digest);
 		return 0;
 	}
-	/* Far ahead of us: Q replicas whose latest checkpoint agrees. */
-	for (j = 0; j < e->n; j++)
-		if (e->ck.peer_seq[j] == v->seq &&
-		    !memcmp(e->ck.peer_digest + (size_t)j * BFT_DIGEST_LEN,
-			    v->digest, BFT_DIGEST_LEN))
-			k++;
-	if (k >= e->q)
-		bft_make_stable(e, v->seq, v->digest);
+	/*
+	 * Joining: f+1 (one correct) vouch for the state, so fetch it now
+	 * rather than wait for a view change to name it; Q votes, ours among
+	 * them once installed, make it stable.
+	 */
+	if (bft_joining(e) && !e->xfer.active)
+		bft_ckpt_fetch_weak(e);
 	return 0;
 }
 
@@ -215,7 +239,7 @@ void bft_ckpt_fetch_weak(struct bft_engine *e)
 		const u8 *d = e->ck.peer_digest + (size_t)i * BFT_DIGEST_LEN;
 
 		if (i == e->id || seq <= e->log.last_exec ||
-		    seq > e->log.h + e->cfg.log_size)
+		    (seq > e->log.h + e->cfg.log_size && !bft_joining(e)))
 			continue;
 		for (j = 0, k = 0; j < e->n; j++)
 			if (j != e->id && e->ck.peer_seq[j] == seq &&

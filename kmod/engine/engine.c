@@ -493,7 +493,7 @@ void bft_timer_update(struct bft_engine *e)
 	bft_retx_arm(e);
 	if (e->status == BFT_ST_VIEW_CHANGE)
 		return;
-	if (bft_work_outstanding(e)) {
+	if (bft_work_outstanding(e) && !bft_joining(e)) {
 		if (e->vc.deadline == BFT_NO_DEADLINE)
 			e->vc.deadline = e->now + e->vc.timeout;
 	} else {
@@ -702,7 +702,16 @@ void bft_engine_tick(struct bft_engine *e, u64 now_ms)
 		return;
 	if (e->vc.deadline != BFT_NO_DEADLINE && e->now >= e->vc.deadline) {
 		e->vc.deadline = BFT_NO_DEADLINE;
-		bft_vc_timeout(e);
+		/*
+		 * Fetching state that still comes in, we are behind by our
+		 * own lag, not the primary's (and f+1 others' VIEW-CHANGEs
+		 * still take us along). A transfer that stalled times out.
+		 */
+		if (e->status == BFT_ST_NORMAL && e->xfer.active &&
+		    e->now - e->xfer.moved < e->vc.timeout)
+			bft_timer_update(e);
+		else
+			bft_vc_timeout(e);
 	}
 	if (e->cl.batch_deadline != BFT_NO_DEADLINE &&
 	    e->now >= e->cl.batch_deadline)

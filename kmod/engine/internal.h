@@ -97,6 +97,7 @@ struct bft_xfer {
 	u32 peer;
 	u32 alt;		/* also asked after a quarter retry (!= peer) */
 	u64 asked;		/* when peer was asked */
+	u64 moved;		/* when it began or last took a part */
 	u64 deadline;		/* ask alt, or give up on both */
 	u64 bad;		/* peers caught sending a bad part or table */
 	u64 tbl_from;		/* who sent the table's chunks */
@@ -346,6 +347,17 @@ static inline struct bft_slot *bft_slot_of(struct bft_engine *e, u64 seq)
 static inline bool bft_in_window(const struct bft_engine *e, u64 seq)
 {
 	return seq > e->log.h && seq <= e->log.h + e->cfg.log_size;
+}
+
+/*
+ * A host that joined in this epoch and holds no state yet. It learns the
+ * base it starts from by the members' CHECKPOINTs only, far above its
+ * empty window; until it holds it, it has no log to ask about and no
+ * grounds to suspect a primary. Epoch 0 replicas all start empty.
+ */
+static inline bool bft_joining(const struct bft_engine *e)
+{
+	return e->epoch && !e->log.last_exec && !e->log.h;
 }
 
 /* engine.c */

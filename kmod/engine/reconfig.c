@@ -152,6 +152,7 @@ static void ep_switch(struct bft_engine *e)
 	const struct bft_ep_rec *r = &e->ep.rec;
 	const struct bft_ckpt *c;
 	bool was_old = e->epoch < r->epoch;
+	bool missed = e->ep.ahead != 0;
 	u32 i;
 
 	/* A new host starts in the epoch: nothing of an older one to drop. */
@@ -194,6 +195,9 @@ static void ep_switch(struct bft_engine *e)
 	c = bft_ckpt_find(e, r->base);
 	if (c && c->mine && r->base)
 		bft_send_ckpt(e, e->n, r->base, c->digest);
+	/* We dropped ordering of this epoch before we got here: ask again. */
+	if (missed && e->status == BFT_ST_NORMAL)
+		bft_retx_ask(e);
 	bft_timer_update(e);
 }
 

@@ -24,7 +24,7 @@
 static bool may_ask(const struct bft_engine *e)
 {
 	return e->status == BFT_ST_NORMAL && !e->xfer.active &&
-	       bft_work_outstanding(e);
+	       !bft_joining(e) && bft_work_outstanding(e);
 }
 
 static u64 retx_gap(const struct bft_engine *e)

@@ -135,7 +135,7 @@ void bft_probe_tick(struct bft_engine *e)
 	 * And the log past it: replicas in a later view answer with their
 	 * votes in it, from which we learn that view (bft_peer_view).
 	 */
-	if (!e->st.seed.active)
+	if (!e->st.seed.active && !bft_joining(e))
 		bft_retx_ask(e);
 	e->st.probe_at = e->now + e->st.probe_gap;
 	e->st.probe_gap *= 2;

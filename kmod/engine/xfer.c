@@ -13,12 +13,22 @@
  */
 #include "internal.h"
 
-/* The next replica after p that is not us and has not lied to us. */
+/*
+ * The next replica after p that is not us and has not lied to us, first
+ * among those whose latest CHECKPOINT reached the one we fetch: after a
+ * grow the other new hosts hold nothing yet.
+ */
 static u32 next_peer(struct bft_engine *e, u32 p)
 {
 	struct bft_xfer *x = &e->xfer;
-	u32 i;
+	u32 i, q;
 
+	for (i = 1; i < e->n; i++) {
+		q = (p + i) % e->n;
+		if (q != e->id && !(x->bad & (1ULL << q)) &&
+		    e->ck.peer_seq[q] >= x->seq)
+			return q;
+	}
 	for (i = 0; i < 2 * e->n; i++) {
 		p = (p + 1) % e->n;
 		if (p != e->id && !(x->bad & (1ULL << p)))
@@ -97,6 +107,7 @@ void bft_xfer_begin(struct bft_engine *e, u64 seq, const u8 *digest)
 	x->seq = seq;
 	memcpy(x->digest, digest, BFT_DIGEST_LEN);
 	x->peer = e->id;
+	x->moved = e->now;
 	x->bad = 0;
 	x->total = 0;
 	table_drop(x);
@@ -211,6 +222,9 @@ bool bft_xfer_finish(struct bft_engine *e)
 	bft_take_checkpoint(e, x->seq);
 	bft_reconf_installed(e, x->seq);
 	bft_try_execute(e);
+	/* What was ordered past the state went by while we fetched it. */
+	if (e->status == BFT_ST_NORMAL)
+		bft_retx_ask(e);
 	bft_timer_update(e);
 	return true;
 }
@@ -339,6 +353,7 @@ static int on_table_data(struct bft_engine *e, u32 from,
 	x->off += d->chunk_len;
 	x->tbl_from |= 1ULL << from;
 	x->peer = from;		/* the first to answer carries on */
+	x->moved = e->now;
 	if (x->off == x->tbl_len)
 		return table_check(e, from);
 	send_fetch(e);
@@ -374,6 +389,7 @@ static int on_state_data(struct bft_engine *e, u32 from,
 	if (r)
 		return r;
 	x->peer = from;		/* the first to answer carries on */
+	x->moved = e->now;
 	if (x->off == x->total)
 		bft_xfer_finish(e);
 	else

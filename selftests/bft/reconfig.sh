@@ -12,7 +12,8 @@
 # Asserted: every request of the load completes (no timeout, conflict or
 # wrong value) and the clients' history is linearizable; the replicas of
 # epoch 1 (0, 1, 3 and the new host) agree on the executed seq and state
-# digest and report epoch 1; the old host of replica 2 reports left; a
+# digest, report epoch 1 and are still in their view (no view change);
+# the old host of replica 2 reports left; a
 # replica started again on the old host with the old file is heard by no
 # one (its datagrams fail the MAC of the new key). Bad input gives a
 # clear error and changes nothing (epoch, staging, nothing pending): a

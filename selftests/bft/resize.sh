@@ -13,7 +13,8 @@
 # Asserted: every request of the load completes (no timeout, conflict or
 # wrong value) and the clients' history is linearizable; after each
 # switch every replica of the new epoch reports it with the new n, f and
-# quorum and they agree on the executed seq and state digest; replicas 4
+# quorum, they agree on the executed seq and state digest and none
+# changed views (new hosts join without a view change); replicas 4
 # to 6 report left after the shrink; a removed replica's messages are
 # dropped by reason (drop_reason_sender), and so are a member's messages
 # of an older epoch (drop_reason_epoch). Bad input gives a clear

@@ -13,6 +13,7 @@ struct opts {
 	int n, byz, nbyz, byzc, crash, faults, broken, byz_primary;
 	int trace, last, quiet, macs, blind, stale_read, robust;
 	int expect_rollback;	/* fail unless a correct replica rolled back */
+	int calm_resize;	/* fault-free grow or shrink: no view change */
 	int reconf;		/* -1: from the seed; 0 none, 1 epoch, 2 replace */
 	const char *res;
 	/* Twins: --twins N (sweep) or --twins-id ID (one scenario) */

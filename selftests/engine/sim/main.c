@@ -42,7 +42,7 @@ static void usage(void)
 		"           [--reconf 0|1|2|3]\n"
 		"           [--nbyz K] [--byz-primary 0|1] [--byzc none|split|badauth]\n"
 		"           [--crash 0|1] [--faults 0|1] [--broken-quorum] [--stale-read]\n"
-		"           [--faulty-primary slow|selective]\n"
+		"           [--faulty-primary slow|selective] [--calm-resize]\n"
 		"           [--trace] [--last N] [--res FILE]\n"
 		"       sim --not-blind N [--res FILE]\n"
 		"       sim --macs\n"
@@ -308,6 +308,16 @@ int main(int argc, char **argv)
 			continue;
 		} else if (!strcmp(a, "--twins-enum")) {
 			o.twins_enum = 1;
+			continue;
+		} else if (!strcmp(a, "--calm-resize")) {
+			/* nothing faulty: new hosts join without a view change */
+			o.calm_resize = 1;
+			o.reconf = 3;
+			o.byz = BYZ_NONE;
+			o.byzc = BYZC_NONE;
+			o.crash = 0;
+			o.faults = 0;
+			force(&o, a, "");
 			continue;
 		} else if (!strcmp(a, "--expect-rollback")) {
 			o.expect_rollback = 1;

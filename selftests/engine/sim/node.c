@@ -476,7 +476,8 @@ static const struct bft_service_ops sim_service = {
 void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 {
 	memset(c, 0, sizeof(*c));
-	c->n = (u32)sim_reconf_n(s, s->epoch);
+	c->epoch = sim_reconf_start_epoch(s, id);
+	c->n = (u32)sim_reconf_n(s, c->epoch);
 	c->max_n = s->cfg.n;
 	c->id = id;
 	c->n_clients = s->ncli;
@@ -497,7 +498,6 @@ void sim_engine_config(struct sim *s, struct bft_config *c, int id)
 	c->no_tentative = s->cfg.no_tentative;
 	c->expect_hb_ms = s->cfg.expect_hb_ms;
 	c->admin = s->admin >= 0 ? (u32)s->admin + 1 : 0;
-	c->epoch = s->epoch;	/* a (re)start joins the newest epoch */
 	if (s->cfg.broken_quorum)
 		c->flags |= BFT_CFG_F_QUORUM_SHORT;
 	bft_config_defaults(c);
@@ -532,7 +532,7 @@ int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 	r->stale = r->svc;
 	for (k = 0; k < s->cfg.n; k++)
 		r->peer_gen[k] = sim_reconf_gen(s, k);
-	r->start_epoch = s->epoch;
+	r->start_epoch = sim_reconf_start_epoch(s, i);
 	sim_engine_config(s, &c, i);
 	r->e = bft_engine_create(&c, &sim_ops, r, &sim_service, r,
 				 SIM_NOW_MS(s), &err);

@@ -20,8 +20,9 @@
 
 /*
  * Grow (4 -> 7) or shrink (7 -> 4): cfg.n becomes the larger, the
- * number of replica nodes; ids past n_first start when the first correct
- * replica switches, ids past n_next leave. Clients know both sets (7
+ * number of replica nodes; ids past n_first start in epoch 1 halfway to
+ * the RECONFIG (the operator's setconf on new hosts), ids past n_next
+ * leave. Clients know both sets (7
  * authenticator entries) and take f + 1 = 3 matching replies of the
  * larger set, which in the 4-replica epoch is every correct member if
  * one of them is faulty: a correct member that lags (view change alone,
@@ -109,8 +110,15 @@ static void admin_resched(struct sim_client *c)
 
 void sim_admin_start(struct sim_client *c)
 {
+	struct sim *s = c->sim;
+	struct sim_event ev = { .at = 0,
+				.kind = SEV_REPLACE, .from = -1, .to = 0 };
+
 	c->cli.op_flags = BFT_REQ_F_RECONFIG;
-	admin_at(c, c->sim->cfg.reconf_at, AEV(AEV_SUBMIT, 0));
+	admin_at(c, s->cfg.reconf_at, AEV(AEV_SUBMIT, 0));
+	/* The operator creates the new hosts first (setconf), then reconfig. */
+	if (s->cfg.reconf == 3 && s->cfg.n_next > s->cfg.n_first)
+		sched_push(&s->sched, &ev);
 }
 
 static void admin_submit(struct sim_client *c)
@@ -220,6 +228,17 @@ int sim_reconf_n(const struct sim *s, uint64_t epoch)
 	if (s->cfg.reconf != 3)
 		return s->cfg.n;
 	return epoch ? s->cfg.n_next : s->cfg.n_first;
+}
+
+/*
+ * A (re)start joins the newest epoch; the host of an added id starts
+ * before the RECONFIG, in the epoch that adds it.
+ */
+uint64_t sim_reconf_start_epoch(const struct sim *s, int id)
+{
+	if (s->cfg.reconf == 3 && !s->epoch && id >= s->cfg.n_first)
+		return 1;
+	return s->epoch;
 }
 
 /* The lowest id a Byzantine replica may have, after 0. */

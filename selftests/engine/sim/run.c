@@ -115,6 +115,11 @@ void cfg_for_seed(struct sim_cfg *c, const struct opts *o,
 	if (!o->stale_read && !o->macs && !o->robust) {
 		sim_reconf_cfg(c, &r, o->nbyz, o->reconf);
 	}
+	if (o->calm_resize) {
+		/* while every client still has most of its requests to go */
+		c->reqs = 10;
+		c->reconf_at = sim_rng_range(&r, 5, 60) * SIM_MS;
+	}
 	c->trace = o->trace;
 	c->trace_last = o->last;
 	c->quiet = o->quiet;
@@ -502,6 +507,9 @@ int run_one(const struct sim_cfg *cfg, const struct opts *o,
 		sim_hist_check(s);
 
 	tent_totals(s, res);
+	if (o->calm_resize && s->st.view_changes)
+		check_fail(&s->check, s->sched.now,
+			   "EXPECTED: a fault-free resize changed views");
 	if (o->expect_rollback && !res->rollbacks)
 		check_fail(&s->check, s->sched.now,
 			   "EXPECTED: no correct replica rolled back tentative work");

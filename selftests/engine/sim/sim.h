@@ -252,6 +252,7 @@ void sim_reconf_cfg(struct sim_cfg *c, struct sim_rng *r, int nbyz_forced,
 void sim_reconf_final(struct sim *s);
 void sim_reconf_replace(struct sim *s, int b);
 int sim_reconf_n(const struct sim *s, uint64_t epoch);
+uint64_t sim_reconf_start_epoch(const struct sim *s, int id);
 int sim_reconf_byz_from(const struct sim_cfg *c);
 uint8_t sim_reconf_gen(const struct sim *s, int j);
 

@@ -23,9 +23,11 @@
 /* Rescan pending requests at most this often per heartbeat. */
 #define EXPECT_SCAN_DIV		8
 
+/* A joining host judges no primary: it cannot order yet (internal.h). */
 static bool expect_on(const struct bft_engine *e)
 {
-	return e->status == BFT_ST_NORMAL && !bft_is_primary(e);
+	return e->status == BFT_ST_NORMAL && !bft_is_primary(e) &&
+	       !bft_joining(e);
 }
 
 /* Replicas that suspect the primary of the current view. */

@@ -230,7 +230,7 @@ void bft_ckpt_need(struct bft_engine *e, u64 seq, const u8 *digest)
  */
 void bft_ckpt_fetch_weak(struct bft_engine *e)
 {
-	u32 i, j, k;
+	u32 i;
 
 	if (e->st.seed.active)
 		return;
@@ -241,13 +241,8 @@ void bft_ckpt_fetch_weak(struct bft_engine *e)
 		if (i == e->id || seq <= e->log.last_exec ||
 		    (seq > e->log.h + e->cfg.log_size && !bft_joining(e)))
 			continue;
-		for (j = 0, k = 0; j < e->n; j++)
-			if (j != e->id && e->ck.peer_seq[j] == seq &&
-			    !memcmp(e->ck.peer_digest +
-				    (size_t)j * BFT_DIGEST_LEN, d,
-				    BFT_DIGEST_LEN))
-				k++;
-		if (k >= e->f + 1) {
+		/* Above last_exec: no vote of ours is among them. */
+		if (latest_matching(e, seq, d) >= e->f + 1) {
 			bft_xfer_start(e, seq, d);
 			return;
 		}

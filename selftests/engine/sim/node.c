@@ -532,8 +532,8 @@ int sim_rep_start_as(struct sim *s, struct sim_replica *r, int i, int node)
 	r->stale = r->svc;
 	for (k = 0; k < s->cfg.n; k++)
 		r->peer_gen[k] = sim_reconf_gen(s, k);
-	r->start_epoch = sim_reconf_start_epoch(s, i);
 	sim_engine_config(s, &c, i);
+	r->start_epoch = c.epoch;
 	r->e = bft_engine_create(&c, &sim_ops, r, &sim_service, r,
 				 SIM_NOW_MS(s), &err);
 	if (!r->e)

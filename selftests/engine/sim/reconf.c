@@ -20,9 +20,9 @@
 
 /*
  * Grow (4 -> 7) or shrink (7 -> 4): cfg.n becomes the larger, the
- * number of replica nodes; ids past n_first start in epoch 1 halfway to
- * the RECONFIG (the operator's setconf on new hosts), ids past n_next
- * leave. Clients know both sets (7
+ * number of replica nodes; ids past n_first start in epoch 1 at time 0,
+ * before the RECONFIG (the operator's setconf on new hosts), ids past
+ * n_next leave. Clients know both sets (7
  * authenticator entries) and take f + 1 = 3 matching replies of the
  * larger set, which in the 4-replica epoch is every correct member if
  * one of them is faulty: a correct member that lags (view change alone,
@@ -111,8 +111,8 @@ static void admin_resched(struct sim_client *c)
 void sim_admin_start(struct sim_client *c)
 {
 	struct sim *s = c->sim;
-	struct sim_event ev = { .at = 0,
-				.kind = SEV_REPLACE, .from = -1, .to = 0 };
+	struct sim_event ev = { .at = 0, .kind = SEV_REPLACE, .from = -1,
+				.to = 0 };
 
 	c->cli.op_flags = BFT_REQ_F_RECONFIG;
 	admin_at(c, s->cfg.reconf_at, AEV(AEV_SUBMIT, 0));
@@ -318,13 +318,6 @@ void sim_reconf_switched(struct sim_replica *r, u64 epoch, u64 seq, u32 n,
 		check_fail(&s->check, s->sched.now,
 			   "SAFETY: r%d switched to n=%u, not %d", r->id, n,
 			   s->cfg.n_next);
-	if (s->cfg.reconf == 3 && !r->byz && !s->replaced &&
-	    s->cfg.n_next > s->cfg.n_first) {
-		struct sim_event ev = { .at = s->sched.now, .kind = SEV_REPLACE,
-					.from = -1, .to = 0 };
-
-		sched_push(&s->sched, &ev);
-	}
 	/*
 	 * The operator replaces the old host once it left (its engine
 	 * switched), or once every correct replica but it switched, so the

@@ -7,12 +7,19 @@
 # Replica names are "r"; the admin's key is $CL_DIR/client.key.
 
 # Seconds of load per change (BFT_RECONF_SECS): the debug kernel (KASAN,
-# lockdep) needs the switch paths, not the load.
+# lockdep) needs the switch paths, not the load. Its view-change timeout
+# (RC_VC_MS) is 4x: there a new host's state transfer, which epoch 1
+# waits for, can outlast 1 s. With 1 s, a lone replica's timer fired and
+# it sat in its view change while the others went on (so seq differed
+# at the end), and a CI rehearsal saw views stall the 7-replica epoch
+# for 18 s.
 # shellcheck disable=SC2034 # used by the tests that source this
 if [ -n "${BFT_DEBUG_KERNEL:-}" ]; then
 	RC_SECS=${BFT_RECONF_SECS:-6}
+	RC_VC_MS=4000
 else
 	RC_SECS=${BFT_RECONF_SECS:-12}
+	RC_VC_MS=1000
 fi
 
 # rc_json NS KEY [SECTION]: a field of `show -j` in replica netns NS.
@@ -114,7 +121,9 @@ rc_under_load() {
 	t0=$(rc_mono_ms)
 	sleep $((secs / 3))
 	t1=$(rc_mono_ms)
-	out=$(cl_c -j reconfig -c "$conf" -k "$CL_DIR/client.key" 2>&1)
+	# As patient as the load's clients (cl_bench_bg): the RECONFIG is
+	# one more request in the same queue.
+	out=$(cl_c -j reconfig -c "$conf" -k "$CL_DIR/client.key" -t 30000 2>&1)
 	rc=$?
 	t_end=$(rc_mono_ms)
 	cl_bench_wait "$CL_DIR/$name" || return 1

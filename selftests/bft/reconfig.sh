@@ -57,7 +57,7 @@ setup() {
 	cl_topology $((N + 1)) &&
 	cl_config "$N" "$CLIENTS" "Admin = $ADMIN" "BatchSize = 16" \
 		"CheckpointInterval = 32" "LogSize = 64" \
-		"ViewChangeTimeoutMs = 1000" &&
+		"ViewChangeTimeoutMs = $RC_VC_MS" &&
 	cl_start "$N" || return 1
 	OLD_CONF=$CL_DIR/cluster.conf
 	NEW_CONF=$CL_DIR/new.conf

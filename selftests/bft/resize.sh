@@ -71,7 +71,7 @@ setup() {
 	cl_topology "$MAX" &&
 	cl_config "$N" "$CLIENTS" "Admin = $ADMIN" "MaxReplicas = $MAX" \
 		"BatchSize = 16" "CheckpointInterval = 32" "LogSize = 64" \
-		"ViewChangeTimeoutMs = 1000" &&
+		"ViewChangeTimeoutMs = $RC_VC_MS" &&
 	cl_start "$N" || return 1
 	C0=$CL_DIR/cluster.conf
 	C1=$CL_DIR/grow.conf

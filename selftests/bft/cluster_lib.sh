@@ -16,6 +16,9 @@ CL=${CL:-bftc$$}
 CL_DIR=${CL_DIR:-/tmp/$CL}
 CL_PORT=7400
 CL_V6=${CL_V6:-}
+# Per-request timeout of the background load (cl_bench_bg) and of
+# requests queued behind it: under faults one may need view changes.
+CL_LOAD_TIMEOUT_MS=30000
 
 # cl_addr HOST: the address of host number HOST (1.., 200 for clients).
 cl_addr() {
@@ -266,15 +269,14 @@ cl_heal() {
 }
 
 # cl_bench_bg OUT SECS [bench options...]: closed-loop load (GETs checked
-# against PUTs) in the background, JSON into OUT; generous per-request
-# timeout: under faults a request may need view changes to complete.
+# against PUTs) in the background, JSON into OUT.
 cl_bench_bg() {
 	local out=$1 secs=$2
 
 	shift 2
 	cl_c -j bench -c "$CL_DIR/cluster.conf" -k "$CL_DIR/client.key" \
 		--ids 0 --duration "$secs" --mix 1/1 --keys 32 \
-		--timeout 30000 --history "$out.hist" "$@" >"$out" 2>&1 &
+		--timeout "$CL_LOAD_TIMEOUT_MS" --history "$out.hist" "$@" >"$out" 2>&1 &
 	CL_BENCH_PID=$!
 }
 

@@ -80,8 +80,8 @@ rc_dip() {
 }
 
 # rc_same_view VIEW IDS...: every replica in IDS is still in VIEW. Not
-# asserted on the debug kernel, where a checkpoint alone can outlast the
-# view-change timeout.
+# asserted on the debug kernel, where even RC_VC_MS is no bound on a
+# new host's transfer.
 rc_same_view() {
 	local v=$1 i j k moved=
 
@@ -121,9 +121,9 @@ rc_under_load() {
 	t0=$(rc_mono_ms)
 	sleep $((secs / 3))
 	t1=$(rc_mono_ms)
-	# As patient as the load's clients (cl_bench_bg): the RECONFIG is
-	# one more request in the same queue.
-	out=$(cl_c -j reconfig -c "$conf" -k "$CL_DIR/client.key" -t 30000 2>&1)
+	# The RECONFIG is one more request behind the load.
+	out=$(cl_c -j reconfig -c "$conf" -k "$CL_DIR/client.key" \
+		-t "$CL_LOAD_TIMEOUT_MS" 2>&1)
 	rc=$?
 	t_end=$(rc_mono_ms)
 	cl_bench_wait "$CL_DIR/$name" || return 1
